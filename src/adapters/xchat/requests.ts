@@ -1,0 +1,239 @@
+/**
+ * Request bodies of the X API v2 chat endpoints (PROTOCOL.md §8.2, §9; the X API's OpenAPI
+ * schemas `CreateChatConversationRequest`, `AddConversationKeysRequest` and
+ * `AddChatGroupMembersRequest`).
+ *
+ * Every signed value in a body is taken from the signed event detail itself (decoded back from
+ * `encodedMessageEventDetail`), so a body can never say something other than what was signed:
+ * members in signed order, the title byte for byte, `ttl_msec` as the decimal string of the signed
+ * i64. This also means the adapters accept the official SDK's `PreparedConversationChange` as well
+ * as chat-keykit's own prepared changes.
+ *
+ * @module
+ */
+import { ErrorCodes, InvalidInputError } from '../../errors.js';
+import { assertArray, assertObject, assertString, typeName } from '../../guards.js';
+import type { ActionSignature, PreparedConversationChange } from '../../core/prepare.js';
+import { decodeBase64 } from '../../wire/base64.js';
+import { decodeEventDetail, type EventDetail, type ParticipantKey } from '../../wire/events.js';
+import { parseKeyRotation } from '../../wire/rotation.js';
+
+/** `conversation_participant_keys[]` item. */
+export interface ParticipantKeyBody {
+  user_id: string;
+  encrypted_conversation_key: string;
+  public_key_version: string;
+}
+
+/** `action_signatures[].message_event_signature`. */
+export interface MessageEventSignatureBody {
+  signature: string;
+  public_key_version: string;
+  signature_version: string;
+  signing_public_key?: string;
+}
+
+/** `action_signatures[]` item. */
+export interface ActionSignatureBody {
+  message_id: string;
+  encoded_message_event_detail: string;
+  message_event_signature: MessageEventSignatureBody;
+  signature_payload?: string;
+}
+
+/** Body of `POST /2/chat/conversations/group`. */
+export interface CreateGroupBody {
+  conversation_id: string;
+  conversation_key_version: string;
+  conversation_participant_keys: ParticipantKeyBody[];
+  group_members: string[];
+  group_admins?: string[];
+  group_name?: string;
+  group_avatar_url?: string;
+  group_description?: string;
+  ttl_msec?: string;
+  action_signatures: ActionSignatureBody[];
+  base64_encoded_key_rotation?: string;
+}
+
+/** Body of `POST /2/chat/conversations/{id}/keys`. */
+export interface AddConversationKeysBody {
+  conversation_key_version: string;
+  conversation_participant_keys: ParticipantKeyBody[];
+  action_signatures: ActionSignatureBody[];
+  base64_encoded_key_rotation?: string;
+}
+
+/** Body of `POST /2/chat/conversations/{id}/members`. */
+export interface AddMembersBody {
+  user_ids: string[];
+  conversation_key_version: string;
+  conversation_participant_keys: ParticipantKeyBody[];
+  action_signatures: ActionSignatureBody[];
+}
+
+/** Options shared by the body builders. */
+export interface RequestOptions {
+  /**
+   * Put the signer's signing public key (SEC1, base64) into each `message_event_signature`, as X's
+   * JS example does. Informational only: verifiers never trust it. Default true when known.
+   */
+  includeSigningPublicKey?: boolean;
+  /** Send `signature_payload` (server failure logs) where the SDK provides one. Default true. */
+  includeSignaturePayload?: boolean;
+  /**
+   * A `base64_encoded_key_rotation` payload from `buildKeyRotation`. X has not published the
+   * server's semantics for it and the official SDK never sends it: include it only if you know
+   * you need it. Not valid on the members endpoint.
+   */
+  keyRotation?: string;
+}
+
+/** Options of {@link createGroupRequest}. */
+export interface CreateGroupRequestOptions extends RequestOptions {
+  /** `group_description`: plain text, not signed. */
+  description?: string;
+}
+
+function assertPrepared(value: unknown): PreparedConversationChange & { sender?: { signingPublicKey?: string } } {
+  const p = assertObject(value, 'prepared');
+  assertString(p.conversationKeyVersion, 'prepared.conversationKeyVersion');
+  assertArray(p.participantKeys, 'prepared.participantKeys');
+  assertArray(p.actionSignatures, 'prepared.actionSignatures');
+  return value as PreparedConversationChange;
+}
+
+function detailOf(a: ActionSignature, field: string): EventDetail {
+  return decodeEventDetail(decodeBase64(a.encodedMessageEventDetail, `${field}.encodedMessageEventDetail`));
+}
+
+function action(a: ActionSignature, signingPublicKey: string | undefined, opts: RequestOptions): ActionSignatureBody {
+  const sig: MessageEventSignatureBody = {
+    signature: a.signature,
+    public_key_version: a.publicKeyVersion,
+    signature_version: a.signatureVersion,
+  };
+  if (signingPublicKey !== undefined && opts.includeSigningPublicKey !== false) sig.signing_public_key = signingPublicKey;
+  const out: ActionSignatureBody = {
+    message_id: a.messageId,
+    encoded_message_event_detail: a.encodedMessageEventDetail,
+    message_event_signature: sig,
+  };
+  if (a.signaturePayload !== undefined && opts.includeSignaturePayload !== false) out.signature_payload = a.signaturePayload;
+  return out;
+}
+
+function participantKeys(keys: ParticipantKey[]): ParticipantKeyBody[] {
+  return keys.map((k) => ({ user_id: k.userId, encrypted_conversation_key: k.encryptedKey, public_key_version: k.publicKeyVersion }));
+}
+
+function inconsistent(what: string, field: string): never {
+  throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `the prepared change is inconsistent: ${what}`, field);
+}
+
+/** Checks the key-change action against the prepared key list and version. */
+function checkKeyChange(p: PreparedConversationChange, d: EventDetail): void {
+  if (d.type !== 'keyChange') inconsistent(`actionSignatures[0] is a ${d.type} event, expected a key change`, 'prepared.actionSignatures[0]');
+  if (d.conversationKeyVersion !== p.conversationKeyVersion) inconsistent('the key change is signed for another key version', 'prepared.conversationKeyVersion');
+  const signed = new Map((d.participantKeys ?? []).map((k) => [k.userId, k]));
+  const same =
+    signed.size === p.participantKeys.length &&
+    p.participantKeys.every((q) => {
+      const k = signed.get(q.userId);
+      return k !== undefined && q.encryptedKey === k.encryptedKey && q.publicKeyVersion === k.publicKeyVersion;
+    });
+  if (!same) inconsistent('participantKeys differ from the signed key-change detail', 'prepared.participantKeys');
+}
+
+function rotationOption(opts: RequestOptions): { base64_encoded_key_rotation?: string } {
+  if (opts.keyRotation === undefined) return {};
+  parseKeyRotation(assertString(opts.keyRotation, 'options.keyRotation'));
+  return { base64_encoded_key_rotation: opts.keyRotation };
+}
+
+function signingKeyOf(p: { sender?: { signingPublicKey?: string } }): string | undefined {
+  return p.sender?.signingPublicKey;
+}
+
+/**
+ * Builds the body of `POST /2/chat/conversations/group` from a prepared group create.
+ * @param prepared - the result of `prepareGroupCreate` (chat-keykit's or the official SDK's)
+ * @throws {InvalidInputError} when `prepared` is not a group create or is internally inconsistent
+ * @example
+ * const body = createGroupRequest(await prepareGroupCreate(params));
+ * await fetch('https://api.x.com/2/chat/conversations/group', { method: 'POST', body: JSON.stringify(body) });
+ */
+export function createGroupRequest(prepared: PreparedConversationChange, options: CreateGroupRequestOptions = {}): CreateGroupBody {
+  const p = assertPrepared(prepared);
+  const opts = assertObject(options, 'options') as CreateGroupRequestOptions;
+  const [kc, gc] = p.actionSignatures;
+  if (p.actionSignatures.length !== 2 || !kc || !gc) inconsistent(`a group create has 2 action signatures, got ${p.actionSignatures.length}`, 'prepared.actionSignatures');
+  checkKeyChange(p, detailOf(kc, 'prepared.actionSignatures[0]'));
+  const d = detailOf(gc, 'prepared.actionSignatures[1]');
+  if (d.type !== 'groupCreate') inconsistent(`actionSignatures[1] is a ${d.type} event, expected a group create`, 'prepared.actionSignatures[1]');
+  if (d.conversationKeyVersion !== p.conversationKeyVersion) inconsistent('the group create is signed for another key version', 'prepared.actionSignatures[1]');
+  const conversationId = assertString(p.conversationId, 'prepared.conversationId');
+  if (opts.description !== undefined && typeof opts.description !== 'string') {
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected a string, got ${typeName(opts.description)}`, 'options.description');
+  }
+  const signingKey = signingKeyOf(p);
+  const body: CreateGroupBody = {
+    conversation_id: conversationId,
+    conversation_key_version: p.conversationKeyVersion,
+    conversation_participant_keys: participantKeys(p.participantKeys),
+    group_members: d.memberIds ?? [],
+    group_admins: d.adminIds ?? [],
+    ...(d.title === undefined ? {} : { group_name: d.title }),
+    ...(d.avatarUrl === undefined ? {} : { group_avatar_url: d.avatarUrl }),
+    ...(opts.description === undefined ? {} : { group_description: opts.description }),
+    ...(d.ttlMsec === undefined ? {} : { ttl_msec: d.ttlMsec.toString() }),
+    action_signatures: [action(kc, signingKey, opts), action(gc, signingKey, opts)],
+    ...rotationOption(opts),
+  };
+  return body;
+}
+
+/**
+ * Builds the body of `POST /2/chat/conversations/{id}/keys` (start a one-to-one, or rotate any
+ * conversation's key) from a prepared key change.
+ * @throws {InvalidInputError} when `prepared` is not a key change or is internally inconsistent
+ */
+export function addConversationKeysRequest(prepared: PreparedConversationChange, options: RequestOptions = {}): AddConversationKeysBody {
+  const p = assertPrepared(prepared);
+  const opts = assertObject(options, 'options') as RequestOptions;
+  const [kc] = p.actionSignatures;
+  if (p.actionSignatures.length !== 1 || !kc) inconsistent(`a key change has 1 action signature, got ${p.actionSignatures.length}`, 'prepared.actionSignatures');
+  checkKeyChange(p, detailOf(kc, 'prepared.actionSignatures[0]'));
+  return {
+    conversation_key_version: p.conversationKeyVersion,
+    conversation_participant_keys: participantKeys(p.participantKeys),
+    action_signatures: [action(kc, signingKeyOf(p), opts)],
+    ...rotationOption(opts),
+  };
+}
+
+/**
+ * Builds the body of `POST /2/chat/conversations/{id}/members` from a prepared member add.
+ * `user_ids` are the signed new member ids; the participant keys cover the whole new roster.
+ * @throws {InvalidInputError} when `prepared` is not a member add or is internally inconsistent
+ */
+export function addMembersRequest(prepared: PreparedConversationChange, options: Omit<RequestOptions, 'keyRotation'> = {}): AddMembersBody {
+  const p = assertPrepared(prepared);
+  const opts = assertObject(options, 'options') as RequestOptions;
+  if (opts.keyRotation !== undefined) {
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'the members endpoint has no base64_encoded_key_rotation field', 'options.keyRotation');
+  }
+  const [kc, add] = p.actionSignatures;
+  if (p.actionSignatures.length !== 2 || !kc || !add) inconsistent(`a member add has 2 action signatures, got ${p.actionSignatures.length}`, 'prepared.actionSignatures');
+  checkKeyChange(p, detailOf(kc, 'prepared.actionSignatures[0]'));
+  const d = detailOf(add, 'prepared.actionSignatures[1]');
+  if (d.type !== 'groupMemberAdd') inconsistent(`actionSignatures[1] is a ${d.type} event, expected a member add`, 'prepared.actionSignatures[1]');
+  if (d.conversationKeyVersion !== p.conversationKeyVersion) inconsistent('the member add is signed for another key version', 'prepared.actionSignatures[1]');
+  const signingKey = signingKeyOf(p);
+  return {
+    user_ids: d.memberIds ?? [],
+    conversation_key_version: p.conversationKeyVersion,
+    conversation_participant_keys: participantKeys(p.participantKeys),
+    action_signatures: [action(kc, signingKey, opts), action(add, signingKey, opts)],
+  };
+}

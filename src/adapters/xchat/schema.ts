@@ -1,0 +1,154 @@
+/**
+ * Structural checks of X API request bodies, mirroring the X API's OpenAPI schemas
+ * (`CreateChatConversationRequest`, `AddConversationKeysRequest`, `AddChatGroupMembersRequest` and
+ * their item schemas: required fields, types, `minLength`, the base64 and `^[0-9]+$` patterns).
+ *
+ * The library cannot ship the schema file, so the rules are restated here; the conformance suite
+ * checks them against the real schema with ajv, in both directions (what ajv accepts we accept,
+ * what ajv rejects we reject). One deliberate difference: properties the schema does not name are
+ * reported (`UNKNOWN_FIELD`), because a misspelt optional field (`group_admin`) would otherwise be
+ * silently dropped by the server.
+ *
+ * @module
+ */
+
+/** A rule for one JSON value. */
+export type Rule =
+  | { type: 'string'; minLength?: number; pattern?: RegExp }
+  | { type: 'boolean' }
+  | { type: 'array'; items: Rule; minItems?: number }
+  | { type: 'object'; required?: readonly string[]; properties: Readonly<Record<string, Rule>> };
+
+/** A structural problem: where, and what is wrong. */
+export interface SchemaProblem {
+  code: 'SCHEMA' | 'UNKNOWN_FIELD';
+  path: string;
+  message: string;
+}
+
+const B64 = /^[A-Za-z0-9+/=_-]+$/;
+const DIGITS = /^[0-9]+$/;
+const str: Rule = { type: 'string' };
+
+const signingKeyInfo: Rule = { type: 'object', properties: { member_id: str, public_key_version: str, signing_public_key: str } };
+
+const messageEventSignature: Rule = {
+  type: 'object',
+  required: ['signature', 'public_key_version', 'signature_version'],
+  properties: {
+    signature: { type: 'string', minLength: 1, pattern: B64 },
+    public_key_version: { type: 'string', pattern: DIGITS },
+    signature_version: { type: 'string', pattern: DIGITS },
+    signing_public_key: str,
+    message_signing_key_info_list: { type: 'array', items: signingKeyInfo },
+  },
+};
+
+const actionSignature: Rule = {
+  type: 'object',
+  required: ['message_id', 'encoded_message_event_detail', 'message_event_signature'],
+  properties: {
+    message_id: { type: 'string', minLength: 1 },
+    encoded_message_event_detail: { type: 'string', minLength: 1, pattern: B64 },
+    message_event_signature: messageEventSignature,
+    signature_payload: str,
+  },
+};
+
+const participantKey: Rule = { type: 'object', properties: { user_id: str, encrypted_conversation_key: str, public_key_version: str } };
+const strings: Rule = { type: 'array', items: str };
+
+/** `CreateChatConversationRequest` (body of `POST /2/chat/conversations/group`). */
+export const CreateGroupSchema: Rule = {
+  type: 'object',
+  required: ['conversation_id', 'conversation_key_version', 'conversation_participant_keys', 'group_members'],
+  properties: {
+    action_signatures: { type: 'array', items: actionSignature },
+    base64_encoded_key_rotation: str,
+    conversation_id: str,
+    conversation_key_version: str,
+    conversation_participant_keys: { type: 'array', items: participantKey },
+    group_admins: strings,
+    group_avatar_url: str,
+    group_description: str,
+    group_members: strings,
+    group_name: str,
+    ttl_msec: str,
+  },
+};
+
+/** `AddConversationKeysRequest` (body of `POST /2/chat/conversations/{id}/keys`). */
+export const AddConversationKeysSchema: Rule = {
+  type: 'object',
+  required: ['conversation_key_version', 'conversation_participant_keys'],
+  properties: {
+    action_signatures: { type: 'array', items: actionSignature },
+    base64_encoded_key_rotation: str,
+    conversation_key_version: str,
+    conversation_participant_keys: { type: 'array', items: participantKey },
+  },
+};
+
+/** `AddChatGroupMembersRequest` (body of `POST /2/chat/conversations/{id}/members`). */
+export const AddMembersSchema: Rule = {
+  type: 'object',
+  required: ['user_ids'],
+  properties: {
+    action_signatures: { type: 'array', items: actionSignature },
+    conversation_key_version: str,
+    conversation_participant_keys: { type: 'array', items: participantKey },
+    encrypted_avatar_url: str,
+    encrypted_title: str,
+    user_ids: strings,
+  },
+};
+
+function kind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+/**
+ * Checks a JSON value against a rule.
+ * @param strict - also report properties the rule does not name
+ * @returns every problem found (empty when the value conforms)
+ */
+export function checkSchema(value: unknown, rule: Rule, path = '', strict = true): SchemaProblem[] {
+  const out: SchemaProblem[] = [];
+  const at = (p: string) => p || '(body)';
+  const walk = (v: unknown, r: Rule, p: string): void => {
+    if (r.type === 'object') {
+      if (kind(v) !== 'object') return void out.push({ code: 'SCHEMA', path: at(p), message: `expected an object, got ${kind(v)}` });
+      const o = v as Record<string, unknown>;
+      for (const req of r.required ?? []) {
+        if (o[req] === undefined) out.push({ code: 'SCHEMA', path: p ? `${p}.${req}` : req, message: 'required field is missing' });
+      }
+      for (const [k, child] of Object.entries(o)) {
+        const rp = p ? `${p}.${k}` : k;
+        const sub = Object.hasOwn(r.properties, k) ? r.properties[k] : undefined;
+        if (sub) {
+          if (child !== undefined) walk(child, sub, rp);
+        } else if (strict) {
+          out.push({ code: 'UNKNOWN_FIELD', path: rp, message: 'not a field of this request in the X API schema' });
+        }
+      }
+      return;
+    }
+    if (r.type === 'array') {
+      if (!Array.isArray(v)) return void out.push({ code: 'SCHEMA', path: at(p), message: `expected an array, got ${kind(v)}` });
+      if (r.minItems !== undefined && v.length < r.minItems) out.push({ code: 'SCHEMA', path: at(p), message: `expected at least ${r.minItems} items` });
+      v.forEach((item, i) => walk(item, r.items, `${p}[${i}]`));
+      return;
+    }
+    if (r.type === 'boolean') {
+      if (typeof v !== 'boolean') out.push({ code: 'SCHEMA', path: at(p), message: `expected a boolean, got ${kind(v)}` });
+      return;
+    }
+    if (typeof v !== 'string') return void out.push({ code: 'SCHEMA', path: at(p), message: `expected a string, got ${kind(v)}` });
+    if (r.minLength !== undefined && [...v].length < r.minLength) out.push({ code: 'SCHEMA', path: at(p), message: `must not be shorter than ${r.minLength}` });
+    else if (r.pattern && !r.pattern.test(v)) out.push({ code: 'SCHEMA', path: at(p), message: `must match ${r.pattern.source}` });
+  };
+  walk(value, rule, path);
+  return out;
+}

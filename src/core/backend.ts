@@ -1,0 +1,40 @@
+/**
+ * The one small crypto interface the protocol code talks to. Everything the X Chat formats need
+ * is here: P-256 public-key derivation, ECDH, ECDSA-SHA256 (RFC 6979, raw `r‖s`), AES-128-GCM
+ * with a 16-byte IV, SHA-256 and random bytes. Protocol code never imports a crypto library
+ * directly, so a faster backend (node:crypto, WebCrypto) can replace noble without touching it.
+ *
+ * Every backend must produce byte-identical outputs for the same inputs (the test suite runs
+ * against each). Signing is deterministic RFC 6979 without low-S normalisation, because that is
+ * what the official SDK emits; verification accepts both high-S and low-S signatures.
+ *
+ * @module
+ */
+
+/** Names of the available backends. */
+export type BackendName = 'noble' | 'node' | 'webcrypto';
+
+/** The primitives a backend provides. All byte arguments are read, never modified. */
+export interface CryptoBackend {
+  /** The backend's name. */
+  readonly name: BackendName;
+  /** `length` bytes from the platform CSPRNG. */
+  randomBytes(length: number): Uint8Array;
+  /** SHA-256 digest. */
+  sha256(data: Uint8Array): Promise<Uint8Array>;
+  /** The 65-byte uncompressed SEC1 public key of a valid 32-byte private scalar. */
+  getPublicKey(privateKey: Uint8Array): Promise<Uint8Array>;
+  /**
+   * P-256 ECDH: the 32-byte x-coordinate of `privateKey · publicKey`. `publicKey` is a 65-byte SEC1
+   * point that the caller has already validated.
+   */
+  ecdh(privateKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array>;
+  /** ECDSA-P256-SHA256 over `message`, deterministic (RFC 6979), raw 64-byte `r‖s`, s not normalised. */
+  sign(privateKey: Uint8Array, message: Uint8Array): Promise<Uint8Array>;
+  /** Verifies a raw 64-byte `r‖s` signature; accepts high-S; false for any malformed signature. */
+  verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
+  /** AES-128-GCM encryption with a 16-byte IV and no AAD: returns `ciphertext ‖ tag(16)`. */
+  aesGcmEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>;
+  /** AES-128-GCM decryption of `ciphertext ‖ tag`; resolves to null when the tag does not verify. */
+  aesGcmDecrypt(key: Uint8Array, iv: Uint8Array, sealed: Uint8Array): Promise<Uint8Array | null>;
+}

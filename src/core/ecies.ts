@@ -1,0 +1,138 @@
+/**
+ * Conversation keys and their ECIES wrapping (PROTOCOL.md §4): P-256 ECDH with a fresh ephemeral
+ * key per recipient, the ANSI X9.63 KDF with SHA-256 (SEC 1 §3.6.1; shared info = the ephemeral
+ * public key), and AES-128-GCM with the KDF's second half as a 16-byte IV.
+ *
+ * ```
+ * Z  = x(e · R)            KM = SHA-256(Z ‖ 00000001 ‖ E)      key = KM[0..16]  iv = KM[16..32]
+ * out = E(65) ‖ AES-128-GCM(key, iv, conversationKey)(32) ‖ tag(16)       → 113 bytes
+ * ```
+ *
+ * @module
+ */
+import { DecodeError, ErrorCodes, VerificationError } from '../errors.js';
+import { assertBytes } from '../guards.js';
+import { decodeBase64, encodeBase64 } from '../wire/base64.js';
+import { parsePublicKey, SEC1_LENGTH, type PublicKeyLike } from '../wire/keys.js';
+import type { CryptoBackend } from './backend.js';
+import { randomSource, resolveBackend, type CryptoOptions } from './context.js';
+import { parsePrivateKey, sampleScalar } from './scalar.js';
+import { SecretBytes, wipe } from './secret.js';
+
+/** Length of a conversation key. */
+export const CONVERSATION_KEY_LENGTH = 32;
+/** Length of a wrapped conversation key: 65 (E) + 32 (ciphertext) + 16 (tag). */
+export const WRAPPED_KEY_LENGTH = 113;
+
+const COUNTER_1 = Uint8Array.of(0, 0, 0, 1);
+
+/** X9.63 KDF, one SHA-256 block: returns [aesKey(16), iv(16)] as views of one buffer to wipe. */
+async function kdf(backend: CryptoBackend, z: Uint8Array, ephemeral: Uint8Array): Promise<Uint8Array> {
+  const input = new Uint8Array(z.length + 4 + ephemeral.length);
+  input.set(z, 0);
+  input.set(COUNTER_1, z.length);
+  input.set(ephemeral, z.length + 4);
+  const km = await backend.sha256(input);
+  wipe(input);
+  return km;
+}
+
+/**
+ * ECIES-wraps a plaintext for one recipient with a given ephemeral scalar. Internal building
+ * block: the public functions draw the scalar themselves (tests and vectors inject it).
+ * @param recipient - the recipient's validated 65-byte SEC1 identity key
+ */
+export async function eciesWrap(backend: CryptoBackend, plaintext: Uint8Array, recipient: Uint8Array, ephemeralScalar: Uint8Array): Promise<Uint8Array> {
+  const ephemeral = await backend.getPublicKey(ephemeralScalar);
+  const z = await backend.ecdh(ephemeralScalar, recipient);
+  const km = await kdf(backend, z, ephemeral);
+  const sealed = await backend.aesGcmEncrypt(km.subarray(0, 16), km.subarray(16, 32), plaintext);
+  wipe(z, km);
+  const out = new Uint8Array(ephemeral.length + sealed.length);
+  out.set(ephemeral, 0);
+  out.set(sealed, ephemeral.length);
+  return out;
+}
+
+/**
+ * Opens an ECIES blob with the recipient's identity private key.
+ * @returns the plaintext, or null when the tag does not verify (not for this key, or tampered)
+ * @throws {DecodeError} `ERR_INVALID_ENVELOPE` when the blob is too short or its ephemeral key is invalid
+ */
+export async function eciesUnwrap(backend: CryptoBackend, blob: Uint8Array, privateKey: Uint8Array, field = 'encryptedKey'): Promise<Uint8Array | null> {
+  if (blob.length < SEC1_LENGTH + 16) {
+    throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, `wrapped key too short: ${blob.length} bytes, need at least ${SEC1_LENGTH + 16}`, field);
+  }
+  const ephemeral = blob.subarray(0, SEC1_LENGTH);
+  try {
+    parsePublicKey(ephemeral, field);
+  } catch {
+    throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, 'the ephemeral key of the wrapped key is not a valid P-256 point', field);
+  }
+  const z = await backend.ecdh(privateKey, ephemeral);
+  const km = await kdf(backend, z, ephemeral);
+  const plain = await backend.aesGcmDecrypt(km.subarray(0, 16), km.subarray(16, 32), blob.subarray(SEC1_LENGTH));
+  wipe(z, km);
+  return plain;
+}
+
+/**
+ * Generates a fresh 32-byte conversation key.
+ * @example
+ * const key = await generateConversationKey();
+ */
+export async function generateConversationKey(options?: CryptoOptions): Promise<SecretBytes> {
+  const backend = await resolveBackend(options?.backend);
+  const bytes = randomSource(options, backend)(CONVERSATION_KEY_LENGTH);
+  const out = new SecretBytes(CONVERSATION_KEY_LENGTH);
+  out.set(bytes);
+  return out;
+}
+
+/**
+ * Wraps a conversation key for one recipient's identity public key.
+ * @param key - the 32-byte conversation key
+ * @param recipientIdentityPublicKey - SEC1 (65 B) or SPKI (91 B), bytes or base64
+ * @returns standard padded base64 of the 113-byte ECIES blob (152 characters)
+ * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` for a key that is not 32 bytes, `ERR_INVALID_KEY` for a bad public key
+ * @example
+ * const wrapped = await wrapConversationKey(key, bob.identityPublicKey);
+ */
+export async function wrapConversationKey(key: Uint8Array, recipientIdentityPublicKey: PublicKeyLike, options?: CryptoOptions): Promise<string> {
+  assertBytes(key, 'key', CONVERSATION_KEY_LENGTH);
+  const recipient = parsePublicKey(recipientIdentityPublicKey, 'recipientIdentityPublicKey');
+  const backend = await resolveBackend(options?.backend);
+  const e = sampleScalar(randomSource(options, backend));
+  const blob = await eciesWrap(backend, key, recipient, e);
+  wipe(e);
+  return encodeBase64(blob);
+}
+
+/**
+ * Unwraps a conversation key with the recipient's identity private key.
+ * @param encryptedKeyB64 - standard base64 (padded or not) of the 113-byte ECIES blob
+ * @param identityPrivateKey - the recipient's 32-byte identity scalar
+ * @returns the 32-byte conversation key
+ * @throws {DecodeError} `ERR_INVALID_BASE64` or `ERR_INVALID_ENVELOPE` for a malformed blob
+ * @throws {VerificationError} `ERR_DECRYPT_FAILED` when the key was not wrapped for this identity or was tampered with
+ * @example
+ * const key = await unwrapConversationKey(entry.encryptedKey, me.identityPrivateKey);
+ */
+export async function unwrapConversationKey(encryptedKeyB64: string, identityPrivateKey: Uint8Array, options?: CryptoOptions): Promise<SecretBytes> {
+  const blob = decodeBase64(encryptedKeyB64, 'encryptedKey');
+  if (blob.length !== WRAPPED_KEY_LENGTH) {
+    throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, `expected a ${WRAPPED_KEY_LENGTH}-byte wrapped conversation key, got ${blob.length} bytes`, 'encryptedKey');
+  }
+  const priv = parsePrivateKey(identityPrivateKey, 'identityPrivateKey');
+  const backend = await resolveBackend(options?.backend);
+  const plain = await eciesUnwrap(backend, blob, priv);
+  wipe(priv);
+  if (plain === null) {
+    throw new VerificationError(ErrorCodes.DECRYPT_FAILED, 'the wrapped key does not open with this identity key (wrong recipient or tampered)', 'encryptedKey');
+  }
+  const out = new SecretBytes(plain.length);
+  out.set(plain);
+  wipe(plain);
+  return out;
+}
+

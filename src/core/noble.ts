@@ -1,0 +1,46 @@
+/**
+ * The portable reference backend: @noble/curves (P-256, RFC 6979), @noble/hashes (SHA-256) and
+ * @noble/ciphers (AES-GCM). Runs anywhere JavaScript runs, React Native included; the other
+ * backends are checked against it.
+ *
+ * @module
+ */
+import { gcm } from '@noble/ciphers/aes.js';
+import { p256 } from '@noble/curves/nist.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { randomBytes } from '@noble/hashes/utils.js';
+import type { CryptoBackend } from './backend.js';
+
+/** Sign and verify options matching the official SDK: RFC 6979 nonces, no low-S rule. */
+const ECDSA_OPTS = { lowS: false, prehash: true } as const;
+
+/** The noble backend (a frozen singleton). */
+export const nobleBackend: CryptoBackend = /* @__PURE__ */ Object.freeze({
+  name: 'noble',
+  randomBytes: (length: number) => randomBytes(length),
+  sha256: async (data: Uint8Array) => sha256(data),
+  getPublicKey: async (privateKey: Uint8Array) => p256.getPublicKey(privateKey, false),
+  ecdh: async (privateKey: Uint8Array, publicKey: Uint8Array) => {
+    const shared = p256.getSharedSecret(privateKey, publicKey, true);
+    const x = shared.slice(1);
+    shared.fill(0);
+    return x;
+  },
+  sign: async (privateKey: Uint8Array, message: Uint8Array) => p256.sign(message, privateKey, ECDSA_OPTS),
+  verify: async (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => {
+    if (signature.length !== 64) return false;
+    try {
+      return p256.verify(signature, message, publicKey, ECDSA_OPTS);
+    } catch {
+      return false;
+    }
+  },
+  aesGcmEncrypt: async (key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array) => gcm(key, iv).encrypt(plaintext),
+  aesGcmDecrypt: async (key: Uint8Array, iv: Uint8Array, sealed: Uint8Array) => {
+    try {
+      return gcm(key, iv).decrypt(sealed);
+    } catch {
+      return null;
+    }
+  },
+});

@@ -1,0 +1,51 @@
+/**
+ * P-256 private scalars: validation and uniform sampling (SEC 1 §3.2.1).
+ *
+ * @module
+ */
+import { p256 } from '@noble/curves/nist.js';
+import { ErrorCodes, InternalError, InvalidInputError } from '../errors.js';
+import { typeName } from '../guards.js';
+import { SecretBytes } from './secret.js';
+
+const N = p256.Point.Fn.ORDER;
+
+/** True when 32 bytes encode a valid P-256 private scalar 1 ≤ d < n. */
+export function isValidScalar(bytes: Uint8Array): boolean {
+  if (bytes.length !== 32) return false;
+  let d = 0n;
+  for (const b of bytes) d = (d << 8n) | BigInt(b);
+  return d > 0n && d < N;
+}
+
+/**
+ * Draws a private scalar by rejection sampling: 32 random bytes, redrawn while out of range
+ * (probability about 2^-32 per draw), so the result is uniform in [1, n-1].
+ */
+export function sampleScalar(random: (length: number) => Uint8Array): SecretBytes {
+  for (let i = 0; i < 64; i++) {
+    const candidate = random(32);
+    if (isValidScalar(candidate)) {
+      const out = new SecretBytes(32);
+      out.set(candidate);
+      return out;
+    }
+  }
+  throw new InternalError(ErrorCodes.INTERNAL, 'the random source returned 64 out-of-range scalars in a row; it is broken');
+}
+
+/**
+ * Checks a private key: a 32-byte big-endian scalar in [1, n-1].
+ * @returns a {@link SecretBytes} copy
+ * @throws {InvalidInputError} `ERR_INVALID_KEY`
+ */
+export function parsePrivateKey(value: unknown, field: string): SecretBytes {
+  if (!(value instanceof Uint8Array)) {
+    throw new InvalidInputError(ErrorCodes.INVALID_KEY, `expected a 32-byte private key as Uint8Array, got ${typeName(value)}`, field);
+  }
+  if (value.length !== 32) throw new InvalidInputError(ErrorCodes.INVALID_KEY, `expected a 32-byte private key, got ${value.length} bytes`, field);
+  if (!isValidScalar(value)) throw new InvalidInputError(ErrorCodes.INVALID_KEY, 'private key is not a scalar in [1, n-1]', field);
+  const out = new SecretBytes(32);
+  out.set(value);
+  return out;
+}

@@ -1,0 +1,186 @@
+/**
+ * The `base64_encoded_key_rotation` payload: padded standard base64 of a Thrift `GroupOpData`
+ * (PROTOCOL.md §7.5, `thrift/trees.thrift`): the ratchet-tree version, the acting member, the
+ * operation type (GenGroup or Edit) and the members' key info.
+ *
+ * The official SDK never sets this field and X has not published what the server does with it,
+ * so the request adapters include it only when asked (`keyRotation` option). Building and parsing
+ * it is exact and round-trips; its meaning to the server is unknown.
+ *
+ * @module
+ */
+import { DecodeError, ErrorCodes, InvalidInputError } from '../errors.js';
+import { assertArray, assertBytes, assertObject, assertString, typeName } from '../guards.js';
+import { decodeBase64, encodeBase64 } from './base64.js';
+import { GroupOpData } from './events.js';
+import { decodeStruct, encodeStruct, type StructValue } from './thrift.js';
+
+/** A ratchet-tree member: a user id and that user's key version (both i64 on the wire). */
+export interface RotationMember {
+  /** Decimal user id. */
+  userId: string;
+  /** Decimal key version. */
+  keyVersion: string;
+}
+
+/** One member's public key info (`MemberKeyInfo`), keyed by user id. */
+export interface RotationKeyInfo {
+  /** Decimal user id (the map key). */
+  userId: string;
+  identityPublicKey?: Uint8Array;
+  signingPublicKey?: Uint8Array;
+  identityKeySignature?: Uint8Array;
+}
+
+/** The content of a key-rotation payload. */
+export interface KeyRotation {
+  groupId?: string;
+  /** Ratchet-tree version (i64), decimal string. */
+  treeVersion: string;
+  /** The member performing the operation. */
+  actionBy: RotationMember;
+  /** GroupOpType: GenGroup (1) creates the tree, Edit (6) changes it. */
+  opType: 'genGroup' | 'edit';
+  /** GenGroup: the initial members. */
+  initialMembers?: RotationMember[];
+  /** Edit: members added, left and updated. */
+  membersToAdd?: RotationMember[];
+  membersLeft?: RotationMember[];
+  membersUpdated?: RotationMember[];
+  /** Members' public key info. */
+  memberKeyInfo?: RotationKeyInfo[];
+}
+
+const I64_MAX = (1n << 63n) - 1n;
+
+function i64(value: unknown, field: string): bigint {
+  const s = assertString(value, field);
+  if (!/^(0|[1-9][0-9]{0,18})$/.test(s) || BigInt(s) > I64_MAX) {
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected a canonical decimal that fits a signed 64-bit integer', field);
+  }
+  return BigInt(s);
+}
+
+function member(value: unknown, field: string): StructValue {
+  const m = assertObject(value, field);
+  return { userId: i64(m.userId, `${field}.userId`), keyVersion: i64(m.keyVersion, `${field}.keyVersion`) };
+}
+
+function members(value: unknown, field: string): StructValue[] | undefined {
+  if (value === undefined) return undefined;
+  return assertArray(value, field).map((m, i) => member(m, `${field}[${i}]`));
+}
+
+/**
+ * Builds a `base64_encoded_key_rotation` payload.
+ * @returns padded standard base64 of the Thrift GroupOpData
+ * @throws {InvalidInputError} for ids or versions that are not decimal i64, or a bad op type
+ * @example
+ * const rotation = buildKeyRotation({ treeVersion: '1', actionBy: { userId: '111', keyVersion: '1700000000000' },
+ *   opType: 'genGroup', initialMembers: [{ userId: '111', keyVersion: '1700000000000' }] });
+ */
+export function buildKeyRotation(rotation: KeyRotation): string {
+  const r = assertObject(rotation, 'rotation');
+  if (r.opType !== 'genGroup' && r.opType !== 'edit') {
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected 'genGroup' or 'edit', got ${typeName(r.opType)}`, 'rotation.opType');
+  }
+  if (r.opType === 'genGroup' && (r.membersToAdd !== undefined || r.membersLeft !== undefined || r.membersUpdated !== undefined)) {
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'membersToAdd, membersLeft and membersUpdated belong to an edit', 'rotation.opType');
+  }
+  if (r.opType === 'edit' && r.initialMembers !== undefined) {
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'initialMembers belongs to a genGroup', 'rotation.opType');
+  }
+  const typeData: StructValue =
+    r.opType === 'genGroup'
+      ? { genGroup: { initialMembers: members(r.initialMembers, 'rotation.initialMembers') ?? [] } }
+      : {
+          edit: stripUndefined({
+            membersLeft: members(r.membersLeft, 'rotation.membersLeft'),
+            membersToAdd: members(r.membersToAdd, 'rotation.membersToAdd'),
+            membersUpdated: members(r.membersUpdated, 'rotation.membersUpdated'),
+          }),
+        };
+  const keyInfo =
+    r.memberKeyInfo === undefined
+      ? undefined
+      : assertArray(r.memberKeyInfo, 'rotation.memberKeyInfo').map((k, i): [bigint, StructValue] => {
+          const f = `rotation.memberKeyInfo[${i}]`;
+          const o = assertObject(k, f);
+          const info: StructValue = {};
+          for (const name of ['identityPublicKey', 'signingPublicKey', 'identityKeySignature'] as const) {
+            if (o[name] !== undefined) info[name] = assertBytes(o[name], `${f}.${name}`);
+          }
+          return [i64(o.userId, `${f}.userId`), info];
+        });
+  if (keyInfo) {
+    const seen = new Set(keyInfo.map(([id]) => id));
+    if (seen.size !== keyInfo.length) throw new InvalidInputError(ErrorCodes.DUPLICATE_ID, 'two entries for the same user', 'rotation.memberKeyInfo');
+  }
+  const value = stripUndefined({
+    groupId: r.groupId === undefined ? undefined : assertString(r.groupId, 'rotation.groupId'),
+    treeVersion: i64(r.treeVersion, 'rotation.treeVersion'),
+    actionBy: member(r.actionBy, 'rotation.actionBy'),
+    typeData,
+    memberKeyInfo: keyInfo,
+  });
+  return encodeBase64(encodeStruct(GroupOpData, value));
+}
+
+function stripUndefined<V extends StructValue>(v: V): V {
+  for (const k of Object.keys(v)) if (v[k] === undefined) delete v[k];
+  return v;
+}
+
+function readMember(v: unknown): RotationMember {
+  const m = v as { userId?: bigint; keyVersion?: bigint };
+  if (m.userId === undefined || m.keyVersion === undefined) {
+    throw new DecodeError(ErrorCodes.INVALID_THRIFT, 'a Member lacks its required userId or keyVersion', 'keyRotation');
+  }
+  if (m.userId < 0n || m.keyVersion < 0n) throw new DecodeError(ErrorCodes.INVALID_THRIFT, 'a Member has a negative id or version', 'keyRotation');
+  return { userId: String(m.userId), keyVersion: String(m.keyVersion) };
+}
+
+/**
+ * Parses a `base64_encoded_key_rotation` payload. Ratchet-tree fields chat-keykit does not model
+ * (update maps, path keys, the full tree list) are accepted and ignored.
+ * @throws {DecodeError} `ERR_INVALID_BASE64` or `ERR_INVALID_THRIFT` for a malformed payload, or
+ * one missing the tree version, acting member or operation type
+ */
+export function parseKeyRotation(b64: string): KeyRotation {
+  const bytes = decodeBase64(b64, 'keyRotation');
+  const v = decodeStruct(GroupOpData, bytes) as Record<string, unknown>;
+  const fail = (what: string): never => {
+    throw new DecodeError(ErrorCodes.INVALID_THRIFT, what, 'keyRotation');
+  };
+  if (v.treeVersion === undefined) fail('GroupOpData lacks treeVersion');
+  if (v.actionBy === undefined) fail('GroupOpData lacks actionBy');
+  const typeData = v.typeData as { genGroup?: Record<string, unknown>; edit?: Record<string, unknown> } | undefined;
+  if (!typeData || (!typeData.genGroup && !typeData.edit)) fail('GroupOpData lacks a known typeData (genGroup or edit)');
+  const out: KeyRotation = {
+    treeVersion: String(v.treeVersion),
+    actionBy: readMember(v.actionBy),
+    opType: typeData?.genGroup ? 'genGroup' : 'edit',
+  };
+  if (v.groupId !== undefined) out.groupId = v.groupId as string;
+  const list = (x: unknown) => (x === undefined ? undefined : (x as unknown[]).map(readMember));
+  if (typeData?.genGroup) {
+    out.initialMembers = list(typeData.genGroup.initialMembers) ?? [];
+  } else if (typeData?.edit) {
+    const e = typeData.edit;
+    const left = list(e.membersLeft);
+    const add = list(e.membersToAdd);
+    const upd = list(e.membersUpdated);
+    if (left) out.membersLeft = left;
+    if (add) out.membersToAdd = add;
+    if (upd) out.membersUpdated = upd;
+  }
+  if (v.memberKeyInfo !== undefined) {
+    out.memberKeyInfo = (v.memberKeyInfo as [bigint, Record<string, Uint8Array | undefined>][]).map(([id, info]) => ({
+      userId: String(id),
+      ...(info.identityPublicKey ? { identityPublicKey: info.identityPublicKey } : {}),
+      ...(info.signingPublicKey ? { signingPublicKey: info.signingPublicKey } : {}),
+      ...(info.identityKeySignature ? { identityKeySignature: info.identityKeySignature } : {}),
+    }));
+  }
+  return out;
+}

@@ -1,0 +1,72 @@
+/**
+ * Loads the official SDK (`@xdevplatform/chat-xdk`, Rust compiled to WASM) in Node from its
+ * `pkg/` build, the reference peer of the interop tests. Test-only: never imported by src/.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+export interface XdkChat {
+  generateKeypairs(): { publicKey: Record<string, string>; version?: string; generateVersion: boolean };
+  importKeys(keys: Uint8Array, version?: string | null): void;
+  exportKeys(): Uint8Array;
+  setIdentity(userId: string, signingKeyVersion: string): void;
+  setRejectUnverified(reject: boolean): void;
+  getPublicKeys(): { identity: string; signing: string; version: string };
+  getPublicKeyFingerprint(): string;
+  decryptConversationKey(encryptedKeyB64: string): Uint8Array;
+  extractConversationKeys(events: string[]): { keys: Record<string, Uint8Array>; latestVersion: string | null };
+  decryptEvents(events: string[], signingKeys?: unknown[]): { messages: { event: Record<string, unknown> }[]; conversationKeys: { keys: Record<string, Uint8Array>; latestVersion: string | null }; errors: Record<string, string> };
+  decryptEvent(eventB64: string, conversationKeys?: Record<string, Uint8Array> | null, signingKeys?: unknown[]): Record<string, unknown>;
+  sign(data: Uint8Array): Uint8Array;
+  verify(publicKeyB64: string, signature: Uint8Array, data: Uint8Array): boolean;
+  verifyKeyBinding(identityPublicKeyB64: string, signingPublicKeyB64: string, identityPublicKeySignatureB64: string): boolean;
+  encryptMessage(params: Record<string, unknown>): Record<string, unknown>;
+  prepareConversationKeyChange(params: Record<string, unknown>): SdkPrepared;
+  prepareGroupCreate(params: Record<string, unknown>): SdkPrepared;
+  prepareGroupMembersChange(params: Record<string, unknown>): SdkPrepared;
+  free(): void;
+}
+
+export interface SdkPrepared {
+  conversationId: string;
+  conversationKey: Uint8Array;
+  conversationKeyVersion: string;
+  participantKeys: { userId: string; encryptedKey: string; publicKeyVersion: string }[];
+  actionSignatures: { messageId: string; encodedMessageEventDetail: string; signature: string; signatureVersion: string; publicKeyVersion: string; signaturePayload?: string }[];
+}
+
+interface XdkModule {
+  default: (init: { module_or_path: Uint8Array }) => Promise<unknown>;
+  Chat: new () => XdkChat;
+}
+
+let loaded: Promise<XdkModule> | undefined;
+
+/** The SDK's WASM module, initialised once per test file. */
+export function loadXdk(): Promise<XdkModule> {
+  loaded ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const root = dirname(require.resolve('@xdevplatform/chat-xdk'));
+    const mod = (await import(join(root, 'pkg', 'chat_xdk_wasm.js'))) as XdkModule;
+    await mod.default({ module_or_path: readFileSync(join(root, 'pkg', 'chat_xdk_wasm_bg.wasm')) });
+    return mod;
+  })();
+  return loaded;
+}
+
+/** A fresh SDK instance holding the given 64-byte private blob (copied: the SDK zeroes its input). */
+export async function xdkWithKeys(blob: Uint8Array, version?: string): Promise<XdkChat> {
+  const { Chat } = await loadXdk();
+  const chat = new Chat();
+  chat.importKeys(Uint8Array.from(blob), version ?? null);
+  return chat;
+}
+
+/** A fresh SDK instance with newly generated keys. */
+export async function xdkGenerated(): Promise<{ chat: XdkChat; registration: ReturnType<XdkChat['generateKeypairs']> }> {
+  const { Chat } = await loadXdk();
+  const chat = new Chat();
+  const registration = chat.generateKeypairs();
+  return { chat, registration };
+}
