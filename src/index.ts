@@ -81,6 +81,7 @@ export {
   keyChangePayload,
   groupCreatePayload,
   groupMemberAddPayload,
+  messageCreatePayload,
   checkSignatureVersion,
   CURRENT_SIGNATURE_VERSION,
   MIN_SIGNATURE_VERSION,

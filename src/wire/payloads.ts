@@ -186,3 +186,27 @@ export function groupMemberAddPayload(version: number, p: GroupMemberAddPayloadI
   }
   return joinPayload(c);
 }
+
+/** Inputs of a MessageCreateEvent payload. */
+export interface MessageCreatePayloadInput {
+  messageId: string;
+  senderId: string;
+  /** The canonical conversation id (`min:max` for a one-to-one). */
+  conversationId: string;
+  conversationKeyVersion: string;
+  /** Field 100 of the event: the secretbox blob. */
+  contents: Uint8Array;
+}
+
+/** The MessageCreateEvent payload (versions 2 to 7): `…,ckv,b64nopad(contents)`. */
+export function messageCreatePayload(version: number, p: MessageCreatePayloadInput): string {
+  checkSignatureVersion(version);
+  return joinPayload([
+    ['eventName', 'MessageCreateEvent'],
+    ['messageId', p.messageId],
+    ['senderId', p.senderId],
+    ['conversationId', p.conversationId],
+    ['conversationKeyVersion', p.conversationKeyVersion],
+    ['contents', encodeBase64NoPad(p.contents)],
+  ]);
+}
