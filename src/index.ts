@@ -99,6 +99,7 @@ export {
   type ParticipantKeyBody,
   type ActionSignatureBody,
   type RequestOptions,
+  type PreparedChangeInput,
   type CreateGroupRequestOptions,
 } from './adapters/xchat/requests.js';
 export {

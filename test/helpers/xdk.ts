@@ -70,3 +70,61 @@ export async function xdkGenerated(): Promise<{ chat: XdkChat; registration: Ret
   const registration = chat.generateKeypairs();
   return { chat, registration };
 }
+
+/** An SDK-made member: its instance, and its key records as the X API would serve them. */
+export interface SdkMember {
+  id: string;
+  version: string;
+  chat: XdkChat;
+  publicKeyInput: { userId: string; publicKey: string; keyVersion: string };
+  signingKeyEntry: { userId: string; publicKeyVersion: string; publicKey: string; identityPublicKey: string; identityPublicKeySignature: string };
+}
+
+/** Members whose keys the official SDK generated; each SDK instance has its session identity set. */
+export async function sdkMembers(ids: string[], version = '1700000000001'): Promise<SdkMember[]> {
+  const out: SdkMember[] = [];
+  for (const id of ids) {
+    const { chat, registration } = await xdkGenerated();
+    chat.setIdentity(id, version);
+    const pk = registration.publicKey as { publicKey: string; signingPublicKey: string; identityPublicKeySignature: string };
+    out.push({
+      id,
+      version,
+      chat,
+      publicKeyInput: { userId: id, publicKey: pk.publicKey, keyVersion: version },
+      signingKeyEntry: { userId: id, publicKeyVersion: version, publicKey: pk.signingPublicKey, identityPublicKey: pk.publicKey, identityPublicKeySignature: pk.identityPublicKeySignature },
+    });
+  }
+  return out;
+}
+
+/** Wraps action signatures into the MessageEvent envelopes the backend delivers, as base64. */
+export function envelopes(
+  actions: { messageId: string; encodedMessageEventDetail: string; signature: string; signatureVersion: string; publicKeyVersion: string }[],
+  senderId: string,
+  conversationId: string,
+  encode: (e: {
+    sequenceId: string;
+    messageId: string;
+    senderId: string;
+    conversationId: string;
+    createdAtMsec: string;
+    detail: Uint8Array;
+    signature: { signature: string; publicKeyVersion: string; signatureVersion: string };
+  }) => Uint8Array,
+  firstSequence = 1,
+): string[] {
+  return actions.map((a, i) =>
+    Buffer.from(
+      encode({
+        sequenceId: String(firstSequence + i),
+        messageId: a.messageId,
+        senderId,
+        conversationId,
+        createdAtMsec: '1700000000000',
+        detail: Buffer.from(a.encodedMessageEventDetail, 'base64'),
+        signature: { signature: a.signature, publicKeyVersion: a.publicKeyVersion, signatureVersion: a.signatureVersion },
+      }),
+    ).toString('base64'),
+  );
+}

@@ -13,7 +13,7 @@
  */
 import { ErrorCodes, InvalidInputError } from '../../errors.js';
 import { assertArray, assertObject, assertString, typeName } from '../../guards.js';
-import type { ActionSignature, PreparedConversationChange } from '../../core/prepare.js';
+import type { ActionSignature } from '../../core/prepare.js';
 import { decodeBase64 } from '../../wire/base64.js';
 import { decodeEventDetail, type EventDetail, type ParticipantKey } from '../../wire/events.js';
 import { parseKeyRotation } from '../../wire/rotation.js';
@@ -72,6 +72,19 @@ export interface AddMembersBody {
   action_signatures: ActionSignatureBody[];
 }
 
+/**
+ * What the body builders read from a prepared change: chat-keykit's prepared changes and the
+ * official SDK's `PreparedConversationChange` both fit. The conversation key is not needed.
+ */
+export interface PreparedChangeInput {
+  conversationId: string;
+  conversationKeyVersion: string;
+  participantKeys: ParticipantKey[];
+  actionSignatures: ActionSignature[];
+  /** chat-keykit's prepared changes name the signer's signing public key here. */
+  sender?: { signingPublicKey?: string };
+}
+
 /** Options shared by the body builders. */
 export interface RequestOptions {
   /**
@@ -95,12 +108,12 @@ export interface CreateGroupRequestOptions extends RequestOptions {
   description?: string;
 }
 
-function assertPrepared(value: unknown): PreparedConversationChange & { sender?: { signingPublicKey?: string } } {
+function assertPrepared(value: unknown): PreparedChangeInput {
   const p = assertObject(value, 'prepared');
   assertString(p.conversationKeyVersion, 'prepared.conversationKeyVersion');
   assertArray(p.participantKeys, 'prepared.participantKeys');
   assertArray(p.actionSignatures, 'prepared.actionSignatures');
-  return value as PreparedConversationChange;
+  return value as PreparedChangeInput;
 }
 
 function detailOf(a: ActionSignature, field: string): EventDetail {
@@ -132,7 +145,7 @@ function inconsistent(what: string, field: string): never {
 }
 
 /** Checks the key-change action against the prepared key list and version. */
-function checkKeyChange(p: PreparedConversationChange, d: EventDetail): void {
+function checkKeyChange(p: PreparedChangeInput, d: EventDetail): void {
   if (d.type !== 'keyChange') inconsistent(`actionSignatures[0] is a ${d.type} event, expected a key change`, 'prepared.actionSignatures[0]');
   if (d.conversationKeyVersion !== p.conversationKeyVersion) inconsistent('the key change is signed for another key version', 'prepared.conversationKeyVersion');
   const signed = new Map((d.participantKeys ?? []).map((k) => [k.userId, k]));
@@ -151,7 +164,7 @@ function rotationOption(opts: RequestOptions): { base64_encoded_key_rotation?: s
   return { base64_encoded_key_rotation: opts.keyRotation };
 }
 
-function signingKeyOf(p: { sender?: { signingPublicKey?: string } }): string | undefined {
+function signingKeyOf(p: PreparedChangeInput): string | undefined {
   return p.sender?.signingPublicKey;
 }
 
@@ -163,7 +176,7 @@ function signingKeyOf(p: { sender?: { signingPublicKey?: string } }): string | u
  * const body = createGroupRequest(await prepareGroupCreate(params));
  * await fetch('https://api.x.com/2/chat/conversations/group', { method: 'POST', body: JSON.stringify(body) });
  */
-export function createGroupRequest(prepared: PreparedConversationChange, options: CreateGroupRequestOptions = {}): CreateGroupBody {
+export function createGroupRequest(prepared: PreparedChangeInput, options: CreateGroupRequestOptions = {}): CreateGroupBody {
   const p = assertPrepared(prepared);
   const opts = assertObject(options, 'options') as CreateGroupRequestOptions;
   const [kc, gc] = p.actionSignatures;
@@ -198,7 +211,7 @@ export function createGroupRequest(prepared: PreparedConversationChange, options
  * conversation's key) from a prepared key change.
  * @throws {InvalidInputError} when `prepared` is not a key change or is internally inconsistent
  */
-export function addConversationKeysRequest(prepared: PreparedConversationChange, options: RequestOptions = {}): AddConversationKeysBody {
+export function addConversationKeysRequest(prepared: PreparedChangeInput, options: RequestOptions = {}): AddConversationKeysBody {
   const p = assertPrepared(prepared);
   const opts = assertObject(options, 'options') as RequestOptions;
   const [kc] = p.actionSignatures;
@@ -217,7 +230,7 @@ export function addConversationKeysRequest(prepared: PreparedConversationChange,
  * `user_ids` are the signed new member ids; the participant keys cover the whole new roster.
  * @throws {InvalidInputError} when `prepared` is not a member add or is internally inconsistent
  */
-export function addMembersRequest(prepared: PreparedConversationChange, options: Omit<RequestOptions, 'keyRotation'> = {}): AddMembersBody {
+export function addMembersRequest(prepared: PreparedChangeInput, options: Omit<RequestOptions, 'keyRotation'> = {}): AddMembersBody {
   const p = assertPrepared(prepared);
   const opts = assertObject(options, 'options') as RequestOptions;
   if (opts.keyRotation !== undefined) {

@@ -1,0 +1,345 @@
+/**
+ * The request verifier: a valid body passes as the server and every member see it, and every
+ * tampering is caught with a problem that names it.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import {
+  createGroupRequest,
+  decodeBase64,
+  decodeEventDetail,
+  encodeBase64,
+  encodeBase64NoPad,
+  encodeGroupCreateDetail,
+  encodeKeyChangeDetail,
+  groupCreatePayload,
+  prepareGroupCreate,
+  resolveBackend,
+  verifyCreateGroupRequest,
+  type CreateGroupBody,
+  type GroupCreateDetail,
+  type KeyChangeDetail,
+  type PreparedGroupCreate,
+  type ProblemCode,
+  type SigningKeyEntry,
+  type VerificationReport,
+} from '../../src/index.js';
+import { flip } from '../helpers/bytes.js';
+import { makeMembers, senderOf, type Member } from '../helpers/members.js';
+
+const GROUP = 'g1234567890123456789';
+let members: Member[];
+let outsider: Member;
+let prepared: PreparedGroupCreate;
+let body: CreateGroupBody;
+let signingKeys: SigningKeyEntry[];
+
+beforeAll(async () => {
+  members = await makeMembers(['111', '222', '333', '444']);
+  outsider = (await makeMembers(['999']))[0]!;
+  prepared = await prepareGroupCreate({
+    publicKeys: members.map((m) => m.publicKeyInput),
+    sender: senderOf(members[0]!),
+    conversationId: GROUP,
+    memberIds: ['111', '222', '333', '444'],
+    adminIds: ['111', '222'],
+    title: 'Team',
+    avatarUrl: 'https://example.com/a.png',
+    ttlMsec: 86_400_000,
+  });
+  body = createGroupRequest(prepared);
+  signingKeys = [...members, outsider!].map((m) => m.signingKeyEntry);
+});
+
+const clone = <T>(v: T): T => structuredClone(v);
+const recipient = (i: number) => ({ userId: members[i]!.id, identityPrivateKey: members[i]!.identity.identityPrivateKey });
+
+async function verify(b: unknown, opts: { senderId?: string; recipient?: number | null; keys?: SigningKeyEntry[] } = {}): Promise<VerificationReport> {
+  return verifyCreateGroupRequest(b, {
+    senderId: opts.senderId ?? '111',
+    signingKeys: opts.keys ?? signingKeys,
+    ...(opts.recipient === null ? {} : { recipient: recipient(opts.recipient ?? 1) }),
+  });
+}
+
+function codes(r: VerificationReport): ProblemCode[] {
+  return [...new Set(r.problems.map((p) => p.code))].sort();
+}
+
+function expectRejected(r: VerificationReport, ...expected: ProblemCode[]): void {
+  expect(r.valid).toBe(false);
+  expect(r.conversationKey).toBeUndefined();
+  for (const c of expected) expect(codes(r)).toContain(c);
+}
+
+/** Re-encodes the group-create detail of a body with some fields changed (without re-signing). */
+function withCreateDetail(b: CreateGroupBody, change: (d: GroupCreateDetail) => void): CreateGroupBody {
+  const out = clone(b);
+  const d = decodeEventDetail(decodeBase64(out.action_signatures[1]!.encoded_message_event_detail)) as GroupCreateDetail;
+  change(d);
+  out.action_signatures[1]!.encoded_message_event_detail = encodeBase64(
+    encodeGroupCreateDetail({ ...d, memberIds: d.memberIds!, adminIds: d.adminIds!, conversationKeyVersion: d.conversationKeyVersion! }),
+  );
+  return out;
+}
+
+describe('valid bodies', () => {
+  test('every member accepts the body and gets the conversation key', async () => {
+    for (let i = 0; i < members.length; i++) {
+      const r = await verify(body, { recipient: i });
+      expect(r.problems).toEqual([]);
+      expect(r.valid).toBe(true);
+      expect(Buffer.from(r.conversationKey!).equals(Buffer.from(prepared.conversationKey))).toBe(true);
+    }
+  });
+
+  test('without a recipient, the server view: valid, and the v7 key-change signature is noted as unchecked', async () => {
+    const r = await verify(body, { recipient: null });
+    expect(r.valid).toBe(true);
+    expect(r.conversationKey).toBeUndefined();
+    expect(r.notes.join(' ')).toMatch(/action_signatures\[0\].*recipient/);
+  });
+
+  test('a minimal group (no title, avatar, TTL; admins default to the creator) verifies', async () => {
+    const p = await prepareGroupCreate({ publicKeys: members.map((m) => m.publicKeyInput), sender: senderOf(members[0]!), conversationId: 'g1', memberIds: ['111', '222'] });
+    const b = createGroupRequest(p);
+    expect(b.group_admins).toEqual(['111']);
+    expect(b).not.toHaveProperty('group_name');
+    expect(b).not.toHaveProperty('ttl_msec');
+    const r = await verify(b);
+    expect(r.problems).toEqual([]);
+    // The server defaults absent admins to the creator, which matches this detail.
+    const { group_admins: _, ...noAdmins } = b;
+    expect((await verify(noAdmins)).valid).toBe(true);
+  });
+});
+
+describe('every tampering is rejected with a problem that names it', () => {
+  test('renamed group in the body', async () => {
+    const b = clone(body);
+    b.group_name = 'Team!';
+    expectRejected(await verify(b), 'TITLE_MISMATCH');
+    const r = await verify(b);
+    expect(r.problems.find((p) => p.code === 'TITLE_MISMATCH')!.path).toBe('group_name');
+  });
+
+  test('renamed group in body and detail: the signature no longer verifies', async () => {
+    const b = withCreateDetail(body, (d) => (d.title = 'Pwned'));
+    b.group_name = 'Pwned';
+    const r = await verify(b);
+    expectRejected(r, 'SIGNATURE_INVALID');
+    expect(r.problems.find((p) => p.code === 'SIGNATURE_INVALID')!.path).toBe('action_signatures[1].message_event_signature.signature');
+  });
+
+  test('signed title removed from the body, or a title added', async () => {
+    const b = clone(body);
+    delete b.group_name;
+    expectRejected(await verify(b), 'TITLE_MISMATCH');
+    const c = clone(body);
+    c.group_avatar_url = 'https://evil.example/x.png';
+    expectRejected(await verify(c), 'AVATAR_MISMATCH');
+  });
+
+  test('dropped member', async () => {
+    const b = clone(body);
+    b.group_members = ['111', '222', '333'];
+    expectRejected(await verify(b), 'MEMBERS_MISMATCH', 'PARTICIPANT_KEY_EXTRA');
+    // Dropping the member's wrapped key as well still disagrees with the signed detail.
+    b.conversation_participant_keys = b.conversation_participant_keys.filter((k) => k.user_id !== '444');
+    expectRejected(await verify(b), 'MEMBERS_MISMATCH', 'PARTICIPANT_KEYS_MISMATCH');
+  });
+
+  test('extra member, in the body only and in body and detail', async () => {
+    const b = clone(body);
+    b.group_members = [...b.group_members, '999'];
+    expectRejected(await verify(b), 'MEMBERS_MISMATCH', 'PARTICIPANT_KEY_MISSING');
+    const c = withCreateDetail(body, (d) => d.memberIds!.push('999'));
+    c.group_members.push('999');
+    expectRejected(await verify(c), 'SIGNATURE_INVALID', 'PARTICIPANT_KEY_MISSING');
+  });
+
+  test('members reordered', async () => {
+    const b = clone(body);
+    b.group_members = ['222', '111', '333', '444'];
+    expectRejected(await verify(b), 'MEMBERS_MISMATCH');
+  });
+
+  test('flipped signature byte, on each action', async () => {
+    for (const i of [0, 1]) {
+      const b = clone(body);
+      const sig = decodeBase64(b.action_signatures[i]!.message_event_signature.signature);
+      flip(sig, 20, 0x01);
+      b.action_signatures[i]!.message_event_signature.signature = encodeBase64NoPad(sig);
+      const r = await verify(b);
+      expectRejected(r, 'SIGNATURE_INVALID');
+      expect(r.problems.some((p) => p.path.startsWith(`action_signatures[${i}]`))).toBe(true);
+    }
+  });
+
+  test('other key version in the body', async () => {
+    const b = clone(body);
+    b.conversation_key_version = String(BigInt(b.conversation_key_version) + 1n);
+    expectRejected(await verify(b), 'KEY_VERSION_MISMATCH');
+  });
+
+  test('other key version in the group-create detail: signed, so the signature fails', async () => {
+    const b = withCreateDetail(body, (d) => (d.conversationKeyVersion = '1'));
+    expectRejected(await verify(b), 'SIGNATURE_INVALID', 'KEY_VERSION_MISMATCH');
+  });
+
+  test('swapped wrapped keys, in the body only', async () => {
+    const b = clone(body);
+    const [k0, k1] = b.conversation_participant_keys;
+    [k0!.encrypted_conversation_key, k1!.encrypted_conversation_key] = [k1!.encrypted_conversation_key, k0!.encrypted_conversation_key];
+    expectRejected(await verify(b), 'PARTICIPANT_KEYS_MISMATCH');
+  });
+
+  test('swapped wrapped keys in body and key-change detail: the affected member cannot unwrap', async () => {
+    const b = clone(body);
+    const [k0, k1] = b.conversation_participant_keys;
+    [k0!.encrypted_conversation_key, k1!.encrypted_conversation_key] = [k1!.encrypted_conversation_key, k0!.encrypted_conversation_key];
+    const d = decodeEventDetail(decodeBase64(b.action_signatures[0]!.encoded_message_event_detail)) as KeyChangeDetail;
+    b.action_signatures[0]!.encoded_message_event_detail = encodeBase64(
+      encodeKeyChangeDetail({
+        conversationKeyVersion: d.conversationKeyVersion!,
+        participantKeys: b.conversation_participant_keys.map((k) => ({ userId: k.user_id, encryptedKey: k.encrypted_conversation_key, publicKeyVersion: k.public_key_version })),
+      }),
+    );
+    // At v7 the wrapped keys are not signed; member 222 (index 1) is the one who notices.
+    expectRejected(await verify(b, { recipient: 1 }), 'UNWRAP_FAILED');
+  });
+
+  test('wrong sender: another member, and a user without a known key', async () => {
+    expectRejected(await verify(body, { senderId: '222' }), 'SIGNATURE_INVALID');
+    expectRejected(await verify(body, { senderId: '555' }), 'SENDER_NOT_MEMBER', 'SIGNING_KEY_NOT_FOUND');
+  });
+
+  test('an outsider re-signs the body with their own key and embeds it: embedded keys are never trusted', async () => {
+    const b = clone(body);
+    const backend = await resolveBackend('noble');
+    const a = b.action_signatures[1]!;
+    const d = decodeEventDetail(decodeBase64(a.encoded_message_event_detail)) as GroupCreateDetail;
+    const payload = groupCreatePayload(7, { messageId: a.message_id, senderId: '111', conversationKeyVersion: d.conversationKeyVersion!, memberIds: d.memberIds!, title: d.title, avatarUrl: d.avatarUrl });
+    a.message_event_signature.signature = encodeBase64NoPad(await backend.sign(outsider.identity.signingPrivateKey, new TextEncoder().encode(payload)));
+    a.message_event_signature.signing_public_key = encodeBase64(outsider.identity.signingPublicKey);
+    expectRejected(await verify(b), 'SIGNATURE_INVALID');
+  });
+
+  test('TTL that differs from the detail, is removed, or is added (not signed at v7: the detail is its anchor)', async () => {
+    const b = clone(body);
+    b.ttl_msec = '1000';
+    expectRejected(await verify(b), 'TTL_MISMATCH');
+    delete b.ttl_msec;
+    expectRejected(await verify(b), 'TTL_MISMATCH');
+    const p = await prepareGroupCreate({ publicKeys: members.map((m) => m.publicKeyInput), sender: senderOf(members[0]!), conversationId: GROUP, memberIds: ['111', '222'] });
+    const c = createGroupRequest(p);
+    c.ttl_msec = '5';
+    expectRejected(await verify(c), 'TTL_MISMATCH');
+    c.ttl_msec = '-5';
+    expectRejected(await verify(c), 'TTL_INVALID');
+  });
+
+  test('admin list that differs from the detail (not signed at v7: the detail is its anchor)', async () => {
+    const b = clone(body);
+    b.group_admins = ['111', '222', '333'];
+    expectRejected(await verify(b), 'ADMINS_MISMATCH');
+    delete b.group_admins; // the server would default to the creator alone
+    expectRejected(await verify(b), 'ADMINS_MISMATCH');
+    const c = clone(body);
+    c.group_admins = ['111', '999'];
+    expectRejected(await verify(c), 'ADMINS_MISMATCH', 'ADMIN_NOT_MEMBER');
+  });
+
+  test('signature version below the minimum (downgrade) or above the maximum', async () => {
+    for (const v of ['0', '1', '8', '70']) {
+      const b = clone(body);
+      b.action_signatures[1]!.message_event_signature.signature_version = v;
+      const r = await verify(b);
+      expectRejected(r, 'SIGNATURE_VERSION_UNSUPPORTED');
+      expect(r.problems.find((p) => p.code === 'SIGNATURE_VERSION_UNSUPPORTED')!.path).toBe('action_signatures[1].message_event_signature.signature_version');
+    }
+    // A lower but accepted version is checked with that version's payload, so the v7 signature fails.
+    const b = clone(body);
+    b.action_signatures[1]!.message_event_signature.signature_version = '3';
+    expectRejected(await verify(b), 'SIGNATURE_INVALID');
+  });
+
+  test('signing-key version that the sender does not have, and a key whose binding fails', async () => {
+    const b = clone(body);
+    b.action_signatures[1]!.message_event_signature.public_key_version = '1';
+    expectRejected(await verify(b), 'SIGNING_KEY_NOT_FOUND');
+    const keys = signingKeys.map((k) => (k.userId === '111' ? { ...k, identityPublicKey: members[1]!.signingKeyEntry.identityPublicKey } : k));
+    expectRejected(await verify(body, { keys }), 'KEY_BINDING_INVALID');
+  });
+
+  test('conversation id changed: only a member can tell (bound by the v7 key-change signature)', async () => {
+    const b = clone(body);
+    b.conversation_id = 'g42';
+    expect((await verify(b, { recipient: null })).valid).toBe(true);
+    expectRejected(await verify(b), 'SIGNATURE_INVALID');
+    b.conversation_id = '111-222';
+    expectRejected(await verify(b, { recipient: null }), 'CONVERSATION_ID_INVALID');
+  });
+
+  test('key-change signature tampered: caught by a member, noted as unchecked without one', async () => {
+    const b = clone(body);
+    const sig = decodeBase64(b.action_signatures[0]!.message_event_signature.signature);
+    flip(sig, 0, 0x40);
+    b.action_signatures[0]!.message_event_signature.signature = encodeBase64NoPad(sig);
+    const server = await verify(b, { recipient: null });
+    expect(server.valid).toBe(true);
+    expect(server.notes).toHaveLength(1);
+    expectRejected(await verify(b), 'SIGNATURE_INVALID');
+  });
+
+  test('missing, duplicated or extra actions and participant keys', async () => {
+    const b = clone(body);
+    delete (b as Partial<CreateGroupBody>).action_signatures;
+    expectRejected(await verify(b), 'ACTION_SIGNATURE_MISSING');
+    const c = clone(body);
+    c.action_signatures = [c.action_signatures[1]!];
+    expectRejected(await verify(c), 'ACTION_SIGNATURE_MISSING');
+    const d = clone(body);
+    d.action_signatures.push(clone(d.action_signatures[1]!));
+    expectRejected(await verify(d), 'ACTION_SIGNATURE_UNEXPECTED', 'DUPLICATE_MESSAGE_ID');
+    const e = clone(body);
+    e.conversation_participant_keys.push(clone(e.conversation_participant_keys[0]!));
+    expectRejected(await verify(e), 'PARTICIPANT_KEY_DUPLICATE');
+    const f = clone(body);
+    f.group_members = [...f.group_members, '111'];
+    expectRejected(await verify(f), 'DUPLICATE_MEMBER');
+  });
+
+  test('schema problems and unknown fields', async () => {
+    const b = clone(body) as Partial<CreateGroupBody> & Record<string, unknown>;
+    delete b.group_members;
+    b.group_nmae = 'typo';
+    const r = await verify(b);
+    expectRejected(r, 'SCHEMA', 'UNKNOWN_FIELD');
+    expect(r.problems.map((p) => p.path)).toEqual(expect.arrayContaining(['group_members', 'group_nmae']));
+    for (const junk of [null, 42, 'body', [], {}]) expect((await verify(junk)).valid).toBe(false);
+  });
+
+  test('recipient who is not a member, or who holds the wrong key', async () => {
+    const r = await verifyCreateGroupRequest(body, { senderId: '111', signingKeys, recipient: { userId: '999', identityPrivateKey: outsider.identity.identityPrivateKey } });
+    expectRejected(r, 'RECIPIENT_NOT_MEMBER');
+    const w = await verifyCreateGroupRequest(body, { senderId: '111', signingKeys, recipient: { userId: '222', identityPrivateKey: outsider.identity.identityPrivateKey } });
+    expectRejected(w, 'UNWRAP_FAILED');
+  });
+
+  test('undecodable detail and malformed signature', async () => {
+    const b = clone(body);
+    b.action_signatures[1]!.encoded_message_event_detail = 'AAAA';
+    expectRejected(await verify(b), 'DETAIL_UNDECODABLE');
+    const c = clone(body);
+    c.action_signatures[1]!.message_event_signature.signature = 'AAAA';
+    expectRejected(await verify(c), 'SIGNATURE_MALFORMED');
+  });
+
+  test('malformed options throw typed errors instead of reporting', async () => {
+    await expect(verifyCreateGroupRequest(body, { senderId: 'abc', signingKeys })).rejects.toMatchObject({ code: 'ERR_INVALID_USER_ID', field: 'options.senderId' });
+    await expect(verifyCreateGroupRequest(body, { senderId: '111', signingKeys: 'x' as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'options.signingKeys' });
+    await expect(verifyCreateGroupRequest(body, { senderId: '111', signingKeys, recipient: { userId: '222', identityPrivateKey: new Uint8Array(32) } })).rejects.toMatchObject({
+      code: 'ERR_INVALID_KEY',
+    });
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * The README is the front door: its commands exist and its example runs as written.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { expect, test, vi } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..');
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+
+test('the quick-start commands are the package scripts and CI runs the README test command', () => {
+  for (const cmd of ['npm ci', 'npm start', 'npm test', 'npm run test:conformance']) expect(readme).toContain(cmd);
+  for (const script of ['start', 'test', 'test:conformance']) expect(pkg.scripts[script]).toBeTruthy();
+  const ci = readFileSync(join(root, '.ci', 'run'), 'utf8');
+  expect(ci).toMatch(/^npm ci$/m);
+  expect(ci).toMatch(/^npm test$/m);
+  expect(ci).toMatch(/npm run test:conformance/);
+});
+
+test('the "Using it" example runs as written and prints a valid verdict', async () => {
+  const section = readme.slice(readme.indexOf('## Using it'));
+  const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  expect(code).toBeTruthy();
+  const dir = join(root, 'test', '.readme');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'using-it.ts');
+  writeFileSync(file, code!.replace(/from 'chat-keykit'/g, `from ${JSON.stringify(join(root, 'src', 'index.ts'))}`));
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  try {
+    await import(pathToFileURL(file).href);
+    expect(log).toHaveBeenCalledWith(true, []);
+  } finally {
+    log.mockRestore();
+  }
+});
