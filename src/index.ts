@@ -20,7 +20,7 @@ export {
 } from './errors.js';
 
 export type { BackendName, CryptoBackend } from './core/backend.js';
-export { resolveBackend, type CryptoOptions } from './core/context.js';
+export { resolveBackend, setDefaultBackend, type CryptoOptions } from './core/context.js';
 export { SecretBytes, wipe, constantTimeEqual } from './core/secret.js';
 export {
   Identity,

@@ -21,22 +21,18 @@ export interface CryptoOptions {
   random?: (length: number) => Uint8Array;
 }
 
-const BACKENDS: Partial<Record<BackendName, () => Promise<CryptoBackend>>> = {
+/**
+ * Backend loaders. The native ones are imported on first use only, so that a bundle for a browser
+ * never evaluates `node:crypto`, and a runtime without it simply reports the backend unavailable.
+ */
+const BACKENDS: Record<BackendName, () => Promise<CryptoBackend>> = {
   noble: async () => nobleBackend,
+  node: async () => (await import('./node.js')).nodeBackend,
+  webcrypto: async () => (await import('./webcrypto.js')).createWebCryptoBackend(),
 };
 
-/** Registers a backend loader (used by the native backends' modules). */
-export function registerBackend(name: BackendName, load: () => Promise<CryptoBackend>): void {
-  BACKENDS[name] = load;
-}
-
-/** The order in which backends are tried when none is named. */
-let AUTO_ORDER: BackendName[] = ['noble'];
-
-/** Sets the automatic choice order (used by the native backends' modules). */
-export function setAutoOrder(order: BackendName[]): void {
-  AUTO_ORDER = order;
-}
+/** The automatic choice: native OpenSSL on Node, WebCrypto elsewhere, noble where neither exists. */
+const AUTO_ORDER: readonly BackendName[] = ['node', 'webcrypto', 'noble'];
 
 const cache = new Map<BackendName, Promise<CryptoBackend | null>>();
 
@@ -44,20 +40,37 @@ async function load(name: BackendName): Promise<CryptoBackend | null> {
   let p = cache.get(name);
   if (!p) {
     const loader = BACKENDS[name];
-    p = loader ? loader().catch(() => null) : Promise.resolve(null);
+    p = loader().catch(() => null);
     cache.set(name, p);
   }
   return p;
 }
 
+let defaultChoice: BackendName | CryptoBackend | undefined;
+
 /**
- * Resolves the backend a call should use.
+ * Sets the backend used by calls that do not name one (`undefined` restores the automatic
+ * choice). The named backend is checked when the next call resolves it.
+ * @example
+ * setDefaultBackend('noble'); // e.g. to compare against the portable reference
+ */
+export function setDefaultBackend(choice: BackendName | CryptoBackend | undefined): void {
+  if (choice !== undefined && typeof choice !== 'object' && !Object.hasOwn(BACKENDS, choice)) {
+    throw new InvalidInputError(ErrorCodes.UNSUPPORTED_BACKEND, `unknown backend "${String(choice)}" (expected noble, node or webcrypto)`, 'backend');
+  }
+  defaultChoice = choice;
+}
+
+/**
+ * Resolves the backend a call should use: the one named, else the default set with
+ * {@link setDefaultBackend}, else the first available of node, webcrypto and noble.
  * @throws {InvalidInputError} `ERR_UNSUPPORTED_BACKEND` when a named backend is not available here
  */
-export async function resolveBackend(choice?: BackendName | CryptoBackend): Promise<CryptoBackend> {
+export async function resolveBackend(requested?: BackendName | CryptoBackend): Promise<CryptoBackend> {
+  const choice = requested ?? defaultChoice;
   if (choice !== undefined && typeof choice === 'object') return choice;
   if (choice !== undefined) {
-    if (!Object.hasOwn(BACKENDS, choice) && !['noble', 'node', 'webcrypto'].includes(choice)) {
+    if (!Object.hasOwn(BACKENDS, choice)) {
       throw new InvalidInputError(ErrorCodes.UNSUPPORTED_BACKEND, `unknown backend "${String(choice)}" (expected noble, node or webcrypto)`, 'backend');
     }
     const b = await load(choice);
@@ -71,18 +84,22 @@ export async function resolveBackend(choice?: BackendName | CryptoBackend): Prom
   return nobleBackend;
 }
 
+/** A source of random bytes; `injected` tells whether it is a caller's deterministic stream. */
+export type RandomSource = ((length: number) => Uint8Array) & { readonly injected: boolean };
+
 /** The random source of a call: the injected one (checked) or the backend's CSPRNG. */
-export function randomSource(options: CryptoOptions | undefined, backend: CryptoBackend): (length: number) => Uint8Array {
+export function randomSource(options: CryptoOptions | undefined, backend: CryptoBackend): RandomSource {
   const injected = options?.random;
-  if (injected === undefined) return (n) => backend.randomBytes(n);
+  if (injected === undefined) return Object.assign((n: number) => backend.randomBytes(n), { injected: false });
   if (typeof injected !== 'function') {
     throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected a function (length) => Uint8Array', 'random');
   }
-  return (n) => {
+  const checked = (n: number): Uint8Array => {
     const out = injected(n);
     if (!(out instanceof Uint8Array) || out.length !== n) {
       throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `must return a Uint8Array of exactly ${n} bytes`, 'random');
     }
     return out;
   };
+  return Object.assign(checked, { injected: true });
 }

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { concat } from 'uint8arrays';
 import { DecodeError, ErrorCodes, VerificationError } from '../errors.js';
 import { assertBytes } from '../guards.js';
 import { decodeBase64, encodeBase64 } from '../wire/base64.js';
@@ -26,12 +27,9 @@ export const WRAPPED_KEY_LENGTH = 113;
 
 const COUNTER_1 = Uint8Array.of(0, 0, 0, 1);
 
-/** X9.63 KDF, one SHA-256 block: returns [aesKey(16), iv(16)] as views of one buffer to wipe. */
+/** X9.63 KDF, one SHA-256 block: KM = SHA-256(Z ‖ 00000001 ‖ E); the caller wipes KM. */
 async function kdf(backend: CryptoBackend, z: Uint8Array, ephemeral: Uint8Array): Promise<Uint8Array> {
-  const input = new Uint8Array(z.length + 4 + ephemeral.length);
-  input.set(z, 0);
-  input.set(COUNTER_1, z.length);
-  input.set(ephemeral, z.length + 4);
+  const input = concat([z, COUNTER_1, ephemeral]);
   const km = await backend.sha256(input);
   wipe(input);
   return km;
@@ -48,10 +46,7 @@ export async function eciesWrap(backend: CryptoBackend, plaintext: Uint8Array, r
   const km = await kdf(backend, z, ephemeral);
   const sealed = await backend.aesGcmEncrypt(km.subarray(0, 16), km.subarray(16, 32), plaintext);
   wipe(z, km);
-  const out = new Uint8Array(ephemeral.length + sealed.length);
-  out.set(ephemeral, 0);
-  out.set(sealed, ephemeral.length);
-  return out;
+  return concat([ephemeral, sealed], ephemeral.length + sealed.length);
 }
 
 /**

@@ -11,6 +11,18 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import type { CryptoBackend } from './backend.js';
 
+/**
+ * Base-point multiplications (public keys, ephemeral keys, signatures) use a precomputed window-8
+ * table, built on first use (about 0.1 s once; saves a quarter of every key generation).
+ */
+let tableReady = false;
+function base(): void {
+  if (!tableReady) {
+    p256.Point.BASE.precompute(8, false);
+    tableReady = true;
+  }
+}
+
 /** Sign and verify options matching the official SDK: RFC 6979 nonces, no low-S rule. */
 const ECDSA_OPTS = { lowS: false, prehash: true } as const;
 
@@ -19,14 +31,20 @@ export const nobleBackend: CryptoBackend = /* @__PURE__ */ Object.freeze({
   name: 'noble',
   randomBytes: (length: number) => randomBytes(length),
   sha256: async (data: Uint8Array) => sha256(data),
-  getPublicKey: async (privateKey: Uint8Array) => p256.getPublicKey(privateKey, false),
+  getPublicKey: async (privateKey: Uint8Array) => {
+    base();
+    return p256.getPublicKey(privateKey, false);
+  },
   ecdh: async (privateKey: Uint8Array, publicKey: Uint8Array) => {
     const shared = p256.getSharedSecret(privateKey, publicKey, true);
     const x = shared.slice(1);
     shared.fill(0);
     return x;
   },
-  sign: async (privateKey: Uint8Array, message: Uint8Array) => p256.sign(message, privateKey, ECDSA_OPTS),
+  sign: async (privateKey: Uint8Array, message: Uint8Array) => {
+    base();
+    return p256.sign(message, privateKey, ECDSA_OPTS);
+  },
   verify: async (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => {
     if (signature.length !== 64) return false;
     try {

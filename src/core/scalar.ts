@@ -35,6 +35,27 @@ export function sampleScalar(random: (length: number) => Uint8Array): SecretByte
 }
 
 /**
+ * Draws `count` scalars into one packed buffer (`count × 32` bytes), as {@link sampleScalar} would
+ * one after the other. An injected stream is read 32 bytes per scalar, in order, so that outputs
+ * depend only on the stream; the CSPRNG is read in one call (per-call overhead dominates small
+ * reads on some platforms).
+ */
+export function sampleScalars(random: ((length: number) => Uint8Array) & { readonly injected?: boolean }, count: number): SecretBytes {
+  const out = new SecretBytes(count * 32);
+  if (random.injected === false && count > 0) {
+    const bulk = random(count * 32);
+    out.set(bulk);
+    bulk.fill(0);
+    for (let i = 0; i < count; i++) {
+      if (!isValidScalar(out.subarray(i * 32, i * 32 + 32))) out.set(sampleScalar(random), i * 32);
+    }
+    return out;
+  }
+  for (let i = 0; i < count; i++) out.set(sampleScalar(random), i * 32);
+  return out;
+}
+
+/**
  * Checks a private key: a 32-byte big-endian scalar in [1, n-1].
  * @returns a {@link SecretBytes} copy
  * @throws {InvalidInputError} `ERR_INVALID_KEY`

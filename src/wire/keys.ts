@@ -51,6 +51,7 @@ export function sec1ToSpki(sec1: Uint8Array): Uint8Array {
  */
 export function parsePublicKey(value: unknown, field: string): Uint8Array {
   let bytes: Uint8Array;
+  const owned = typeof value === 'string';
   if (typeof value === 'string') bytes = decodeBase64(value, field);
   else if (value instanceof Uint8Array) bytes = value;
   else throw new InvalidInputError(ErrorCodes.INVALID_KEY, `expected a public key as Uint8Array or base64 string, got ${typeName(value)}`, field);
@@ -76,5 +77,6 @@ export function parsePublicKey(value: unknown, field: string): Uint8Array {
   } catch {
     throw new InvalidInputError(ErrorCodes.INVALID_KEY, 'not a valid P-256 point', field);
   }
-  return Uint8Array.from(sec1);
+  // Decoded text is ours to keep; caller bytes are copied so that later changes cannot reach us.
+  return owned ? sec1 : Uint8Array.from(sec1);
 }

@@ -146,7 +146,8 @@ export function checkSchema(value: unknown, rule: Rule, path = '', strict = true
       return;
     }
     if (typeof v !== 'string') return void out.push({ code: 'SCHEMA', path: at(p), message: `expected a string, got ${kind(v)}` });
-    if (r.minLength !== undefined && [...v].length < r.minLength) out.push({ code: 'SCHEMA', path: at(p), message: `must not be shorter than ${r.minLength}` });
+    // minLength counts code points; only short strings need counting.
+    if (r.minLength !== undefined && v.length < 2 * r.minLength && [...v].length < r.minLength) out.push({ code: 'SCHEMA', path: at(p), message: `must not be shorter than ${r.minLength}` });
     else if (r.pattern && !r.pattern.test(v)) out.push({ code: 'SCHEMA', path: at(p), message: `must match ${r.pattern.source}` });
   };
   walk(value, rule, path);

@@ -327,6 +327,13 @@ function truncate(s: string): string {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }
 
+/**
+ * Canonical standard base64 of 113 bytes, padded or not: 150 characters, then one whose two low
+ * bits are zero (the last byte's trailing bits), then the optional `=`. Checking the text is much
+ * cheaper than decoding 10,000 keys.
+ */
+const WRAPPED_KEY_B64 = /^[A-Za-z0-9+/]{150}[AEIMQUYcgkosw048]=?$/;
+
 /** Body participant keys, checked against the roster they must cover exactly. */
 function checkParticipantKeys(ctx: Ctx, body: Record<string, unknown>, roster: readonly string[] | undefined, rosterLabel: string): ParticipantKey[] | undefined {
   const list = body.conversation_participant_keys;
@@ -346,10 +353,8 @@ function checkParticipantKeys(ctx: Ctx, body: Record<string, unknown>, roster: r
     seen.add(k.user_id);
     if (members && !members.has(k.user_id)) add(ctx, ProblemCodes.PARTICIPANT_KEY_EXTRA, `${path}.user_id`, `user ${truncate(k.user_id)} is not in ${rosterLabel} but gets the conversation key`);
     if (!/^[0-9]+$/.test(k.public_key_version)) add(ctx, ProblemCodes.PARTICIPANT_KEY_MALFORMED, `${path}.public_key_version`, 'the key version must be decimal');
-    try {
-      if (decodeBase64(k.encrypted_conversation_key).length !== WRAPPED_KEY_LENGTH) throw new Error();
-    } catch {
-      add(ctx, ProblemCodes.PARTICIPANT_KEY_MALFORMED, `${path}.encrypted_conversation_key`, `not base64 of a ${WRAPPED_KEY_LENGTH}-byte wrapped key`);
+    if (!WRAPPED_KEY_B64.test(k.encrypted_conversation_key)) {
+      add(ctx, ProblemCodes.PARTICIPANT_KEY_MALFORMED, `${path}.encrypted_conversation_key`, `not canonical base64 of a ${WRAPPED_KEY_LENGTH}-byte wrapped key`);
     }
     out.push({ userId: k.user_id, encryptedKey: k.encrypted_conversation_key, publicKeyVersion: k.public_key_version });
   });

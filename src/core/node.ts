@@ -1,0 +1,80 @@
+/**
+ * The native Node.js backend: OpenSSL through `node:crypto` (synchronous P-256 ECDH with
+ * `createECDH('prime256v1')`, AES-128-GCM with a 16-byte IV, SHA-256, ECDSA verification).
+ *
+ * Signing stays on noble: RFC 6979 deterministic nonces are what make our signatures
+ * byte-identical to the official SDK's, and node:crypto only signs with random nonces. A group
+ * change signs twice, so this costs nothing measurable.
+ *
+ * @module
+ */
+import { createCipheriv, createDecipheriv, createECDH, createHash, createPublicKey, randomFillSync, verify as nodeVerify } from 'node:crypto';
+import type { CryptoBackend } from './backend.js';
+import { nobleBackend } from './noble.js';
+import { SPKI_PREFIX } from '../wire/keys.js';
+
+function spkiKey(sec1: Uint8Array) {
+  const der = new Uint8Array(SPKI_PREFIX.length + sec1.length);
+  der.set(SPKI_PREFIX, 0);
+  der.set(sec1, SPKI_PREFIX.length);
+  return createPublicKey({ key: Buffer.from(der.buffer, der.byteOffset, der.byteLength), format: 'der', type: 'spki' });
+}
+
+const view = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+const bytes = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+/** The node:crypto backend (a frozen singleton). */
+export const nodeBackend: CryptoBackend = Object.freeze({
+  name: 'node',
+  randomBytes: (length: number) => {
+    const out = new Uint8Array(length);
+    randomFillSync(out);
+    return out;
+  },
+  sha256: async (data: Uint8Array) => bytes(createHash('sha256').update(view(data)).digest()),
+  getPublicKey: async (privateKey: Uint8Array) => {
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(view(privateKey));
+    return bytes(ecdh.getPublicKey());
+  },
+  ecdh: async (privateKey: Uint8Array, publicKey: Uint8Array) => {
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(view(privateKey));
+    return bytes(ecdh.computeSecret(view(publicKey)));
+  },
+  sign: nobleBackend.sign,
+  verify: async (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => {
+    if (signature.length !== 64) return false;
+    try {
+      return nodeVerify('sha256', view(message), { key: spkiKey(publicKey), dsaEncoding: 'ieee-p1363' }, view(signature));
+    } catch {
+      return false;
+    }
+  },
+  aesGcmEncrypt: async (key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array) => {
+    const c = createCipheriv('aes-128-gcm', view(key), view(iv));
+    const head = c.update(view(plaintext));
+    const tail = c.final();
+    const tag = c.getAuthTag();
+    const out = new Uint8Array(head.length + tail.length + tag.length);
+    out.set(head, 0);
+    out.set(tail, head.length);
+    out.set(tag, head.length + tail.length);
+    return out;
+  },
+  aesGcmDecrypt: async (key: Uint8Array, iv: Uint8Array, sealed: Uint8Array) => {
+    if (sealed.length < 16) return null;
+    try {
+      const d = createDecipheriv('aes-128-gcm', view(key), view(iv));
+      d.setAuthTag(view(sealed.subarray(sealed.length - 16)));
+      const head = d.update(view(sealed.subarray(0, sealed.length - 16)));
+      const tail = d.final();
+      const out = new Uint8Array(head.length + tail.length);
+      out.set(head, 0);
+      out.set(tail, head.length);
+      return out;
+    } catch {
+      return null;
+    }
+  },
+});

@@ -1,0 +1,175 @@
+/**
+ * Parallel ECIES wrapping on Node.js `worker_threads`, for large groups.
+ *
+ * A small pool of workers, created on first use and kept for later calls, each running the same
+ * ECIES construction as `ecies.ts` on OpenSSL (`node:crypto`). The caller draws every ephemeral
+ * scalar beforehand in recipient order, so the bytes do not depend on how the work is split:
+ * the output equals the single-threaded path exactly (a test checks it).
+ *
+ * Workers are unreferenced while idle, so an idle pool never keeps a process alive. The
+ * conversation key and the scalars are copied to the workers and wiped there after use.
+ *
+ * This module is only loaded on Node (dynamic import from `wrap.ts`).
+ *
+ * @module
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { ErrorCodes, InternalError } from '../errors.js';
+
+/**
+ * The worker program, plain CommonJS so that it runs from source under any loader (tsc output,
+ * vitest, bundlers). It mirrors ecies.ts: Z = x(e·R); KM = SHA-256(Z ‖ 00000001 ‖ E);
+ * AES-128-GCM(KM[0..16], iv = KM[16..32]); out = E ‖ ciphertext ‖ tag.
+ */
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const crypto = require('node:crypto');
+const COUNTER = Buffer.from([0, 0, 0, 1]);
+parentPort.on('message', (job) => {
+  const { id, key, publics, scalars, count, outLength } = job;
+  try {
+    const out = new Uint8Array(count * outLength);
+    const ecdh = crypto.createECDH('prime256v1');
+    const k = Buffer.from(key.buffer, key.byteOffset, key.byteLength);
+    for (let i = 0; i < count; i++) {
+      ecdh.setPrivateKey(Buffer.from(scalars.buffer, scalars.byteOffset + i * 32, 32));
+      const E = ecdh.getPublicKey();
+      const Z = ecdh.computeSecret(Buffer.from(publics.buffer, publics.byteOffset + i * 65, 65));
+      const km = crypto.createHash('sha256').update(Z).update(COUNTER).update(E).digest();
+      const c = crypto.createCipheriv('aes-128-gcm', km.subarray(0, 16), km.subarray(16, 32));
+      const ct = c.update(k);
+      c.final();
+      const at = i * outLength;
+      out.set(E, at);
+      out.set(ct, at + 65);
+      out.set(c.getAuthTag(), at + 65 + ct.length);
+      Z.fill(0);
+      km.fill(0);
+      if ((i + 1) % 128 === 0) parentPort.postMessage({ id, progress: 128 });
+    }
+    ecdh.setPrivateKey(Buffer.alloc(32, 1));
+    scalars.fill(0);
+    key.fill(0);
+    parentPort.postMessage({ id, progress: count % 128, out }, [out.buffer]);
+  } catch (e) {
+    scalars.fill(0);
+    key.fill(0);
+    parentPort.postMessage({ id, error: String((e && e.message) || e) });
+  }
+});
+`;
+
+interface Job {
+  id: number;
+  resolve: (out: Uint8Array) => void;
+  reject: (e: Error) => void;
+  onProgress: (n: number) => void;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  jobs: Map<number, Job>;
+}
+
+const pool: PoolWorker[] = [];
+let nextId = 1;
+
+/** Number of workers running now. */
+export function poolSize(): number {
+  return pool.length;
+}
+
+/** Number of hardware threads to use by default. */
+export function defaultWorkerCount(): number {
+  return Math.max(1, Math.min(availableParallelism(), 16));
+}
+
+function spawn(): PoolWorker {
+  const worker = new Worker(WORKER_SOURCE, { eval: true });
+  const pw: PoolWorker = { worker, jobs: new Map() };
+  worker.on('message', (msg: { id: number; progress?: number; out?: Uint8Array; error?: string }) => {
+    const job = pw.jobs.get(msg.id);
+    if (!job) return;
+    if (msg.progress) job.onProgress(msg.progress);
+    if (msg.error !== undefined) {
+      pw.jobs.delete(msg.id);
+      job.reject(new InternalError(ErrorCodes.INTERNAL, `a wrapping worker failed: ${msg.error}`));
+    } else if (msg.out) {
+      pw.jobs.delete(msg.id);
+      job.resolve(msg.out);
+    }
+    if (pw.jobs.size === 0) worker.unref();
+  });
+  worker.on('error', (err) => {
+    for (const job of pw.jobs.values()) job.reject(new InternalError(ErrorCodes.INTERNAL, `a wrapping worker crashed: ${err.message}`));
+    pw.jobs.clear();
+    const i = pool.indexOf(pw);
+    if (i >= 0) pool.splice(i, 1);
+  });
+  worker.unref();
+  pool.push(pw);
+  return pw;
+}
+
+function run(pw: PoolWorker, key: Uint8Array, publics: Uint8Array, scalars: Uint8Array, count: number, outLength: number, onProgress: (n: number) => void): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const id = nextId++;
+    pw.jobs.set(id, { id, resolve, reject, onProgress });
+    pw.worker.ref();
+    // postMessage copies key and scalars (structured clone copies a view's whole buffer, hence the
+    // slice); the copies made here are wiped as soon as they are sent, the worker wipes its own.
+    const own = scalars.slice();
+    pw.worker.postMessage({ id, key, publics, scalars: own, count, outLength }, [publics.buffer as ArrayBuffer]);
+    own.fill(0);
+  });
+}
+
+/**
+ * ECIES-wraps `plaintext` for every recipient on worker threads.
+ * @param recipients - validated 65-byte SEC1 keys
+ * @param scalars - the ephemeral scalars, 32 bytes per recipient, packed
+ * @param threads - number of workers to spread the work over
+ * @returns one `E ‖ ciphertext ‖ tag` blob per recipient, in order
+ */
+export async function wrapOnWorkers(
+  plaintext: Uint8Array,
+  recipients: readonly Uint8Array[],
+  scalars: Uint8Array,
+  threads: number,
+  onProgress: (done: number) => void,
+): Promise<Uint8Array[]> {
+  const n = recipients.length;
+  const outLength = 65 + plaintext.length + 16;
+  while (pool.length < threads) spawn();
+  // Contiguous chunks, several per worker so that a slow worker does not hold up the end.
+  const chunks = Math.min(n, threads * 4);
+  const per = Math.ceil(n / chunks);
+  let done = 0;
+  const parts: Promise<Uint8Array>[] = [];
+  for (let c = 0, start = 0; start < n; c++, start += per) {
+    const count = Math.min(per, n - start);
+    const publics = new Uint8Array(count * 65);
+    for (let i = 0; i < count; i++) publics.set(recipients[start + i] as Uint8Array, i * 65);
+    parts.push(
+      run(pool[c % threads] as PoolWorker, plaintext, publics, scalars.subarray(start * 32, (start + count) * 32), count, outLength, (k) => {
+        done += k;
+        onProgress(done);
+      }),
+    );
+  }
+  const results = await Promise.all(parts);
+  const out: Uint8Array[] = new Array(n);
+  let i = 0;
+  for (const r of results) {
+    for (let at = 0; at < r.length; at += outLength) out[i++] = r.subarray(at, at + outLength);
+  }
+  if (i !== n) throw new InternalError(ErrorCodes.INTERNAL, `workers returned ${i} wrapped keys for ${n} recipients`);
+  return out;
+}
+
+/** Terminates the pool's workers (for tests and clean shutdowns; the pool is re-created on demand). */
+export async function closeWorkers(): Promise<void> {
+  const all = pool.splice(0, pool.length);
+  await Promise.all(all.map((p) => p.worker.terminate()));
+}

@@ -1,0 +1,5 @@
+// Runs the suite with the noble backend as the default (vitest project "noble").
+import { setDefaultBackend } from '../../src/index.js';
+
+process.env.KEYKIT_TEST_BACKEND = 'noble';
+setDefaultBackend('noble');
