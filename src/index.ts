@@ -116,3 +116,5 @@ export {
   type ProblemCode,
 } from './adapters/xchat/verify.js';
 export { keyRecordFromRegistration, type KeyRecord } from './adapters/xchat/keys.js';
+export { SigningKeys, assertSigningKeys, type SigningKeyLookup } from './core/trust.js';
+export { openKeyChange, type KeyChangeToOpen, type OpenKeyChangeOptions } from './core/receive.js';

@@ -7,7 +7,7 @@
 import { assertObject, assertString, assertVersion, assertXUserId } from '../../guards.js';
 import type { KeyRegistrationBody } from '../../core/identity.js';
 import type { PublicKeyInput } from '../../core/prepare.js';
-import type { SigningKeyEntry } from './verify.js';
+import type { SigningKeyEntry } from '../../core/trust.js';
 
 /** One user's registered keys at one version, in the API's encodings (SPKI, base64). */
 export interface KeyRecord {

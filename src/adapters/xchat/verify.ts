@@ -21,34 +21,22 @@
  * @module
  */
 import { ErrorCodes, InvalidInputError, KeykitError } from '../../errors.js';
-import { assertArray, assertObject, assertString, assertXUserId } from '../../guards.js';
+
+export type { SigningKeyEntry } from '../../core/trust.js';
+import { assertObject, assertString, assertXUserId } from '../../guards.js';
 import type { CryptoBackend } from '../../core/backend.js';
 import { resolveBackend, type CryptoOptions } from '../../core/context.js';
 import { eciesUnwrap, WRAPPED_KEY_LENGTH } from '../../core/ecies.js';
-import { verifyKeyBinding } from '../../core/identity.js';
+import { assertSigningKeys, SigningKeys, type SigningKeyEntry } from '../../core/trust.js';
 import { GROUP_ID } from '../../core/prepare.js';
 import { parsePrivateKey } from '../../core/scalar.js';
 import { SecretBytes, wipe } from '../../core/secret.js';
 import { verifyPayload } from '../../core/signing.js';
 import { decodeBase64 } from '../../wire/base64.js';
 import { decodeEventDetail, type EventDetail, type GroupCreateDetail, type GroupMemberAddDetail, type KeyChangeDetail, type ParticipantKey } from '../../wire/events.js';
-import { parsePublicKey } from '../../wire/keys.js';
 import { checkSignatureVersion, groupCreatePayload, groupMemberAddPayload, keyChangePayload } from '../../wire/payloads.js';
 import { parseKeyRotation } from '../../wire/rotation.js';
 import { AddConversationKeysSchema, AddMembersSchema, checkSchema, CreateGroupSchema, type Rule } from './schema.js';
-
-/** A signing key record, as the official SDK takes it (built from `GET /2/users/public_keys`). */
-export interface SigningKeyEntry {
-  userId: string;
-  /** The signing-key version (`public_key_version`). */
-  publicKeyVersion: string;
-  /** Signing public key, SPKI or SEC1, base64. */
-  publicKey: string;
-  /** Identity public key exactly as served (SPKI), base64: the message of the binding signature. */
-  identityPublicKey: string;
-  /** Binding signature, base64 `r‖s`. */
-  identityPublicKeySignature: string;
-}
 
 /** Stable codes of verification problems. */
 export const ProblemCodes = {
@@ -136,11 +124,10 @@ export interface VerifyInConversationOptions extends VerifyOptions {
 interface Ctx {
   backend: CryptoBackend;
   senderId: string;
-  keys: SigningKeyEntry[];
+  keys: SigningKeys;
   recipient: { userId: string; identityPrivateKey: SecretBytes } | undefined;
   problems: VerificationProblem[];
   notes: string[];
-  bindings: Map<SigningKeyEntry, Promise<Uint8Array | string>>;
 }
 
 function add(ctx: Ctx, code: ProblemCode, path: string, message: string): void {
@@ -150,12 +137,7 @@ function add(ctx: Ctx, code: ProblemCode, path: string, message: string): void {
 async function context(options: VerifyOptions): Promise<Ctx> {
   const o = assertObject(options, 'options');
   const senderId = assertXUserId(o.senderId, 'options.senderId');
-  const keys = assertArray(o.signingKeys, 'options.signingKeys').map((k, i) => {
-    const f = `options.signingKeys[${i}]`;
-    const e = assertObject(k, f);
-    for (const name of ['userId', 'publicKeyVersion', 'publicKey', 'identityPublicKey', 'identityPublicKeySignature']) assertString(e[name], `${f}.${name}`);
-    return k as SigningKeyEntry;
-  });
+  const entries = assertSigningKeys(o.signingKeys, 'options.signingKeys');
   let recipient: Ctx['recipient'];
   if (o.recipient !== undefined) {
     const r = assertObject(o.recipient, 'options.recipient');
@@ -164,40 +146,14 @@ async function context(options: VerifyOptions): Promise<Ctx> {
       identityPrivateKey: parsePrivateKey(r.identityPrivateKey, 'options.recipient.identityPrivateKey'),
     };
   }
-  return { backend: await resolveBackend(options.backend), senderId, keys, recipient, problems: [], notes: [], bindings: new Map() };
-}
-
-/** The sender's signing key for a version, after its binding check; a string explains a failure. */
-function bindingOf(ctx: Ctx, entry: SigningKeyEntry): Promise<Uint8Array | string> {
-  let p = ctx.bindings.get(entry);
-  if (!p) {
-    p = (async () => {
-      try {
-        const key = parsePublicKey(entry.publicKey, 'publicKey');
-        const ok = await verifyKeyBinding(entry.identityPublicKey, entry.publicKey, entry.identityPublicKeySignature, { backend: ctx.backend });
-        return ok ? key : 'its binding signature does not verify against the identity key';
-      } catch (e) {
-        return e instanceof KeykitError ? `it is malformed (${e.code})` : 'it is malformed';
-      }
-    })();
-    ctx.bindings.set(entry, p);
-  }
-  return p;
+  const backend = await resolveBackend(options.backend);
+  return { backend, senderId, keys: new SigningKeys(entries, backend), recipient, problems: [], notes: [] };
 }
 
 async function signingKeyFor(ctx: Ctx, version: string, path: string): Promise<Uint8Array | null> {
-  const candidates = ctx.keys.filter((k) => k.userId === ctx.senderId && k.publicKeyVersion === version);
-  if (candidates.length === 0) {
-    add(ctx, ProblemCodes.SIGNING_KEY_NOT_FOUND, path, `no signing key of sender ${ctx.senderId} with version ${version} among the known keys`);
-    return null;
-  }
-  const reasons: string[] = [];
-  for (const c of candidates) {
-    const r = await bindingOf(ctx, c);
-    if (typeof r !== 'string') return r;
-    reasons.push(r);
-  }
-  add(ctx, ProblemCodes.KEY_BINDING_INVALID, path, `the sender's signing key version ${version} is not usable: ${reasons.join('; ')}`);
+  const r = await ctx.keys.lookup(ctx.senderId, version);
+  if (r.ok) return r.key;
+  add(ctx, r.reason === 'not_found' ? ProblemCodes.SIGNING_KEY_NOT_FOUND : ProblemCodes.KEY_BINDING_INVALID, path, r.message);
   return null;
 }
 
