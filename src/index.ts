@@ -115,6 +115,6 @@ export {
   type VerifyRecipient,
   type ProblemCode,
 } from './adapters/xchat/verify.js';
-export { keyRecordFromRegistration, type KeyRecord } from './adapters/xchat/keys.js';
+export { keyRecordFromRegistration, keyListing, type KeyRecord, type KeyListing } from './adapters/xchat/keys.js';
 export { SigningKeys, assertSigningKeys, type SigningKeyLookup } from './core/trust.js';
 export { openKeyChange, type KeyChangeToOpen, type OpenKeyChangeOptions } from './core/receive.js';

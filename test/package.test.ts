@@ -25,10 +25,22 @@ test('the exports map points the package root at dist/index.js with types', asyn
 });
 
 test('the demo creates, assembles and verifies a group create', () => {
-  const r = spawnSync(process.execPath, [join(root, 'dist', 'demo.js')], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(root, 'dist', 'cli', 'demo.js')], { cwd: root, encoding: 'utf8' });
   expect(r.status).toBe(0);
   const body = JSON.parse(r.stdout);
   expect(body.group_members).toEqual(['111', '222', '333', '444']);
   expect(body.action_signatures).toHaveLength(2);
   expect(r.stderr).toMatch(/verdict: VALID/);
+});
+
+test('the bin runs from dist: chat-keykit --help and a usage error', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const bin = join(root, pkg.bin['chat-keykit']);
+  expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  const ok = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+  expect(ok.status).toBe(0);
+  expect(ok.stdout).toMatch(/group-create/);
+  const bad = spawnSync(process.execPath, [bin, 'keygen'], { encoding: 'utf8' });
+  expect(bad.status).toBe(2);
+  expect(bad.stderr).toMatch(/--user-id is required/);
 });

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { assertObject, assertString, assertVersion, assertXUserId } from '../../guards.js';
+import { ErrorCodes, InvalidInputError } from '../../errors.js';
+import { assertArray, assertObject, assertString, assertVersion, assertXUserId } from '../../guards.js';
 import type { KeyRegistrationBody } from '../../core/identity.js';
 import type { PublicKeyInput } from '../../core/prepare.js';
 import type { SigningKeyEntry } from '../../core/trust.js';
@@ -37,4 +38,90 @@ export function keyRecordFromRegistration(userId: string, body: KeyRegistrationB
       identityPublicKeySignature: assertString(pk.identity_public_key_signature, 'body.public_key.identity_public_key_signature'),
     },
   };
+}
+
+/** Public and signing keys parsed from a key listing. */
+export interface KeyListing {
+  /** One entry per record, for wrapping (the SDK's `PublicKeyInput[]`). */
+  publicKeys: PublicKeyInput[];
+  /** One entry per record that carries a signing key, for verifying (`SigningKeyEntry[]`). */
+  signingKeys: SigningKeyEntry[];
+}
+
+const str = (v: unknown): v is string => typeof v === 'string';
+
+function fromRecord(rec: Record<string, unknown>, userId: string | undefined, field: string, out: KeyListing): void {
+  // The SDK's shapes, camelCase: PublicKeyInput or SigningKeyEntry.
+  if (str(rec.userId) && str(rec.keyVersion) && rec.publicKey !== undefined) {
+    out.publicKeys.push({ userId: assertXUserId(rec.userId, `${field}.userId`), publicKey: assertString(rec.publicKey, `${field}.publicKey`), keyVersion: assertVersion(rec.keyVersion, `${field}.keyVersion`) });
+    return;
+  }
+  if (str(rec.userId) && str(rec.publicKeyVersion) && str(rec.identityPublicKey)) {
+    const e: SigningKeyEntry = {
+      userId: assertXUserId(rec.userId, `${field}.userId`),
+      publicKeyVersion: assertVersion(rec.publicKeyVersion, `${field}.publicKeyVersion`),
+      publicKey: assertString(rec.publicKey, `${field}.publicKey`),
+      identityPublicKey: rec.identityPublicKey,
+      identityPublicKeySignature: assertString(rec.identityPublicKeySignature, `${field}.identityPublicKeySignature`),
+    };
+    out.signingKeys.push(e);
+    out.publicKeys.push({ userId: e.userId, publicKey: e.identityPublicKey, keyVersion: e.publicKeyVersion });
+    return;
+  }
+  // The X API's PublicKey record, snake_case; its owner comes from the record or from the caller.
+  const owner = str(rec.user_id) ? rec.user_id : str(rec.id) && rec.public_key !== undefined ? rec.id : userId;
+  if (owner === undefined) {
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_ARGUMENT,
+      'a key record without a user id: the X API listing does not name owners, so key the listing by user id ({ "<user id>": { "data": [...] } })',
+      field,
+    );
+  }
+  const uid = assertXUserId(owner, `${field}.user_id`);
+  const version = assertVersion(rec.public_key_version, `${field}.public_key_version`);
+  const identity = assertString(rec.public_key, `${field}.public_key`);
+  out.publicKeys.push({ userId: uid, publicKey: identity, keyVersion: version });
+  if (rec.signing_public_key !== undefined) {
+    out.signingKeys.push({
+      userId: uid,
+      publicKeyVersion: version,
+      publicKey: assertString(rec.signing_public_key, `${field}.signing_public_key`),
+      identityPublicKey: identity,
+      identityPublicKeySignature: assertString(rec.identity_public_key_signature, `${field}.identity_public_key_signature`),
+    });
+  }
+}
+
+function fromList(list: unknown, userId: string | undefined, field: string, out: KeyListing): void {
+  assertArray(list, field).forEach((r, i) => fromRecord(assertObject(r, `${field}[${i}]`), userId, `${field}[${i}]`, out));
+}
+
+/**
+ * Reads key records in the shapes people have at hand:
+ * - the X API's response to `GET /2/users/public_keys` or `GET /2/users/{id}/public_keys`
+ *   (`{ "data": [PublicKey…] }`), when its records name their owner (`user_id` or `id`);
+ * - an object keyed by user id whose values are such responses or arrays of records;
+ * - a plain array of the SDK's `{ userId, publicKey, keyVersion }` or `SigningKeyEntry` records.
+ * @throws {InvalidInputError} naming the record at fault
+ * @example
+ * const { publicKeys, signingKeys } = keyListing(JSON.parse(await readFile('keys.json', 'utf8')));
+ */
+export function keyListing(json: unknown): KeyListing {
+  const out: KeyListing = { publicKeys: [], signingKeys: [] };
+  if (Array.isArray(json)) {
+    fromList(json, undefined, 'keys', out);
+  } else {
+    const o = assertObject(json, 'keys');
+    if (o.data !== undefined) {
+      fromList(o.data, undefined, 'keys.data', out);
+    } else {
+      for (const [uid, v] of Object.entries(o)) {
+        const f = `keys[${JSON.stringify(uid)}]`;
+        assertXUserId(uid, f);
+        fromList(Array.isArray(v) ? v : assertObject(v, f).data, uid, Array.isArray(v) ? f : `${f}.data`, out);
+      }
+    }
+  }
+  if (out.publicKeys.length === 0) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'no key records found', 'keys');
+  return out;
 }

@@ -16,7 +16,7 @@ import {
   prepareGroupCreate,
   resolveBackend,
   verifyCreateGroupRequest,
-} from './index.js';
+} from '../index.js';
 
 const USERS = ['111', '222', '333', '444'];
 const KEY_VERSION = '1700000000000';
