@@ -1,0 +1,225 @@
+/**
+ * Property-based tests (fast-check) of every encoder/decoder pair: round trips of generated
+ * values, and, for arbitrary or mutated input, "decodes to a value that re-encodes to the same
+ * bytes, or throws our typed error", never anything else.
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import {
+  decodeBase64,
+  decodeBase64Url,
+  DecodeError,
+  encodeBase64,
+  encodeBase64NoPad,
+  encodeBase64UrlNoPad,
+  InvalidInputError,
+  KeykitError,
+  parsePublicKey,
+  sec1ToSpki,
+} from '../../src/index.js';
+import * as events from '../../src/wire/events.js';
+import { decodeStruct, encodeStruct, type StructDef, type ThriftType } from '../../src/wire/thrift.js';
+import { p256 } from '@noble/curves/nist.js';
+
+const RUNS = Number(process.env.KEYKIT_PROPERTY_RUNS ?? 300);
+
+/** Asserts that `f` either returns or throws one of our typed errors. */
+function typedOrValue<T>(f: () => T): { ok: true; value: T } | { ok: false; error: KeykitError } {
+  try {
+    return { ok: true, value: f() };
+  } catch (e) {
+    expect(e).toBeInstanceOf(KeykitError);
+    return { ok: false, error: e as KeykitError };
+  }
+}
+
+/** A fast-check arbitrary for any value of a Thrift type, derived from the schema tables. */
+function arbitraryOf(t: ThriftType, depth = 0): fc.Arbitrary<unknown> {
+  switch (t.k) {
+    case 'bool': return fc.boolean();
+    case 'byte': return fc.integer({ min: -128, max: 127 });
+    case 'i16': return fc.integer({ min: -32768, max: 32767 });
+    case 'i32': return fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
+    case 'i64': return fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n });
+    case 'double': return fc.double({ noNaN: true });
+    case 'string': return fc.string({ unit: 'binary', maxLength: 12 });
+    case 'binary': return fc.uint8Array({ maxLength: 24 });
+    case 'struct': return structArbitrary(t.def(), depth + 1);
+    case 'list':
+    case 'set': return fc.array(arbitraryOf(t.elem, depth + 1), { maxLength: depth > 3 ? 1 : 3 });
+    case 'map': return fc.array(fc.tuple(arbitraryOf(t.key, depth + 1), arbitraryOf(t.value, depth + 1)), { maxLength: depth > 3 ? 1 : 2 });
+  }
+}
+
+function structArbitrary(def: StructDef, depth: number): fc.Arbitrary<Record<string, unknown>> {
+  if (def.union) return fc.oneof(...def.fields.map((f) => arbitraryOf(f.type, depth).map((v) => ({ [f.name]: v }))));
+  const model = Object.fromEntries(def.fields.map((f) => [f.name, arbitraryOf(f.type, depth)]));
+  return fc.record(model, { requiredKeys: [] });
+}
+
+const SCHEMAS: StructDef[] = [events.MessageEventDetail, events.MessageEvent, events.GroupOpData, events.ConversationKeyChangeEvent, events.GroupMemberAddChange];
+
+/** Byte-level mutations: flip, insert, delete, overwrite with an interesting value, truncate. */
+const mutation = fc.oneof(
+  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
+  fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('length' as const), at: fc.nat(), value: fc.constantFrom(0, 1, 0x7f, 0x80, 0xff, 0x7fffffff, -1) }),
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+);
+
+/** One byte-level mutation. */
+export interface Mutation {
+  kind: 'flip' | 'insert' | 'delete' | 'length' | 'truncate';
+  at: number;
+  bit?: number;
+  byte?: number;
+  value?: number;
+}
+
+function mutate(bytes: Uint8Array, m: Mutation): Uint8Array {
+  if (bytes.length === 0) return Uint8Array.of(m.byte ?? 0);
+  const at = m.at % bytes.length;
+  const b = Array.from(bytes);
+  switch (m.kind) {
+    case 'flip': b[at] = (b[at] as number) ^ (1 << (m.bit ?? 0)); break;
+    case 'insert': b.splice(at, 0, m.byte ?? 0); break;
+    case 'delete': b.splice(at, 1); break;
+    case 'length': {
+      const v = m.value ?? 0;
+      b.splice(at, 4, (v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
+      break;
+    }
+    case 'truncate': b.length = at; break;
+  }
+  return Uint8Array.from(b);
+}
+
+describe('Thrift codec', () => {
+  for (const def of SCHEMAS) {
+    test(`${def.name}: generated values round-trip, bytes and value`, () => {
+      fc.assert(
+        fc.property(structArbitrary(def, 0), (value) => {
+          const bytes = encodeStruct(def, value);
+          const back = decodeStruct(def, bytes);
+          expect(back).toEqual(value);
+          expect(Buffer.from(encodeStruct(def, back)).equals(Buffer.from(bytes))).toBe(true);
+        }),
+        { numRuns: RUNS, seed: 0x5eed },
+      );
+    });
+
+    test(`${def.name}: mutated encodings decode to a value that re-encodes identically, or a DecodeError`, () => {
+      let decoded = 0;
+      let refused = 0;
+      fc.assert(
+        fc.property(structArbitrary(def, 0), fc.array(mutation, { minLength: 1, maxLength: 3 }), (value, ms) => {
+          let bytes = encodeStruct(def, value);
+          for (const m of ms) bytes = mutate(bytes, m);
+          const r = typedOrValue(() => decodeStruct(def, bytes));
+          if (r.ok) {
+            decoded++;
+            expect(Buffer.from(encodeStruct(def, r.value)).equals(Buffer.from(bytes))).toBe(true);
+          } else {
+            refused++;
+            expect(r.error).toMatchObject({ code: 'ERR_INVALID_THRIFT' });
+          }
+        }),
+        { numRuns: RUNS * 3, seed: 0xbad },
+      );
+      // Both outcomes occur, so neither branch is vacuous.
+      expect(decoded).toBeGreaterThan(0);
+      expect(refused).toBeGreaterThan(0);
+    });
+  }
+
+  test('arbitrary bytes: value that re-encodes identically, or a DecodeError; never slow', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 256 }), fc.constantFrom(...SCHEMAS), (bytes, def) => {
+        const t = performance.now();
+        const r = typedOrValue(() => decodeStruct(def, bytes));
+        expect(performance.now() - t).toBeLessThan(250);
+        if (r.ok) expect(Buffer.from(encodeStruct(def, r.value)).equals(Buffer.from(bytes))).toBe(true);
+        else expect(r.error).toBeInstanceOf(DecodeError);
+      }),
+      { numRuns: RUNS * 5, seed: 7 },
+    );
+  });
+
+  test('a huge declared length or count is refused before allocating', () => {
+    // list<string> with count 2^31-1 in a 16-byte input.
+    const bytes = Uint8Array.from([0x0c, 0x00, 0x04, 0x0c, 0x00, 0x01, 0x0c, 0x00, 0x01, 0x0f, 0x00, 0x01, 0x0b, 0x7f, 0xff, 0xff, 0xff]);
+    const t = performance.now();
+    expect(() => decodeStruct(events.MessageEventDetail, bytes)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_THRIFT' }));
+    expect(performance.now() - t).toBeLessThan(50);
+  });
+});
+
+describe('base64 flavours', () => {
+  test('bytes → text → bytes for every flavour', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        for (const text of [encodeBase64(bytes), encodeBase64NoPad(bytes)]) expect(Buffer.from(decodeBase64(text)).equals(Buffer.from(bytes))).toBe(true);
+        expect(Buffer.from(decodeBase64Url(encodeBase64UrlNoPad(bytes))).equals(Buffer.from(bytes))).toBe(true);
+        expect(encodeBase64(bytes)).toBe(Buffer.from(bytes).toString('base64'));
+        expect(encodeBase64UrlNoPad(bytes)).toBe(Buffer.from(bytes).toString('base64url'));
+      }),
+      { numRuns: RUNS, seed: 11 },
+    );
+  });
+
+  test('arbitrary text: decodes only when canonical (re-encodes to the same text), else a DecodeError', () => {
+    const alphabet = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n.'.split(''));
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 40 }).map((a) => a.join('')), (text) => {
+        const r = typedOrValue(() => decodeBase64(text));
+        if (r.ok) {
+          const again = text.endsWith('=') || text.length % 4 === 0 ? encodeBase64(r.value) : encodeBase64NoPad(r.value);
+          expect(again).toBe(text);
+        } else {
+          expect(r.error).toMatchObject({ code: 'ERR_INVALID_BASE64' });
+        }
+      }),
+      { numRuns: RUNS * 5, seed: 12 },
+    );
+  });
+
+  test('non-strings are InvalidInputError, not TypeError', () => {
+    for (const v of [undefined, null, 42, {}, [], new Uint8Array(3)]) expect(() => decodeBase64(v)).toThrow(InvalidInputError);
+  });
+});
+
+describe('key encodings', () => {
+  test('valid keys: SEC1 and SPKI, bytes and base64, all parse to the same point', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (seed) => {
+        const sk = p256.utils.randomSecretKey(seed.some((b) => b !== 0) ? Uint8Array.from([...seed, ...seed.subarray(0, 16)]) : undefined);
+        const sec1 = p256.getPublicKey(sk, false);
+        const spki = sec1ToSpki(sec1);
+        for (const form of [sec1, spki, encodeBase64(sec1), encodeBase64NoPad(spki)]) expect(Buffer.from(parsePublicKey(form, 'k')).equals(Buffer.from(sec1))).toBe(true);
+      }),
+      { numRuns: 50, seed: 13 },
+    );
+  });
+
+  test('arbitrary and mutated key bytes: a point on the curve or InvalidInputError ERR_INVALID_KEY', () => {
+    const valid = sec1ToSpki(p256.getPublicKey(p256.utils.randomSecretKey(), false));
+    const inputs = fc.oneof(
+      fc.uint8Array({ minLength: 65, maxLength: 65 }).map((b) => Uint8Array.from([4, ...b.subarray(1)])),
+      fc.uint8Array({ maxLength: 100 }),
+      fc.tuple(fc.nat({ max: 90 }), fc.integer({ min: 1, max: 255 })).map(([i, x]) => {
+        const b = Uint8Array.from(valid);
+        b[i] = (b[i] as number) ^ x;
+        return b;
+      }),
+    );
+    fc.assert(
+      fc.property(inputs, (bytes) => {
+        const r = typedOrValue(() => parsePublicKey(bytes, 'k'));
+        if (r.ok) expect(() => p256.Point.fromBytes(r.value).assertValidity()).not.toThrow();
+        else expect(r.error).toMatchObject({ code: 'ERR_INVALID_KEY', field: 'k' });
+      }),
+      { numRuns: RUNS * 3, seed: 14 },
+    );
+  });
+});
