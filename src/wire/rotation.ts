@@ -92,7 +92,7 @@ export function buildKeyRotation(rotation: KeyRotation): string {
   }
   const typeData: StructValue =
     r.opType === 'genGroup'
-      ? { genGroup: { initialMembers: members(r.initialMembers, 'rotation.initialMembers') ?? [] } }
+      ? { genGroup: stripUndefined({ initialMembers: members(r.initialMembers, 'rotation.initialMembers') }) }
       : {
           edit: stripUndefined({
             membersLeft: members(r.membersLeft, 'rotation.membersLeft'),
@@ -132,55 +132,61 @@ function stripUndefined<V extends StructValue>(v: V): V {
 }
 
 function readMember(v: unknown): RotationMember {
-  const m = v as { userId?: bigint; keyVersion?: bigint };
-  if (m.userId === undefined || m.keyVersion === undefined) {
-    throw new DecodeError(ErrorCodes.INVALID_THRIFT, 'a Member lacks its required userId or keyVersion', 'keyRotation');
-  }
-  if (m.userId < 0n || m.keyVersion < 0n) throw new DecodeError(ErrorCodes.INVALID_THRIFT, 'a Member has a negative id or version', 'keyRotation');
+  const m = v as { userId?: bigint; keyVersion?: bigint; $unknown?: unknown };
+  if (m.userId === undefined || m.keyVersion === undefined) rotationError('a Member lacks its required userId or keyVersion');
+  if (m.$unknown) rotationError('a Member has fields chat-keykit does not model');
+  if (m.userId < 0n || m.keyVersion < 0n) rotationError('a Member has a negative id or version');
   return { userId: String(m.userId), keyVersion: String(m.keyVersion) };
 }
 
+function rotationError(what: string): never {
+  throw new DecodeError(ErrorCodes.INVALID_THRIFT, what, 'keyRotation');
+}
+
+/** Fields of the ratchet tree that chat-keykit reads as opaque and therefore refuses to parse. */
+const UNMODELLED = ['updateMap', 'newPathPks', 'fullTreeList', '$unknown'] as const;
+
 /**
- * Parses a `base64_encoded_key_rotation` payload. Ratchet-tree fields chat-keykit does not model
- * (update maps, path keys, the full tree list) are accepted and ignored.
- * @throws {DecodeError} `ERR_INVALID_BASE64` or `ERR_INVALID_THRIFT` for a malformed payload, or
- * one missing the tree version, acting member or operation type
+ * Parses a `base64_encoded_key_rotation` payload. The parse is lossless: whatever it accepts,
+ * {@link buildKeyRotation} turns back into the same bytes. Payloads with ratchet-tree data that
+ * chat-keykit does not model (update maps, path keys, the full tree list, unknown fields) are
+ * refused rather than silently dropped.
+ * @throws {DecodeError} `ERR_INVALID_BASE64` or `ERR_INVALID_THRIFT` for a malformed payload, one
+ * missing the tree version, acting member or operation type, or one carrying unmodelled data
  */
 export function parseKeyRotation(b64: string): KeyRotation {
   const bytes = decodeBase64(b64, 'keyRotation');
   const v = decodeStruct(GroupOpData, bytes) as Record<string, unknown>;
-  const fail = (what: string): never => {
-    throw new DecodeError(ErrorCodes.INVALID_THRIFT, what, 'keyRotation');
-  };
-  if (v.treeVersion === undefined) fail('GroupOpData lacks treeVersion');
-  if (v.actionBy === undefined) fail('GroupOpData lacks actionBy');
-  const typeData = v.typeData as { genGroup?: Record<string, unknown>; edit?: Record<string, unknown> } | undefined;
-  if (!typeData || (!typeData.genGroup && !typeData.edit)) fail('GroupOpData lacks a known typeData (genGroup or edit)');
+  if (v.$unknown) rotationError('GroupOpData has fields chat-keykit does not model');
+  if (typeof v.treeVersion !== 'bigint') return rotationError('GroupOpData lacks treeVersion');
+  if (v.treeVersion < 0n) rotationError('GroupOpData has a negative treeVersion');
+  if (v.actionBy === undefined) rotationError('GroupOpData lacks actionBy');
+  const typeData = v.typeData as { genGroup?: Record<string, unknown>; edit?: Record<string, unknown>; $unknown?: unknown } | undefined;
+  const op = typeData?.genGroup ?? typeData?.edit;
+  if (!typeData || !op) return rotationError('GroupOpData lacks a known typeData (genGroup or edit)');
+  for (const f of UNMODELLED) if (op[f] !== undefined) rotationError(`the ${typeData.genGroup ? 'genGroup' : 'edit'} operation carries ${f}, which chat-keykit does not model`);
   const out: KeyRotation = {
     treeVersion: String(v.treeVersion),
     actionBy: readMember(v.actionBy),
-    opType: typeData?.genGroup ? 'genGroup' : 'edit',
+    opType: typeData.genGroup ? 'genGroup' : 'edit',
   };
   if (v.groupId !== undefined) out.groupId = v.groupId as string;
   const list = (x: unknown) => (x === undefined ? undefined : (x as unknown[]).map(readMember));
-  if (typeData?.genGroup) {
-    out.initialMembers = list(typeData.genGroup.initialMembers) ?? [];
-  } else if (typeData?.edit) {
-    const e = typeData.edit;
-    const left = list(e.membersLeft);
-    const add = list(e.membersToAdd);
-    const upd = list(e.membersUpdated);
-    if (left) out.membersLeft = left;
-    if (add) out.membersToAdd = add;
-    if (upd) out.membersUpdated = upd;
+  const names = typeData.genGroup ? (['initialMembers'] as const) : (['membersLeft', 'membersToAdd', 'membersUpdated'] as const);
+  for (const name of names) {
+    const l = list(op[name]);
+    if (l) out[name] = l;
   }
   if (v.memberKeyInfo !== undefined) {
-    out.memberKeyInfo = (v.memberKeyInfo as [bigint, Record<string, Uint8Array | undefined>][]).map(([id, info]) => ({
-      userId: String(id),
-      ...(info.identityPublicKey ? { identityPublicKey: info.identityPublicKey } : {}),
-      ...(info.signingPublicKey ? { signingPublicKey: info.signingPublicKey } : {}),
-      ...(info.identityKeySignature ? { identityKeySignature: info.identityKeySignature } : {}),
-    }));
+    const seen = new Set<bigint>();
+    out.memberKeyInfo = (v.memberKeyInfo as [bigint, Record<string, unknown>][]).map(([id, info]) => {
+      if (id < 0n || seen.has(id)) rotationError('memberKeyInfo has a negative or repeated user id');
+      if (info.$unknown) rotationError('a MemberKeyInfo has fields chat-keykit does not model');
+      seen.add(id);
+      const k: RotationKeyInfo = { userId: String(id) };
+      for (const f of ['identityPublicKey', 'signingPublicKey', 'identityKeySignature'] as const) if (info[f] !== undefined) k[f] = info[f] as Uint8Array;
+      return k;
+    });
   }
   return out;
 }

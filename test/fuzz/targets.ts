@@ -1,0 +1,160 @@
+/**
+ * Fuzz targets: every public function that parses outside data. A target "crashes" when it
+ * throws anything but our typed KeykitError, takes too long, or (decoders) accepts input that does
+ * not re-encode to the same bytes. The verifiers must never throw on a body at all.
+ */
+import { expect } from 'vitest';
+import {
+  buildKeyRotation,
+  createGroupRequest,
+  decodeBase64,
+  decodeEventDetail,
+  decodeMessageEvent,
+  encodeBase64,
+  encodeMessageEvent,
+  keyListing,
+  KeykitError,
+  parseKeyRotation,
+  parsePublicKey,
+  prepareConversationKeyChange,
+  prepareGroupCreate,
+  unwrapConversationKey,
+  verifyAddConversationKeysRequest,
+  verifyCreateGroupRequest,
+  addConversationKeysRequest,
+  type VerificationReport,
+} from '../../src/index.js';
+import { decodeStruct, encodeStruct } from '../../src/wire/thrift.js';
+import { MessageEvent, MessageEventDetail } from '../../src/wire/events.js';
+import { makeMembers, senderOf } from '../helpers/members.js';
+import type { Json } from './mutator.js';
+
+export interface Target {
+  name: string;
+  kind: 'bytes' | 'json';
+  seeds: (Uint8Array | Json)[];
+  run(input: Uint8Array | Json): Promise<void>;
+}
+
+/** Runs f; only our typed errors may escape, and only where `typedAllowed`. */
+async function guarded(f: () => unknown, typedAllowed = true): Promise<void> {
+  try {
+    await f();
+  } catch (e) {
+    if (!(typedAllowed && e instanceof KeykitError)) throw e;
+    // Typed errors must be well formed and secret-free by construction (checked elsewhere).
+    expect(typeof e.code).toBe('string');
+  }
+}
+
+function checkReport(r: VerificationReport): void {
+  expect(typeof r.valid).toBe('boolean');
+  expect(r.valid).toBe(r.problems.length === 0);
+  for (const p of r.problems) expect([typeof p.code, typeof p.path, typeof p.message]).toEqual(['string', 'string', 'string']);
+}
+
+const latin1 = (b: Uint8Array) => String.fromCharCode(...b);
+
+/** Builds the targets with valid seeds (a real group create, key change, rotation, keys). */
+export async function makeTargets(): Promise<Target[]> {
+  const m = await makeMembers(['111', '222', '333']);
+  const signingKeys = m.map((x) => x.signingKeyEntry);
+  const prepared = await prepareGroupCreate({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g42', memberIds: ['111', '222', '333'], title: 'T', ttlMsec: 5 });
+  const body = createGroupRequest(prepared) as unknown as Json;
+  const rotation = await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g42' });
+  const keysBody = addConversationKeysRequest(rotation) as unknown as Json;
+  const details = prepared.actionSignatures.map((a) => decodeBase64(a.encodedMessageEventDetail));
+  const envelopes = prepared.actionSignatures.map((a) =>
+    encodeMessageEvent({ sequenceId: '1', messageId: a.messageId, senderId: '111', conversationId: 'g42', createdAtMsec: '1', detail: decodeBase64(a.encodedMessageEventDetail), signature: { signature: a.signature, publicKeyVersion: a.publicKeyVersion, signatureVersion: '7' } }),
+  );
+  const rot = decodeBase64(
+    buildKeyRotation({ groupId: 'g42', treeVersion: '3', actionBy: { userId: '111', keyVersion: '1' }, opType: 'edit', membersToAdd: [{ userId: '333', keyVersion: '1' }], memberKeyInfo: [{ userId: '333', identityPublicKey: m[2]!.identity.identityPublicKey }] }),
+  );
+  const wrapped = prepared.participantKeys.map((k) => decodeBase64(k.encryptedKey));
+  const listing = Object.fromEntries(m.map((x) => [x.id, { data: [{ public_key: x.signingKeyEntry.identityPublicKey, signing_public_key: x.signingKeyEntry.publicKey, identity_public_key_signature: x.signingKeyEntry.identityPublicKeySignature, public_key_version: x.version }] }])) as Json;
+  const recipient = { userId: '222', identityPrivateKey: m[1]!.identity.identityPrivateKey };
+
+  return [
+    {
+      name: 'decodeEventDetail',
+      kind: 'bytes',
+      seeds: details,
+      async run(input) {
+        const bytes = input as Uint8Array;
+        await guarded(() => {
+          decodeEventDetail(bytes);
+          expect(Buffer.from(encodeStruct(MessageEventDetail, decodeStruct(MessageEventDetail, bytes))).equals(Buffer.from(bytes))).toBe(true);
+        });
+      },
+    },
+    {
+      name: 'decodeMessageEvent',
+      kind: 'bytes',
+      seeds: envelopes,
+      async run(input) {
+        const bytes = input as Uint8Array;
+        await guarded(() => {
+          decodeMessageEvent(bytes);
+          expect(Buffer.from(encodeStruct(MessageEvent, decodeStruct(MessageEvent, bytes))).equals(Buffer.from(bytes))).toBe(true);
+        });
+      },
+    },
+    {
+      name: 'parseKeyRotation',
+      kind: 'bytes',
+      seeds: [rot],
+      async run(input) {
+        const b64 = encodeBase64(input as Uint8Array);
+        await guarded(() => expect(buildKeyRotation(parseKeyRotation(b64))).toBe(b64));
+      },
+    },
+    {
+      name: 'decodeBase64',
+      kind: 'bytes',
+      seeds: [new TextEncoder().encode(prepared.participantKeys[0]!.encryptedKey)],
+      async run(input) {
+        await guarded(() => decodeBase64(latin1(input as Uint8Array)));
+      },
+    },
+    {
+      name: 'parsePublicKey',
+      kind: 'bytes',
+      seeds: [m[0]!.identity.identityPublicKey, decodeBase64(m[0]!.signingKeyEntry.identityPublicKey)],
+      async run(input) {
+        await guarded(() => parsePublicKey(input as Uint8Array, 'k'));
+      },
+    },
+    {
+      name: 'unwrapConversationKey',
+      kind: 'bytes',
+      seeds: wrapped,
+      async run(input) {
+        await guarded(() => unwrapConversationKey(encodeBase64(input as Uint8Array), m[1]!.identity.identityPrivateKey));
+      },
+    },
+    {
+      name: 'verifyCreateGroupRequest',
+      kind: 'json',
+      seeds: [body],
+      async run(input) {
+        await guarded(async () => checkReport(await verifyCreateGroupRequest(input, { senderId: '111', signingKeys, recipient })), false);
+      },
+    },
+    {
+      name: 'verifyAddConversationKeysRequest',
+      kind: 'json',
+      seeds: [keysBody],
+      async run(input) {
+        await guarded(async () => checkReport(await verifyAddConversationKeysRequest(input, { senderId: '111', conversationId: 'g42', signingKeys, recipient })), false);
+      },
+    },
+    {
+      name: 'keyListing',
+      kind: 'json',
+      seeds: [listing],
+      async run(input) {
+        await guarded(() => keyListing(input));
+      },
+    },
+  ];
+}
