@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // The suite runs once per crypto backend: "node" (the automatic choice on Node, all tests), then
 // "noble" and "webcrypto" (everything that exercises crypto, with that backend as the default).
-const crypto = ['test/core/**/*.test.ts', 'test/wire/**/*.test.ts', 'test/adapters/**/*.test.ts', 'test/interop/**/*.test.ts'];
+const crypto = ['test/core/**/*.test.ts', 'test/wire/**/*.test.ts', 'test/adapters/**/*.test.ts', 'test/interop/**/*.test.ts', 'test/hardening/**/*.test.ts'];
 
 export default defineConfig({
   test: {

@@ -10,6 +10,7 @@
  */
 import {
   buildKeyRegistration,
+  constantTimeEqual,
   createGroupRequest,
   generateIdentity,
   keyRecordFromRegistration,
@@ -56,7 +57,7 @@ async function main(): Promise<number> {
     signingKeys: users.map((u) => u.signingKeyEntry),
     recipient: { userId: member.id, identityPrivateKey: member.identity.identityPrivateKey },
   });
-  const sameKey = report.conversationKey !== undefined && Buffer.from(report.conversationKey).equals(Buffer.from(prepared.conversationKey));
+  const sameKey = report.conversationKey !== undefined && constantTimeEqual(report.conversationKey, prepared.conversationKey);
   const ms = (performance.now() - started).toFixed(0);
   const lines = [
     `group ${GROUP_ID}: ${body.group_members.length} members, ${body.action_signatures.length} action signatures, key version ${body.conversation_key_version}`,

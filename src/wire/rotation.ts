@@ -156,7 +156,7 @@ const UNMODELLED = ['updateMap', 'newPathPks', 'fullTreeList', '$unknown'] as co
  */
 export function parseKeyRotation(b64: string): KeyRotation {
   const bytes = decodeBase64(b64, 'keyRotation');
-  const v = decodeStruct(GroupOpData, bytes) as Record<string, unknown>;
+  const v = decodeStruct(GroupOpData, bytes, 'keyRotation') as Record<string, unknown>;
   if (v.$unknown) rotationError('GroupOpData has fields chat-keykit does not model');
   if (typeof v.treeVersion !== 'bigint') return rotationError('GroupOpData lacks treeVersion');
   if (v.treeVersion < 0n) rotationError('GroupOpData has a negative treeVersion');

@@ -295,11 +295,14 @@ export function encodeStruct(def: StructDef, value: StructValue): Uint8Array {
 class Reader {
   pos = 0;
   private readonly view: DataView;
-  constructor(readonly buf: Uint8Array) {
+  constructor(
+    readonly buf: Uint8Array,
+    private readonly field?: string,
+  ) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
   fail(what: string): never {
-    throw new DecodeError(ErrorCodes.INVALID_THRIFT, `invalid Thrift at byte ${this.pos}: ${what}`);
+    throw new DecodeError(ErrorCodes.INVALID_THRIFT, `invalid Thrift at byte ${this.pos}: ${what}`, this.field);
   }
   need(n: number): void {
     if (n > this.buf.length - this.pos) this.fail(`needs ${n} more bytes, ${this.buf.length - this.pos} left`);
@@ -475,10 +478,11 @@ function readStruct(r: Reader, def: StructDef, depth: number): StructValue {
 
 /**
  * Decodes one struct that must span the whole input.
+ * @param field - the input's name, for error messages
  * @throws {DecodeError} `ERR_INVALID_THRIFT` for malformed, non-canonical or trailing bytes
  */
-export function decodeStruct(def: StructDef, bytes: Uint8Array): StructValue {
-  const r = new Reader(bytes);
+export function decodeStruct(def: StructDef, bytes: Uint8Array, field?: string): StructValue {
+  const r = new Reader(bytes, field);
   const v = readStruct(r, def, 0);
   if (r.pos !== bytes.length) r.fail(`${bytes.length - r.pos} trailing bytes after ${def.name}`);
   return v;
