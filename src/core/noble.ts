@@ -29,7 +29,12 @@ const ECDSA_OPTS = { lowS: false, prehash: true } as const;
 /** The noble backend (a frozen singleton). */
 export const nobleBackend: CryptoBackend = /* @__PURE__ */ Object.freeze({
   name: 'noble',
-  randomBytes: (length: number) => randomBytes(length),
+  randomBytes: (length: number) => {
+    // noble reads the platform CSPRNG in chunks of at most 64 KiB (the WebCrypto limit).
+    const out = new Uint8Array(length);
+    for (let i = 0; i < length; i += 65536) out.set(randomBytes(Math.min(65536, length - i)), i);
+    return out;
+  },
   sha256: async (data: Uint8Array) => sha256(data),
   getPublicKey: async (privateKey: Uint8Array) => {
     base();

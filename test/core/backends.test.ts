@@ -57,6 +57,15 @@ test('the automatic choice on Node is the native backend; unknown names are type
   await expect(resolveBackend('rsa' as never)).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_BACKEND', field: 'backend' });
 });
 
+test('every backend draws large amounts of randomness (a 10,000-member group needs 320 kB of scalars)', () => {
+  for (const { backend } of backends) {
+    const r = backend.randomBytes(320_000);
+    expect(r).toHaveLength(320_000);
+    // Not all zero, and the chunks differ (a 64 KiB chunk repeated would show here).
+    expect(Buffer.from(r.subarray(0, 65536)).equals(Buffer.from(r.subarray(65536, 131072)))).toBe(false);
+  }
+});
+
 describe('interchangeable outputs', () => {
   test('same identity, registration and group create, byte for byte, on every backend', async () => {
     const outputs = await Promise.all(
