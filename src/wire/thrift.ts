@@ -416,7 +416,12 @@ function skip(r: Reader, code: number, depth: number): void {
     case TType.I32: r.need(4); r.pos += 4; return;
     case TType.I64:
     case TType.DOUBLE: r.need(8); r.pos += 8; return;
-    case TType.STRING: r.pos += r.length(); return;
+    case TType.STRING: {
+      // Not `r.pos += r.length()`: that reads pos before length() advances it past the prefix.
+      const n = r.length();
+      r.pos += n;
+      return;
+    }
     case TType.STRUCT: {
       let last = -32769;
       for (;;) {

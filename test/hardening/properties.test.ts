@@ -133,6 +133,21 @@ describe('Thrift codec', () => {
     });
   }
 
+  test('unknown fields of every type are skipped and kept: a schema that knows nothing decodes everything', () => {
+    const knowsNothing = (def: StructDef): StructDef => ({ name: `${def.name}?`, fields: [] });
+    for (const def of SCHEMAS.filter((d) => !d.union)) {
+      fc.assert(
+        fc.property(structArbitrary(def, 0), (value) => {
+          const bytes = encodeStruct(def, value);
+          const opaque = decodeStruct(knowsNothing(def), bytes);
+          expect((opaque.$unknown ?? []).map((f) => f.id)).toEqual(def.fields.filter((f) => value[f.name] !== undefined).map((f) => f.id));
+          expect(Buffer.from(encodeStruct(knowsNothing(def), opaque)).equals(Buffer.from(bytes))).toBe(true);
+        }),
+        { numRuns: RUNS, seed: 0x0dd },
+      );
+    }
+  });
+
   test('arbitrary bytes: value that re-encodes identically, or a DecodeError; never slow', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 256 }), fc.constantFrom(...SCHEMAS), (bytes, def) => {
