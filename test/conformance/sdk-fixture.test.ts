@@ -1,0 +1,130 @@
+/**
+ * The official SDK's published test fixture (tests/fixtures/sdk_vectors.json of chat-xdk),
+ * checked through chat-keykit: keys, the binding signature, a deterministic signature, and the
+ * key-change, message, reply and failure events in their MessageEvent envelopes.
+ */
+import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
+import { describe, expect, test } from 'vitest';
+import {
+  decodeBase64,
+  decodeMessageEvent,
+  encodeBase64,
+  encodeBase64NoPad,
+  exportPrivateKeys,
+  importPrivateKeys,
+  keyChangePayload,
+  messageCreatePayload,
+  resolveBackend,
+  unwrapConversationKey,
+  verifyKeyBinding,
+  type KeyChangeDetail,
+} from '../../src/index.js';
+import { MessageEvent, MessageEventDetail } from '../../src/wire/events.js';
+import { decodeStruct, encodeStruct, T, type StructDef } from '../../src/wire/thrift.js';
+import { readReference } from './data.js';
+
+interface Fixture {
+  [k: string]: string;
+}
+const fx = readReference<Fixture>('xchat-sdk-vectors.json');
+const backend = await resolveBackend('noble');
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+// The plaintext of a message (PROTOCOL.md §11): MessageEntryHolder {1: MessageEntryContents
+// union {1 message: MessageContents {1 message_text, …}}}; other fields are kept, not modelled.
+const MessageContents: StructDef = { name: 'MessageContents', fields: [{ id: 1, name: 'message_text', type: T.string }] };
+const MessageEntryContents: StructDef = { name: 'MessageEntryContents', union: true, fields: [{ id: 1, name: 'message', type: T.struct(() => MessageContents) }] };
+const MessageEntryHolder: StructDef = { name: 'MessageEntryHolder', fields: [{ id: 1, name: 'contents', type: T.struct(() => MessageEntryContents) }] };
+
+describe('keys and signatures', () => {
+  test('scalars 1 and 2 give the published public keys; the 64-byte blob round-trips', async () => {
+    const id = await importPrivateKeys(decodeBase64(fx.private_keys_concat_b64));
+    expect(encodeBase64(id.identityPublicKey)).toBe(fx.identity_public_b64);
+    expect(encodeBase64(id.signingPublicKey)).toBe(fx.signing_public_b64);
+    expect(encodeBase64(id.identityPrivateKey)).toBe(fx.identity_private_b64);
+    expect(encodeBase64(id.signingPrivateKey)).toBe(fx.signing_private_b64);
+    expect(encodeBase64(exportPrivateKeys(id))).toBe(fx.private_keys_concat_b64);
+  });
+
+  test('the binding signature (over the 65-byte SEC1 identity key) verifies and is reproduced byte for byte', async () => {
+    expect(await verifyKeyBinding(fx.identity_public_b64!, fx.signing_public_b64!, fx.identity_public_key_signature_b64!)).toBe(true);
+    const sig = await backend.sign(decodeBase64(fx.signing_private_b64), decodeBase64(fx.identity_public_b64));
+    expect(encodeBase64(sig)).toBe(fx.identity_public_key_signature_b64);
+  });
+
+  test('the message signature verifies and RFC 6979 reproduces it', async () => {
+    const sig = decodeBase64(fx.signature_b64);
+    expect(await backend.verify(decodeBase64(fx.signing_public_b64), utf8(fx.message_utf8!), sig)).toBe(true);
+    expect(encodeBase64(await backend.sign(decodeBase64(fx.signing_private_b64), utf8(fx.message_utf8!)))).toBe(fx.signature_b64);
+  });
+});
+
+describe('events', () => {
+  const reencode = (b64: string) => {
+    const bytes = decodeBase64(b64);
+    expect(encodeBase64(encodeStruct(MessageEvent, decodeStruct(MessageEvent, bytes)))).toBe(encodeBase64(bytes));
+    return decodeMessageEvent(bytes);
+  };
+
+  test('key change: decodes, re-encodes identically, unwraps, and its v7 signature verifies', async () => {
+    const ev = reencode(fx.event_key_change_b64!);
+    expect(ev).toMatchObject({ senderId: fx.event_sender_id, conversationId: fx.event_conversation_id, signature: { publicKeyVersion: fx.event_signing_key_version, signatureVersion: '7' } });
+    const d = ev.detail as KeyChangeDetail;
+    expect(d.type).toBe('keyChange');
+    expect(d.conversationKeyVersion).toBe(fx.event_conversation_key_version);
+    const mine = d.participantKeys!.find((k) => k.publicKeyVersion === fx.event_recipient_key_version)!;
+    const key = await unwrapConversationKey(mine.encryptedKey, decodeBase64(fx.identity_private_b64));
+    expect(encodeBase64(key)).toBe(fx.conversation_key_b64);
+    const payload = keyChangePayload(7, {
+      messageId: ev.messageId!,
+      senderId: ev.senderId!,
+      conversationId: ev.conversationId!, // verbatim, as receivers do
+      conversationKeyVersion: d.conversationKeyVersion!,
+      conversationKey: key,
+    });
+    expect(await backend.verify(decodeBase64(fx.signing_public_b64), utf8(payload), decodeBase64(ev.signature!.signature!))).toBe(true);
+    expect(await backend.verify(decodeBase64(fx.signing_public_b64), utf8(payload.replace(',1001,', ',1002,')), decodeBase64(ev.signature!.signature!))).toBe(false);
+  });
+
+  async function openMessage(b64: string): Promise<{ text: string; verified: boolean }> {
+    const ev = reencode(b64);
+    const raw = decodeStruct(MessageEvent, decodeBase64(b64));
+    const create = (raw.detail as { message_create_event: { contents: Uint8Array; conversation_key_version: string } }).message_create_event;
+    expect(create.conversation_key_version).toBe(fx.event_conversation_key_version);
+    const payload = messageCreatePayload(Number(ev.signature!.signatureVersion), {
+      messageId: ev.messageId!,
+      senderId: ev.senderId!,
+      conversationId: ev.conversationId!,
+      conversationKeyVersion: create.conversation_key_version,
+      contents: create.contents,
+    });
+    const verified = await backend.verify(decodeBase64(fx.signing_public_b64), utf8(payload), decodeBase64(ev.signature!.signature!));
+    // contents = nonce(24) ‖ secretbox(tag ‖ ciphertext), keyed by the conversation key.
+    const plain = xsalsa20poly1305(decodeBase64(fx.conversation_key_b64), create.contents.subarray(0, 24)).decrypt(create.contents.subarray(24));
+    const holder = decodeStruct(MessageEntryHolder, plain) as { contents: { message: { message_text: string } } };
+    return { text: holder.contents.message.message_text, verified };
+  }
+
+  test('message: signature verifies over the v7 payload, contents decrypt to the published text', async () => {
+    expect(await openMessage(fx.event_message_b64!)).toEqual({ text: fx.event_message_text, verified: true });
+  });
+
+  test('replies: both are validly signed messages; the forged one differs only in its unsigned-by-the-original preview', async () => {
+    expect(await openMessage(fx.event_reply_valid_b64!)).toEqual({ text: fx.event_reply_text, verified: true });
+    expect(await openMessage(fx.event_reply_forged_b64!)).toEqual({ text: fx.event_reply_text, verified: true });
+    // The forged preview text is inside the forged reply's plaintext (preview validation is the SDK's job).
+    const raw = decodeStruct(MessageEvent, decodeBase64(fx.event_reply_forged_b64));
+    const create = (raw.detail as { message_create_event: { contents: Uint8Array } }).message_create_event;
+    const plain = xsalsa20poly1305(decodeBase64(fx.conversation_key_b64), create.contents.subarray(0, 24)).decrypt(create.contents.subarray(24));
+    expect(Buffer.from(plain).includes(Buffer.from(fx.event_reply_forged_preview_text!))).toBe(true);
+  });
+
+  test('failure event decodes to a MessageFailureEvent; garbage is refused with a typed error', () => {
+    const ev = reencode(fx.event_failure_b64!);
+    expect(ev.detail?.type).toBe('other');
+    const raw = decodeStruct(MessageEventDetail, encodeStruct(MessageEventDetail, (decodeStruct(MessageEvent, decodeBase64(fx.event_failure_b64))).detail as never));
+    expect(raw.message_failure_event).toEqual({ failure_type: 12, rate_limit_tier: 3 });
+    expect(() => decodeMessageEvent(decodeBase64(fx.event_garbage_b64))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_BASE64' }));
+    expect(encodeBase64NoPad(decodeBase64(fx.plaintext_b64))).toBe(fx.plaintext_b64!.replace(/=+$/, ''));
+  });
+});
