@@ -9,10 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { KeykitError } from '../errors.js';
 import { helpText, parseArgs, UsageError } from './args.js';
 import { COMMANDS, type Command } from './commands.js';
+import { vectorsCommand } from './vectors.js';
 import { processIO, type CliIO } from './io.js';
 
 /** Every subcommand, by name. */
-export const ALL_COMMANDS: Record<string, Command> = { ...COMMANDS };
+export const ALL_COMMANDS: Record<string, Command> = { ...COMMANDS, vectors: vectorsCommand };
 
 /** Registers more subcommands (vectors, sendbird-create). */
 export function addCommands(more: Record<string, Command>): void {

@@ -238,9 +238,13 @@ function sortActions(ctx: Ctx, body: Record<string, unknown>, expected: EventDet
   }
   if (!Array.isArray(list)) return out;
   const ids = new Set<string>();
+  let unreadable = 0;
   list.forEach((item, i) => {
     const a = parseAction(ctx, item, `action_signatures[${i}]`);
-    if (!a) return;
+    if (!a) {
+      unreadable++;
+      return;
+    }
     if (ids.has(a.messageId)) add(ctx, ProblemCodes.DUPLICATE_MESSAGE_ID, `${a.path}.message_id`, 'two actions share a message id');
     ids.add(a.messageId);
     if (!expected.includes(a.detail.type) || out.has(a.detail.type)) {
@@ -249,8 +253,9 @@ function sortActions(ctx: Ctx, body: Record<string, unknown>, expected: EventDet
     }
     out.set(a.detail.type, a);
   });
+  // An action that could not be read was reported already; do not also call it missing.
   for (const t of expected) {
-    if (!out.has(t)) {
+    if (!out.has(t) && unreadable === 0) {
       add(ctx, ProblemCodes.ACTION_SIGNATURE_MISSING, 'action_signatures', `no ${labelOf(t)} action signature`);
     }
   }

@@ -1,0 +1,56 @@
+/**
+ * `chat-keykit vectors generate [--out DIR]` and `chat-keykit vectors verify [DIR]`.
+ *
+ * @module
+ */
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { generateVectors, verifyVectors } from '../vectors/index.js';
+import { UsageError } from './args.js';
+import type { Command } from './commands.js';
+
+/** The vectors command. */
+export const vectorsCommand: Command = {
+  spec: {
+    name: 'vectors',
+    summary: 'generate or verify the deterministic test vectors (vectors/README.md documents them)',
+    flags: { out: { kind: 'string', help: 'directory to write with generate (default: vectors)', arg: 'DIR' } },
+    positionals: { name: 'generate|verify [DIR]', help: 'generate the files, or verify a directory of them (default: vectors)', min: 1, max: 2 },
+    details: 'verify exits 1 when any vector does not match this implementation, naming file, vector and field.',
+  },
+  async run(args, io) {
+    const [action, dir] = args.positionals;
+    if (action === 'generate') {
+      if (dir !== undefined) throw new UsageError('generate takes --out DIR, not a positional directory');
+      const out = resolve(io.cwd, args.strings.out ?? 'vectors');
+      await mkdir(out, { recursive: true });
+      const files = await generateVectors();
+      for (const [name, text] of files) {
+        // Write next to the target and rename, so that no file is ever half-written.
+        const tmp = join(out, `.${name}.tmp`);
+        await writeFile(tmp, text, 'utf8');
+        await rename(tmp, join(out, name));
+      }
+      io.stdout.write(`${JSON.stringify({ directory: out, files: [...files.keys()] }, null, 2)}\n`);
+      return 0;
+    }
+    if (action === 'verify') {
+      if (args.strings.out !== undefined) throw new UsageError('--out belongs to generate');
+      const from = resolve(io.cwd, dir ?? 'vectors');
+      let names: string[];
+      try {
+        names = (await readdir(from)).filter((n) => n.endsWith('.json'));
+      } catch (e) {
+        throw new UsageError(`cannot read ${from}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+      }
+      const files = new Map<string, string>();
+      for (const n of names) files.set(n, await readFile(join(from, n), 'utf8'));
+      const report = await verifyVectors(files);
+      io.stdout.write(`${JSON.stringify({ directory: from, ok: report.ok, checked: report.checked, failures: report.failures }, null, 2)}\n`);
+      if (!report.ok) for (const f of report.failures) io.stderr.write(`mismatch: ${f}\n`);
+      io.stderr.write(`${report.ok ? 'OK' : 'FAILED'}: ${report.checked} checks, ${report.failures.length} failures\n`);
+      return report.ok ? 0 : 1;
+    }
+    throw new UsageError(`unknown action "${action ?? ''}" (generate or verify)`);
+  },
+};

@@ -1,0 +1,88 @@
+/**
+ * What the vector generator and checker share: the deterministic inputs (fixed scalars, the
+ * randomness stream, the clock, message ids) and the file header.
+ *
+ * The randomness stream of a vector is SHA-256(seed ‖ counter) blocks, counter a big-endian
+ * 32-bit integer from 0, concatenated and read front to back; `seed` is the UTF-8 string the
+ * vector names (`random_seed`). Another implementation reproduces every "random" byte from it.
+ *
+ * @module
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+
+/** The protocol the vectors cover. */
+export const PROTOCOL = 'X Chat key management: chat-xdk 0.4.3 wire format, signature version 7 (PROTOCOL.md)';
+/** The vectors' own format version. */
+export const FORMAT_VERSION = 1;
+/** The clock of every vector (ms): the conversation-key version. */
+export const NOW = 1795357034165;
+/** The registered key version of every user. */
+export const KEY_VERSION = '1700000000000';
+/** The users of the vectors: user i has identity scalar 2i-1 and signing scalar 2i. */
+export const USERS = ['111', '222', '333', '444'] as const;
+
+/** A deterministic randomness stream (see the module comment). */
+export function stream(seed: string): (length: number) => Uint8Array {
+  const prefix = new TextEncoder().encode(seed);
+  let counter = 0;
+  let buffer = new Uint8Array(0);
+  return (length) => {
+    while (buffer.length < length) {
+      const input = new Uint8Array(prefix.length + 4);
+      input.set(prefix, 0);
+      new DataView(input.buffer).setUint32(prefix.length, counter++);
+      const next = new Uint8Array(buffer.length + 32);
+      next.set(buffer, 0);
+      next.set(sha256(input), buffer.length);
+      buffer = next;
+    }
+    const out = buffer.slice(0, length);
+    buffer = buffer.slice(length);
+    return out;
+  };
+}
+
+/** Fixed message ids: lowercase UUID v4 shaped, numbered. */
+export function messageIds(prefix: number): () => string {
+  let i = 0;
+  return () => `00000000-0000-4000-8000-${(prefix * 1000 + ++i).toString(16).padStart(12, '0')}`;
+}
+
+/** A 32-byte big-endian scalar. */
+export function scalar(n: number | bigint): Uint8Array {
+  const hex = BigInt(n).toString(16).padStart(64, '0');
+  return Uint8Array.from(hex.match(/../g) as string[], (h) => parseInt(h, 16));
+}
+
+/** Lowercase hex. */
+export function toHex(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+/** Hex to bytes (the vectors' hex is always lowercase and even-length). */
+export function fromHex(h: string): Uint8Array {
+  if (!/^(?:[0-9a-f]{2})*$/.test(h)) throw new Error(`not lowercase hex: ${h.slice(0, 16)}…`);
+  return Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
+}
+
+/** The header every vector file starts with. */
+export function header(description: string): { protocol: string; format_version: number; generator: string; description: string } {
+  return { protocol: PROTOCOL, format_version: FORMAT_VERSION, generator: 'chat-keykit vectors generate', description };
+}
+
+/** Deterministic JSON: 2-space indent, trailing newline, bigints as decimal strings. */
+export function toJson(value: unknown): string {
+  return `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`;
+}
+
+/** JSON with object keys sorted at every level: for comparing values regardless of key order. */
+export function canonicalJson(value: unknown): string {
+  const sort = (v: unknown): unknown => {
+    if (typeof v === 'bigint') return v.toString();
+    if (v instanceof Uint8Array) return toHex(v);
+    if (Array.isArray(v)) return v.map(sort);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]));
+    return v;
+  };
+  return JSON.stringify(sort(value)) ?? 'undefined';
+}
