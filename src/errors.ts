@@ -21,6 +21,8 @@ export const ErrorCodes = {
   DUPLICATE_ID: 'ERR_DUPLICATE_ID',
   MISSING_PUBLIC_KEY: 'ERR_MISSING_PUBLIC_KEY',
   COMMA_IN_FIELD: 'ERR_COMMA_IN_FIELD',
+  /** A Sendbird request that Sendbird would refuse (the error lists every problem). */
+  SENDBIRD_REQUEST_INVALID: 'ERR_SENDBIRD_REQUEST_INVALID',
   // DecodeError: bytes or text from outside that do not parse.
   INVALID_BASE64: 'ERR_INVALID_BASE64',
   INVALID_THRIFT: 'ERR_INVALID_THRIFT',

@@ -118,3 +118,32 @@ export {
 export { keyRecordFromRegistration, keyListing, type KeyRecord, type KeyListing } from './adapters/xchat/keys.js';
 export { SigningKeys, assertSigningKeys, type SigningKeyLookup } from './core/trust.js';
 export { openKeyChange, type KeyChangeToOpen, type OpenKeyChangeOptions } from './core/receive.js';
+
+export {
+  createSendbirdGroupChannelRequest,
+  inviteSendbirdUsersRequest,
+  planSendbirdSupergroup,
+  updateSendbirdChannelKeyRequest,
+  openSendbirdChannelKey,
+  parseChannelData,
+  validateGroupChannel,
+  SendbirdValidationError,
+  SendbirdCodes,
+  SENDBIRD_BATCH,
+  ENVELOPE_FIELD,
+  ENVELOPE_VERSION,
+  type SendbirdOptions,
+  type SendbirdRequest,
+  type SupergroupPlan,
+  type SupergroupPlanOptions,
+  type SendbirdKeyUpdate,
+  type SendbirdKeyEnvelope,
+  type SendbirdChannelResource,
+  type OpenSendbirdChannelKeyOptions,
+  type OpenedSendbirdChannelKey,
+  type SendbirdProblem,
+  type SendbirdGroupChannelParams,
+  type CoverFileBytes,
+  type InvitationStatus,
+  type HiddenStatus,
+} from './adapters/sendbird/index.js';

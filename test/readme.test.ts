@@ -19,19 +19,29 @@ test('the quick-start commands are the package scripts and CI runs the README te
   expect(ci).toMatch(/npm run test:conformance/);
 });
 
-test('the "Using it" example runs as written and prints a valid verdict', async () => {
-  const section = readme.slice(readme.indexOf('## Using it'));
-  const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+/** Runs the first TypeScript block of a README section and returns what it logged. */
+async function runExample(section: string, name: string): Promise<unknown[][]> {
+  const from = readme.indexOf(section);
+  expect(from, section).toBeGreaterThanOrEqual(0);
+  const code = /```ts\n([\s\S]*?)```/.exec(readme.slice(from))?.[1];
   expect(code).toBeTruthy();
   const dir = join(root, 'test', '.readme');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'using-it.ts');
+  const file = join(dir, `${name}.ts`);
   writeFileSync(file, code!.replace(/from 'chat-keykit'/g, `from ${JSON.stringify(join(root, 'src', 'index.ts'))}`));
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
   try {
     await import(pathToFileURL(file).href);
-    expect(log).toHaveBeenCalledWith(true, []);
+    return log.mock.calls;
   } finally {
     log.mockRestore();
   }
+}
+
+test('the "Using it" example runs as written and prints a valid verdict', async () => {
+  expect(await runExample('## Using it', 'using-it')).toEqual([[true, []]]);
+});
+
+test('the Sendbird example runs as written: a member opens the key and the app data', async () => {
+  expect(await runExample('## Sendbird', 'sendbird')).toEqual([[32, '{"theme":"dark"}']]);
 });

@@ -9,16 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { KeykitError } from '../errors.js';
 import { helpText, parseArgs, UsageError } from './args.js';
 import { COMMANDS, type Command } from './commands.js';
+import { sendbirdCreateCommand } from './sendbird.js';
 import { vectorsCommand } from './vectors.js';
 import { processIO, type CliIO } from './io.js';
 
 /** Every subcommand, by name. */
-export const ALL_COMMANDS: Record<string, Command> = { ...COMMANDS, vectors: vectorsCommand };
-
-/** Registers more subcommands (vectors, sendbird-create). */
-export function addCommands(more: Record<string, Command>): void {
-  Object.assign(ALL_COMMANDS, more);
-}
+export const ALL_COMMANDS: Record<string, Command> = { ...COMMANDS, 'sendbird-create': sendbirdCreateCommand, vectors: vectorsCommand };
 
 function usage(): string {
   const names = Object.keys(ALL_COMMANDS);

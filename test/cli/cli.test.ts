@@ -195,3 +195,43 @@ describe('usage and input errors exit 2 with a message', () => {
     expect(r.err).toMatch(/without a user id/);
   });
 });
+
+describe('sendbird-create', () => {
+  const app = ['--application-id', 'app-1', '--api-token', 'tok-SECRET-123'];
+  test('prints the request with the token redacted, or shown on request', async () => {
+    const r = await cli(['sendbird-create', ...app, '--user-ids', 'alice,bob', '--name', 'Team', '--is-public', '--operator-ids', 'alice', '--invitation-status', '{"bob":"joined"}']);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain('tok-SECRET-123');
+    expect(r.json()).toMatchObject({ method: 'POST', url: 'https://api-app-1.sendbird.com/v3/group_channels', body: { user_ids: ['alice', 'bob'], name: 'Team', is_public: true, operator_ids: ['alice'], invitation_status: { bob: 'joined' } } });
+    const shown = await cli(['sendbird-create', ...app, '--user-ids', 'alice', '--show-token']);
+    expect(shown.json().headers['Api-Token']).toBe('tok-SECRET-123');
+  });
+
+  test('every problem on stderr with its Sendbird code, exit 2', async () => {
+    const r = await cli(['sendbird-create', ...app, '--user-ids', 'alice', 'alice', '--channel-url', 'a-b', '--is-super', '--is-distinct', '--access-code', '1']);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/Sendbird would refuse this request: 4 problems/);
+    for (const line of [/user_ids\[1\]: user alice is listed twice \[Sendbird 400111\]/, /channel_url: .*\[Sendbird 400111\]/, /is_distinct: a Supergroup cannot be distinct \[Sendbird 400111\]/, /access_code: .*\[Sendbird 400920\]/]) {
+      expect(r.err).toMatch(line);
+    }
+    expect(r.err).not.toContain('tok-SECRET-123');
+    expect((await cli(['sendbird-create', ...app, '--user-ids', 'a', '--hidden-status', '{bad'])).err).toMatch(/--hidden-status must be JSON/);
+    expect((await cli(['sendbird-create', '--application-id', 'app-1', '--user-ids', 'a'])).err).toMatch(/--api-token or SENDBIRD_API_TOKEN/);
+  });
+
+  test('above 100 users a Supergroup plan; a cover file makes a multipart body', async () => {
+    const ids = Array.from({ length: 230 }, (_, i) => `u${i}`);
+    const r = await cli(['sendbird-create', ...app, '--user-ids', ids.join(','), '--channel-url', 'big_room']);
+    expect(r.code).toBe(0);
+    const plan = r.json();
+    expect(plan.create.body.user_ids).toHaveLength(100);
+    expect(plan.invites.map((i: { path: string; body: { user_ids: string[] } }) => [i.path, i.body.user_ids.length])).toEqual([
+      ['/v3/group_channels/big_room/invite', 100],
+      ['/v3/group_channels/big_room/invite', 30],
+    ]);
+    writeFileSync(file('cover.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    const m = await cli(['sendbird-create', ...app, '--user-ids', 'alice', '--cover-file', 'cover.png']);
+    expect(m.json().body['multipart/form-data']).toEqual({ user_ids: '["alice"]', cover_file: '<file cover.png, 4 bytes>' });
+  });
+});

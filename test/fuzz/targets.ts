@@ -22,6 +22,8 @@ import {
   verifyAddConversationKeysRequest,
   verifyCreateGroupRequest,
   addConversationKeysRequest,
+  createSendbirdGroupChannelRequest,
+  openSendbirdChannelKey,
   type VerificationReport,
 } from '../../src/index.js';
 import { decodeStruct, encodeStruct } from '../../src/wire/thrift.js';
@@ -73,6 +75,9 @@ export async function makeTargets(): Promise<Target[]> {
   const wrapped = prepared.participantKeys.map((k) => decodeBase64(k.encryptedKey));
   const listing = Object.fromEntries(m.map((x) => [x.id, { data: [{ public_key: x.signingKeyEntry.identityPublicKey, signing_public_key: x.signingKeyEntry.publicKey, identity_public_key_signature: x.signingKeyEntry.identityPublicKeySignature, public_key_version: x.version }] }])) as Json;
   const recipient = { userId: '222', identityPrivateKey: m[1]!.identity.identityPrivateKey };
+  const sendbirdChange = await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'fuzz_room' });
+  const sendbirdBody = JSON.parse(createSendbirdGroupChannelRequest({ user_ids: ['111', '222', '333'], channel_url: 'fuzz_room', data: 'app' }, { applicationId: 'app', apiToken: 't', e2ee: sendbirdChange }).body as string);
+  const sendbirdChannel = { channel_url: 'fuzz_room', data: sendbirdBody.data, members: ['111', '222', '333'].map((user_id) => ({ user_id, role: '', state: '' })) } as Json;
 
   return [
     {
@@ -146,6 +151,14 @@ export async function makeTargets(): Promise<Target[]> {
       seeds: [keysBody],
       async run(input) {
         await guarded(async () => checkReport(await verifyAddConversationKeysRequest(input, { senderId: '111', conversationId: 'g42', signingKeys, recipient })), false);
+      },
+    },
+    {
+      name: 'openSendbirdChannelKey',
+      kind: 'json',
+      seeds: [sendbirdChannel],
+      async run(input) {
+        await guarded(() => openSendbirdChannelKey(input as never, { userId: '222', identityPrivateKey: m[1]!.identity.identityPrivateKey, signingKeys }));
       },
     },
     {

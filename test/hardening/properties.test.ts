@@ -18,6 +18,7 @@ import {
   sec1ToSpki,
 } from '../../src/index.js';
 import * as events from '../../src/wire/events.js';
+import { channelData, parseChannelData, type SendbirdKeyEnvelope } from '../../src/adapters/sendbird/envelope.js';
 import { decodeStruct, encodeStruct, type StructDef, type ThriftType } from '../../src/wire/thrift.js';
 import { p256 } from '@noble/curves/nist.js';
 
@@ -201,6 +202,51 @@ describe('base64 flavours', () => {
 
   test('non-strings are InvalidInputError, not TypeError', () => {
     for (const v of [undefined, null, 42, {}, [], new Uint8Array(3)]) expect(() => decodeBase64(v)).toThrow(InvalidInputError);
+  });
+});
+
+describe('Sendbird key envelope (channel data)', () => {
+  const envelope = fc.record({
+    v: fc.constant(1 as const),
+    ckv: fc.stringMatching(/^[0-9]{1,19}$/),
+    sender: fc.string({ minLength: 1, maxLength: 12 }),
+    skv: fc.stringMatching(/^[0-9]{1,19}$/),
+    mid: fc.uuid(),
+    sv: fc.constantFrom('6', '7'),
+    sig: fc.base64String({ minLength: 4, maxLength: 88 }).filter((x) => x.length > 0),
+    keys: fc.uniqueArray(fc.tuple(fc.string({ minLength: 1, maxLength: 10 }), fc.base64String({ minLength: 4, maxLength: 40 }).filter((x) => x.length > 0), fc.stringMatching(/^[0-9]{1,13}$/)), {
+      minLength: 1,
+      maxLength: 4,
+      selector: (k) => k[0],
+    }),
+  });
+  test('envelope and app data round-trip through the data string', () => {
+    fc.assert(
+      fc.property(envelope, fc.option(fc.string({ maxLength: 30 }), { nil: undefined }), (e, app) => {
+        const back = parseChannelData(channelData(e as SendbirdKeyEnvelope, app));
+        expect(back).toEqual(app === undefined ? { envelope: e } : { envelope: e, appData: app });
+      }),
+      { numRuns: RUNS, seed: 21 },
+    );
+  });
+  test('arbitrary and mutated data strings: an envelope that round-trips, or a typed error', () => {
+    const texts = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc.json(),
+      fc.tuple(envelope, fc.nat(), fc.string({ maxLength: 3 })).map(([e, at, ins]) => {
+        const t = channelData(e as SendbirdKeyEnvelope, undefined);
+        const i = at % (t.length + 1);
+        return t.slice(0, i) + ins + t.slice(i + ins.length);
+      }),
+    );
+    fc.assert(
+      fc.property(texts, (text) => {
+        const r = typedOrValue(() => parseChannelData(text));
+        if (r.ok) expect(parseChannelData(channelData(r.value.envelope, r.value.appData))).toEqual(r.value);
+        else expect(['ERR_INVALID_ENVELOPE', 'ERR_UNSUPPORTED_ENVELOPE_VERSION']).toContain(r.error.code);
+      }),
+      { numRuns: RUNS * 3, seed: 22 },
+    );
   });
 });
 

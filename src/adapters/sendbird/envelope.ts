@@ -1,0 +1,187 @@
+/**
+ * End-to-end encryption for Sendbird group channels, which have none of their own: the channel's
+ * `data` string carries a versioned key envelope next to the application's own data.
+ *
+ * ```json
+ * { "ckk": { "v": 1, "ckv": "<conversation-key version>", "sender": "<user id>",
+ *            "skv": "<sender's signing-key version>", "mid": "<message id>", "sv": "7",
+ *            "sig": "<unpadded base64 r‖s>",
+ *            "keys": [["<user id>", "<wrapped key, padded base64>", "<recipient key version>"], …] },
+ *   "app": "<the application's data string, when there is one>" }
+ * ```
+ *
+ * `sig` is the X Chat key-change signature (PROTOCOL.md §6.2, version 7) with the channel URL as
+ * the conversation id: `ConversationKeyChangeEvent,mid,sender,channel_url,ckv,b64nopad(key)`. It
+ * covers the plaintext key, so a member checks it after unwrapping; moving the envelope to another
+ * channel, changing the version or the sender, or swapping wrapped keys all fail. Sendbird and
+ * every member can read the envelope: it holds only wrapped keys, versions and a signature.
+ *
+ * @module
+ */
+import { DecodeError, ErrorCodes, UnsupportedVersionError, VerificationError } from '../../errors.js';
+import { assertObject, assertString, assertUserId } from '../../guards.js';
+import type { CryptoOptions } from '../../core/context.js';
+import type { PreparedKeyChange } from '../../core/prepare.js';
+import { openKeyChange } from '../../core/receive.js';
+import type { SecretBytes } from '../../core/secret.js';
+import type { SigningKeyEntry } from '../../core/trust.js';
+import type { SendbirdProblem } from './validate.js';
+
+/** The envelope's key in `data`, and its version. */
+export const ENVELOPE_FIELD = 'ckk';
+export const ENVELOPE_VERSION = 1;
+
+/** The key envelope (the `ckk` member of `data`). */
+export interface SendbirdKeyEnvelope {
+  v: 1;
+  ckv: string;
+  sender: string;
+  skv: string;
+  mid: string;
+  sv: string;
+  sig: string;
+  keys: [userId: string, wrappedKey: string, keyVersion: string][];
+}
+
+/** Checks that a prepared change fits a channel: a key change, for this URL, for exactly these users. */
+export function e2eeProblems(prepared: unknown, channelUrl: string | undefined, userIds: readonly string[], path: string): SendbirdProblem[] {
+  const out: SendbirdProblem[] = [];
+  const add = (p: string, m: string) => out.push({ path: `${path}${p}`, message: m, sendbirdCode: null });
+  const p = prepared as Partial<PreparedKeyChange> | null;
+  if (typeof p !== 'object' || p === null || p.kind !== 'keyChange' || !Array.isArray(p.actionSignatures) || p.actionSignatures.length !== 1 || !p.sender) {
+    add('', 'expected the result of prepareConversationKeyChange (one key-change action signature)');
+    return out;
+  }
+  if (channelUrl === undefined) add('', 'end-to-end encryption needs an explicit channel_url: the key change is signed for it');
+  else if (p.conversationId !== channelUrl) add('.conversationId', `the key change is signed for "${String(p.conversationId)}", not for channel_url "${channelUrl}"`);
+  const wrapped = new Set((p.participantKeys ?? []).map((k) => k.userId));
+  for (const u of userIds) if (!wrapped.has(u)) add('.participantKeys', `user ${u} has no wrapped key`);
+  const members = new Set(userIds);
+  for (const u of wrapped) if (!members.has(u)) add('.participantKeys', `user ${u} gets the key but is not among the channel's users`);
+  return out;
+}
+
+/** The envelope of a prepared key change (already checked with {@link e2eeProblems}). */
+export function envelopeOf(prepared: PreparedKeyChange): SendbirdKeyEnvelope {
+  const a = prepared.actionSignatures[0];
+  if (!a) throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, 'the prepared change has no action signature', 'prepared');
+  return {
+    v: ENVELOPE_VERSION,
+    ckv: prepared.conversationKeyVersion,
+    sender: prepared.sender.userId,
+    skv: a.publicKeyVersion,
+    mid: a.messageId,
+    sv: a.signatureVersion,
+    sig: a.signature,
+    keys: prepared.participantKeys.map((k) => [k.userId, k.encryptedKey, k.publicKeyVersion]),
+  };
+}
+
+/** The channel `data` string: the envelope and the application's data. */
+export function channelData(envelope: SendbirdKeyEnvelope, appData: string | undefined): string {
+  return JSON.stringify(appData === undefined ? { [ENVELOPE_FIELD]: envelope } : { [ENVELOPE_FIELD]: envelope, app: appData });
+}
+
+function bad(message: string): never {
+  throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, message, 'channel.data');
+}
+
+/**
+ * Reads the envelope and the application data from a channel's `data` string.
+ * @throws {DecodeError} `ERR_INVALID_ENVELOPE` when `data` is not an envelope or is malformed
+ * @throws {UnsupportedVersionError} `ERR_UNSUPPORTED_ENVELOPE_VERSION` for another envelope version
+ */
+export function parseChannelData(data: unknown): { envelope: SendbirdKeyEnvelope; appData?: string } {
+  if (typeof data !== 'string' || data.length === 0) bad('the channel has no data, so no key envelope (not an end-to-end encrypted channel)');
+  let doc: unknown;
+  try {
+    doc = JSON.parse(data);
+  } catch {
+    bad('the channel data is not JSON, so no key envelope');
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) bad('the channel data is not a JSON object');
+  const d = doc as Record<string, unknown>;
+  const e = d[ENVELOPE_FIELD] as Record<string, unknown> | undefined;
+  if (typeof e !== 'object' || e === null || Array.isArray(e)) bad(`the channel data has no "${ENVELOPE_FIELD}" key envelope`);
+  if (e.v !== ENVELOPE_VERSION) {
+    throw new UnsupportedVersionError(ErrorCodes.UNSUPPORTED_ENVELOPE_VERSION, `envelope version ${JSON.stringify(e.v)} is not supported (this is version ${ENVELOPE_VERSION})`, 'channel.data');
+  }
+  for (const f of ['ckv', 'sender', 'skv', 'mid', 'sv', 'sig'] as const) if (typeof e[f] !== 'string' || e[f] === '') bad(`the envelope's ${f} must be a non-empty string`);
+  if (!Array.isArray(e.keys) || e.keys.length === 0) bad("the envelope's keys must be a non-empty list");
+  const seen = new Set<string>();
+  for (const k of e.keys as unknown[]) {
+    if (!Array.isArray(k) || k.length !== 3 || !k.every((x) => typeof x === 'string' && x !== '')) bad('each envelope key is [user id, wrapped key, key version]');
+    const u = (k as string[])[0] as string;
+    if (seen.has(u)) bad(`user ${u} has two wrapped keys`);
+    seen.add(u);
+  }
+  for (const k of Object.keys(e)) if (!['v', 'ckv', 'sender', 'skv', 'mid', 'sv', 'sig', 'keys'].includes(k)) bad(`unknown envelope field "${k}"`);
+  if (d.app !== undefined && typeof d.app !== 'string') bad('the application data ("app") must be a string');
+  return { envelope: e as unknown as SendbirdKeyEnvelope, ...(d.app === undefined ? {} : { appData: d.app as string }) };
+}
+
+/** The parts of a Sendbird group channel resource the opener reads (others are ignored). */
+export interface SendbirdChannelResource {
+  channel_url: string;
+  data?: string;
+  members?: { user_id: string; role?: string; state?: string }[];
+  [other: string]: unknown;
+}
+
+/** Options of {@link openSendbirdChannelKey}. */
+export interface OpenSendbirdChannelKeyOptions extends CryptoOptions {
+  userId: string;
+  identityPrivateKey: Uint8Array;
+  /** Trusted signing keys (the SDK's `SigningKeyEntry[]`); the sender's is picked by id and version. */
+  signingKeys: SigningKeyEntry[];
+}
+
+/** What a member gets from a channel. */
+export interface OpenedSendbirdChannelKey {
+  conversationKey: SecretBytes;
+  conversationKeyVersion: string;
+  senderId: string;
+  /** The application's own `data`, when the channel has any. */
+  appData?: string;
+}
+
+/**
+ * Opens a channel's conversation key for one member, from the group channel resource Sendbird
+ * returns. The key is returned only after the member's copy unwraps and the key-change signature
+ * verifies with the sender's trusted signing key, for this channel URL.
+ * @throws {DecodeError} `ERR_INVALID_ENVELOPE`; {@link UnsupportedVersionError}
+ * `ERR_UNSUPPORTED_ENVELOPE_VERSION`
+ * @throws {VerificationError} `ERR_DECRYPT_FAILED` (the user is not a member, has no wrapped key,
+ * or the copy does not open), `ERR_SIGNATURE_INVALID`, `ERR_SIGNING_KEY_NOT_FOUND`,
+ * `ERR_KEY_BINDING_INVALID` (the sender is not a member, or is not trusted)
+ * @example
+ * const { conversationKey } = await openSendbirdChannelKey(channel, { userId: 'bob', identityPrivateKey, signingKeys });
+ */
+export async function openSendbirdChannelKey(channel: SendbirdChannelResource, options: OpenSendbirdChannelKeyOptions): Promise<OpenedSendbirdChannelKey> {
+  const ch = assertObject(channel, 'channel');
+  const o = assertObject(options, 'options');
+  const userId = assertUserId(o.userId, 'options.userId');
+  const channelUrl = assertString(ch.channel_url, 'channel.channel_url');
+  const { envelope, appData } = parseChannelData(ch.data);
+  const members = Array.isArray(ch.members) ? (ch.members as unknown[]).map((m) => (typeof m === 'object' && m !== null ? (m as { user_id?: unknown }).user_id : undefined)) : [];
+  if (!members.includes(userId)) throw new VerificationError(ErrorCodes.DECRYPT_FAILED, `user ${userId} is not a member of the channel`, 'options.userId');
+  if (!members.includes(envelope.sender)) {
+    throw new VerificationError(ErrorCodes.KEY_BINDING_INVALID, `the key was distributed by ${envelope.sender}, who is not a member of the channel`, 'channel.data');
+  }
+  const mine = envelope.keys.find((k) => k[0] === userId);
+  if (!mine) throw new VerificationError(ErrorCodes.DECRYPT_FAILED, `the envelope has no wrapped key for user ${userId} (the key was not rotated since they joined)`, 'channel.data');
+  const conversationKey = await openKeyChange(
+    {
+      messageId: envelope.mid,
+      senderId: envelope.sender,
+      conversationId: channelUrl,
+      conversationKeyVersion: envelope.ckv,
+      encryptedKey: mine[1],
+      signature: envelope.sig,
+      signatureVersion: envelope.sv,
+      publicKeyVersion: envelope.skv,
+    },
+    { identityPrivateKey: o.identityPrivateKey as Uint8Array, signingKeys: o.signingKeys as SigningKeyEntry[], ...(options.backend === undefined ? {} : { backend: options.backend }) },
+  );
+  return { conversationKey, conversationKeyVersion: envelope.ckv, senderId: envelope.sender, ...(appData === undefined ? {} : { appData }) };
+}
