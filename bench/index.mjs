@@ -33,7 +33,7 @@ for (const n of sizes) {
     const r = results[impl];
     rows.push({
       members: n,
-      impl: impl === 'sdk' ? 'official SDK (WASM)' : impl === 'node' ? 'node (workers auto)' : impl === 'node-1thread' ? 'node (1 thread)' : impl,
+      impl: impl === 'sdk' ? 'official SDK (WASM)' : impl === 'node' ? 'node (workers auto, pool up)' : impl === 'node-1thread' ? 'node (1 thread)' : impl,
       'total ms': r.ms.toFixed(0),
       'ms/member': (r.ms / n).toFixed(3),
       'peak KiB/member': (r.peakKiB / n).toFixed(2),

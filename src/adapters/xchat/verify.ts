@@ -288,12 +288,26 @@ function truncate(s: string): string {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }
 
+/** Standard base64 alphabet membership, by character code. */
+const B64_CHAR = /* @__PURE__ */ (() => {
+  const t = new Uint8Array(128);
+  for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') t[c.charCodeAt(0)] = 1;
+  return t;
+})();
+
 /**
- * Canonical standard base64 of 113 bytes, padded or not: 150 characters, then one whose two low
- * bits are zero (the last byte's trailing bits), then the optional `=`. Checking the text is much
- * cheaper than decoding 10,000 keys.
+ * Is `s` canonical standard base64 of 113 bytes, padded or not? 150 alphabet characters, then one
+ * whose two low bits are zero (the last byte's trailing bits: A E I M Q U Y c g k o s w 0 4 8),
+ * then the optional `=`. A table loop: ten thousand keys take a few milliseconds.
  */
-const WRAPPED_KEY_B64 = /^[A-Za-z0-9+/]{150}[AEIMQUYcgkosw048]=?$/;
+function isWrappedKeyText(s: string): boolean {
+  if (s.length !== 151 && !(s.length === 152 && s.charCodeAt(151) === 61)) return false;
+  for (let i = 0; i < 150; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127 || B64_CHAR[c] !== 1) return false;
+  }
+  return 'AEIMQUYcgkosw048'.includes(s[150] as string);
+}
 
 /** Body participant keys, checked against the roster they must cover exactly. */
 function checkParticipantKeys(ctx: Ctx, body: Record<string, unknown>, roster: readonly string[] | undefined, rosterLabel: string): ParticipantKey[] | undefined {
@@ -314,7 +328,7 @@ function checkParticipantKeys(ctx: Ctx, body: Record<string, unknown>, roster: r
     seen.add(k.user_id);
     if (members && !members.has(k.user_id)) add(ctx, ProblemCodes.PARTICIPANT_KEY_EXTRA, `${path}.user_id`, `user ${truncate(k.user_id)} is not in ${rosterLabel} but gets the conversation key`);
     if (!/^[0-9]+$/.test(k.public_key_version)) add(ctx, ProblemCodes.PARTICIPANT_KEY_MALFORMED, `${path}.public_key_version`, 'the key version must be decimal');
-    if (!WRAPPED_KEY_B64.test(k.encrypted_conversation_key)) {
+    if (!isWrappedKeyText(k.encrypted_conversation_key)) {
       add(ctx, ProblemCodes.PARTICIPANT_KEY_MALFORMED, `${path}.encrypted_conversation_key`, `not canonical base64 of a ${WRAPPED_KEY_LENGTH}-byte wrapped key`);
     }
     out.push({ userId: k.user_id, encryptedKey: k.encrypted_conversation_key, publicKeyVersion: k.public_key_version });
