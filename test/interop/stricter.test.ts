@@ -41,10 +41,12 @@ describe('inputs the SDK signs and we refuse', () => {
   });
 
   test('a key record of a non-member: the SDK wraps the conversation key for them too', async () => {
-    const p = sdkCreate({ memberIds: ['222'] });
+    const p = sdkCreate({ memberIds: ['222'], adminIds: ['999'] });
     expect(p.participantKeys.map((k) => k.userId).sort()).toEqual(['111', '222']);
-    // We wrap only for members (and refuse a creator outside the group).
+    expect((decodeEventDetail(decodeBase64(p.actionSignatures[1]!.encodedMessageEventDetail)) as GroupCreateDetail).adminIds).toEqual(['999']);
+    // We wrap only for members, and refuse a creator or an admin outside the group.
     expect(await ourError({ memberIds: ['222'] })).toBe('ERR_INVALID_ARGUMENT');
+    expect(await ourError({ adminIds: ['999'] })).toBe('ERR_INVALID_ARGUMENT');
     const [x] = await makeMembers(['999']);
     const mine = await prepareGroupCreate({ ...base, publicKeys: [...base.publicKeys, x!.publicKeyInput] });
     expect(mine.participantKeys.map((k) => k.userId)).toEqual(['111', '222']);
@@ -101,6 +103,28 @@ describe('inputs the SDK signs and we refuse', () => {
     const ourSpki = Buffer.from(base.publicKeys[1]!.publicKey as string, 'base64');
     flip(ourSpki, 20, 1);
     expect(await ourError({ publicKeys: [base.publicKeys[0]!, { ...base.publicKeys[1]!, publicKey: ourSpki.toString('base64') }] })).toBe('ERR_INVALID_KEY');
+  });
+});
+
+describe('encodings', () => {
+  test('a compressed (33-byte) public key: the SDK wraps to it, we refuse it (the X API serves SPKI of uncompressed points)', async () => {
+    const { p256 } = await import('@noble/curves/nist.js');
+    const compressed = Buffer.from(p256.Point.fromBytes(Buffer.from(sdk[1]!.chat.getPublicKeys().identity, 'base64')).toBytes(true)).toString('base64');
+    const p = sdk[0]!.chat.prepareGroupCreate({ publicKeys: [sdk[0]!.publicKeyInput, { ...sdk[1]!.publicKeyInput, publicKey: compressed }], conversationId: 'g1', memberIds: ['111', '222'], adminIds: [] });
+    expect(p.participantKeys).toHaveLength(2);
+    expect(await ourError({ publicKeys: [base.publicKeys[0]!, { ...base.publicKeys[1]!, publicKey: compressed }] })).toBe('ERR_INVALID_KEY');
+  });
+
+  test('non-canonical base64: both refuse it (no difference)', async () => {
+    const p = sdk[0]!.chat.prepareGroupCreate({ publicKeys: sdk.map((m) => m.publicKeyInput), conversationId: 'g1', memberIds: ['111', '222'], adminIds: [] });
+    const k = p.participantKeys.find((x) => x.userId === '222')!.encryptedKey;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const nonCanonical = `${k.slice(0, 150)}${alphabet[alphabet.indexOf(k[150]!) + 1]}=`;
+    expect(() => sdk[1]!.chat.decryptConversationKey(nonCanonical)).toThrow(/Base64/);
+    const { unwrapConversationKey, importPrivateKeys } = await import('../../src/index.js');
+    const me = await importPrivateKeys(sdk[1]!.chat.exportKeys());
+    await expect(unwrapConversationKey(nonCanonical, me.identityPrivateKey)).rejects.toMatchObject({ code: 'ERR_INVALID_BASE64' });
+    expect(Buffer.from(await unwrapConversationKey(k, me.identityPrivateKey))).toHaveLength(32);
   });
 });
 
