@@ -357,6 +357,43 @@ async function keyChangeAction(
   return signAction(ctx, sender, messageId, detail, payload, false);
 }
 
+/** The second action of a group change: its detail and signed payload, given the new key version and its message id. */
+type SecondAction = (conversationKeyVersion: string, messageId: string) => { detail: Uint8Array; payload: string };
+
+/**
+ * The flow every change shares: a new key wrapped for the recipients, the key-change action, an
+ * optional second (group) action, and the signer's public data. The sender's private-key copy is
+ * wiped whatever happens.
+ */
+async function prepareChange(
+  options: PrepareOptions | undefined,
+  sender: Sender & { signingPrivateKey: SecretBytes },
+  recipients: Recipient[],
+  conversationId: string,
+  second?: SecondAction,
+): Promise<PreparedConversationChange & { sender: PreparedSender }> {
+  try {
+    const ctx = await context(options);
+    const k = await newKeyFor(ctx, recipients, second ? 2 : 1);
+    const [keyChangeId, secondId] = k.messageIds as [string, string | undefined];
+    const actions = [await keyChangeAction(ctx, sender, keyChangeId, conversationId, k)];
+    if (second && secondId !== undefined) {
+      const { detail, payload } = second(k.conversationKeyVersion, secondId);
+      actions.push(await signAction(ctx, sender, secondId, detail, payload, true));
+    }
+    return {
+      conversationId,
+      conversationKey: k.conversationKey,
+      conversationKeyVersion: k.conversationKeyVersion,
+      participantKeys: k.participantKeys,
+      actionSignatures: actions,
+      sender: await preparedSender(ctx, sender),
+    };
+  } finally {
+    wipe(sender.signingPrivateKey);
+  }
+}
+
 async function preparedSender(ctx: Ctx, sender: Sender & { signingPrivateKey: SecretBytes }): Promise<PreparedSender> {
   return {
     userId: sender.userId,
@@ -410,24 +447,7 @@ export async function prepareConversationKeyChange(params: ConversationKeyChange
     const raw = assertSignable(p.conversationId, 'params.conversationId');
     conversationId = canonicalConversationId(raw, sender.userId);
   }
-  try {
-    const ctx = await context(options);
-    const recipients = [...keys.values()];
-    const k = await newKeyFor(ctx, recipients, 1);
-    const action = await keyChangeAction(ctx, sender, k.messageIds[0] as string, conversationId, k);
-    const result: PreparedKeyChange = {
-      kind: 'keyChange',
-      conversationId,
-      conversationKey: k.conversationKey,
-      conversationKeyVersion: k.conversationKeyVersion,
-      participantKeys: k.participantKeys,
-      actionSignatures: [action],
-      sender: await preparedSender(ctx, sender),
-    };
-    return result;
-  } finally {
-    wipe(sender.signingPrivateKey);
-  }
+  return { kind: 'keyChange', ...(await prepareChange(options, sender, [...keys.values()], conversationId)) };
 }
 
 /** X's group conversation id: `g` and 1 to 19 digits. */
@@ -469,46 +489,19 @@ export async function prepareGroupCreate(params: GroupCreateParams, options?: Pr
   const ttlMsec = optTtl(p.ttlMsec, 'params.ttlMsec');
   const recipients = recipientsFor(latestKeys(p.publicKeys), memberIds, 'params.memberIds');
 
-  try {
-    const ctx = await context(options);
-    const k = await newKeyFor(ctx, recipients, 2);
-    const [keyChangeId, createId] = k.messageIds as [string, string];
-    const keyChange = await keyChangeAction(ctx, sender, keyChangeId, conversationId, k);
-    const detail = encodeGroupCreateDetail({
-      memberIds,
-      adminIds,
-      title,
-      avatarUrl,
-      conversationKeyVersion: k.conversationKeyVersion,
-      ttlMsec: ttlMsec === undefined ? undefined : BigInt(ttlMsec),
-    });
-    const payload = groupCreatePayload(CURRENT_SIGNATURE_VERSION, {
-      messageId: createId,
-      senderId: sender.userId,
-      conversationKeyVersion: k.conversationKeyVersion,
-      memberIds,
-      title,
-      avatarUrl,
-    });
-    const create = await signAction(ctx, sender, createId, detail, payload, true);
-    const result: PreparedGroupCreate = {
-      kind: 'groupCreate',
-      conversationId,
-      conversationKey: k.conversationKey,
-      conversationKeyVersion: k.conversationKeyVersion,
-      participantKeys: k.participantKeys,
-      actionSignatures: [keyChange, create],
-      sender: await preparedSender(ctx, sender),
-      memberIds,
-      adminIds,
-      ...(title === undefined ? {} : { title }),
-      ...(avatarUrl === undefined ? {} : { avatarUrl }),
-      ...(ttlMsec === undefined ? {} : { ttlMsec }),
-    };
-    return result;
-  } finally {
-    wipe(sender.signingPrivateKey);
-  }
+  const change = await prepareChange(options, sender, recipients, conversationId, (conversationKeyVersion, messageId) => ({
+    detail: encodeGroupCreateDetail({ memberIds, adminIds, title, avatarUrl, conversationKeyVersion, ttlMsec: ttlMsec === undefined ? undefined : BigInt(ttlMsec) }),
+    payload: groupCreatePayload(CURRENT_SIGNATURE_VERSION, { messageId, senderId: sender.userId, conversationKeyVersion, memberIds, title, avatarUrl }),
+  }));
+  return {
+    kind: 'groupCreate',
+    ...change,
+    memberIds,
+    adminIds,
+    ...(title === undefined ? {} : { title }),
+    ...(avatarUrl === undefined ? {} : { avatarUrl }),
+    ...(ttlMsec === undefined ? {} : { ttlMsec }),
+  };
 }
 
 /**
@@ -551,56 +544,36 @@ export async function prepareGroupMembersChange(params: GroupMembersChangeParams
   const roster = [...currentMemberIds, ...newMemberIds];
   const recipients = recipientsFor(latestKeys(p.publicKeys), roster, 'roster (currentMemberIds + newMemberIds)');
 
-  try {
-    const ctx = await context(options);
-    const k = await newKeyFor(ctx, recipients, 2);
-    const [keyChangeId, addId] = k.messageIds as [string, string];
-    const keyChange = await keyChangeAction(ctx, sender, keyChangeId, conversationId, k);
-    const detail = encodeGroupMemberAddDetail({
+  const state = { currentMemberIds, currentAdminIds, currentPendingMemberIds, currentTitle, currentAvatarUrl };
+  const change = await prepareChange(options, sender, recipients, conversationId, (conversationKeyVersion, messageId) => ({
+    detail: encodeGroupMemberAddDetail({
+      ...state,
       memberIds: newMemberIds,
-      currentMemberIds,
-      currentAdminIds,
-      currentTitle,
-      currentAvatarUrl,
-      conversationKeyVersion: k.conversationKeyVersion,
+      conversationKeyVersion,
       currentTtlMsec: currentTtlMsec === undefined ? undefined : BigInt(currentTtlMsec),
-      currentPendingMemberIds,
       screenCaptureBlockingEnabled: screenCapture,
-    });
-    const payload = groupMemberAddPayload(CURRENT_SIGNATURE_VERSION, {
-      messageId: addId,
+    }),
+    payload: groupMemberAddPayload(CURRENT_SIGNATURE_VERSION, {
+      ...state,
+      messageId,
       senderId: sender.userId,
       conversationId,
       memberIds: newMemberIds,
-      currentMemberIds,
-      currentAdminIds,
-      currentPendingMemberIds,
-      currentTitle,
-      currentAvatarUrl,
       currentTtlMsec,
-      conversationKeyVersion: k.conversationKeyVersion,
+      conversationKeyVersion,
       screenCaptureBlockingEnabled: screenCapture,
-    });
-    const add = await signAction(ctx, sender, addId, detail, payload, true);
-    const result: PreparedGroupMembersChange = {
-      kind: 'groupMembersAdd',
-      conversationId,
-      conversationKey: k.conversationKey,
-      conversationKeyVersion: k.conversationKeyVersion,
-      participantKeys: k.participantKeys,
-      actionSignatures: [keyChange, add],
-      sender: await preparedSender(ctx, sender),
-      newMemberIds,
-      currentMemberIds,
-      currentAdminIds,
-      currentPendingMemberIds,
-      ...(currentTitle === undefined ? {} : { currentTitle }),
-      ...(currentAvatarUrl === undefined ? {} : { currentAvatarUrl }),
-      ...(currentTtlMsec === undefined ? {} : { currentTtlMsec }),
-      ...(screenCapture === undefined ? {} : { currentScreenCaptureBlockingEnabled: screenCapture }),
-    };
-    return result;
-  } finally {
-    wipe(sender.signingPrivateKey);
-  }
+    }),
+  }));
+  return {
+    kind: 'groupMembersAdd',
+    ...change,
+    newMemberIds,
+    currentMemberIds,
+    currentAdminIds,
+    currentPendingMemberIds,
+    ...(currentTitle === undefined ? {} : { currentTitle }),
+    ...(currentAvatarUrl === undefined ? {} : { currentAvatarUrl }),
+    ...(currentTtlMsec === undefined ? {} : { currentTtlMsec }),
+    ...(screenCapture === undefined ? {} : { currentScreenCaptureBlockingEnabled: screenCapture }),
+  };
 }

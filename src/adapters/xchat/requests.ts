@@ -158,6 +158,21 @@ function checkKeyChange(p: PreparedChangeInput, d: EventDetail): void {
   if (!same) inconsistent('participantKeys differ from the signed key-change detail', 'prepared.participantKeys');
 }
 
+/**
+ * The two actions of a group change (key change, then `type`), checked against the prepared
+ * change: the key change matches its keys and version, the second has the expected type and the
+ * same version. Returns both actions and the second's decoded detail.
+ */
+function pairedActions<K extends 'groupCreate' | 'groupMemberAdd'>(p: PreparedChangeInput, type: K, label: string): [ActionSignature, ActionSignature, Extract<EventDetail, { type: K }>] {
+  const [kc, second] = p.actionSignatures;
+  if (p.actionSignatures.length !== 2 || !kc || !second) inconsistent(`a ${label} has 2 action signatures, got ${p.actionSignatures.length}`, 'prepared.actionSignatures');
+  checkKeyChange(p, detailOf(kc, 'prepared.actionSignatures[0]'));
+  const d = detailOf(second, 'prepared.actionSignatures[1]');
+  if (d.type !== type) inconsistent(`actionSignatures[1] is a ${d.type} event, expected a ${label}`, 'prepared.actionSignatures[1]');
+  if (d.conversationKeyVersion !== p.conversationKeyVersion) inconsistent(`the ${label} is signed for another key version`, 'prepared.actionSignatures[1]');
+  return [kc, second, d as Extract<EventDetail, { type: K }>];
+}
+
 function rotationOption(opts: RequestOptions): { base64_encoded_key_rotation?: string } {
   if (opts.keyRotation === undefined) return {};
   parseKeyRotation(assertString(opts.keyRotation, 'options.keyRotation'));
@@ -179,12 +194,7 @@ function signingKeyOf(p: PreparedChangeInput): string | undefined {
 export function createGroupRequest(prepared: PreparedChangeInput, options: CreateGroupRequestOptions = {}): CreateGroupBody {
   const p = assertPrepared(prepared);
   const opts = assertObject(options, 'options') as CreateGroupRequestOptions;
-  const [kc, gc] = p.actionSignatures;
-  if (p.actionSignatures.length !== 2 || !kc || !gc) inconsistent(`a group create has 2 action signatures, got ${p.actionSignatures.length}`, 'prepared.actionSignatures');
-  checkKeyChange(p, detailOf(kc, 'prepared.actionSignatures[0]'));
-  const d = detailOf(gc, 'prepared.actionSignatures[1]');
-  if (d.type !== 'groupCreate') inconsistent(`actionSignatures[1] is a ${d.type} event, expected a group create`, 'prepared.actionSignatures[1]');
-  if (d.conversationKeyVersion !== p.conversationKeyVersion) inconsistent('the group create is signed for another key version', 'prepared.actionSignatures[1]');
+  const [kc, gc, d] = pairedActions(p, 'groupCreate', 'group create');
   const conversationId = assertString(p.conversationId, 'prepared.conversationId');
   if (opts.description !== undefined && typeof opts.description !== 'string') {
     throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected a string, got ${typeName(opts.description)}`, 'options.description');
@@ -236,12 +246,7 @@ export function addMembersRequest(prepared: PreparedChangeInput, options: Omit<R
   if (opts.keyRotation !== undefined) {
     throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'the members endpoint has no base64_encoded_key_rotation field', 'options.keyRotation');
   }
-  const [kc, add] = p.actionSignatures;
-  if (p.actionSignatures.length !== 2 || !kc || !add) inconsistent(`a member add has 2 action signatures, got ${p.actionSignatures.length}`, 'prepared.actionSignatures');
-  checkKeyChange(p, detailOf(kc, 'prepared.actionSignatures[0]'));
-  const d = detailOf(add, 'prepared.actionSignatures[1]');
-  if (d.type !== 'groupMemberAdd') inconsistent(`actionSignatures[1] is a ${d.type} event, expected a member add`, 'prepared.actionSignatures[1]');
-  if (d.conversationKeyVersion !== p.conversationKeyVersion) inconsistent('the member add is signed for another key version', 'prepared.actionSignatures[1]');
+  const [kc, add, d] = pairedActions(p, 'groupMemberAdd', 'member add');
   const signingKey = signingKeyOf(p);
   return {
     user_ids: d.memberIds ?? [],
