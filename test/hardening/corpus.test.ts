@@ -103,7 +103,7 @@ describe('public keys (parsePublicKey, wrapConversationKey, prepare*)', () => {
     ['SPKI with a wrong outer tag', () => withByte(spki(), 0, 0x31), 'ERR_INVALID_KEY'],
     ['SPKI with unused bits in the BIT STRING', () => withByte(spki(), 25, 1), 'ERR_INVALID_KEY'],
     ['non-canonical base64 (trailing bits)', () => `${encodeBase64(valid()).slice(0, -2)}R=`, 'ERR_INVALID_BASE64'],
-    ['URL-safe characters', () => encodeBase64(valid()).replace(/\+/g, '-').replace(/\//g, '_').padEnd(88, '-'), 'ERR_INVALID_BASE64'],
+    ['URL-safe characters', () => `${encodeBase64(valid()).slice(0, 10)}-_${encodeBase64(valid()).slice(12)}`, 'ERR_INVALID_BASE64'],
     ['whitespace', () => ` ${encodeBase64(valid())}`, 'ERR_INVALID_BASE64'],
     ['a huge string (1 MiB)', () => 'A'.repeat(1 << 20), 'ERR_INVALID_KEY'],
     ['a number', () => 42, 'ERR_INVALID_KEY'],
