@@ -16,6 +16,9 @@ import {
   KeykitError,
   parsePublicKey,
   sec1ToSpki,
+  buildKeyRotation,
+  parseKeyRotation,
+  type KeyRotation,
 } from '../../src/index.js';
 import * as events from '../../src/wire/events.js';
 import { channelData, parseChannelData, type SendbirdKeyEnvelope } from '../../src/adapters/sendbird/envelope.js';
@@ -202,6 +205,44 @@ describe('base64 flavours', () => {
 
   test('non-strings are InvalidInputError, not TypeError', () => {
     for (const v of [undefined, null, 42, {}, [], new Uint8Array(3)]) expect(() => decodeBase64(v)).toThrow(InvalidInputError);
+  });
+});
+
+describe('key-rotation payload', () => {
+  const dec = fc.bigInt({ min: 0n, max: (1n << 63n) - 1n }).map(String);
+  const member = fc.record({ userId: dec, keyVersion: dec });
+  const members = fc.array(member, { maxLength: 3 });
+  const rotation = fc.oneof(
+    fc.record({ treeVersion: dec, actionBy: member, opType: fc.constant('genGroup' as const), groupId: fc.string({ maxLength: 8 }), initialMembers: members }, { requiredKeys: ['treeVersion', 'actionBy', 'opType'] }),
+    fc.record({ treeVersion: dec, actionBy: member, opType: fc.constant('edit' as const), membersLeft: members, membersToAdd: members, membersUpdated: members }, { requiredKeys: ['treeVersion', 'actionBy', 'opType'] }),
+  ).chain((r) =>
+    fc
+      .option(
+        fc.uniqueArray(fc.record({ userId: dec, identityPublicKey: fc.uint8Array({ maxLength: 8 }), identityKeySignature: fc.uint8Array({ maxLength: 8 }) }, { requiredKeys: ['userId'] }), { maxLength: 3, selector: (k) => k.userId }),
+        { nil: undefined },
+      )
+      .map((info) => (info === undefined ? r : { ...r, memberKeyInfo: info })),
+  );
+  test('built payloads parse back to the same rotation', () => {
+    fc.assert(
+      fc.property(rotation, (r) => {
+        expect(parseKeyRotation(buildKeyRotation(r as KeyRotation))).toEqual(r);
+      }),
+      { numRuns: RUNS, seed: 31 },
+    );
+  });
+  test('mutated payloads: a rotation that rebuilds to the same bytes, or a typed error', () => {
+    fc.assert(
+      fc.property(rotation, fc.array(mutation, { minLength: 1, maxLength: 2 }), (r, ms) => {
+        let bytes = decodeBase64(buildKeyRotation(r as KeyRotation));
+        for (const m of ms) bytes = mutate(bytes, m);
+        const b64 = encodeBase64(bytes);
+        const out = typedOrValue(() => parseKeyRotation(b64));
+        if (out.ok) expect(buildKeyRotation(out.value)).toBe(b64);
+        else expect(out.error).toMatchObject({ code: 'ERR_INVALID_THRIFT', field: 'keyRotation' });
+      }),
+      { numRuns: RUNS * 3, seed: 32 },
+    );
   });
 });
 
