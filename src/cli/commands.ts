@@ -64,6 +64,13 @@ async function listing(io: CliIO, path: string): Promise<KeyListing> {
   return keyListing(await readJson(io, path, 'key listing'));
 }
 
+/** What the prepare commands start from: the signer's identity file and the key listing. */
+async function signerAndKeys(args: Parsed, io: CliIO): Promise<{ sender: Sender; keys: KeyListing; options: PrepareOptions }> {
+  const id = await readIdentityFile(io, args.strings.identity as string);
+  const keys = await listing(io, args.strings['public-keys'] as string);
+  return { sender: senderOf(id, args), keys, options: prepareOptions(io, args, 'wrapping') };
+}
+
 function prepareOptions(io: CliIO, args: Parsed, label: string): PrepareOptions {
   const onProgress = progressBar(io, label);
   return { backend: backendOf(args), ...(onProgress ? { onProgress } : {}) };
@@ -122,12 +129,11 @@ const groupCreate: Command = {
     },
   },
   async run(args, io) {
-    const id = await readIdentityFile(io, args.strings.identity as string);
-    const keys = await listing(io, args.strings['public-keys'] as string);
+    const { sender, keys, options } = await signerAndKeys(args, io);
     const prepared = await prepareGroupCreate(
       {
         publicKeys: keys.publicKeys,
-        sender: senderOf(id, args),
+        sender,
         conversationId: args.strings['conversation-id'] as string,
         memberIds: args.lists.members ?? [],
         adminIds: args.lists.admins,
@@ -135,7 +141,7 @@ const groupCreate: Command = {
         avatarUrl: args.strings['avatar-url'],
         ttlMsec: ttl(args, 'ttl-msec'),
       },
-      prepareOptions(io, args, 'wrapping'),
+      options,
     );
     print(io, createGroupRequest(prepared, args.strings.description === undefined ? {} : { description: args.strings.description }));
     wipe(prepared.conversationKey);
@@ -156,12 +162,8 @@ const rotate: Command = {
     },
   },
   async run(args, io) {
-    const id = await readIdentityFile(io, args.strings.identity as string);
-    const keys = await listing(io, args.strings['public-keys'] as string);
-    const prepared = await prepareConversationKeyChange(
-      { publicKeys: keys.publicKeys, sender: senderOf(id, args), conversationId: args.strings['conversation-id'] },
-      prepareOptions(io, args, 'wrapping'),
-    );
+    const { sender, keys, options } = await signerAndKeys(args, io);
+    const prepared = await prepareConversationKeyChange({ publicKeys: keys.publicKeys, sender, conversationId: args.strings['conversation-id'] }, options);
     io.stderr.write(`conversation ${prepared.conversationId}: new key version ${prepared.conversationKeyVersion} for ${prepared.participantKeys.length} participants\n`);
     print(io, addConversationKeysRequest(prepared));
     wipe(prepared.conversationKey);
@@ -190,13 +192,12 @@ const addMembers: Command = {
     },
   },
   async run(args, io) {
-    const id = await readIdentityFile(io, args.strings.identity as string);
-    const keys = await listing(io, args.strings['public-keys'] as string);
+    const { sender, keys, options } = await signerAndKeys(args, io);
     const sc = args.strings['screen-capture-blocking'];
     const prepared = await prepareGroupMembersChange(
       {
         publicKeys: keys.publicKeys,
-        sender: senderOf(id, args),
+        sender,
         conversationId: args.strings['conversation-id'] as string,
         newMemberIds: args.lists['new-members'] ?? [],
         currentMemberIds: args.lists['current-members'] ?? [],
@@ -207,7 +208,7 @@ const addMembers: Command = {
         currentTtlMsec: ttl(args, 'current-ttl-msec'),
         currentScreenCaptureBlockingEnabled: sc === undefined ? undefined : sc === 'true',
       },
-      prepareOptions(io, args, 'wrapping'),
+      options,
     );
     print(io, addMembersRequest(prepared));
     wipe(prepared.conversationKey);

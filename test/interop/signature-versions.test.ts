@@ -97,23 +97,28 @@ describe('group create and its key change at every version', () => {
   });
 });
 
+/** The payload inputs of a member add, from its decoded detail. */
+function memberAddInput(messageId: string, d: GroupMemberAddDetail) {
+  return {
+    messageId,
+    senderId: '111',
+    conversationId: GROUP,
+    memberIds: d.memberIds!,
+    currentMemberIds: d.currentMemberIds!,
+    currentAdminIds: d.currentAdminIds!,
+    currentPendingMemberIds: d.currentPendingMemberIds!,
+    currentTitle: d.currentTitle,
+    currentTtlMsec: d.currentTtlMsec,
+    conversationKeyVersion: d.conversationKeyVersion!,
+    screenCaptureBlockingEnabled: d.screenCaptureBlockingEnabled,
+  };
+}
+
 describe('member add and its key change at every version', () => {
   test.each(VERSIONS)('version %i: the SDK verifies both events, our verifier accepts the body', async (v) => {
     const ad = add.actionSignatures[1]!;
     const d = decodeEventDetail(decodeBase64(ad.encodedMessageEventDetail)) as GroupMemberAddDetail;
-    const payload = groupMemberAddPayload(v, {
-      messageId: ad.messageId,
-      senderId: '111',
-      conversationId: GROUP,
-      memberIds: d.memberIds!,
-      currentMemberIds: d.currentMemberIds!,
-      currentAdminIds: d.currentAdminIds!,
-      currentPendingMemberIds: d.currentPendingMemberIds!,
-      currentTitle: d.currentTitle,
-      currentTtlMsec: d.currentTtlMsec,
-      conversationKeyVersion: d.conversationKeyVersion!,
-      screenCaptureBlockingEnabled: d.screenCaptureBlockingEnabled,
-    });
+    const payload = groupMemberAddPayload(v, memberAddInput(ad.messageId, d));
     // Pending ids are signed at versions 3 to 6 only; the screen-capture flag from version 5.
     expect(payload.includes(',111,555,Team,')).toBe(v >= 3 && v <= 6);
     expect(payload.endsWith(',true')).toBe(v >= 5);
@@ -133,20 +138,7 @@ describe('member add and its key change at every version', () => {
     const d = decodeEventDetail(decodeBase64(ad.encodedMessageEventDetail)) as GroupMemberAddDetail;
     const invite = { inviteUrl: 'https://x.com/i/chat/group_join/g1', expiresAtMsec: 1_800_000_000_000n };
     const detail = encodeGroupMemberAddDetail({ ...(d as Required<GroupMemberAddDetail>), groupInviteEnable: invite });
-    const payload = groupMemberAddPayload(7, {
-      messageId: ad.messageId,
-      senderId: '111',
-      conversationId: GROUP,
-      memberIds: d.memberIds!,
-      currentMemberIds: d.currentMemberIds!,
-      currentAdminIds: d.currentAdminIds!,
-      currentPendingMemberIds: d.currentPendingMemberIds!,
-      currentTitle: d.currentTitle,
-      currentTtlMsec: d.currentTtlMsec,
-      conversationKeyVersion: d.conversationKeyVersion!,
-      screenCaptureBlockingEnabled: d.screenCaptureBlockingEnabled,
-      groupInviteEnable: invite,
-    });
+    const payload = groupMemberAddPayload(7, { ...memberAddInput(ad.messageId, d), groupInviteEnable: invite });
     expect(payload.endsWith(',true,https://x.com/i/chat/group_join/g1,null,1800000000000')).toBe(true);
     const signed = await resign({ ...ad, encodedMessageEventDetail: encodeBase64(detail) }, payload, 7);
     expect(await sdkVerifies([await keyChangeAt(add, 7), signed], [1])).toEqual([true, true]);
