@@ -39,13 +39,6 @@ export class SecretBytes extends Uint8Array {
   }
 }
 
-/** Copies bytes into a {@link SecretBytes}. */
-export function secret(bytes: Uint8Array): SecretBytes {
-  const out = new SecretBytes(bytes.length);
-  out.set(bytes);
-  return out;
-}
-
 /** Zeroes every given buffer in place (best effort; see the module comment). */
 export function wipe(...buffers: (Uint8Array | undefined | null)[]): void {
   for (const b of buffers) if (b) b.fill(0);

@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { DecodeError, ErrorCodes } from '../errors.js';
 import { decodeStruct, encodeStruct, T, type StructDef, type StructValue } from './thrift.js';
 
 const S = T.string;
@@ -503,10 +502,4 @@ export function decodeMessageEvent(bytes: Uint8Array): DecodedMessageEvent {
       signingPublicKey: sig.signing_public_key as string | undefined,
     }),
   });
-}
-
-/** Throws a DecodeError for a detail of the wrong kind (helper for callers that expect one). */
-export function expectDetail<K extends EventDetail['type']>(d: EventDetail, type: K, field: string): Extract<EventDetail, { type: K }> {
-  if (d.type !== type) throw new DecodeError(ErrorCodes.INVALID_THRIFT, `expected a ${type} event detail, got ${d.type}`, field);
-  return d as Extract<EventDetail, { type: K }>;
 }

@@ -1,7 +1,7 @@
 /** SecretBytes, wipe and constant-time equality. */
 import { inspect } from 'node:util';
 import { expect, test } from 'vitest';
-import { constantTimeEqual, SecretBytes, wipe } from '../../src/index.js';
+import { constantTimeEqual, generateIdentity, SecretBytes, wipe, wipeIdentity } from '../../src/index.js';
 
 test('SecretBytes reads like bytes but never prints them', () => {
   const s = new SecretBytes(4);
@@ -31,4 +31,11 @@ test('constantTimeEqual: equal, different in any position, different lengths', (
   }
   expect(constantTimeEqual(a, a.subarray(1))).toBe(false);
   expect(constantTimeEqual(new Uint8Array(0), new Uint8Array(0))).toBe(true);
+});
+
+test('wipeIdentity zeroes both private keys in place', async () => {
+  const id = await generateIdentity();
+  wipeIdentity(id);
+  expect(id.identityPrivateKey.every((b) => b === 0)).toBe(true);
+  expect(id.signingPrivateKey.every((b) => b === 0)).toBe(true);
 });
