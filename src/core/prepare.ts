@@ -135,8 +135,9 @@ export interface PrepareOptions extends CryptoOptions {
   /** Called as wrapping progresses, at most about 100 times, last with `done === total`. */
   onProgress?: (done: number, total: number) => void;
   /**
-   * Worker threads for wrapping: `'auto'` (default) uses them for large groups where the backend
-   * supports it, a number forces that many, 0 disables them. Output is identical either way.
+   * Parallel wrapping: `'auto'` (default) uses workers for large groups where the backend supports
+   * them (worker_threads with node, Web Workers with webcrypto where the runtime has them), a
+   * number forces that many, 0 disables them. Output is identical either way.
    */
   workers?: 'auto' | number;
 }

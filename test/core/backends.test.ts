@@ -16,7 +16,9 @@ import {
   type GroupCreateParams,
 } from '../../src/index.js';
 import { closeWorkers, poolSize } from '../../src/core/workers.js';
-import { WORKER_THRESHOLD } from '../../src/core/wrap.js';
+import { WEB_WORKER_THRESHOLD, WORKER_THRESHOLD } from '../../src/core/wrap.js';
+import { closeWebWorkers, webPoolSize } from '../../src/core/webworkers.js';
+import { installWebWorkerShim } from '../helpers/webworker-shim.js';
 import { testBackends } from '../helpers/backends.js';
 
 const backends = await testBackends();
@@ -132,6 +134,30 @@ describe('parallel paths give the single-threaded output', () => {
     // Concurrent WebCrypto windows and the noble loop give the same bytes too.
     for (const backend of ['webcrypto', 'noble'] as const) {
       expect(JSON.stringify(await prepareGroupCreate(params, { ...opts(0), backend }))).toBe(JSON.stringify(single));
+    }
+  });
+
+  test('Web Workers (webcrypto backend), through a Blob URL as in a browser: same bytes, cold and warm pool', async () => {
+    const params = await group(WEB_WORKER_THRESHOLD.WARM + 20);
+    const opts = (workers: 'auto' | number) => ({ backend: 'webcrypto' as const, random: stream(6), now: () => 1, messageId: () => 'm', workers });
+    const single = await prepareGroupCreate(params, opts(0));
+    await expect(prepareGroupCreate(params, opts(2))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'options.workers' });
+    const uninstall = installWebWorkerShim();
+    try {
+      // Below the cold threshold 'auto' does not start a pool…
+      expect(JSON.stringify(await prepareGroupCreate(params, opts('auto')))).toBe(JSON.stringify(single));
+      expect(webPoolSize()).toBe(0);
+      for (const w of [2, 'auto'] as const) {
+        const progress: number[] = [];
+        const par = await prepareGroupCreate(params, { ...opts(w), onProgress: (d) => progress.push(d) });
+        expect(JSON.stringify(par)).toBe(JSON.stringify(single));
+        expect(progress.at(-1)).toBe(params.memberIds.length);
+      }
+      // …but uses a running one from the warm threshold.
+      expect(webPoolSize()).toBe(2);
+    } finally {
+      closeWebWorkers();
+      uninstall();
     }
   });
 
