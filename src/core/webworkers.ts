@@ -9,6 +9,7 @@
  * @module
  */
 import { ErrorCodes, InternalError } from '../errors.js';
+import { runWrapJobs } from './jobs.js';
 
 /**
  * The worker program (plain JavaScript): `handle(job)` wraps `job.count` recipients and returns
@@ -111,35 +112,19 @@ export async function wrapOnWebWorkers(
   threads: number,
   onProgress: (done: number) => void,
 ): Promise<Uint8Array[]> {
-  const n = recipients.length;
-  const outLength = 65 + plaintext.length + 16;
   while (pool.length < threads) spawn();
-  const per = Math.ceil(n / Math.min(n, threads * 4));
-  let done = 0;
-  const parts: Promise<Uint8Array>[] = [];
-  for (let c = 0, start = 0; start < n; c++, start += per) {
-    const count = Math.min(per, n - start);
-    const publics = new Uint8Array(count * 65);
-    for (let i = 0; i < count; i++) publics.set(recipients[start + i] as Uint8Array, i * 65);
-    const own = scalars.slice(start * 32, (start + count) * 32);
-    const key = Uint8Array.from(plaintext);
+  return runWrapJobs(plaintext, recipients, scalars, threads, onProgress, (job, progress) => {
     const id = nextId++;
-    parts.push(
-      new Promise<Uint8Array>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        // Transferred, not copied: these buffers are made for this job alone.
-        (pool[c % threads] as WebWorkerLike).postMessage({ id, key, publics, scalars: own, count, outLength }, [publics.buffer, own.buffer, key.buffer]);
-      }).then((out) => {
-        done += count;
-        onProgress(done);
-        return out;
-      }),
-    );
-  }
-  const out: Uint8Array[] = [];
-  for (const r of await Promise.all(parts)) for (let at = 0; at < r.length; at += outLength) out.push(r.subarray(at, at + outLength));
-  if (out.length !== n) throw new InternalError(ErrorCodes.INTERNAL, `web workers returned ${out.length} wrapped keys for ${n} recipients`);
-  return out;
+    const { key, publics, scalars: own, count, outLength } = job;
+    return new Promise<Uint8Array>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      // Transferred, not copied: the job's buffers were made for it alone (the worker wipes them).
+      (pool[job.index % threads] as WebWorkerLike).postMessage({ id, key, publics, scalars: own, count, outLength }, [key.buffer, publics.buffer, own.buffer]);
+    }).then((out) => {
+      progress(count);
+      return out;
+    });
+  });
 }
 
 /** Number of Web Workers running now. */

@@ -16,6 +16,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ErrorCodes, InternalError } from '../errors.js';
+import { runWrapJobs, type WrapJob } from './jobs.js';
 
 /**
  * The worker program, plain CommonJS so that it runs from source under any loader (tsc output,
@@ -112,16 +113,14 @@ function spawn(): PoolWorker {
   return pw;
 }
 
-function run(pw: PoolWorker, key: Uint8Array, publics: Uint8Array, scalars: Uint8Array, count: number, outLength: number, onProgress: (n: number) => void): Promise<Uint8Array> {
+function run(pw: PoolWorker, job: WrapJob, onProgress: (n: number) => void): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const id = nextId++;
     pw.jobs.set(id, { id, resolve, reject, onProgress });
     pw.worker.ref();
-    // postMessage copies key and scalars (structured clone copies a view's whole buffer, hence the
-    // slice); the copies made here are wiped as soon as they are sent, the worker wipes its own.
-    const own = scalars.slice();
-    pw.worker.postMessage({ id, key, publics, scalars: own, count, outLength }, [publics.buffer as ArrayBuffer]);
-    own.fill(0);
+    const { key, publics, scalars, count, outLength } = job;
+    // Transferred, not copied: the job's buffers were made for it alone (the worker wipes them).
+    pw.worker.postMessage({ id, key, publics, scalars, count, outLength }, [key.buffer as ArrayBuffer, publics.buffer as ArrayBuffer, scalars.buffer as ArrayBuffer]);
   });
 }
 
@@ -139,33 +138,8 @@ export async function wrapOnWorkers(
   threads: number,
   onProgress: (done: number) => void,
 ): Promise<Uint8Array[]> {
-  const n = recipients.length;
-  const outLength = 65 + plaintext.length + 16;
   while (pool.length < threads) spawn();
-  // Contiguous chunks, several per worker so that a slow worker does not hold up the end.
-  const chunks = Math.min(n, threads * 4);
-  const per = Math.ceil(n / chunks);
-  let done = 0;
-  const parts: Promise<Uint8Array>[] = [];
-  for (let c = 0, start = 0; start < n; c++, start += per) {
-    const count = Math.min(per, n - start);
-    const publics = new Uint8Array(count * 65);
-    for (let i = 0; i < count; i++) publics.set(recipients[start + i] as Uint8Array, i * 65);
-    parts.push(
-      run(pool[c % threads] as PoolWorker, plaintext, publics, scalars.subarray(start * 32, (start + count) * 32), count, outLength, (k) => {
-        done += k;
-        onProgress(done);
-      }),
-    );
-  }
-  const results = await Promise.all(parts);
-  const out: Uint8Array[] = new Array(n);
-  let i = 0;
-  for (const r of results) {
-    for (let at = 0; at < r.length; at += outLength) out[i++] = r.subarray(at, at + outLength);
-  }
-  if (i !== n) throw new InternalError(ErrorCodes.INTERNAL, `workers returned ${i} wrapped keys for ${n} recipients`);
-  return out;
+  return runWrapJobs(plaintext, recipients, scalars, threads, onProgress, (job, progress) => run(pool[job.index % threads] as PoolWorker, job, progress));
 }
 
 /** Terminates the pool's workers (for tests and clean shutdowns; the pool is re-created on demand). */
