@@ -4,7 +4,7 @@
  * Every error the library throws on purpose is a {@link KeykitError} with a stable string `code`
  * (match on it, not on the message) and, where one input is at fault, the `field` path of that
  * input (`publicKeys[2].keyVersion`). Messages name the field and what was expected; they never
- * contain key material, plaintext or any other secret (test/secrets.test.ts greps for that).
+ * contain key material, plaintext or any other secret (test/hardening/corpus.test.ts greps for that).
  *
  * @module
  */
@@ -32,6 +32,8 @@ export const ErrorCodes = {
   SIGNATURE_INVALID: 'ERR_SIGNATURE_INVALID',
   KEY_BINDING_INVALID: 'ERR_KEY_BINDING_INVALID',
   SIGNING_KEY_NOT_FOUND: 'ERR_SIGNING_KEY_NOT_FOUND',
+  /** A validly signed key older than the caller's last one (a replayed envelope, a rollback). */
+  STALE_KEY_VERSION: 'ERR_STALE_KEY_VERSION',
   // UnsupportedVersionError: a protocol or envelope version we deliberately do not handle.
   UNSUPPORTED_SIGNATURE_VERSION: 'ERR_UNSUPPORTED_SIGNATURE_VERSION',
   UNSUPPORTED_ENVELOPE_VERSION: 'ERR_UNSUPPORTED_ENVELOPE_VERSION',

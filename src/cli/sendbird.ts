@@ -6,10 +6,13 @@
  * @module
  */
 import { readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { createSendbirdGroupChannelRequest, planSendbirdSupergroup, SendbirdValidationError, type SendbirdGroupChannelParams, type SendbirdRequest } from '../index.js';
 import { UsageError, type FlagSpec } from './args.js';
 import type { Command } from './commands.js';
+
+/** MIME types of the usual cover images, by file extension (others go as octet-stream). */
+const IMAGE_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp' };
 
 const bool = (help: string): FlagSpec => ({ kind: 'boolean', help: `${help} (--flag or --flag=false)` });
 const text = (help: string, arg = 'TEXT'): FlagSpec => ({ kind: 'string', help, arg });
@@ -27,7 +30,7 @@ async function describe(r: SendbirdRequest, showToken: boolean): Promise<unknown
   const headers = { ...r.headers, ...(showToken ? {} : { 'Api-Token': '<redacted: pass --show-token to print it>' }) };
   if (typeof r.body === 'string') return { ...r, headers, body: JSON.parse(r.body) };
   const parts: Record<string, string> = {};
-  for (const [k, v] of r.body.entries()) parts[k] = typeof v === 'string' ? v : `<file ${(v as File).name}, ${(v as File).size} bytes>`;
+  for (const [k, v] of r.body.entries()) parts[k] = typeof v === 'string' ? v : `<file ${(v as File).name}, ${(v as File).type || 'no type'}, ${(v as File).size} bytes>`;
   return { ...r, headers, body: { 'multipart/form-data': parts } };
 }
 
@@ -35,7 +38,7 @@ async function describe(r: SendbirdRequest, showToken: boolean): Promise<unknown
 export const sendbirdCreateCommand: Command = {
   spec: {
     name: 'sendbird-create',
-    summary: 'build a Sendbird POST /v3/group_channels request (a Supergroup plan above 100 users)',
+    summary: 'build a Sendbird POST /v3/group_channels request (with --is-super above 100 users: a Supergroup plan)',
     flags: {
       'application-id': { kind: 'string', required: true, help: 'Sendbird application id', arg: 'ID' },
       'api-token': text('API token (default: the SENDBIRD_API_TOKEN environment variable)', 'TOKEN'),
@@ -89,14 +92,17 @@ export const sendbirdCreateCommand: Command = {
       } catch (e) {
         throw new UsageError(`cannot read --cover-file ${s['cover-file']}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
       }
-      params.cover_file = { data, filename: basename(path) };
+      const type = IMAGE_TYPES[extname(path).toLowerCase()];
+      params.cover_file = { data, filename: basename(path), ...(type === undefined ? {} : { type }) };
     }
     for (const k of Object.keys(params)) if (params[k] === undefined) delete params[k];
     const options = { applicationId: s['application-id'] as string, apiToken };
     const show = args.booleans['show-token'] === true;
     try {
       const ids = (params.user_ids as string[] | undefined) ?? [];
-      if (ids.length > 100) {
+      // Only an explicit --is-super makes a Supergroup (a one-way conversion); without it, more
+      // than 100 users is a problem the create request reports.
+      if (ids.length > 100 && params.is_super === true) {
         const plan = planSendbirdSupergroup(params as SendbirdGroupChannelParams, options);
         io.stdout.write(`${JSON.stringify({ channel_url: plan.channelUrl, create: await describe(plan.create, show), invites: await Promise.all(plan.invites.map((r) => describe(r, show))) }, null, 2)}\n`);
         io.stderr.write(`Supergroup plan: 1 create and ${plan.invites.length} invite request${plan.invites.length === 1 ? '' : 's'}\n`);

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import {
   createSendbirdGroupChannelRequest,
   decodeBase64,
+  inviteSendbirdUsersRequest,
   encodeBase64NoPad,
   openSendbirdChannelKey,
   planSendbirdSupergroup,
@@ -59,6 +60,7 @@ describe('create: every rule, valid and invalid', () => {
     ['a channel_url of 101 characters', { ...base, channel_url: 'c'.repeat(101) }, 'channel_url', 400110],
     ['a channel_url with a hyphen', { ...base, channel_url: 'team-room' }, 'channel_url', 400151],
     ['a channel_url with a slash', { ...base, channel_url: 'team/room' }, 'channel_url', 400151],
+    ['a channel_url of 60 emoji (60 code points, not allowed characters)', { ...base, channel_url: '😀'.repeat(60) }, 'channel_url', 400151],
     ['a cover_url of 2,049 characters', { ...base, cover_url: `https://x/${'c'.repeat(2039)}` }, 'cover_url', 400110],
     ['a custom_type of 129 characters', { ...base, custom_type: 't'.repeat(129) }, 'custom_type', 400110],
     ['data that is not a string', { ...base, data: { a: 1 } }, 'data', 400100],
@@ -79,6 +81,9 @@ describe('create: every rule, valid and invalid', () => {
     ['invitation_status with an unknown state', { ...base, invitation_status: { bob: 'pending' } }, 'invitation_status.bob', 400111],
     ['invitation_status not an object', { ...base, invitation_status: ['bob'] }, 'invitation_status', 400103],
     ['hidden_status with an unknown state', { ...base, hidden_status: { bob: 'hidden' } }, 'hidden_status.bob', 400111],
+    ['hidden_status for a non-user', { ...base, hidden_status: { carol: 'unhidden' } }, 'hidden_status.carol', 400111],
+    ['hidden_status not an object', { ...base, hidden_status: 'bob' }, 'hidden_status', 400103],
+    ['an operator listed twice', { ...base, operator_ids: ['alice', 'alice'] }, 'operator_ids[1]', 400111],
     ['cover_url with cover_file', { ...base, cover_url: 'https://x/c.png', cover_file: { data: new Uint8Array(3), filename: 'c.png' } }, 'cover_file', 400920],
     ['a cover_file that is not a file', { ...base, cover_file: 'c.png' }, 'cover_file', 400111],
     ['an unknown property (typo)', { ...base, is_publc: true }, 'is_publc', null],
@@ -89,6 +94,7 @@ describe('create: every rule, valid and invalid', () => {
     ['users as objects', { users: [{ user_id: 'alice' }, { user_id: 'bob' }] }],
     ['users as plain ids (older docs)', { users: ['alice', 'bob'] }],
     ['100 users without is_super', { user_ids: users(100) }],
+    ['100 operators', { user_ids: users(100), operator_ids: users(100) }],
     ['a name of 191 characters (code points)', { ...base, name: '名'.repeat(191) }],
     ['channel_url of 4 and 100 characters', { ...base, channel_url: 'abcd' }],
     ['channel_url of 100 characters', { ...base, channel_url: 'A_1'.repeat(33) + 'x' }],
@@ -99,6 +105,12 @@ describe('create: every rule, valid and invalid', () => {
     ['a Supergroup', { ...base, is_super: true, is_ephemeral: true, strict: true, block_sdk_user_channel_join: true }],
     ['operators, inviter and statuses among the users', { ...base, operator_ids: ['alice'], inviter_id: 'alice', invitation_status: { bob: 'invited_by_friend' }, hidden_status: { alice: 'hidden_allow_auto_unhide' } }],
   ] as [string, SendbirdGroupChannelParams][])('accepts %s', (_n, params) => ok(params));
+
+  test('users as plain ids or as objects go into the body as given', () => {
+    for (const list of [['alice', 'bob'], [{ user_id: 'alice' }, { user_id: 'bob' }]]) {
+      expect(JSON.parse(createSendbirdGroupChannelRequest({ users: list } as SendbirdGroupChannelParams, options).body as string)).toEqual({ users: list });
+    }
+  });
 
   test('every problem is reported at once, in one error', () => {
     const ps = problems({ user_ids: ['a', 'a'], name: 'n'.repeat(200), channel_url: 'x-', is_super: true, is_distinct: true, colour: 'red' });
@@ -188,12 +200,45 @@ describe('Supergroups larger than 100', () => {
     expect(all.filter((u: string) => u !== 'u5' && u !== 'u200')).toEqual(ids.filter((u) => u !== 'u5' && u !== 'u200'));
   });
 
-  test('a generated channel URL is valid and unpredictable; is_super false is refused', () => {
+  test('a generated channel URL is valid and unpredictable; is_super defaults to true, false or a non-boolean is refused', () => {
     const a = planSendbirdSupergroup({ user_ids: users(120) }, options);
     const b = planSendbirdSupergroup({ user_ids: users(120) }, options);
     expect(a.channelUrl).toMatch(/^sb_[a-z0-9]{24}$/);
     expect(a.channelUrl).not.toBe(b.channelUrl);
+    expect(JSON.parse(a.create.body as string).is_super).toBe(true);
     expect(() => planSendbirdSupergroup({ user_ids: users(120), is_super: false }, options)).toThrow(SendbirdValidationError);
+    let err: unknown;
+    try {
+      planSendbirdSupergroup({ user_ids: users(120), is_super: 'yes' } as unknown as SendbirdGroupChannelParams, options);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as SendbirdValidationError).problems).toContainEqual(expect.objectContaining({ path: 'is_super', sendbirdCode: 400104 }));
+  });
+
+  test('the inviter and users with a status go into the first batch too; more than 100 of them is refused', () => {
+    const plan = planSendbirdSupergroup(
+      { user_ids: users(150), inviter_id: 'u149', invitation_status: { u120: 'invited_by_friend' }, hidden_status: { u110: 'hidden_allow_auto_unhide' } },
+      { ...options, generateChannelUrl: () => 'big_room' },
+    );
+    const first = JSON.parse(plan.create.body as string).user_ids as string[];
+    expect(first.slice(0, 3).sort()).toEqual(['u110', 'u120', 'u149']);
+    expect(first).toHaveLength(100);
+    const many = Object.fromEntries(users(101).map((u) => [u, 'joined']));
+    expect(() => planSendbirdSupergroup({ user_ids: users(150), invitation_status: many } as SendbirdGroupChannelParams, options)).toThrow(/must all be in the first 100/);
+  });
+
+  test('an invite carries up to 100 users; 101 is refused for the per-request limit only', () => {
+    const r = inviteSendbirdUsersRequest('big_room', users(100), options);
+    expect(r).toMatchObject({ method: 'POST', path: '/v3/group_channels/big_room/invite', url: `https://api-${options.applicationId}.sendbird.com/v3/group_channels/big_room/invite` });
+    expect(JSON.parse(r.body as string)).toEqual({ user_ids: users(100) });
+    let err: unknown;
+    try {
+      inviteSendbirdUsersRequest('big_room', users(101), options);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as SendbirdValidationError).problems.map((p) => [p.path, p.sendbirdCode, /per request/.test(p.message)])).toEqual([['user_ids', 400203, true]]);
   });
 });
 
@@ -246,6 +291,8 @@ describe('end-to-end encryption', () => {
     ['swapped wrapped keys', (e: Record<string, any>) => ([e.keys[0][1], e.keys[1][1]] = [e.keys[1][1], e.keys[0][1]]), 'ERR_DECRYPT_FAILED'], // eslint-disable-line @typescript-eslint/no-explicit-any
     ['another key version', (e: Record<string, any>) => (e.ckv = '1'), 'ERR_SIGNATURE_INVALID'], // eslint-disable-line @typescript-eslint/no-explicit-any
     ['another sender', (e: Record<string, any>) => (e.sender = '222'), 'ERR_SIGNATURE_INVALID'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['another message id', (e: Record<string, any>) => (e.mid = '00000000-0000-4000-8000-000000000000'), 'ERR_SIGNATURE_INVALID'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['a lower signature version (downgrade)', (e: Record<string, any>) => (e.sv = '6'), 'ERR_UNSUPPORTED_SIGNATURE_VERSION'], // eslint-disable-line @typescript-eslint/no-explicit-any
     ['an unknown envelope version', (e: Record<string, any>) => (e.v = 2), 'ERR_UNSUPPORTED_ENVELOPE_VERSION'], // eslint-disable-line @typescript-eslint/no-explicit-any
     ['a malformed key entry', (e: Record<string, any>) => (e.keys[1] = ['222']), 'ERR_INVALID_ENVELOPE'], // eslint-disable-line @typescript-eslint/no-explicit-any
   ])('refuses %s', async (_n, change, code) => {
@@ -262,6 +309,54 @@ describe('end-to-end encryption', () => {
     await expect(openSendbirdChannelKey(channel(data, [...ids, '444']), { userId: '444', identityPrivateKey: outsider!.identity.identityPrivateKey, signingKeys: signingKeys() })).rejects.toMatchObject({
       code: 'ERR_DECRYPT_FAILED',
     });
+  });
+
+  test('without a member list (Supergroups, show_member=false) the key still opens; the recipients are reported', async () => {
+    const data = created();
+    const { members: _omitted, ...bare } = channel(data);
+    for (const ch of [bare as SendbirdChannelResource, { ...bare, members: [] }]) {
+      const r = await open(ch, 2);
+      expect(Buffer.from(r.conversationKey).equals(Buffer.from(prepared.conversationKey))).toBe(true);
+      expect(r.recipientIds).toEqual(ids);
+    }
+  });
+
+  test('minConversationKeyVersion refuses a replayed older envelope and accepts the same or a newer one', async () => {
+    const data = created();
+    const ckv = BigInt(prepared.conversationKeyVersion);
+    const openMin = (min: bigint) => openSendbirdChannelKey(channel(data), { userId: '222', identityPrivateKey: m[1]!.identity.identityPrivateKey, signingKeys: signingKeys(), minConversationKeyVersion: String(min) });
+    await expect(openMin(ckv + 1n)).rejects.toMatchObject({ code: 'ERR_STALE_KEY_VERSION', field: 'channel.data' });
+    await expect(openMin(ckv)).resolves.toMatchObject({ conversationKeyVersion: prepared.conversationKeyVersion });
+    await expect(openMin(ckv - 1n)).resolves.toMatchObject({ senderId: '111' });
+    await expect(openSendbirdChannelKey(channel(data), { userId: '222', identityPrivateKey: m[1]!.identity.identityPrivateKey, signingKeys: signingKeys(), minConversationKeyVersion: 'latest' })).rejects.toMatchObject({
+      code: 'ERR_INVALID_VERSION',
+      field: 'options.minConversationKeyVersion',
+    });
+  });
+
+  test('an end-to-end encrypted channel cannot be distinct (Sendbird would return another channel and drop the envelope)', () => {
+    let err: unknown;
+    try {
+      createSendbirdGroupChannelRequest({ user_ids: ids, channel_url: url, is_distinct: true }, { ...options, e2ee: prepared });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as SendbirdValidationError).problems).toEqual([expect.objectContaining({ path: 'is_distinct', sendbirdCode: null })]);
+    expect(() => createSendbirdGroupChannelRequest({ user_ids: ids, channel_url: url, is_distinct: true }, options)).not.toThrow();
+  });
+
+  test('a Supergroup plan with end-to-end encryption: the envelope covers every planned user', async () => {
+    const more = Array.from({ length: 120 }, (_, i) => String(1000 + i));
+    const big = [...ids, ...more];
+    const extra = await makeMembers(more);
+    const all = [...m, ...extra];
+    const p = await prepareConversationKeyChange({ publicKeys: all.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'big_e2ee' });
+    const plan = planSendbirdSupergroup({ user_ids: big, channel_url: 'big_e2ee' }, { ...options, e2ee: p });
+    const data = JSON.parse(plan.create.body as string).data as string;
+    expect(JSON.parse(data).ckk.keys).toHaveLength(123);
+    const last = all[122]!;
+    const r = await openSendbirdChannelKey({ channel_url: 'big_e2ee', data }, { userId: last.id, identityPrivateKey: last.identity.identityPrivateKey, signingKeys: [m[0]!.signingKeyEntry] });
+    expect(Buffer.from(r.conversationKey).equals(Buffer.from(p.conversationKey))).toBe(true);
   });
 
   test('the prepared change must be for this channel URL and exactly its users', async () => {
@@ -290,5 +385,16 @@ describe('end-to-end encryption', () => {
     expect(Buffer.from(opened.conversationKey).equals(Buffer.from(rotated.conversationKey))).toBe(true);
     expect(opened).toMatchObject({ senderId: '222', appData: 'app' });
     expect(() => updateSendbirdChannelKeyRequest({ channel_url: 'x_room', prepared: rotated, user_ids: ids }, options)).toThrow(SendbirdValidationError);
+  });
+
+  test('key rotation given the channel\'s current data keeps its app data and replaces (not nests) the old envelope', async () => {
+    const current = created('{"theme":"dark"}');
+    const rotated = await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: url });
+    const data = JSON.parse(updateSendbirdChannelKeyRequest({ channel_url: url, prepared: rotated, user_ids: ids, data: current }, options).body as string).data as string;
+    expect(JSON.parse(data)).toEqual({ ckk: expect.objectContaining({ ckv: rotated.conversationKeyVersion, mid: rotated.actionSignatures[0]!.messageId }), app: '{"theme":"dark"}' });
+    expect((await open(channel(data), 0)).appData).toBe('{"theme":"dark"}');
+    // The current data of a channel without app data: nothing is kept.
+    const bare = JSON.parse(updateSendbirdChannelKeyRequest({ channel_url: url, prepared: rotated, user_ids: ids, data: created() }, options).body as string).data as string;
+    expect(Object.keys(JSON.parse(bare))).toEqual(['ckk']);
   });
 });

@@ -220,11 +220,16 @@ describe('sendbird-create', () => {
     expect((await cli(['sendbird-create', '--application-id', 'app-1', '--user-ids', 'a'])).err).toMatch(/--api-token or SENDBIRD_API_TOKEN/);
   });
 
-  test('above 100 users a Supergroup plan; a cover file makes a multipart body', async () => {
+  test('above 100 users with --is-super a Supergroup plan, without it a refusal; a cover file makes a multipart body', async () => {
     const ids = Array.from({ length: 230 }, (_, i) => `u${i}`);
-    const r = await cli(['sendbird-create', ...app, '--user-ids', ids.join(','), '--channel-url', 'big_room']);
+    const refused = await cli(['sendbird-create', ...app, '--user-ids', ids.join(','), '--channel-url', 'big_room']);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/230 members need a Supergroup \(is_super: true\).*\[Sendbird 400203\]/);
+    expect(refused.out).toBe('');
+    const r = await cli(['sendbird-create', ...app, '--user-ids', ids.join(','), '--channel-url', 'big_room', '--is-super']);
     expect(r.code).toBe(0);
     const plan = r.json();
+    expect(plan.create.body).toMatchObject({ is_super: true });
     expect(plan.create.body.user_ids).toHaveLength(100);
     expect(plan.invites.map((i: { path: string; body: { user_ids: string[] } }) => [i.path, i.body.user_ids.length])).toEqual([
       ['/v3/group_channels/big_room/invite', 100],
@@ -232,6 +237,6 @@ describe('sendbird-create', () => {
     ]);
     writeFileSync(file('cover.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
     const m = await cli(['sendbird-create', ...app, '--user-ids', 'alice', '--cover-file', 'cover.png']);
-    expect(m.json().body['multipart/form-data']).toEqual({ user_ids: '["alice"]', cover_file: '<file cover.png, 4 bytes>' });
+    expect(m.json().body['multipart/form-data']).toEqual({ user_ids: '["alice"]', cover_file: '<file cover.png, image/png, 4 bytes>' });
   });
 });

@@ -16,10 +16,18 @@
  * channel, changing the version or the sender, or swapping wrapped keys all fail. Sendbird and
  * every member can read the envelope: it holds only wrapped keys, versions and a signature.
  *
+ * What the signature does not cover (as in X Chat at version 7): the list of recipients. Whoever
+ * can write `data` can drop a member's wrapped key (that member then cannot open the key), and
+ * an envelope keeps opening for a user who left until someone rotates; the opener returns the
+ * recipient list so that an application can see both. Nobody can add a working copy for an
+ * outsider without the plaintext key. A replayed older envelope verifies too: pass the last
+ * version you accepted as `minConversationKeyVersion` to refuse rollbacks.
+ *
  * @module
  */
 import { DecodeError, ErrorCodes, UnsupportedVersionError, VerificationError } from '../../errors.js';
-import { assertObject, assertString, assertUserId } from '../../guards.js';
+import { assertObject, assertString, assertUserId, assertVersion } from '../../guards.js';
+import { CURRENT_SIGNATURE_VERSION } from '../../wire/payloads.js';
 import type { CryptoOptions } from '../../core/context.js';
 import type { PreparedKeyChange } from '../../core/prepare.js';
 import { openKeyChange } from '../../core/receive.js';
@@ -77,6 +85,25 @@ export function envelopeOf(prepared: PreparedKeyChange): SendbirdKeyEnvelope {
   };
 }
 
+/**
+ * The application part of a `data` string: the `app` member when `data` is a channel's data
+ * holding an envelope (so that a rotation given the channel's current data keeps the application
+ * data, not the old envelope), otherwise `data` itself.
+ */
+export function appDataOf(data: string | undefined): string | undefined {
+  if (data === undefined) return undefined;
+  try {
+    const doc: unknown = JSON.parse(data);
+    if (typeof doc === 'object' && doc !== null && !Array.isArray(doc) && ENVELOPE_FIELD in doc) {
+      const app = (doc as { app?: unknown }).app;
+      return typeof app === 'string' ? app : undefined;
+    }
+  } catch {
+    // Not JSON: plain application data.
+  }
+  return data;
+}
+
 /** The channel `data` string: the envelope and the application's data. */
 export function channelData(envelope: SendbirdKeyEnvelope, appData: string | undefined): string {
   return JSON.stringify(appData === undefined ? { [ENVELOPE_FIELD]: envelope } : { [ENVELOPE_FIELD]: envelope, app: appData });
@@ -107,6 +134,10 @@ export function parseChannelData(data: unknown): { envelope: SendbirdKeyEnvelope
     throw new UnsupportedVersionError(ErrorCodes.UNSUPPORTED_ENVELOPE_VERSION, `envelope version ${JSON.stringify(e.v)} is not supported (this is version ${ENVELOPE_VERSION})`, 'channel.data');
   }
   for (const f of ['ckv', 'sender', 'skv', 'mid', 'sv', 'sig'] as const) if (typeof e[f] !== 'string' || e[f] === '') bad(`the envelope's ${f} must be a non-empty string`);
+  if (e.sv !== String(CURRENT_SIGNATURE_VERSION)) {
+    // Envelope version 1 is always signed at version 7; any other value is a downgrade attempt.
+    throw new UnsupportedVersionError(ErrorCodes.UNSUPPORTED_SIGNATURE_VERSION, `envelope version 1 carries signature version ${CURRENT_SIGNATURE_VERSION}, not ${JSON.stringify(e.sv)}`, 'channel.data');
+  }
   if (!Array.isArray(e.keys) || e.keys.length === 0) bad("the envelope's keys must be a non-empty list");
   const seen = new Set<string>();
   for (const k of e.keys as unknown[]) {
@@ -134,6 +165,12 @@ export interface OpenSendbirdChannelKeyOptions extends CryptoOptions {
   identityPrivateKey: Uint8Array;
   /** Trusted signing keys (the SDK's `SigningKeyEntry[]`); the sender's is picked by id and version. */
   signingKeys: SigningKeyEntry[];
+  /**
+   * The conversation-key version this member last accepted for the channel: an envelope with a
+   * lower version (a replayed, validly signed older one) is refused with `ERR_STALE_KEY_VERSION`.
+   * chat-keykit keeps no state; keeping this value is the application's part.
+   */
+  minConversationKeyVersion?: string;
 }
 
 /** What a member gets from a channel. */
@@ -141,6 +178,12 @@ export interface OpenedSendbirdChannelKey {
   conversationKey: SecretBytes;
   conversationKeyVersion: string;
   senderId: string;
+  /**
+   * Every user the envelope wraps the key for, in envelope order (not signed: see the module
+   * comment). Compare with the channel's members: a user who left but is still listed holds the
+   * key until someone rotates.
+   */
+  recipientIds: string[];
   /** The application's own `data`, when the channel has any. */
   appData?: string;
 }
@@ -149,11 +192,15 @@ export interface OpenedSendbirdChannelKey {
  * Opens a channel's conversation key for one member, from the group channel resource Sendbird
  * returns. The key is returned only after the member's copy unwraps and the key-change signature
  * verifies with the sender's trusted signing key, for this channel URL.
+ *
+ * When the resource lists its `members` (Sendbird omits them for Supergroups and with
+ * `show_member=false`), the user and the key's sender must be among them.
  * @throws {DecodeError} `ERR_INVALID_ENVELOPE`; {@link UnsupportedVersionError}
- * `ERR_UNSUPPORTED_ENVELOPE_VERSION`
- * @throws {VerificationError} `ERR_DECRYPT_FAILED` (the user is not a member, has no wrapped key,
- * or the copy does not open), `ERR_SIGNATURE_INVALID`, `ERR_SIGNING_KEY_NOT_FOUND`,
- * `ERR_KEY_BINDING_INVALID` (the sender is not a member, or is not trusted)
+ * `ERR_UNSUPPORTED_ENVELOPE_VERSION`, `ERR_UNSUPPORTED_SIGNATURE_VERSION`
+ * @throws {VerificationError} `ERR_DECRYPT_FAILED` (the user is not a listed member, has no
+ * wrapped key, or the copy does not open), `ERR_SIGNATURE_INVALID`, `ERR_SIGNING_KEY_NOT_FOUND`,
+ * `ERR_KEY_BINDING_INVALID` (the sender is not a listed member, or is not trusted),
+ * `ERR_STALE_KEY_VERSION` (older than `minConversationKeyVersion`)
  * @example
  * const { conversationKey } = await openSendbirdChannelKey(channel, { userId: 'bob', identityPrivateKey, signingKeys });
  */
@@ -163,10 +210,15 @@ export async function openSendbirdChannelKey(channel: SendbirdChannelResource, o
   const userId = assertUserId(o.userId, 'options.userId');
   const channelUrl = assertString(ch.channel_url, 'channel.channel_url');
   const { envelope, appData } = parseChannelData(ch.data);
-  const members = Array.isArray(ch.members) ? (ch.members as unknown[]).map((m) => (typeof m === 'object' && m !== null ? (m as { user_id?: unknown }).user_id : undefined)) : [];
-  if (!members.includes(userId)) throw new VerificationError(ErrorCodes.DECRYPT_FAILED, `user ${userId} is not a member of the channel`, 'options.userId');
-  if (!members.includes(envelope.sender)) {
+  const minVersion = o.minConversationKeyVersion === undefined ? undefined : assertVersion(o.minConversationKeyVersion, 'options.minConversationKeyVersion');
+  const listed = Array.isArray(ch.members) && ch.members.length > 0;
+  const members = listed ? (ch.members as unknown[]).map((m) => (typeof m === 'object' && m !== null ? (m as { user_id?: unknown }).user_id : undefined)) : [];
+  if (listed && !members.includes(userId)) throw new VerificationError(ErrorCodes.DECRYPT_FAILED, `user ${userId} is not a member of the channel`, 'options.userId');
+  if (listed && !members.includes(envelope.sender)) {
     throw new VerificationError(ErrorCodes.KEY_BINDING_INVALID, `the key was distributed by ${envelope.sender}, who is not a member of the channel`, 'channel.data');
+  }
+  if (minVersion !== undefined && (!/^[0-9]{1,20}$/.test(envelope.ckv) || BigInt(envelope.ckv) < BigInt(minVersion))) {
+    throw new VerificationError(ErrorCodes.STALE_KEY_VERSION, `the envelope's key version ${envelope.ckv} is older than ${minVersion}, the last one accepted (a replayed envelope?)`, 'channel.data');
   }
   const mine = envelope.keys.find((k) => k[0] === userId);
   if (!mine) throw new VerificationError(ErrorCodes.DECRYPT_FAILED, `the envelope has no wrapped key for user ${userId} (the key was not rotated since they joined)`, 'channel.data');
@@ -183,5 +235,11 @@ export async function openSendbirdChannelKey(channel: SendbirdChannelResource, o
     },
     { identityPrivateKey: o.identityPrivateKey as Uint8Array, signingKeys: o.signingKeys as SigningKeyEntry[], ...(options.backend === undefined ? {} : { backend: options.backend }) },
   );
-  return { conversationKey, conversationKeyVersion: envelope.ckv, senderId: envelope.sender, ...(appData === undefined ? {} : { appData }) };
+  return {
+    conversationKey,
+    conversationKeyVersion: envelope.ckv,
+    senderId: envelope.sender,
+    recipientIds: envelope.keys.map((k) => k[0]),
+    ...(appData === undefined ? {} : { appData }),
+  };
 }

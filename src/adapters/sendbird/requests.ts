@@ -12,7 +12,7 @@
 import { ErrorCodes, InvalidInputError } from '../../errors.js';
 import { assertObject } from '../../guards.js';
 import type { PreparedKeyChange } from '../../core/prepare.js';
-import { channelData, e2eeProblems, envelopeOf } from './envelope.js';
+import { appDataOf, channelData, e2eeProblems, envelopeOf } from './envelope.js';
 import {
   requestUserIds,
   SENDBIRD_BATCH,
@@ -93,6 +93,11 @@ function prepareParams(params: unknown, options: SendbirdOptions, limits: { batc
   const p = { ...(params as Record<string, unknown>) };
   if (options?.e2ee !== undefined) {
     problems.push(...e2eeProblems(options.e2ee, typeof p.channel_url === 'string' ? p.channel_url : undefined, requestUserIds(p), 'options.e2ee'));
+    if (p.is_distinct === true) {
+      // A distinct create for an existing member set returns that channel, with its own URL and
+      // data: the envelope signed for this channel_url would silently go nowhere.
+      problems.push({ path: 'is_distinct', message: 'an end-to-end encrypted channel cannot be distinct (Sendbird would return an existing channel and drop the key envelope)', sendbirdCode: null });
+    }
   }
   if (problems.length > 0) throw new SendbirdValidationError(problems);
   if (options?.e2ee !== undefined) p.data = channelData(envelopeOf(options.e2ee), p.data as string | undefined);
@@ -123,9 +128,13 @@ function channelPath(channelUrl: string): string {
   return `/v3/group_channels/${encodeURIComponent(channelUrl)}`;
 }
 
-/** Builds `POST /v3/group_channels/{channel_url}/invite` for up to 100 users. */
+/**
+ * Builds `POST /v3/group_channels/{channel_url}/invite` for up to 100 users.
+ * @throws {SendbirdValidationError} for a bad channel URL or user list (more than 100, duplicates)
+ */
 export function inviteSendbirdUsersRequest(channelUrl: string, userIds: string[], options: SendbirdOptions): SendbirdRequest {
-  const problems = validateGroupChannel({ channel_url: channelUrl, user_ids: userIds });
+  // Checked as the users of a Supergroup: only the per-request limit applies to an invite.
+  const problems = validateGroupChannel({ channel_url: channelUrl, user_ids: userIds, is_super: true });
   if (problems.length > 0) throw new SendbirdValidationError(problems);
   return jsonRequest('POST', `${channelPath(channelUrl)}/invite`, { user_ids: userIds }, options);
 }
@@ -161,6 +170,9 @@ function randomChannelUrl(): string {
  * by `operator_ids`, `inviter_id`, `invitation_status` or `hidden_status` go into the first batch
  * (Sendbird requires them among the created users); the others keep their order. A channel URL
  * is generated when none is given. With `e2ee`, the envelope covers every planned user.
+ *
+ * `is_super` defaults to true here (this function plans Supergroups); `false` or a non-boolean
+ * is a problem like any other.
  * @throws {SendbirdValidationError} as {@link createSendbirdGroupChannelRequest}, and when
  * `is_super` is false or the users that must be created first are more than 100
  */
@@ -173,7 +185,7 @@ export function planSendbirdSupergroup(params: SendbirdGroupChannelParams, optio
   if (channelUrl === undefined) {
     channelUrl = (options.generateChannelUrl ?? randomChannelUrl)();
   }
-  const checked = prepareParams({ ...given, is_super: true, channel_url: channelUrl }, options, { batch: false }, problems);
+  const checked = prepareParams({ ...given, is_super: given.is_super ?? true, channel_url: channelUrl }, options, { batch: false }, problems);
   const ids = requestUserIds(checked);
   const first = new Set<string>([
     ...(given.operator_ids ?? []),
@@ -205,7 +217,11 @@ export interface SendbirdKeyUpdate {
   prepared: PreparedKeyChange;
   /** The current members, to check that every one of them (and nobody else) gets the new key. */
   user_ids: string[];
-  /** The application's data to keep next to the new envelope. */
+  /**
+   * The application's data to keep next to the new envelope: either the channel's current `data`
+   * string as Sendbird returns it (its application part is kept, its old envelope replaced) or
+   * the application data itself. Omitted, the channel keeps no application data.
+   */
   data?: string;
 }
 
@@ -220,5 +236,5 @@ export function updateSendbirdChannelKeyRequest(update: SendbirdKeyUpdate, optio
   const problems = validateGroupChannel({ channel_url: u.channel_url, user_ids: u.user_ids, ...(u.data === undefined ? {} : { data: u.data }), is_super: Array.isArray(u.user_ids) && u.user_ids.length > SENDBIRD_BATCH }, { batch: false });
   problems.push(...e2eeProblems(u.prepared, typeof u.channel_url === 'string' ? u.channel_url : undefined, Array.isArray(u.user_ids) ? u.user_ids.filter((x) => typeof x === 'string') : [], 'update.prepared'));
   if (problems.length > 0) throw new SendbirdValidationError(problems.map((p) => ({ ...p, path: p.path.startsWith('update.') ? p.path : `update.${p.path}` })));
-  return jsonRequest('PUT', channelPath(u.channel_url), { data: channelData(envelopeOf(u.prepared), u.data) }, options);
+  return jsonRequest('PUT', channelPath(u.channel_url), { data: channelData(envelopeOf(u.prepared), appDataOf(u.data)) }, options);
 }

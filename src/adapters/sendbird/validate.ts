@@ -169,8 +169,9 @@ export function validateGroupChannel(value: unknown, limits: { batch?: boolean }
   }
   if (p.channel_url !== undefined) {
     const u = p.channel_url;
+    const n = typeof u === 'string' ? codePoints(u) : 0;
     if (typeof u !== 'string') add('channel_url', 'expected a string', SendbirdCodes.NOT_STRING);
-    else if (u.length < 4 || u.length > 100) add('channel_url', `4 to 100 characters, got ${u.length}`, u.length > 100 ? SendbirdCodes.TOO_LONG : SendbirdCodes.INVALID_VALUE);
+    else if (n < 4 || n > 100) add('channel_url', `4 to 100 characters, got ${n}`, n > 100 ? SendbirdCodes.TOO_LONG : SendbirdCodes.INVALID_VALUE);
     else if (!CHANNEL_URL.test(u)) add('channel_url', 'only letters, digits and underscores', SendbirdCodes.NOT_ALLOWED_CHARACTERS);
   }
   if (p.cover_file !== undefined && !isCoverFile(p.cover_file)) add('cover_file', 'expected a Blob/File or { data: Uint8Array, filename, type? }', SendbirdCodes.INVALID_VALUE);
