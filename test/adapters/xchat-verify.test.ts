@@ -4,6 +4,8 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
+  addConversationKeysRequest,
+  addMembersRequest,
   createGroupRequest,
   decodeBase64,
   decodeEventDetail,
@@ -12,9 +14,15 @@ import {
   encodeGroupCreateDetail,
   encodeKeyChangeDetail,
   groupCreatePayload,
+  prepareConversationKeyChange,
   prepareGroupCreate,
+  prepareGroupMembersChange,
   resolveBackend,
+  verifyAddConversationKeysRequest,
+  verifyAddMembersRequest,
   verifyCreateGroupRequest,
+  type AddConversationKeysBody,
+  type AddMembersBody,
   type CreateGroupBody,
   type GroupCreateDetail,
   type KeyChangeDetail,
@@ -23,6 +31,8 @@ import {
   type SigningKeyEntry,
   type VerificationReport,
 } from '../../src/index.js';
+import { encodeStruct } from '../../src/wire/thrift.js';
+import { MessageEventDetail } from '../../src/wire/events.js';
 import { flip } from '../helpers/bytes.js';
 import { makeMembers, senderOf, type Member } from '../helpers/members.js';
 
@@ -280,6 +290,36 @@ describe('every tampering is rejected with a problem that names it', () => {
     expectRejected(await verify(b, { recipient: null }), 'CONVERSATION_ID_INVALID');
   });
 
+  test('without a recipient the key-change signing key is still selected and its binding checked', async () => {
+    const b = clone(body);
+    b.action_signatures[0]!.message_event_signature.public_key_version = '999';
+    expectRejected(await verify(b, { recipient: null }), 'SIGNING_KEY_NOT_FOUND');
+    expect((await verify(b, { recipient: null })).problems[0]!.path).toBe('action_signatures[0].message_event_signature.public_key_version');
+    const keys = signingKeys.map((k) => (k.userId === '111' ? { ...k, identityPublicKey: members[1]!.signingKeyEntry.identityPublicKey } : k));
+    expectRejected(await verify(body, { recipient: null, keys }), 'KEY_BINDING_INVALID');
+  });
+
+  test('actions out of the SDK order (group create before key change)', async () => {
+    const b = clone(body);
+    b.action_signatures.reverse();
+    const r = await verify(b);
+    expectRejected(r, 'ACTION_SIGNATURE_ORDER');
+    expect(r.problems.map((p) => p.code)).toEqual(['ACTION_SIGNATURE_ORDER']);
+  });
+
+  test('a key-change entry carrying signature_payload (the plaintext key) is refused; the builder never writes one', async () => {
+    const b = clone(body);
+    b.action_signatures[0]!.signature_payload = 'ConversationKeyChangeEvent,...';
+    const r = await verify(b);
+    expectRejected(r, 'SIGNATURE_PAYLOAD_EXPOSES_KEY');
+    expect(r.problems[0]!.path).toBe('action_signatures[0].signature_payload');
+    // A hand-made prepared change with a payload on its key change: the body leaves it out.
+    const leaky = { ...prepared, actionSignatures: [{ ...prepared.actionSignatures[0]!, signaturePayload: 'secret' }, prepared.actionSignatures[1]!] };
+    const built = createGroupRequest(leaky);
+    expect(built.action_signatures[0]).not.toHaveProperty('signature_payload');
+    expect(built.action_signatures[1]).toHaveProperty('signature_payload');
+  });
+
   test('key-change signature tampered: caught by a member, noted as unchecked without one', async () => {
     const b = clone(body);
     const sig = decodeBase64(b.action_signatures[0]!.message_event_signature.signature);
@@ -341,5 +381,108 @@ describe('every tampering is rejected with a problem that names it', () => {
     await expect(verifyCreateGroupRequest(body, { senderId: '111', signingKeys, recipient: { userId: '222', identityPrivateKey: new Uint8Array(32) } })).rejects.toMatchObject({
       code: 'ERR_INVALID_KEY',
     });
+  });
+});
+
+describe('member-add and key-change bodies: every tampering is rejected too', () => {
+  let addBody: AddMembersBody;
+  let keysBody: AddConversationKeysBody;
+  let newcomer: Member;
+  let addKeys: SigningKeyEntry[];
+  beforeAll(async () => {
+    newcomer = (await makeMembers(['555']))[0]!;
+    const all = [...members, newcomer];
+    addKeys = all.map((m) => m.signingKeyEntry);
+    addBody = addMembersRequest(
+      await prepareGroupMembersChange({
+        publicKeys: all.map((m) => m.publicKeyInput),
+        sender: senderOf(members[0]!),
+        conversationId: GROUP,
+        newMemberIds: ['555'],
+        currentMemberIds: ['111', '222', '333', '444'],
+        currentAdminIds: ['111'],
+        currentTitle: 'Team',
+      }),
+    );
+    keysBody = addConversationKeysRequest(await prepareConversationKeyChange({ publicKeys: members.map((m) => m.publicKeyInput), sender: senderOf(members[0]!), conversationId: GROUP }));
+  });
+  const verifyAdd = (b: unknown, recipientIndex: number | null = 4, senderId = '111') =>
+    verifyAddMembersRequest(b, {
+      conversationId: GROUP,
+      senderId,
+      signingKeys: addKeys,
+      ...(recipientIndex === null ? {} : { recipient: recipientIndex === 4 ? { userId: '555', identityPrivateKey: newcomer.identity.identityPrivateKey } : recipient(recipientIndex) }),
+    });
+  const verifyKeys = (b: unknown, opts: { recipientIndex?: number | null; conversationId?: string; senderId?: string } = {}) =>
+    verifyAddConversationKeysRequest(b, {
+      conversationId: opts.conversationId ?? GROUP,
+      senderId: opts.senderId ?? '111',
+      signingKeys,
+      ...(opts.recipientIndex === null ? {} : { recipient: recipient(opts.recipientIndex ?? 2) }),
+    });
+  const flipSig = <B extends { action_signatures?: { message_event_signature: { signature: string } }[] }>(b: B, i: number): B => {
+    const out = clone(b);
+    const sig = decodeBase64(out.action_signatures![i]!.message_event_signature.signature);
+    flip(sig, 7, 0x10);
+    out.action_signatures![i]!.message_event_signature.signature = encodeBase64NoPad(sig);
+    return out;
+  };
+
+  test('the valid bodies pass, for the new member and an old one', async () => {
+    for (const r of [await verifyAdd(addBody), await verifyAdd(addBody, 2), await verifyKeys(keysBody)]) {
+      expect(r.problems).toEqual([]);
+      expect(r.conversationKey).toHaveLength(32);
+    }
+  });
+
+  test('member add: no wrapped keys or no key version (optional in the schema, but the key rotates)', async () => {
+    const { conversation_participant_keys: _k, ...noKeys } = addBody;
+    expectRejected(await verifyAdd(noKeys, null), 'PARTICIPANT_KEY_MISSING');
+    const { conversation_key_version: _v, ...noVersion } = addBody;
+    expectRejected(await verifyAdd(noVersion, null), 'KEY_VERSION_MISSING');
+  });
+
+  test('member add: renamed new member, dropped or extra wrapped key, flipped signatures, wrong sender', async () => {
+    const renamed = clone(addBody);
+    renamed.user_ids = ['556'];
+    expectRejected(await verifyAdd(renamed), 'MEMBERS_MISMATCH');
+    const dropped = clone(addBody);
+    dropped.conversation_participant_keys = dropped.conversation_participant_keys!.filter((k) => k.user_id !== '333');
+    expectRejected(await verifyAdd(dropped), 'PARTICIPANT_KEY_MISSING', 'PARTICIPANT_KEYS_MISMATCH');
+    const extra = clone(addBody);
+    extra.conversation_participant_keys!.push({ ...extra.conversation_participant_keys![0]!, user_id: '999' });
+    expectRejected(await verifyAdd(extra), 'PARTICIPANT_KEY_EXTRA');
+    expectRejected(await verifyAdd(flipSig(addBody, 1), null), 'SIGNATURE_INVALID');
+    expectRejected(await verifyAdd(flipSig(addBody, 0)), 'SIGNATURE_INVALID');
+    expectRejected(await verifyAdd(addBody, null, '222'), 'SIGNATURE_INVALID');
+    const version = clone(addBody);
+    version.conversation_key_version = '1';
+    expectRejected(await verifyAdd(version, null), 'KEY_VERSION_MISMATCH');
+  });
+
+  test('key change: flipped signature, dropped key, other version, other conversation, wrong sender', async () => {
+    expectRejected(await verifyKeys(flipSig(keysBody, 0)), 'SIGNATURE_INVALID');
+    const dropped = clone(keysBody);
+    dropped.conversation_participant_keys.pop();
+    expectRejected(await verifyKeys(dropped, { recipientIndex: 0 }), 'PARTICIPANT_KEY_MISSING');
+    const version = clone(keysBody);
+    version.conversation_key_version = '1';
+    expectRejected(await verifyKeys(version), 'KEY_VERSION_MISMATCH');
+    expectRejected(await verifyKeys(keysBody, { conversationId: 'g42' }), 'SIGNATURE_INVALID');
+    expectRejected(await verifyKeys(keysBody, { senderId: '222' }), 'SIGNATURE_INVALID');
+  });
+
+  test('a signed detail whose participant key lacks its user id is reported, not thrown', async () => {
+    const b = clone(keysBody);
+    const d = decodeEventDetail(decodeBase64(b.action_signatures![0]!.encoded_message_event_detail)) as KeyChangeDetail;
+    const raw = {
+      conversation_key_change_event: {
+        conversation_key_version: d.conversationKeyVersion,
+        conversation_participant_keys: d.participantKeys!.map((k, i) => ({ ...(i === 0 ? {} : { user_id: k.userId }), encrypted_conversation_key: k.encryptedKey, public_key_version: k.publicKeyVersion })),
+        for_key_rotation: false,
+      },
+    };
+    b.action_signatures![0]!.encoded_message_event_detail = encodeBase64(encodeStruct(MessageEventDetail, raw));
+    for (const recipientIndex of [null, 2]) expectRejected(await verifyKeys(b, { recipientIndex }), 'DETAIL_UNDECODABLE');
   });
 });

@@ -136,6 +136,12 @@ function action(a: ActionSignature, signingPublicKey: string | undefined, opts: 
   return out;
 }
 
+/** A key-change action for the body: never with `signature_payload`, which holds the plaintext key from version 6. */
+function keyChangeAction(a: ActionSignature, signingPublicKey: string | undefined, opts: RequestOptions): ActionSignatureBody {
+  const { signaturePayload: _secret, ...rest } = a;
+  return action(rest, signingPublicKey, opts);
+}
+
 function participantKeys(keys: ParticipantKey[]): ParticipantKeyBody[] {
   return keys.map((k) => ({ user_id: k.userId, encrypted_conversation_key: k.encryptedKey, public_key_version: k.publicKeyVersion }));
 }
@@ -210,7 +216,7 @@ export function createGroupRequest(prepared: PreparedChangeInput, options: Creat
     ...(d.avatarUrl === undefined ? {} : { group_avatar_url: d.avatarUrl }),
     ...(opts.description === undefined ? {} : { group_description: opts.description }),
     ...(d.ttlMsec === undefined ? {} : { ttl_msec: d.ttlMsec.toString() }),
-    action_signatures: [action(kc, signingKey, opts), action(gc, signingKey, opts)],
+    action_signatures: [keyChangeAction(kc, signingKey, opts), action(gc, signingKey, opts)],
     ...rotationOption(opts),
   };
   return body;
@@ -230,7 +236,7 @@ export function addConversationKeysRequest(prepared: PreparedChangeInput, option
   return {
     conversation_key_version: p.conversationKeyVersion,
     conversation_participant_keys: participantKeys(p.participantKeys),
-    action_signatures: [action(kc, signingKeyOf(p), opts)],
+    action_signatures: [keyChangeAction(kc, signingKeyOf(p), opts)],
     ...rotationOption(opts),
   };
 }
@@ -252,6 +258,6 @@ export function addMembersRequest(prepared: PreparedChangeInput, options: Omit<R
     user_ids: d.memberIds ?? [],
     conversation_key_version: p.conversationKeyVersion,
     conversation_participant_keys: participantKeys(p.participantKeys),
-    action_signatures: [action(kc, signingKey, opts), action(add, signingKey, opts)],
+    action_signatures: [keyChangeAction(kc, signingKey, opts), action(add, signingKey, opts)],
   };
 }

@@ -5,10 +5,11 @@
  * A report lists every problem found, each with a stable `code`, the JSON `path` at fault and a
  * sentence a person can act on. Checks:
  * - the body's structure against the X API schema (restated in `schema.ts`);
- * - every action signature: signature version within 2..7 (below is a downgrade), the sender's
- *   signing key picked by user id and key version from the caller's `signingKeys` (never from the
- *   body), that key's binding to its identity key, and the ECDSA signature over the payload rebuilt
- *   from the event detail;
+ * - every action signature, in the SDK's order (key change first): signature version within 2..7
+ *   (below is a downgrade), the sender's signing key picked by user id and key version from the
+ *   caller's `signingKeys` (never from the body), that key's binding to its identity key, and the
+ *   ECDSA signature over the payload rebuilt from the event detail; no `signature_payload` on a
+ *   key change (it would carry the plaintext key);
  * - the Thrift event details decode and agree with the body: members (in order), admins, title,
  *   avatar, TTL, key version, the participant keys;
  * - one wrapped key per member, none extra;
@@ -55,6 +56,10 @@ export const ProblemCodes = {
   PARTICIPANT_KEY_MALFORMED: 'PARTICIPANT_KEY_MALFORMED',
   ACTION_SIGNATURE_MISSING: 'ACTION_SIGNATURE_MISSING',
   ACTION_SIGNATURE_UNEXPECTED: 'ACTION_SIGNATURE_UNEXPECTED',
+  /** The actions are not in the SDK's order (key change first). */
+  ACTION_SIGNATURE_ORDER: 'ACTION_SIGNATURE_ORDER',
+  /** A key-change entry carries `signature_payload`, which (from version 6) holds the plaintext key. */
+  SIGNATURE_PAYLOAD_EXPOSES_KEY: 'SIGNATURE_PAYLOAD_EXPOSES_KEY',
   MESSAGE_ID_INVALID: 'MESSAGE_ID_INVALID',
   DUPLICATE_MESSAGE_ID: 'DUPLICATE_MESSAGE_ID',
   DETAIL_UNDECODABLE: 'DETAIL_UNDECODABLE',
@@ -72,6 +77,8 @@ export const ProblemCodes = {
   TTL_MISMATCH: 'TTL_MISMATCH',
   KEY_VERSION_MISMATCH: 'KEY_VERSION_MISMATCH',
   PARTICIPANT_KEYS_MISMATCH: 'PARTICIPANT_KEYS_MISMATCH',
+  /** A body that changes the key but does not say to which version (optional in the schema). */
+  KEY_VERSION_MISSING: 'KEY_VERSION_MISSING',
   KEY_ROTATION_INVALID: 'KEY_ROTATION_INVALID',
   RECIPIENT_NOT_MEMBER: 'RECIPIENT_NOT_MEMBER',
   UNWRAP_FAILED: 'UNWRAP_FAILED',
@@ -165,6 +172,8 @@ interface Action {
   version: number;
   publicKeyVersion: string;
   signature: Uint8Array;
+  /** Whether the entry carries `signature_payload` (a debugging aid the server only logs). */
+  hasPayloadText: boolean;
 }
 
 /** Parses one `action_signatures[]` item; reports and returns null when it cannot be checked. */
@@ -202,10 +211,14 @@ function parseAction(ctx: Ctx, value: unknown, path: string): Action | null {
     ok = false;
   }
   if (!ok || !detail || !signature) return null;
-  return { path, messageId: a.message_id, detail, version, publicKeyVersion: mes.public_key_version, signature };
+  return { path, messageId: a.message_id, detail, version, publicKeyVersion: mes.public_key_version, signature, hasPayloadText: a.signature_payload !== undefined };
 }
 
-/** Verifies an action's signature over the payload `build` rebuilds; null payload = cannot check. */
+/**
+ * Verifies an action's signature over the payload `build` rebuilds. A null payload means the
+ * ECDSA check itself cannot be made (a v6+ key change without a recipient); the signing key is
+ * still selected by user id and version and its binding checked, since that needs no payload.
+ */
 async function checkSignature(ctx: Ctx, a: Action, build: () => string | null): Promise<boolean> {
   let payload: string | null;
   try {
@@ -214,9 +227,9 @@ async function checkSignature(ctx: Ctx, a: Action, build: () => string | null): 
     add(ctx, ProblemCodes.PAYLOAD_UNBUILDABLE, a.path, `the signed payload cannot be rebuilt from the detail (${e instanceof KeykitError ? e.code : 'error'})`);
     return false;
   }
-  if (payload === null) return true;
   const key = await signingKeyFor(ctx, a.publicKeyVersion, `${a.path}.message_event_signature.public_key_version`);
   if (!key) return false;
+  if (payload === null) return true;
   if (!(await verifyPayload(ctx.backend, key, payload, a.signature))) {
     add(ctx, ProblemCodes.SIGNATURE_INVALID, `${a.path}.message_event_signature.signature`, `the signature does not verify for sender ${ctx.senderId} over the ${eventLabel(a.detail)} (signature version ${a.version}): the body or its detail was changed, or someone else signed it`);
     return false;
@@ -250,6 +263,13 @@ function sortActions(ctx: Ctx, body: Record<string, unknown>, expected: EventDet
     if (!expected.includes(a.detail.type) || out.has(a.detail.type)) {
       add(ctx, ProblemCodes.ACTION_SIGNATURE_UNEXPECTED, a.path, `unexpected ${eventLabel(a.detail)} action: this request carries exactly one ${expected.map(labelOf).join(' and one ')}`);
       return;
+    }
+    const rank = expected.indexOf(a.detail.type);
+    if ([...out.keys()].some((t) => expected.indexOf(t) > rank)) {
+      add(ctx, ProblemCodes.ACTION_SIGNATURE_ORDER, a.path, `the ${eventLabel(a.detail)} action is out of order: the actions go ${expected.map(labelOf).join(', then ')}`);
+    }
+    if (a.detail.type === 'keyChange' && a.hasPayloadText) {
+      add(ctx, ProblemCodes.SIGNATURE_PAYLOAD_EXPOSES_KEY, `${a.path}.signature_payload`, 'a key-change entry must not carry signature_payload: the signed string contains the plaintext conversation key');
     }
     out.set(a.detail.type, a);
   });
@@ -423,6 +443,19 @@ function checkKeyVersion(ctx: Ctx, body: Record<string, unknown>): void {
   if (typeof v === 'string' && !/^[0-9]{1,20}$/.test(v)) add(ctx, ProblemCodes.KEY_VERSION_INVALID, 'conversation_key_version', 'the conversation key version must be decimal');
 }
 
+/**
+ * A member add rotates the key (PROTOCOL.md §9.3): the schema leaves the key version and the
+ * wrapped keys optional, but without them nobody, the new members included, gets the new key.
+ */
+function requireNewKey(ctx: Ctx, body: Record<string, unknown>): void {
+  if (body.conversation_key_version === undefined) {
+    add(ctx, ProblemCodes.KEY_VERSION_MISSING, 'conversation_key_version', 'a member add rotates the key: send the new conversation key version');
+  }
+  if (body.conversation_participant_keys === undefined) {
+    add(ctx, ProblemCodes.PARTICIPANT_KEY_MISSING, 'conversation_participant_keys', 'a member add rotates the key: send a wrapped key for every member of the new roster');
+  }
+}
+
 function finish(ctx: Ctx, key: SecretBytes | undefined): VerificationReport {
   const valid = ctx.problems.length === 0;
   if (ctx.recipient) wipe(ctx.recipient.identityPrivateKey);
@@ -561,6 +594,7 @@ export async function verifyAddMembersRequest(body: unknown, options: VerifyInCo
   if (!b) return finish(ctx, undefined);
   if (!GROUP_ID.test(conversationId)) add(ctx, ProblemCodes.CONVERSATION_ID_INVALID, '(conversation id)', 'a group id is g followed by 1 to 19 digits');
   checkKeyVersion(ctx, b);
+  requireNewKey(ctx, b);
   const userIds = strings(b.user_ids) ?? [];
   checkIds(ctx, userIds, 'user_ids', 'new member');
   const actions = sortActions(ctx, b, ['keyChange', 'groupMemberAdd']);
