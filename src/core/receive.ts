@@ -7,7 +7,7 @@
  * @module
  */
 import { ErrorCodes, UnsupportedVersionError, VerificationError } from '../errors.js';
-import { assertObject, assertSignable, assertString, assertVersion } from '../guards.js';
+import { assertArray, assertObject, assertSignable, assertString, assertVersion } from '../guards.js';
 import { decodeBase64 } from '../wire/base64.js';
 import type { ParticipantKey } from '../wire/events.js';
 import { checkSignatureVersion, keyChangePayload } from '../wire/payloads.js';
@@ -65,41 +65,48 @@ export async function openKeyChange(change: KeyChangeToOpen, options: OpenKeyCha
   if (signature.length !== 64) throw new VerificationError(ErrorCodes.SIGNATURE_INVALID, 'the signature is not a 64-byte r‖s', 'change.signature');
   const blob = decodeBase64(c.encryptedKey, 'change.encryptedKey');
   if (blob.length !== WRAPPED_KEY_LENGTH) throw new VerificationError(ErrorCodes.DECRYPT_FAILED, `expected a ${WRAPPED_KEY_LENGTH}-byte wrapped key`, 'change.encryptedKey');
+  const participantKeys = c.participantKeys === undefined ? undefined : checkParticipantKeys(c.participantKeys);
   const entries = assertSigningKeys(o.signingKeys, 'options.signingKeys');
   const priv = parsePrivateKey(o.identityPrivateKey, 'options.identityPrivateKey');
+  if (version < 6 && participantKeys === undefined) {
+    throw new UnsupportedVersionError(ErrorCodes.UNSUPPORTED_SIGNATURE_VERSION, `signature version ${version} signs every participant's wrapped key: pass participantKeys`, 'change.participantKeys');
+  }
   const backend = await resolveBackend(options.backend);
+  const key = new SecretBytes(CONVERSATION_KEY_LENGTH);
   try {
     const plain = await eciesUnwrap(backend, blob, priv, 'change.encryptedKey');
     if (!plain || plain.length !== CONVERSATION_KEY_LENGTH) {
       wipe(plain);
       throw new VerificationError(ErrorCodes.DECRYPT_FAILED, 'the wrapped key does not open with this identity key (wrong recipient or tampered)', 'change.encryptedKey');
     }
-    const key = new SecretBytes(CONVERSATION_KEY_LENGTH);
     key.set(plain);
     wipe(plain);
     const found = await new SigningKeys(entries, backend).lookup(senderId, skv);
     if (!found.ok) {
-      wipe(key);
       throw new VerificationError(found.reason === 'not_found' ? ErrorCodes.SIGNING_KEY_NOT_FOUND : ErrorCodes.KEY_BINDING_INVALID, found.message, 'options.signingKeys');
     }
-    if (version < 6 && c.participantKeys === undefined) {
-      wipe(key);
-      throw new UnsupportedVersionError(ErrorCodes.UNSUPPORTED_SIGNATURE_VERSION, `signature version ${version} signs every participant's wrapped key: pass participantKeys`, 'change.participantKeys');
-    }
-    const payload = keyChangePayload(version, {
-      messageId,
-      senderId,
-      conversationId,
-      conversationKeyVersion: ckv,
-      conversationKey: key,
-      participantKeys: c.participantKeys as ParticipantKey[] | undefined,
-    });
+    const payload = keyChangePayload(version, { messageId, senderId, conversationId, conversationKeyVersion: ckv, conversationKey: key, participantKeys });
     if (!(await verifyPayload(backend, found.key, payload, signature))) {
-      wipe(key);
       throw new VerificationError(ErrorCodes.SIGNATURE_INVALID, `the key-change signature does not verify for sender ${senderId}`, 'change.signature');
     }
     return key;
+  } catch (e) {
+    wipe(key);
+    throw e;
   } finally {
     wipe(priv);
   }
+}
+
+/** The participant entries a version 2-5 key-change signature covers, each field signable. */
+function checkParticipantKeys(value: unknown): ParticipantKey[] {
+  return assertArray(value, 'change.participantKeys').map((item, i) => {
+    const f = `change.participantKeys[${i}]`;
+    const k = assertObject(item, f);
+    return {
+      userId: assertSignable(k.userId, `${f}.userId`),
+      encryptedKey: assertSignable(k.encryptedKey, `${f}.encryptedKey`),
+      publicKeyVersion: assertSignable(k.publicKeyVersion, `${f}.publicKeyVersion`),
+    };
+  });
 }

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { DecodeError, ErrorCodes } from '../errors.js';
 import { decodeStruct, encodeStruct, T, type StructDef, type StructValue } from './thrift.js';
 
 const S = T.string;
@@ -375,24 +376,30 @@ type Raw = Record<string, unknown>;
 
 /**
  * Decodes a MessageEventDetail into a typed value.
- * @throws {DecodeError} `ERR_INVALID_THRIFT` for bytes that are not a canonical MessageEventDetail
+ * @param field - the name of the input in error messages
+ * @throws {DecodeError} `ERR_INVALID_THRIFT` for bytes that are not a canonical MessageEventDetail,
+ * or a participant key that lacks one of its three fields
  */
-export function decodeEventDetail(bytes: Uint8Array): EventDetail {
-  return typedDetail(decodeStruct(MessageEventDetail, bytes));
+export function decodeEventDetail(bytes: Uint8Array, field = 'detail'): EventDetail {
+  return typedDetail(decodeStruct(MessageEventDetail, bytes, field), field);
 }
 
-function typedDetail(detail: StructValue): EventDetail {
+/** A ConversationParticipantKey with all three fields (every writer sets them; a key without one cannot be used). */
+function participantKey(k: Raw, i: number, field: string): ParticipantKey {
+  for (const f of ['user_id', 'encrypted_conversation_key', 'public_key_version']) {
+    if (k[f] === undefined) throw new DecodeError(ErrorCodes.INVALID_THRIFT, `conversation_participant_keys[${i}] lacks ${f}`, field);
+  }
+  return { userId: k.user_id as string, encryptedKey: k.encrypted_conversation_key as string, publicKeyVersion: k.public_key_version as string };
+}
+
+function typedDetail(detail: StructValue, field: string): EventDetail {
   const kc = detail.conversation_key_change_event as Raw | undefined;
   if (kc) {
     const keys = kc.conversation_participant_keys as Raw[] | undefined;
     return compact({
       type: 'keyChange',
       conversationKeyVersion: kc.conversation_key_version as string | undefined,
-      participantKeys: keys?.map((k) => ({
-        userId: k.user_id as string,
-        encryptedKey: k.encrypted_conversation_key as string,
-        publicKeyVersion: k.public_key_version as string,
-      })),
+      participantKeys: keys?.map((k, i) => participantKey(k, i, field)),
       ratchetTreeChange: kc.ratchet_tree_change as StructValue | undefined,
       forKeyRotation: kc.for_key_rotation as boolean | undefined,
     }) as KeyChangeDetail;
@@ -484,8 +491,8 @@ export interface DecodedMessageEvent {
  * Decodes a MessageEvent envelope and its detail.
  * @throws {DecodeError} `ERR_INVALID_THRIFT`
  */
-export function decodeMessageEvent(bytes: Uint8Array): DecodedMessageEvent {
-  const ev = decodeStruct(MessageEvent, bytes);
+export function decodeMessageEvent(bytes: Uint8Array, field = 'event'): DecodedMessageEvent {
+  const ev = decodeStruct(MessageEvent, bytes, field);
   const sig = ev.message_event_signature as Raw | undefined;
   const detail = ev.detail as StructValue | undefined;
   return compact({
@@ -494,7 +501,7 @@ export function decodeMessageEvent(bytes: Uint8Array): DecodedMessageEvent {
     senderId: ev.sender_id as string | undefined,
     conversationId: ev.conversation_id as string | undefined,
     createdAtMsec: ev.created_at_msec as string | undefined,
-    detail: detail && typedDetail(detail),
+    detail: detail && typedDetail(detail, field),
     signature: sig && compact({
       signature: sig.signature as string | undefined,
       publicKeyVersion: sig.public_key_version as string | undefined,

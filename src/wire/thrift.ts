@@ -19,6 +19,7 @@
  * @module
  */
 import { DecodeError, ErrorCodes, InternalError } from '../errors.js';
+import { typeName } from '../guards.js';
 
 /** Thrift binary-protocol type codes. */
 export const TType = {
@@ -487,6 +488,7 @@ function readStruct(r: Reader, def: StructDef, depth: number): StructValue {
  * @throws {DecodeError} `ERR_INVALID_THRIFT` for malformed, non-canonical or trailing bytes
  */
 export function decodeStruct(def: StructDef, bytes: Uint8Array, field?: string): StructValue {
+  if (!(bytes instanceof Uint8Array)) throw new DecodeError(ErrorCodes.INVALID_THRIFT, `expected the Thrift bytes of a ${def.name} as Uint8Array, got ${typeName(bytes)}`, field);
   const r = new Reader(bytes, field);
   const v = readStruct(r, def, 0);
   if (r.pos !== bytes.length) r.fail(`${bytes.length - r.pos} trailing bytes after ${def.name}`);

@@ -28,6 +28,11 @@ import {
   prepareGroupCreate,
   sec1ToSpki,
   unwrapConversationKey,
+  createSendbirdGroupChannelRequest,
+  openSendbirdChannelKey,
+  parseChannelData,
+  verifyAddConversationKeysRequest,
+  verifyAddMembersRequest,
   verifyCreateGroupRequest,
   verifyKeyBinding,
   wrapConversationKey,
@@ -198,26 +203,29 @@ describe('signatures and bindings in request bodies (verifyCreateGroupRequest)',
     return [BigInt(`0x${Buffer.from(raw.subarray(0, 32)).toString('hex')}`), BigInt(`0x${Buffer.from(raw.subarray(32)).toString('hex')}`)] as const;
   };
 
-  const sigCases: [string, (b: CreateGroupBody) => unknown, string][] = [
-    ['zero signature', (b: CreateGroupBody) => setSig(b, 1, 0n, 0n), 'SIGNATURE_INVALID'],
-    ['r = n', (b: CreateGroupBody) => setSig(b, 1, N, rs(b, 1)[1]), 'SIGNATURE_INVALID'],
-    ['s = n', (b: CreateGroupBody) => setSig(b, 1, rs(b, 1)[0], N), 'SIGNATURE_INVALID'],
-    ['s = 0', (b: CreateGroupBody) => setSig(b, 0, rs(b, 0)[0], 0n), 'SIGNATURE_INVALID'],
-    ['63-byte signature', (b: CreateGroupBody) => (sig(b, 1).signature = encodeBase64NoPad(new Uint8Array(63).fill(1))), 'SIGNATURE_MALFORMED'],
-    ['empty signature', (b: CreateGroupBody) => (sig(b, 1).signature = ''), 'SCHEMA'],
-    ['signature version 1 (downgrade)', (b: CreateGroupBody) => (sig(b, 1).signature_version = '1'), 'SIGNATURE_VERSION_UNSUPPORTED'],
-    ['signature version 0', (b: CreateGroupBody) => (sig(b, 0).signature_version = '0'), 'SIGNATURE_VERSION_UNSUPPORTED'],
-    ['signature version 8 (future)', (b: CreateGroupBody) => (sig(b, 1).signature_version = '8'), 'SIGNATURE_VERSION_UNSUPPORTED'],
-    ['non-numeric signature version', (b: CreateGroupBody) => (sig(b, 1).signature_version = 'v7'), 'SCHEMA'],
-    ['non-numeric key version', (b: CreateGroupBody) => (sig(b, 1).public_key_version = '-1'), 'SCHEMA'],
-    ['comma in a message id', (b: CreateGroupBody) => (b.action_signatures[1]!.message_id = 'a,b'), 'MESSAGE_ID_INVALID'],
-    ['non-decimal conversation key version', (b: CreateGroupBody) => (b.conversation_key_version = '0x10'), 'KEY_VERSION_INVALID'],
-    ['huge group name', (b: CreateGroupBody) => (b.group_name = 'x'.repeat(1 << 20)), 'TITLE_MISMATCH'],
+  const sigCases: [string, (b: CreateGroupBody) => unknown, string, string][] = [
+    ['zero signature', (b: CreateGroupBody) => setSig(b, 1, 0n, 0n), 'SIGNATURE_INVALID', 'action_signatures[1].message_event_signature.signature'],
+    ['r = n', (b: CreateGroupBody) => setSig(b, 1, N, rs(b, 1)[1]), 'SIGNATURE_INVALID', 'action_signatures[1].message_event_signature.signature'],
+    ['s = n', (b: CreateGroupBody) => setSig(b, 1, rs(b, 1)[0], N), 'SIGNATURE_INVALID', 'action_signatures[1].message_event_signature.signature'],
+    ['s = 0', (b: CreateGroupBody) => setSig(b, 0, rs(b, 0)[0], 0n), 'SIGNATURE_INVALID', 'action_signatures[0].message_event_signature.signature'],
+    ['63-byte signature', (b: CreateGroupBody) => (sig(b, 1).signature = encodeBase64NoPad(new Uint8Array(63).fill(1))), 'SIGNATURE_MALFORMED', 'action_signatures[1].message_event_signature.signature'],
+    ['empty signature', (b: CreateGroupBody) => (sig(b, 1).signature = ''), 'SCHEMA', 'action_signatures[1].message_event_signature.signature'],
+    ['signature version 1 (downgrade)', (b: CreateGroupBody) => (sig(b, 1).signature_version = '1'), 'SIGNATURE_VERSION_UNSUPPORTED', 'action_signatures[1].message_event_signature.signature_version'],
+    ['signature version 0', (b: CreateGroupBody) => (sig(b, 0).signature_version = '0'), 'SIGNATURE_VERSION_UNSUPPORTED', 'action_signatures[0].message_event_signature.signature_version'],
+    ['signature version 8 (future)', (b: CreateGroupBody) => (sig(b, 1).signature_version = '8'), 'SIGNATURE_VERSION_UNSUPPORTED', 'action_signatures[1].message_event_signature.signature_version'],
+    ['non-numeric signature version', (b: CreateGroupBody) => (sig(b, 1).signature_version = 'v7'), 'SCHEMA', 'action_signatures[1].message_event_signature.signature_version'],
+    ['non-numeric key version', (b: CreateGroupBody) => (sig(b, 1).public_key_version = '-1'), 'SCHEMA', 'action_signatures[1].message_event_signature.public_key_version'],
+    ['comma in a message id', (b: CreateGroupBody) => (b.action_signatures[1]!.message_id = 'a,b'), 'MESSAGE_ID_INVALID', 'action_signatures[1].message_id'],
+    ['non-decimal conversation key version', (b: CreateGroupBody) => (b.conversation_key_version = '0x10'), 'KEY_VERSION_INVALID', 'conversation_key_version'],
+    ['huge group name', (b: CreateGroupBody) => (b.group_name = 'x'.repeat(1 << 20)), 'TITLE_MISMATCH', 'group_name'],
+    ['duplicate member in the body', (b: CreateGroupBody) => b.group_members.push('222'), 'DUPLICATE_MEMBER', 'group_members[3]'],
+    ['negative TTL in the body', (b: CreateGroupBody) => (b.ttl_msec = '-1'), 'TTL_INVALID', 'ttl_msec'],
+    ['NaN TTL in the body', (b: CreateGroupBody) => (b.ttl_msec = 'NaN'), 'TTL_INVALID', 'ttl_msec'],
   ];
-  test.each(sigCases)('%s', async (_n, change, code) => {
+  test.each(sigCases)('%s', async (_n, change, code, path) => {
     const r = await report((b) => void change(b));
     expect(r.valid).toBe(false);
-    expect(r.problems.map((p) => p.code)).toContain(code);
+    expect(r.problems).toContainEqual(expect.objectContaining({ code, path }));
     expect(r.conversationKey).toBeUndefined();
   });
 
@@ -236,7 +244,7 @@ describe('signatures and bindings in request bodies (verifyCreateGroupRequest)',
     const other = m[2]!.signingKeyEntry;
     const keys = signingKeys.map((k) => (k.userId === '111' ? { ...k, identityPublicKeySignature: other.identityPublicKeySignature } : k));
     const r = await report(() => {}, { keys });
-    expect(r.problems.map((p) => p.code)).toContain('KEY_BINDING_INVALID');
+    expect(r.problems).toContainEqual(expect.objectContaining({ code: 'KEY_BINDING_INVALID', path: 'action_signatures[1].message_event_signature.public_key_version' }));
     const e = m[0]!.signingKeyEntry;
     provoked.push(await verifyKeyBinding(e.identityPublicKey, e.publicKey, other.identityPublicKeySignature));
     expect(await verifyKeyBinding(e.identityPublicKey, e.publicKey, other.identityPublicKeySignature)).toBe(false);
@@ -247,12 +255,16 @@ describe('other decoders', () => {
   test('Thrift details and envelopes: empty, truncated, trailing bytes, wrong base64', async () => {
     const detail = decodeBase64(body.action_signatures[1]!.encoded_message_event_detail);
     for (const bytes of [new Uint8Array(0), detail.subarray(0, detail.length - 1), Uint8Array.from([...detail, 0])]) {
-      await rejects(() => decodeEventDetail(bytes), { code: 'ERR_INVALID_THRIFT' });
+      await rejects(() => decodeEventDetail(bytes), { code: 'ERR_INVALID_THRIFT', field: 'detail' });
+    }
+    for (const junk of ['DAAE', null, [12, 0, 4], detail.buffer]) {
+      await rejects(() => decodeEventDetail(junk as never), { code: 'ERR_INVALID_THRIFT', field: 'detail' });
+      await rejects(() => decodeMessageEvent(junk as never), { code: 'ERR_INVALID_THRIFT', field: 'event' });
     }
     // An envelope holding the detail: truncated, with trailing bytes, with the detail's STOP lost.
     const envelope = Uint8Array.from([0x0c, 0x00, 0x07, ...detail, 0x00]);
     for (const bytes of [envelope.subarray(0, envelope.length - 1), Uint8Array.from([...envelope, 0x00]), Uint8Array.from([0x0c, 0x00, 0x07, ...detail.subarray(0, detail.length - 1)])]) {
-      await rejects(() => decodeMessageEvent(bytes), { code: 'ERR_INVALID_THRIFT' });
+      await rejects(() => decodeMessageEvent(bytes), { code: 'ERR_INVALID_THRIFT', field: 'event' });
     }
     expect(decodeMessageEvent(envelope).detail?.type).toBe('groupCreate');
   });
@@ -296,6 +308,58 @@ describe('other decoders', () => {
       [{ conversationId: 'g,1' }, 'ERR_COMMA_IN_FIELD', 'change.conversationId'],
     ];
     for (const [change, code, field] of cases) await rejects(() => openKeyChange({ ...good, ...change }, opts), { code, field });
+    // Signature versions 2-5 sign every participant entry: the list must be well-formed.
+    const v5 = { ...good, signatureVersion: '5' };
+    await rejects(() => openKeyChange(v5, opts), { code: 'ERR_UNSUPPORTED_SIGNATURE_VERSION', field: 'change.participantKeys' });
+    const listCases: [unknown, string, string][] = [
+      ['x', 'ERR_INVALID_ARGUMENT', 'change.participantKeys'],
+      [[null], 'ERR_INVALID_ARGUMENT', 'change.participantKeys[0]'],
+      [[{ userId: 5, encryptedKey: 'k', publicKeyVersion: '1' }], 'ERR_INVALID_ARGUMENT', 'change.participantKeys[0].userId'],
+      [[{ userId: '1,2', encryptedKey: 'k', publicKeyVersion: '1' }], 'ERR_COMMA_IN_FIELD', 'change.participantKeys[0].userId'],
+    ];
+    for (const [participantKeys, code, field] of listCases) await rejects(() => openKeyChange({ ...v5, participantKeys } as never, opts), { code, field });
+  });
+
+  test('Sendbird channel data and resources', async () => {
+    const prep = await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'corpus_room' });
+    const data = JSON.parse(createSendbirdGroupChannelRequest({ user_ids: ['111', '222', '333'], channel_url: 'corpus_room' }, { applicationId: 'app', apiToken: 't', e2ee: prep }).body as string).data as string;
+    const doc = JSON.parse(data);
+    const withCkk = (change: Record<string, unknown>) => JSON.stringify({ ckk: { ...doc.ckk, ...change } });
+    const cases: [unknown, string, string][] = [
+      ['', 'ERR_INVALID_ENVELOPE', 'channel.data'],
+      ['x'.repeat(1 << 20), 'ERR_INVALID_ENVELOPE', 'channel.data'],
+      [42, 'ERR_INVALID_ENVELOPE', 'channel.data'],
+      [withCkk({ v: 2 }), 'ERR_UNSUPPORTED_ENVELOPE_VERSION', 'channel.data.ckk.v'],
+      [withCkk({ sv: '1' }), 'ERR_UNSUPPORTED_SIGNATURE_VERSION', 'channel.data.ckk.sv'],
+      [withCkk({ ckv: '-5' }), 'ERR_INVALID_ENVELOPE', 'channel.data.ckk.ckv'],
+      [withCkk({ skv: 'one' }), 'ERR_INVALID_ENVELOPE', 'channel.data.ckk.skv'],
+      [withCkk({ sender: 'a,b' }), 'ERR_INVALID_ENVELOPE', 'channel.data.ckk.sender'],
+      [withCkk({ sig: encodeBase64NoPad(new Uint8Array(63)) }), 'ERR_INVALID_ENVELOPE', 'channel.data.ckk.sig'],
+      [withCkk({ keys: [['111', doc.ckk.keys[0][1].replace(/=$/, ''), '1']] }), 'ERR_INVALID_ENVELOPE', 'channel.data.ckk.keys[0][1]'],
+      [withCkk({ keys: [doc.ckk.keys[0], doc.ckk.keys[0]] }), 'ERR_INVALID_ENVELOPE', 'channel.data.ckk.keys[1][0]'],
+      [` ${data}`, 'ERR_INVALID_ENVELOPE', 'channel.data'],
+    ];
+    const open = { userId: '222', identityPrivateKey: m[1]!.identity.identityPrivateKey, signingKeys };
+    for (const [d, code, field] of cases) {
+      await rejects(() => parseChannelData(d), { code, field });
+      await rejects(() => openSendbirdChannelKey({ channel_url: 'corpus_room', data: d as string }, open), { code, field });
+    }
+    await rejects(() => openSendbirdChannelKey(null as never, open), { code: 'ERR_INVALID_ARGUMENT', field: 'channel' });
+    await rejects(() => openSendbirdChannelKey({ channel_url: 'corpus_room', data }, { ...open, userId: '' }), { code: 'ERR_INVALID_USER_ID', field: 'options.userId' });
+    await rejects(() => openSendbirdChannelKey({ channel_url: 'corpus_room', data }, { ...open, minConversationKeyVersion: '01' }), { code: 'ERR_INVALID_VERSION', field: 'options.minConversationKeyVersion' });
+  });
+
+  test('the member-add and key-change verifiers report junk bodies instead of throwing', async () => {
+    const opts = { conversationId: 'g1', senderId: '111', signingKeys };
+    for (const junk of [null, 42, 'body', [], {}, { user_ids: 'x' }, { conversation_participant_keys: [null], action_signatures: [{}] }]) {
+      for (const f of [verifyAddMembersRequest, verifyAddConversationKeysRequest]) {
+        const r = await f(junk, opts);
+        provoked.push(r);
+        expect(r.valid).toBe(false);
+        expect(r.problems.length).toBeGreaterThan(0);
+        for (const p of r.problems) expect(p.code && typeof p.path === 'string').toBeTruthy();
+      }
+    }
   });
 });
 

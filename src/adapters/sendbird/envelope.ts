@@ -26,7 +26,9 @@
  * @module
  */
 import { DecodeError, ErrorCodes, UnsupportedVersionError, VerificationError } from '../../errors.js';
-import { assertObject, assertString, assertUserId, assertVersion } from '../../guards.js';
+import { assertObject, assertSignable, assertString, assertUserId, assertVersion } from '../../guards.js';
+import { WRAPPED_KEY_LENGTH } from '../../core/ecies.js';
+import { decodeBase64, encodeBase64, encodeBase64NoPad } from '../../wire/base64.js';
 import { CURRENT_SIGNATURE_VERSION } from '../../wire/payloads.js';
 import type { CryptoOptions } from '../../core/context.js';
 import type { PreparedKeyChange } from '../../core/prepare.js';
@@ -109,14 +111,41 @@ export function channelData(envelope: SendbirdKeyEnvelope, appData: string | und
   return JSON.stringify(appData === undefined ? { [ENVELOPE_FIELD]: envelope } : { [ENVELOPE_FIELD]: envelope, app: appData });
 }
 
-function bad(message: string): never {
-  throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, message, 'channel.data');
+function bad(message: string, envelopeField?: string): never {
+  throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, message, envelopeField === undefined ? 'channel.data' : `channel.data.ckk.${envelopeField}`);
 }
 
+/** True when `check` passes (the guards throw; here only the verdict matters). */
+function passes(check: () => unknown): boolean {
+  try {
+    check();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Canonical base64 of `length` bytes, in the flavour `encode` writes. */
+function isCanonicalBase64(text: string, length: number, encode: (b: Uint8Array) => string): boolean {
+  try {
+    const bytes = decodeBase64(text);
+    return bytes.length === length && encode(bytes) === text;
+  } catch {
+    return false;
+  }
+}
+
+const ENVELOPE_FIELDS = ['v', 'ckv', 'sender', 'skv', 'mid', 'sv', 'sig', 'keys'] as const;
+
 /**
- * Reads the envelope and the application data from a channel's `data` string.
+ * Reads the envelope and the application data from a channel's `data` string. Only the exact text
+ * {@link channelData} writes is accepted (field order, no whitespace, no extra members), and every
+ * field is checked: versions decimal, ids comma-free, the signature canonical unpadded base64 of 64
+ * bytes, each wrapped key canonical padded base64 of 113 bytes. So what parses re-encodes to the
+ * same bytes, and nothing malformed reaches the signature check.
  * @throws {DecodeError} `ERR_INVALID_ENVELOPE` when `data` is not an envelope or is malformed
- * @throws {UnsupportedVersionError} `ERR_UNSUPPORTED_ENVELOPE_VERSION` for another envelope version
+ * @throws {UnsupportedVersionError} `ERR_UNSUPPORTED_ENVELOPE_VERSION` for another envelope
+ * version, `ERR_UNSUPPORTED_SIGNATURE_VERSION` for a signature version other than 7
  */
 export function parseChannelData(data: unknown): { envelope: SendbirdKeyEnvelope; appData?: string } {
   if (typeof data !== 'string' || data.length === 0) bad('the channel has no data, so no key envelope (not an end-to-end encrypted channel)');
@@ -131,24 +160,37 @@ export function parseChannelData(data: unknown): { envelope: SendbirdKeyEnvelope
   const e = d[ENVELOPE_FIELD] as Record<string, unknown> | undefined;
   if (typeof e !== 'object' || e === null || Array.isArray(e)) bad(`the channel data has no "${ENVELOPE_FIELD}" key envelope`);
   if (e.v !== ENVELOPE_VERSION) {
-    throw new UnsupportedVersionError(ErrorCodes.UNSUPPORTED_ENVELOPE_VERSION, `envelope version ${JSON.stringify(e.v)} is not supported (this is version ${ENVELOPE_VERSION})`, 'channel.data');
+    throw new UnsupportedVersionError(ErrorCodes.UNSUPPORTED_ENVELOPE_VERSION, `envelope version ${JSON.stringify(e.v)} is not supported (this is version ${ENVELOPE_VERSION})`, 'channel.data.ckk.v');
   }
-  for (const f of ['ckv', 'sender', 'skv', 'mid', 'sv', 'sig'] as const) if (typeof e[f] !== 'string' || e[f] === '') bad(`the envelope's ${f} must be a non-empty string`);
-  if (e.sv !== String(CURRENT_SIGNATURE_VERSION)) {
+  for (const k of Object.keys(d)) if (k !== ENVELOPE_FIELD && k !== 'app') bad(`unknown member "${k}" next to the envelope`);
+  for (const k of Object.keys(e)) if (!(ENVELOPE_FIELDS as readonly string[]).includes(k)) bad(`unknown envelope field "${k}"`);
+  for (const f of ['ckv', 'sender', 'skv', 'mid', 'sv', 'sig'] as const) if (typeof e[f] !== 'string' || e[f] === '') bad(`the envelope's ${f} must be a non-empty string`, f);
+  const str = (f: 'ckv' | 'sender' | 'skv' | 'mid' | 'sv' | 'sig') => e[f] as string;
+  if (str('sv') !== String(CURRENT_SIGNATURE_VERSION)) {
     // Envelope version 1 is always signed at version 7; any other value is a downgrade attempt.
-    throw new UnsupportedVersionError(ErrorCodes.UNSUPPORTED_SIGNATURE_VERSION, `envelope version 1 carries signature version ${CURRENT_SIGNATURE_VERSION}, not ${JSON.stringify(e.sv)}`, 'channel.data');
+    throw new UnsupportedVersionError(ErrorCodes.UNSUPPORTED_SIGNATURE_VERSION, `envelope version 1 carries signature version ${CURRENT_SIGNATURE_VERSION}, not ${JSON.stringify(e.sv)}`, 'channel.data.ckk.sv');
   }
-  if (!Array.isArray(e.keys) || e.keys.length === 0) bad("the envelope's keys must be a non-empty list");
+  for (const f of ['ckv', 'skv'] as const) if (!passes(() => assertVersion(str(f), f))) bad(`the envelope's ${f} must be a canonical decimal version`, f);
+  if (!passes(() => assertUserId(str('sender'), 'sender'))) bad("the envelope's sender must be a comma-free user id", 'sender');
+  if (!passes(() => assertSignable(str('mid'), 'mid'))) bad("the envelope's message id must be comma-free", 'mid');
+  if (!isCanonicalBase64(str('sig'), 64, encodeBase64NoPad)) bad("the envelope's signature must be unpadded base64 of a 64-byte r‖s", 'sig');
+  if (!Array.isArray(e.keys) || e.keys.length === 0) bad("the envelope's keys must be a non-empty list", 'keys');
   const seen = new Set<string>();
-  for (const k of e.keys as unknown[]) {
-    if (!Array.isArray(k) || k.length !== 3 || !k.every((x) => typeof x === 'string' && x !== '')) bad('each envelope key is [user id, wrapped key, key version]');
-    const u = (k as string[])[0] as string;
-    if (seen.has(u)) bad(`user ${u} has two wrapped keys`);
+  const keys = (e.keys as unknown[]).map((k, i): [string, string, string] => {
+    if (!Array.isArray(k) || k.length !== 3 || !k.every((x) => typeof x === 'string')) bad('each envelope key is [user id, wrapped key, key version]', `keys[${i}]`);
+    const [u, wrapped, version] = k as [string, string, string];
+    if (!passes(() => assertUserId(u, 'user'))) bad('the user id must be a non-empty, comma-free string', `keys[${i}][0]`);
+    if (seen.has(u)) bad(`user ${u} has two wrapped keys`, `keys[${i}][0]`);
     seen.add(u);
-  }
-  for (const k of Object.keys(e)) if (!['v', 'ckv', 'sender', 'skv', 'mid', 'sv', 'sig', 'keys'].includes(k)) bad(`unknown envelope field "${k}"`);
+    if (!isCanonicalBase64(wrapped, WRAPPED_KEY_LENGTH, encodeBase64)) bad(`the wrapped key must be padded base64 of ${WRAPPED_KEY_LENGTH} bytes`, `keys[${i}][1]`);
+    if (!passes(() => assertVersion(version, 'version'))) bad('the key version must be a canonical decimal version', `keys[${i}][2]`);
+    return [u, wrapped, version];
+  });
   if (d.app !== undefined && typeof d.app !== 'string') bad('the application data ("app") must be a string');
-  return { envelope: e as unknown as SendbirdKeyEnvelope, ...(d.app === undefined ? {} : { appData: d.app as string }) };
+  const envelope: SendbirdKeyEnvelope = { v: ENVELOPE_VERSION, ckv: str('ckv'), sender: str('sender'), skv: str('skv'), mid: str('mid'), sv: str('sv'), sig: str('sig'), keys };
+  const appData = d.app as string | undefined;
+  if (channelData(envelope, appData) !== data) bad('the channel data is not in the canonical form channelData writes (member order, no whitespace or escapes it would not write)');
+  return { envelope, ...(appData === undefined ? {} : { appData }) };
 }
 
 /** The parts of a Sendbird group channel resource the opener reads (others are ignored). */
