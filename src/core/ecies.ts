@@ -42,11 +42,16 @@ async function kdf(backend: CryptoBackend, z: Uint8Array, ephemeral: Uint8Array)
  */
 export async function eciesWrap(backend: CryptoBackend, plaintext: Uint8Array, recipient: Uint8Array, ephemeralScalar: Uint8Array): Promise<Uint8Array> {
   const ephemeral = await backend.getPublicKey(ephemeralScalar);
-  const z = await backend.ecdh(ephemeralScalar, recipient);
-  const km = await kdf(backend, z, ephemeral);
-  const sealed = await backend.aesGcmEncrypt(km.subarray(0, 16), km.subarray(16, 32), plaintext);
-  wipe(z, km);
-  return concat([ephemeral, sealed], ephemeral.length + sealed.length);
+  let z: Uint8Array | undefined;
+  let km: Uint8Array | undefined;
+  try {
+    z = await backend.ecdh(ephemeralScalar, recipient);
+    km = await kdf(backend, z, ephemeral);
+    const sealed = await backend.aesGcmEncrypt(km.subarray(0, 16), km.subarray(16, 32), plaintext);
+    return concat([ephemeral, sealed], ephemeral.length + sealed.length);
+  } finally {
+    wipe(z, km);
+  }
 }
 
 /**
@@ -64,11 +69,15 @@ export async function eciesUnwrap(backend: CryptoBackend, blob: Uint8Array, priv
   } catch {
     throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, 'the ephemeral key of the wrapped key is not a valid P-256 point', field);
   }
-  const z = await backend.ecdh(privateKey, ephemeral);
-  const km = await kdf(backend, z, ephemeral);
-  const plain = await backend.aesGcmDecrypt(km.subarray(0, 16), km.subarray(16, 32), blob.subarray(SEC1_LENGTH));
-  wipe(z, km);
-  return plain;
+  let z: Uint8Array | undefined;
+  let km: Uint8Array | undefined;
+  try {
+    z = await backend.ecdh(privateKey, ephemeral);
+    km = await kdf(backend, z, ephemeral);
+    return await backend.aesGcmDecrypt(km.subarray(0, 16), km.subarray(16, 32), blob.subarray(SEC1_LENGTH));
+  } finally {
+    wipe(z, km);
+  }
 }
 
 /**
@@ -78,9 +87,11 @@ export async function eciesUnwrap(backend: CryptoBackend, blob: Uint8Array, priv
  */
 export async function generateConversationKey(options?: CryptoOptions): Promise<SecretBytes> {
   const backend = await resolveBackend(options?.backend);
-  const bytes = randomSource(options, backend)(CONVERSATION_KEY_LENGTH);
+  const random = randomSource(options, backend);
+  const bytes = random(CONVERSATION_KEY_LENGTH);
   const out = new SecretBytes(CONVERSATION_KEY_LENGTH);
   out.set(bytes);
+  if (!random.injected) wipe(bytes);
   return out;
 }
 
@@ -98,9 +109,11 @@ export async function wrapConversationKey(key: Uint8Array, recipientIdentityPubl
   const recipient = parsePublicKey(recipientIdentityPublicKey, 'recipientIdentityPublicKey');
   const backend = await resolveBackend(options?.backend);
   const e = sampleScalar(randomSource(options, backend));
-  const blob = await eciesWrap(backend, key, recipient, e);
-  wipe(e);
-  return encodeBase64(blob);
+  try {
+    return encodeBase64(await eciesWrap(backend, key, recipient, e));
+  } finally {
+    wipe(e);
+  }
 }
 
 /**

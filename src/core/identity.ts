@@ -78,8 +78,7 @@ export async function generateIdentity(options?: CryptoOptions): Promise<Identit
 export function assertIdentity(value: unknown, field = 'identity'): Identity {
   if (value instanceof Identity) return value;
   const o = assertObject(value, field);
-  parsePrivateKey(o.identityPrivateKey, `${field}.identityPrivateKey`);
-  parsePrivateKey(o.signingPrivateKey, `${field}.signingPrivateKey`);
+  wipe(parsePrivateKey(o.identityPrivateKey, `${field}.identityPrivateKey`), parsePrivateKey(o.signingPrivateKey, `${field}.signingPrivateKey`));
   assertBytes(o.identityPublicKey, `${field}.identityPublicKey`, 65);
   assertBytes(o.signingPublicKey, `${field}.signingPublicKey`, 65);
   return value as Identity;

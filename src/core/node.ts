@@ -72,6 +72,8 @@ export const nodeBackend: CryptoBackend = Object.freeze({
       const out = new Uint8Array(head.length + tail.length);
       out.set(head, 0);
       out.set(tail, head.length);
+      head.fill(0); // the plaintext (a conversation key): keep one copy, the caller's
+      tail.fill(0);
       return out;
     } catch {
       return null;

@@ -33,7 +33,7 @@ import { encodeGroupCreateDetail, encodeGroupMemberAddDetail, encodeKeyChangeDet
 import { parsePublicKey } from '../wire/keys.js';
 import { CURRENT_SIGNATURE_VERSION, groupCreatePayload, groupMemberAddPayload, keyChangePayload } from '../wire/payloads.js';
 import type { CryptoBackend } from './backend.js';
-import { randomSource, resolveBackend, type CryptoOptions } from './context.js';
+import { randomSource, resolveBackend, type CryptoOptions, type RandomSource } from './context.js';
 import { CONVERSATION_KEY_LENGTH } from './ecies.js';
 import { parsePrivateKey } from './scalar.js';
 import { SecretBytes, wipe } from './secret.js';
@@ -193,7 +193,7 @@ export interface GroupMembersChangeParams {
 
 interface Ctx {
   backend: CryptoBackend;
-  random: (length: number) => Uint8Array;
+  random: RandomSource;
   options: PrepareOptions;
 }
 
@@ -334,10 +334,16 @@ async function newKeyFor(ctx: Ctx, recipients: Recipient[], actions: number) {
   const keyBytes = ctx.random(CONVERSATION_KEY_LENGTH);
   const conversationKey = new SecretBytes(CONVERSATION_KEY_LENGTH);
   conversationKey.set(keyBytes);
-  const conversationKeyVersion = keyVersionNow(ctx);
-  const messageIds = Array.from({ length: actions }, (_, i) => newMessageId(ctx, i));
-  const participantKeys = await wrapForRecipients(ctx.backend, conversationKey, recipients, ctx.random, ctx.options);
-  return { conversationKey, conversationKeyVersion, messageIds, participantKeys };
+  if (!ctx.random.injected) wipe(keyBytes);
+  try {
+    const conversationKeyVersion = keyVersionNow(ctx);
+    const messageIds = Array.from({ length: actions }, (_, i) => newMessageId(ctx, i));
+    const participantKeys = await wrapForRecipients(ctx.backend, conversationKey, recipients, ctx.random, ctx.options);
+    return { conversationKey, conversationKeyVersion, messageIds, participantKeys };
+  } catch (e) {
+    wipe(conversationKey);
+    throw e;
+  }
 }
 
 async function keyChangeAction(
@@ -376,20 +382,25 @@ async function prepareChange(
   try {
     const ctx = await context(options);
     const k = await newKeyFor(ctx, recipients, second ? 2 : 1);
-    const [keyChangeId, secondId] = k.messageIds as [string, string | undefined];
-    const actions = [await keyChangeAction(ctx, sender, keyChangeId, conversationId, k)];
-    if (second && secondId !== undefined) {
-      const { detail, payload } = second(k.conversationKeyVersion, secondId);
-      actions.push(await signAction(ctx, sender, secondId, detail, payload, true));
+    try {
+      const [keyChangeId, secondId] = k.messageIds as [string, string | undefined];
+      const actions = [await keyChangeAction(ctx, sender, keyChangeId, conversationId, k)];
+      if (second && secondId !== undefined) {
+        const { detail, payload } = second(k.conversationKeyVersion, secondId);
+        actions.push(await signAction(ctx, sender, secondId, detail, payload, true));
+      }
+      return {
+        conversationId,
+        conversationKey: k.conversationKey,
+        conversationKeyVersion: k.conversationKeyVersion,
+        participantKeys: k.participantKeys,
+        actionSignatures: actions,
+        sender: await preparedSender(ctx, sender),
+      };
+    } catch (e) {
+      wipe(k.conversationKey);
+      throw e;
     }
-    return {
-      conversationId,
-      conversationKey: k.conversationKey,
-      conversationKeyVersion: k.conversationKeyVersion,
-      participantKeys: k.participantKeys,
-      actionSignatures: actions,
-      sender: await preparedSender(ctx, sender),
-    };
   } finally {
     wipe(sender.signingPrivateKey);
   }

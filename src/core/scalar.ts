@@ -22,14 +22,17 @@ export function isValidScalar(bytes: Uint8Array): boolean {
  * Draws a private scalar by rejection sampling: 32 random bytes, redrawn while out of range
  * (probability about 2^-32 per draw), so the result is uniform in [1, n-1].
  */
-export function sampleScalar(random: (length: number) => Uint8Array): SecretBytes {
+export function sampleScalar(random: ((length: number) => Uint8Array) & { readonly injected?: boolean }): SecretBytes {
   for (let i = 0; i < 64; i++) {
     const candidate = random(32);
+    let out: SecretBytes | undefined;
     if (isValidScalar(candidate)) {
-      const out = new SecretBytes(32);
+      out = new SecretBytes(32);
       out.set(candidate);
-      return out;
     }
+    // The CSPRNG's buffer is ours to wipe; an injected (test) stream belongs to the caller.
+    if (random.injected === false) candidate.fill(0);
+    if (out) return out;
   }
   throw new InternalError(ErrorCodes.INTERNAL, 'the random source returned 64 out-of-range scalars in a row; it is broken');
 }

@@ -29,6 +29,10 @@ export class SecretBytes extends Uint8Array {
     return '[REDACTED]';
   }
 
+  override join(_separator?: string): string {
+    return '[REDACTED]';
+  }
+
   [INSPECT](): string {
     return `SecretBytes(${this.length}) [REDACTED]`;
   }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { mutateBytes, mutateJson, Rng, type Json } from './mutator.js';
+import { mutateBytes, mutateJson, mutateThrift, Rng, type Json } from './mutator.js';
 import { makeTargets, type Target } from './targets.js';
 
 const ITERATIONS = Number(process.env.KEYKIT_FUZZ_ITERATIONS ?? 250);
@@ -25,10 +25,24 @@ interface Regression {
   note?: string;
 }
 
+/**
+ * JSON cannot hold the numbers the mutator makes (NaN, ±Infinity, -0): they are stored as
+ * `{ "$number": "NaN" }` and revived on replay, so that a saved case reproduces exactly.
+ */
+const SPECIAL = '$number';
+function storeNumbers(_key: string, v: unknown): unknown {
+  return typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? { [SPECIAL]: Object.is(v, -0) ? '-0' : String(v) } : v;
+}
+function reviveNumbers(_key: string, v: unknown): unknown {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as Record<string, unknown>)[SPECIAL] === 'string'
+    ? Number((v as Record<string, string>)[SPECIAL])
+    : v;
+}
+
 function save(target: Target, input: Uint8Array | Json, error: unknown): string {
   mkdirSync(REGRESSIONS, { recursive: true });
   const stored: Regression = { target: target.name, input: target.kind === 'bytes' ? Buffer.from(input as Uint8Array).toString('base64') : (input as Json), note: String(error).slice(0, 200) };
-  const text = `${JSON.stringify(stored, null, 2)}\n`;
+  const text = `${JSON.stringify(stored, storeNumbers, 2)}\n`;
   const file = join(REGRESSIONS, `${target.name}-${createHash('sha256').update(text).digest('hex').slice(0, 12)}.json`);
   writeFileSync(file, text);
   return file;
@@ -49,7 +63,8 @@ describe('fuzz', () => {
       for (const seed of target.seeds) await runOne(target, seed);
       for (let i = 0; i < ITERATIONS; i++) {
         const seed = rng.pick(target.seeds);
-        const input = target.kind === 'bytes' ? mutateBytes(rng, seed as Uint8Array, corpus) : mutateJson(rng, seed as Json);
+        const input =
+          target.kind === 'json' ? mutateJson(rng, seed as Json) : target.thrift && rng.int(2) ? mutateThrift(rng, seed as Uint8Array) : mutateBytes(rng, seed as Uint8Array, corpus);
         try {
           await runOne(target, input);
         } catch (e) {
@@ -62,10 +77,15 @@ describe('fuzz', () => {
 });
 
 describe('fuzz regressions', () => {
+  test('saved cases keep the numbers JSON cannot hold', () => {
+    const doc = { a: [NaN, Infinity, -Infinity, -0, 1.5] };
+    const back = JSON.parse(JSON.stringify(doc, storeNumbers), reviveNumbers) as typeof doc;
+    expect(back.a.map((x) => (Object.is(x, -0) ? '-0' : String(x)))).toEqual(['NaN', 'Infinity', '-Infinity', '-0', '1.5']);
+  });
   const files = readdirSync(REGRESSIONS).filter((f) => f.endsWith('.json'));
   test('there are saved cases to replay', () => expect(files.length).toBeGreaterThan(0));
   test.each(files)('%s', async (file) => {
-    const r = JSON.parse(readFileSync(join(REGRESSIONS, file), 'utf8')) as Regression;
+    const r = JSON.parse(readFileSync(join(REGRESSIONS, file), 'utf8'), reviveNumbers) as Regression;
     const target = targets.find((t) => t.name === r.target);
     expect(target, `unknown target ${r.target}`).toBeDefined();
     await runOne(target!, target!.kind === 'bytes' ? Uint8Array.from(Buffer.from(r.input as string, 'base64')) : (r.input as Json));

@@ -20,8 +20,11 @@ import {
   prepareGroupCreate,
   unwrapConversationKey,
   verifyAddConversationKeysRequest,
+  verifyAddMembersRequest,
   verifyCreateGroupRequest,
   addConversationKeysRequest,
+  addMembersRequest,
+  prepareGroupMembersChange,
   createSendbirdGroupChannelRequest,
   openSendbirdChannelKey,
   type VerificationReport,
@@ -34,6 +37,8 @@ import type { Json } from './mutator.js';
 export interface Target {
   name: string;
   kind: 'bytes' | 'json';
+  /** Bytes that are Thrift structs: half the mutations change a whole field. */
+  thrift?: boolean;
   seeds: (Uint8Array | Json)[];
   run(input: Uint8Array | Json): Promise<void>;
 }
@@ -57,14 +62,23 @@ function checkReport(r: VerificationReport): void {
 
 const latin1 = (b: Uint8Array) => String.fromCharCode(...b);
 
+/** The decoded event details of a body's actions. */
+function actionDetails(body: Json): Uint8Array[] {
+  return (body as { action_signatures: { encoded_message_event_detail: string }[] }).action_signatures.map((a) => decodeBase64(a.encoded_message_event_detail));
+}
+
 /** Builds the targets with valid seeds (a real group create, key change, rotation, keys). */
 export async function makeTargets(): Promise<Target[]> {
   const m = await makeMembers(['111', '222', '333']);
+  const newcomer = (await makeMembers(['444']))[0]!;
   const signingKeys = m.map((x) => x.signingKeyEntry);
   const prepared = await prepareGroupCreate({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g42', memberIds: ['111', '222', '333'], title: 'T', ttlMsec: 5 });
   const body = createGroupRequest(prepared) as unknown as Json;
   const rotation = await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g42' });
   const keysBody = addConversationKeysRequest(rotation) as unknown as Json;
+  const membersBody = addMembersRequest(
+    await prepareGroupMembersChange({ publicKeys: [...m, newcomer].map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g42', newMemberIds: ['444'], currentMemberIds: ['111', '222', '333'], currentAdminIds: ['111'], currentTitle: 'T', currentTtlMsec: 5 }),
+  ) as unknown as Json;
   const details = prepared.actionSignatures.map((a) => decodeBase64(a.encodedMessageEventDetail));
   const envelopes = prepared.actionSignatures.map((a) =>
     encodeMessageEvent({ sequenceId: '1', messageId: a.messageId, senderId: '111', conversationId: 'g42', createdAtMsec: '1', detail: decodeBase64(a.encodedMessageEventDetail), signature: { signature: a.signature, publicKeyVersion: a.publicKeyVersion, signatureVersion: '7' } }),
@@ -83,6 +97,7 @@ export async function makeTargets(): Promise<Target[]> {
     {
       name: 'decodeEventDetail',
       kind: 'bytes',
+      thrift: true,
       seeds: details,
       async run(input) {
         const bytes = input as Uint8Array;
@@ -95,6 +110,7 @@ export async function makeTargets(): Promise<Target[]> {
     {
       name: 'decodeMessageEvent',
       kind: 'bytes',
+      thrift: true,
       seeds: envelopes,
       async run(input) {
         const bytes = input as Uint8Array;
@@ -107,6 +123,7 @@ export async function makeTargets(): Promise<Target[]> {
     {
       name: 'parseKeyRotation',
       kind: 'bytes',
+      thrift: true,
       seeds: [rot],
       async run(input) {
         const b64 = encodeBase64(input as Uint8Array);
@@ -151,6 +168,38 @@ export async function makeTargets(): Promise<Target[]> {
       seeds: [keysBody],
       async run(input) {
         await guarded(async () => checkReport(await verifyAddConversationKeysRequest(input, { senderId: '111', conversationId: 'g42', signingKeys, recipient })), false);
+      },
+    },
+    {
+      // Event details mutated field by field (missing, doubled, retyped fields), put into every
+      // action slot of the three bodies: what the JSON walk reaches only rarely.
+      name: 'detailsInBodies',
+      kind: 'bytes',
+      thrift: true,
+      seeds: [...details, decodeBase64((keysBody as { action_signatures: { encoded_message_event_detail: string }[] }).action_signatures[0]!.encoded_message_event_detail), ...actionDetails(membersBody)],
+      async run(input) {
+        const detail = encodeBase64(input as Uint8Array);
+        const slots: [Json, (b: Json) => Promise<VerificationReport>][] = [
+          [body, (b) => verifyCreateGroupRequest(b, { senderId: '111', signingKeys, recipient })],
+          [keysBody, (b) => verifyAddConversationKeysRequest(b, { senderId: '111', conversationId: 'g42', signingKeys, recipient })],
+          [membersBody, (b) => verifyAddMembersRequest(b, { senderId: '111', conversationId: 'g42', signingKeys, recipient })],
+        ];
+        for (const [seed, verify] of slots) {
+          const actions = (seed as { action_signatures: unknown[] }).action_signatures;
+          for (let i = 0; i < actions.length; i++) {
+            const b = structuredClone(seed) as { action_signatures: { encoded_message_event_detail: string }[] };
+            b.action_signatures[i]!.encoded_message_event_detail = detail;
+            await guarded(async () => checkReport(await verify(b as unknown as Json)), false);
+          }
+        }
+      },
+    },
+    {
+      name: 'verifyAddMembersRequest',
+      kind: 'json',
+      seeds: [membersBody],
+      async run(input) {
+        await guarded(async () => checkReport(await verifyAddMembersRequest(input, { senderId: '111', conversationId: 'g42', signingKeys, recipient })), false);
       },
     },
     {

@@ -203,8 +203,26 @@ describe('base64 flavours', () => {
     );
   });
 
+  test('arbitrary text, URL-safe flavour: decodes only when canonical base64url (padded or not), else a DecodeError', () => {
+    const alphabet = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n.'.split(''));
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 40 }).map((a) => a.join('')), (text) => {
+        const r = typedOrValue(() => decodeBase64Url(text));
+        if (r.ok) {
+          const bare = encodeBase64UrlNoPad(r.value);
+          expect(text.endsWith('=') ? bare + '='.repeat((4 - (bare.length % 4)) % 4) : bare).toBe(text);
+        }
+        else expect(r.error).toMatchObject({ code: 'ERR_INVALID_BASE64' });
+      }),
+      { numRuns: RUNS * 5, seed: 15 },
+    );
+  });
+
   test('non-strings are InvalidInputError, not TypeError', () => {
-    for (const v of [undefined, null, 42, {}, [], new Uint8Array(3)]) expect(() => decodeBase64(v)).toThrow(InvalidInputError);
+    for (const v of [undefined, null, 42, {}, [], new Uint8Array(3)]) {
+      expect(() => decodeBase64(v)).toThrow(InvalidInputError);
+      expect(() => decodeBase64Url(v)).toThrow(InvalidInputError);
+    }
   });
 });
 
@@ -229,6 +247,17 @@ describe('key-rotation payload', () => {
         expect(parseKeyRotation(buildKeyRotation(r as KeyRotation))).toEqual(r);
       }),
       { numRuns: RUNS, seed: 31 },
+    );
+  });
+  test('arbitrary bytes: a rotation that rebuilds to the same bytes, or a typed error', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        const b64 = encodeBase64(bytes);
+        const out = typedOrValue(() => parseKeyRotation(b64));
+        if (out.ok) expect(buildKeyRotation(out.value)).toBe(b64);
+        else expect(out.error).toMatchObject({ code: 'ERR_INVALID_THRIFT', field: 'keyRotation' });
+      }),
+      { numRuns: RUNS * 3, seed: 33 },
     );
   });
   test('mutated payloads: a rotation that rebuilds to the same bytes, or a typed error', () => {
@@ -334,9 +363,16 @@ describe('key encodings', () => {
     );
     fc.assert(
       fc.property(inputs, (bytes) => {
-        const r = typedOrValue(() => parsePublicKey(bytes, 'k'));
-        if (r.ok) expect(() => p256.Point.fromBytes(r.value).assertValidity()).not.toThrow();
-        else expect(r.error).toMatchObject({ code: 'ERR_INVALID_KEY', field: 'k' });
+        // As bytes and as base64 text: a valid point that re-encodes to exactly the input (SEC1
+        // itself, or the SPKI made from it), or the typed error.
+        for (const input of [bytes, encodeBase64(bytes)]) {
+          const r = typedOrValue(() => parsePublicKey(input, 'k'));
+          if (r.ok) {
+            expect(() => p256.Point.fromBytes(r.value).assertValidity()).not.toThrow();
+            const again = bytes.length === 65 ? r.value : sec1ToSpki(r.value);
+            expect(Buffer.from(again).equals(Buffer.from(bytes))).toBe(true);
+          } else expect(r.error).toMatchObject({ code: 'ERR_INVALID_KEY', field: 'k' });
+        }
       }),
       { numRuns: RUNS * 3, seed: 14 },
     );
