@@ -72,7 +72,7 @@ describe('fuzz', () => {
           throw new Error(`${target.name} crashed on iteration ${i} (saved to ${file}): ${String(e)}`);
         }
       }
-    });
+    }, Math.max(60_000, ITERATIONS * 20)); // long runs (npm run fuzz) get time in proportion
   }
 });
 

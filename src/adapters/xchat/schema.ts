@@ -110,11 +110,42 @@ function kind(v: unknown): string {
 }
 
 /**
+ * Does a value conform to a rule? The same checks as {@link checkSchema}'s walk, without building
+ * paths or problems: a 10,000-member body has some 40,000 nodes, and a valid one (the usual case)
+ * then costs no allocation at all.
+ */
+function conforms(v: unknown, r: Rule, strict: boolean): boolean {
+  if (r.type === 'object') {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+    const o = v as Record<string, unknown>;
+    for (const req of r.required ?? []) if (o[req] === undefined) return false;
+    for (const k in o) {
+      if (!Object.hasOwn(o, k)) continue;
+      const sub = Object.hasOwn(r.properties, k) ? r.properties[k] : undefined;
+      if (sub === undefined) {
+        if (strict) return false;
+      } else if (o[k] !== undefined && !conforms(o[k], sub, strict)) return false;
+    }
+    return true;
+  }
+  if (r.type === 'array') {
+    if (!Array.isArray(v) || (r.minItems !== undefined && v.length < r.minItems)) return false;
+    for (const item of v) if (!conforms(item, r.items, strict)) return false;
+    return true;
+  }
+  if (r.type === 'boolean') return typeof v === 'boolean';
+  if (typeof v !== 'string') return false;
+  if (r.minLength !== undefined && v.length < 2 * r.minLength && [...v].length < r.minLength) return false;
+  return !r.pattern || r.pattern.test(v);
+}
+
+/**
  * Checks a JSON value against a rule.
  * @param strict - also report properties the rule does not name
  * @returns every problem found (empty when the value conforms)
  */
 export function checkSchema(value: unknown, rule: Rule, path = '', strict = true): SchemaProblem[] {
+  if (conforms(value, rule, strict)) return [];
   const out: SchemaProblem[] = [];
   const at = (p: string) => p || '(body)';
   const walk = (v: unknown, r: Rule, p: string): void => {

@@ -329,6 +329,19 @@ function isWrappedKeyText(s: string): boolean {
   return 'AEIMQUYcgkosw048'.includes(s[150] as string);
 }
 
+/** The path of a participant key, built only for a problem (ten thousand keys, ten thousand strings). */
+const keyPath = (i: number, field = ''): string => `conversation_participant_keys[${i}]${field}`;
+
+/** One or more ASCII digits (a character loop: ten thousand short regex runs cost more). */
+function isDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** Body participant keys, checked against the roster they must cover exactly. */
 function checkParticipantKeys(ctx: Ctx, body: Record<string, unknown>, roster: readonly string[] | undefined, rosterLabel: string): ParticipantKey[] | undefined {
   const list = body.conversation_participant_keys;
@@ -337,19 +350,18 @@ function checkParticipantKeys(ctx: Ctx, body: Record<string, unknown>, roster: r
   const seen = new Set<string>();
   const members = roster && new Set(roster);
   list.forEach((item, i) => {
-    const path = `conversation_participant_keys[${i}]`;
     if (typeof item !== 'object' || item === null) return;
     const k = item as Record<string, unknown>;
     if (typeof k.user_id !== 'string' || typeof k.encrypted_conversation_key !== 'string' || typeof k.public_key_version !== 'string') {
-      add(ctx, ProblemCodes.PARTICIPANT_KEY_MALFORMED, path, 'user_id, encrypted_conversation_key and public_key_version are all required');
+      add(ctx, ProblemCodes.PARTICIPANT_KEY_MALFORMED, keyPath(i), 'user_id, encrypted_conversation_key and public_key_version are all required');
       return;
     }
-    if (seen.has(k.user_id)) add(ctx, ProblemCodes.PARTICIPANT_KEY_DUPLICATE, `${path}.user_id`, `user ${truncate(k.user_id)} has two wrapped keys`);
+    if (seen.has(k.user_id)) add(ctx, ProblemCodes.PARTICIPANT_KEY_DUPLICATE, keyPath(i, '.user_id'), `user ${truncate(k.user_id)} has two wrapped keys`);
     seen.add(k.user_id);
-    if (members && !members.has(k.user_id)) add(ctx, ProblemCodes.PARTICIPANT_KEY_EXTRA, `${path}.user_id`, `user ${truncate(k.user_id)} is not in ${rosterLabel} but gets the conversation key`);
-    if (!/^[0-9]+$/.test(k.public_key_version)) add(ctx, ProblemCodes.PARTICIPANT_KEY_MALFORMED, `${path}.public_key_version`, 'the key version must be decimal');
+    if (members && !members.has(k.user_id)) add(ctx, ProblemCodes.PARTICIPANT_KEY_EXTRA, keyPath(i, '.user_id'), `user ${truncate(k.user_id)} is not in ${rosterLabel} but gets the conversation key`);
+    if (!isDigits(k.public_key_version)) add(ctx, ProblemCodes.PARTICIPANT_KEY_MALFORMED, keyPath(i, '.public_key_version'), 'the key version must be decimal');
     if (!isWrappedKeyText(k.encrypted_conversation_key)) {
-      add(ctx, ProblemCodes.PARTICIPANT_KEY_MALFORMED, `${path}.encrypted_conversation_key`, `not canonical base64 of a ${WRAPPED_KEY_LENGTH}-byte wrapped key`);
+      add(ctx, ProblemCodes.PARTICIPANT_KEY_MALFORMED, keyPath(i, '.encrypted_conversation_key'), `not canonical base64 of a ${WRAPPED_KEY_LENGTH}-byte wrapped key`);
     }
     out.push({ userId: k.user_id, encryptedKey: k.encrypted_conversation_key, publicKeyVersion: k.public_key_version });
   });
@@ -357,6 +369,21 @@ function checkParticipantKeys(ctx: Ctx, body: Record<string, unknown>, roster: r
     if (!seen.has(id)) add(ctx, ProblemCodes.PARTICIPANT_KEY_MISSING, 'conversation_participant_keys', `member ${truncate(id)} has no wrapped key`);
   });
   return out;
+}
+
+const sameEntry = (a: ParticipantKey, b: ParticipantKey | undefined): boolean =>
+  b !== undefined && a.userId === b.userId && a.encryptedKey === b.encryptedKey && a.publicKeyVersion === b.publicKeyVersion;
+
+/**
+ * Do the body's wrapped keys equal the signed ones, in any order? Builders keep the order, so the
+ * entries are compared by position first; a map is built only when that fails. (Duplicate user
+ * ids in the body are reported by checkParticipantKeys.)
+ */
+function sameKeys(body: readonly ParticipantKey[], signed: readonly ParticipantKey[]): boolean {
+  if (body.length !== signed.length) return false;
+  if (body.every((k, i) => sameEntry(k, signed[i]))) return true;
+  const byUser = new Map(signed.map((k) => [k.userId, k]));
+  return byUser.size === signed.length && body.every((k) => sameEntry(k, byUser.get(k.userId)));
 }
 
 /** The key-change action: detail against body, then its signature (with the recipient's key from v6). */
@@ -377,16 +404,8 @@ async function checkKeyChange(
   if (typeof body.conversation_key_version === 'string' && d.conversationKeyVersion !== body.conversation_key_version) {
     add(ctx, ProblemCodes.KEY_VERSION_MISMATCH, 'conversation_key_version', 'the body names another key version than the signed key change');
   }
-  if (bodyKeys) {
-    const signed = new Map(d.participantKeys.map((k) => [k.userId, k]));
-    const same =
-      signed.size === d.participantKeys.length &&
-      bodyKeys.length === d.participantKeys.length &&
-      bodyKeys.every((k) => {
-        const s = signed.get(k.userId);
-        return s !== undefined && s.encryptedKey === k.encryptedKey && s.publicKeyVersion === k.publicKeyVersion;
-      });
-    if (!same) add(ctx, ProblemCodes.PARTICIPANT_KEYS_MISMATCH, 'conversation_participant_keys', 'the wrapped keys differ from those in the key-change detail');
+  if (bodyKeys && !sameKeys(bodyKeys, d.participantKeys)) {
+    add(ctx, ProblemCodes.PARTICIPANT_KEYS_MISMATCH, 'conversation_participant_keys', 'the wrapped keys differ from those in the key-change detail');
   }
 
   let key: SecretBytes | undefined;
