@@ -6,10 +6,12 @@ import { describe, expect, test } from 'vitest';
 import {
   addConversationKeysRequest,
   addMembersRequest,
+  buildKeyRegistration,
   createGroupRequest,
   decodeBase64,
   decodeEventDetail,
   encodeBase64,
+  encodeBase64NoPad,
   encodeGroupCreateDetail,
   encodeGroupMemberAddDetail,
   encodeKeyChangeDetail,
@@ -33,7 +35,7 @@ import {
 } from '../../src/index.js';
 import { flip } from '../helpers/bytes.js';
 import { makeMembers, senderOf, type Member } from '../helpers/members.js';
-import { envelopes, sdkMembers, xdkWithKeys, type XdkChat } from '../helpers/xdk.js';
+import { envelopes, loadXdk, sdkMembers, xdkWithKeys, type XdkChat } from '../helpers/xdk.js';
 
 const GROUP = 'g1234567890123456789';
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -210,6 +212,66 @@ describe('the SDK’s identities and changes, as we see them', () => {
       expect(hex(report.conversationKey!)).toBe(hex(prepared.conversationKey));
       const mine = prepared.participantKeys.find((k) => k.userId === m.id)!;
       expect(hex(await unwrapConversationKey(mine.encryptedKey, me.identityPrivateKey))).toBe(hex(prepared.conversationKey));
+    }
+  });
+
+  test('our registration body for the SDK’s keys is the SDK’s own, field for field', async () => {
+    const { Chat } = await loadXdk();
+    const chat = new Chat();
+    const g = chat.generateKeypairs();
+    const reg = await buildKeyRegistration(await importPrivateKeys(chat.exportKeys()), { version: g.version!, generateVersion: g.generateVersion });
+    expect(reg).toEqual({
+      public_key: {
+        public_key: g.publicKey.publicKey,
+        signing_public_key: g.publicKey.signingPublicKey,
+        identity_public_key_signature: g.publicKey.identityPublicKeySignature,
+        signing_public_key_signature: g.publicKey.signingPublicKeySignature,
+        public_key_fingerprint: g.publicKey.publicKeyFingerprint,
+        registration_method: g.publicKey.registrationMethod,
+      },
+      version: g.version,
+      generate_version: g.generateVersion,
+    });
+    chat.free();
+  });
+
+  test('every tampering of a body made from the SDK’s group create is rejected', async () => {
+    const sdk = await sdkMembers(['111', '222', '333']);
+    const prepared = sdk[0]!.chat.prepareGroupCreate({ publicKeys: sdk.map((m) => m.publicKeyInput), conversationId: GROUP, memberIds: ['111', '222', '333'], adminIds: ['111'], title: 'Team', ttlMsec: 86_400_000 });
+    const body = createGroupRequest(prepared);
+    const signingKeys = sdk.map((m) => m.signingKeyEntry);
+    const member = await importPrivateKeys(sdk[2]!.chat.exportKeys());
+    const verify = (b: unknown, senderId = '111') => verifyCreateGroupRequest(b, { senderId, signingKeys, recipient: { userId: '333', identityPrivateKey: member.identityPrivateKey } });
+    expect((await verify(body)).valid).toBe(true);
+    const tamper = (f: (b: typeof body) => void) => {
+      const b = structuredClone(body);
+      f(b);
+      return b;
+    };
+    const flipped = (b: typeof body, i: number) => {
+      const sig = decodeBase64(b.action_signatures[i]!.message_event_signature.signature);
+      flip(sig, 5, 0x04);
+      b.action_signatures[i]!.message_event_signature.signature = encodeBase64NoPad(sig);
+    };
+    const cases: [string, unknown, string, string?][] = [
+      ['renamed group', tamper((b) => (b.group_name = 'Other')), 'TITLE_MISMATCH'],
+      ['dropped member', tamper((b) => b.group_members.pop()), 'MEMBERS_MISMATCH'],
+      ['extra member', tamper((b) => b.group_members.push('444')), 'MEMBERS_MISMATCH'],
+      ['flipped key-change signature byte', tamper((b) => flipped(b, 0)), 'SIGNATURE_INVALID'],
+      ['flipped group-create signature byte', tamper((b) => flipped(b, 1)), 'SIGNATURE_INVALID'],
+      ['other key version', tamper((b) => (b.conversation_key_version = String(BigInt(b.conversation_key_version) + 1n))), 'KEY_VERSION_MISMATCH'],
+      ['swapped wrapped keys', tamper((b) => {
+        const [x, y] = b.conversation_participant_keys;
+        [x!.encrypted_conversation_key, y!.encrypted_conversation_key] = [y!.encrypted_conversation_key, x!.encrypted_conversation_key];
+      }), 'PARTICIPANT_KEYS_MISMATCH'],
+      ['TTL differing from the detail', tamper((b) => (b.ttl_msec = '1000')), 'TTL_MISMATCH'],
+      ['admin list differing from the detail', tamper((b) => (b.group_admins = ['111', '222'])), 'ADMINS_MISMATCH'],
+      ['wrong sender', body, 'SIGNATURE_INVALID', '222'],
+    ];
+    for (const [name, b, code, sender] of cases) {
+      const r = await verify(b, sender);
+      expect(r.valid, name).toBe(false);
+      expect(r.problems.map((p) => p.code), name).toContain(code);
     }
   });
 
