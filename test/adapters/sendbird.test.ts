@@ -286,6 +286,12 @@ describe('end-to-end encryption', () => {
     f(doc.ckk);
     return JSON.stringify(doc);
   };
+  test('failures name the envelope field the caller sent', async () => {
+    const sig = tamper((e) => (e.sig = encodeBase64NoPad(flip(decodeBase64(e.sig), 9))));
+    await expect(open(channel(sig), 1)).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID', field: 'channel.data.ckk.sig', name: 'VerificationError' });
+    const swapped = tamper((e) => ([e.keys[0][1], e.keys[1][1]] = [e.keys[1][1], e.keys[0][1]]));
+    await expect(open(channel(swapped), 1)).rejects.toMatchObject({ code: 'ERR_DECRYPT_FAILED', field: 'channel.data.ckk.keys[1][1]' });
+  });
   test.each([
     ['a flipped signature byte', (e: Record<string, any>) => (e.sig = encodeBase64NoPad(flip(decodeBase64(e.sig), 9))), 'ERR_SIGNATURE_INVALID'], // eslint-disable-line @typescript-eslint/no-explicit-any
     ['swapped wrapped keys', (e: Record<string, any>) => ([e.keys[0][1], e.keys[1][1]] = [e.keys[1][1], e.keys[0][1]]), 'ERR_DECRYPT_FAILED'], // eslint-disable-line @typescript-eslint/no-explicit-any

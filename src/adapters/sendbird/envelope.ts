@@ -25,7 +25,7 @@
  *
  * @module
  */
-import { DecodeError, ErrorCodes, UnsupportedVersionError, VerificationError } from '../../errors.js';
+import { DecodeError, ErrorCodes, KeykitError, UnsupportedVersionError, VerificationError, type ErrorCode } from '../../errors.js';
 import { assertObject, assertSignable, assertString, assertUserId, assertVersion } from '../../guards.js';
 import { WRAPPED_KEY_LENGTH } from '../../core/ecies.js';
 import { decodeBase64, encodeBase64, encodeBase64NoPad } from '../../wire/base64.js';
@@ -193,6 +193,13 @@ export function parseChannelData(data: unknown): { envelope: SendbirdKeyEnvelope
   return { envelope, ...(appData === undefined ? {} : { appData }) };
 }
 
+/** The same error with its field renamed, when `fields` maps it. */
+function withField(e: unknown, fields: Record<string, string>): unknown {
+  if (!(e instanceof KeykitError) || e.field === undefined || fields[e.field] === undefined) return e;
+  const Kind = e.constructor as new (code: ErrorCode, message: string, field?: string) => KeykitError;
+  return new Kind(e.code, e.message.slice(e.field.length + 2), fields[e.field]);
+}
+
 /** The parts of a Sendbird group channel resource the opener reads (others are ignored). */
 export interface SendbirdChannelResource {
   channel_url: string;
@@ -262,8 +269,11 @@ export async function openSendbirdChannelKey(channel: SendbirdChannelResource, o
   if (minVersion !== undefined && (!/^[0-9]{1,20}$/.test(envelope.ckv) || BigInt(envelope.ckv) < BigInt(minVersion))) {
     throw new VerificationError(ErrorCodes.STALE_KEY_VERSION, `the envelope's key version ${envelope.ckv} is older than ${minVersion}, the last one accepted (a replayed envelope?)`, 'channel.data');
   }
-  const mine = envelope.keys.find((k) => k[0] === userId);
+  const index = envelope.keys.findIndex((k) => k[0] === userId);
+  const mine = envelope.keys[index];
   if (!mine) throw new VerificationError(ErrorCodes.DECRYPT_FAILED, `the envelope has no wrapped key for user ${userId} (the key was not rotated since they joined)`, 'channel.data');
+  // Failures of the key change name the envelope's fields, which is what the caller passed.
+  const fields: Record<string, string> = { 'change.signature': 'channel.data.ckk.sig', 'change.encryptedKey': `channel.data.ckk.keys[${index}][1]` };
   const conversationKey = await openKeyChange(
     {
       messageId: envelope.mid,
@@ -276,7 +286,9 @@ export async function openSendbirdChannelKey(channel: SendbirdChannelResource, o
       publicKeyVersion: envelope.skv,
     },
     { identityPrivateKey: o.identityPrivateKey as Uint8Array, signingKeys: o.signingKeys as SigningKeyEntry[], ...(options.backend === undefined ? {} : { backend: options.backend }) },
-  );
+  ).catch((e: unknown) => {
+    throw withField(e, fields);
+  });
   return {
     conversationKey,
     conversationKeyVersion: envelope.ckv,
