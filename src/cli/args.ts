@@ -108,7 +108,8 @@ export function parseArgs(argv: readonly string[], spec: CommandSpec): Parsed {
 /** The `--help` text of a command. */
 export function helpText(spec: CommandSpec): string {
   const flags = Object.entries(spec.flags);
-  const width = Math.max(...flags.map(([n, f]) => n.length + (f.kind === 'boolean' ? 0 : (f.arg ?? 'VALUE').length + 1)), 10);
+  // Flags are printed with their "--", positionals without: both columns end at width + 2.
+  const width = Math.max(...flags.map(([n, f]) => n.length + (f.kind === 'boolean' ? 0 : (f.arg ?? 'VALUE').length + 1)), (spec.positionals?.name.length ?? 0) - 2, 10);
   const lines = [`chat-keykit ${spec.name}: ${spec.summary}`, '', `usage: chat-keykit ${spec.name}${flags.length ? ' [options]' : ''}${spec.positionals ? ` ${spec.positionals.min ? spec.positionals.name : `[${spec.positionals.name}]`}` : ''}`, ''];
   if (spec.positionals) lines.push(`  ${spec.positionals.name.padEnd(width + 2)}  ${spec.positionals.help}`);
   for (const [name, f] of flags) {

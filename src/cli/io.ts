@@ -2,12 +2,15 @@
  * The CLI's contact with the outside world, injectable for tests: output streams, standard
  * input, the working directory, files (identity files are written atomically with mode 0600).
  *
+ * File errors become one-line usage errors that name the path the user gave (never a temporary
+ * file's name), exit code 2.
+ *
  * @module
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { link, open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { UsageError } from './args.js';
 
 /** Streams and context of one CLI run. */
@@ -33,13 +36,42 @@ export function processIO(): CliIO {
   };
 }
 
-/** Reads and parses a JSON file (or standard input for `-`); usage errors name the file. */
+/** What the common errno codes of a file read or write mean, in a few words. */
+const ERRNO: Record<string, { read: string; write: string }> = {
+  ENOENT: { read: 'not found', write: 'its directory does not exist' },
+  EACCES: { read: 'permission denied', write: 'permission denied' },
+  EPERM: { read: 'operation not permitted', write: 'operation not permitted' },
+  EEXIST: { read: 'already exists', write: 'it exists; pass --force to replace it' },
+  EISDIR: { read: 'is a directory', write: 'is a directory' },
+  ENOTDIR: { read: 'a part of the path is not a directory', write: 'a part of the path is not a directory' },
+};
+
+/**
+ * A file error as a usage error naming `path` as the user gave it: "cannot read identity file
+ * x.json: not found (ENOENT)". The system's own message (which names the file actually
+ * touched, possibly a temporary one) is left out.
+ */
+export function fileError(e: unknown, op: 'read' | 'write', what: string, path: string): UsageError {
+  if (e instanceof UsageError) return e;
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const meaning = code === undefined ? undefined : ERRNO[code]?.[op];
+  return new UsageError(`cannot ${op} ${what}${what ? ' ' : ''}${path}: ${meaning ? `${meaning} (${code})` : (code ?? 'error')}`);
+}
+
+/** Which runs have consumed standard input: it can be read once. */
+const stdinRead = new WeakSet<CliIO>();
+
+/** Reads and parses a JSON file (or standard input for `-`, once per run); usage errors name the file. */
 export async function readJson(io: CliIO, path: string, what: string): Promise<unknown> {
   let text: string;
+  if (path === '-') {
+    if (stdinRead.has(io)) throw new UsageError(`standard input (-) was already read: give the ${what} as a file`);
+    stdinRead.add(io);
+  }
   try {
     text = path === '-' ? await io.readStdin() : await readFile(resolve(io.cwd, path), 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw fileError(e, 'read', what, path);
   }
   try {
     return JSON.parse(text) as unknown;
@@ -50,31 +82,35 @@ export async function readJson(io: CliIO, path: string, what: string): Promise<u
 
 /**
  * Writes a file that must not be half-written or readable by others: a temporary file created
- * exclusively with mode 0600 in the same directory, synced, then renamed over the target.
- * Refuses to replace an existing file unless `overwrite`.
+ * exclusively with mode 0600 in the same directory and synced, then published under the target
+ * name. Without `overwrite` it is published with a hard link, which fails atomically when the
+ * target exists (whether or not we could read it); with `overwrite`, renamed over the target.
+ * The temporary file is removed in every case.
+ * @returns the absolute path written
  */
 export async function writePrivateFile(io: CliIO, path: string, content: string, overwrite: boolean): Promise<string> {
   const target = resolve(io.cwd, path);
-  if (!overwrite) {
-    try {
-      const h = await open(target, constants.O_RDONLY);
-      await h.close();
-      throw new UsageError(`${path} exists; pass --force to replace it`);
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-    }
-  }
-  const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-  const h = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  const tmp = resolve(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  let created = false;
   try {
-    await h.writeFile(content, 'utf8');
-    await h.sync();
-    await h.close();
-    await rename(tmp, target);
+    const h = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    created = true;
+    try {
+      await h.writeFile(content, 'utf8');
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+    if (overwrite) {
+      await rename(tmp, target);
+      created = false;
+    } else {
+      await link(tmp, target);
+    }
   } catch (e) {
-    await h.close().catch(() => {});
-    await rm(tmp, { force: true });
-    throw e;
+    throw fileError(e, 'write', '', path);
+  } finally {
+    if (created) await rm(tmp, { force: true }).catch(() => io.stderr.write(`warning: could not remove a temporary file next to ${path}; delete it\n`));
   }
   return target;
 }

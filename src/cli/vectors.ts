@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { generateVectors, verifyVectors } from '../vectors/index.js';
 import { UsageError } from './args.js';
 import type { Command } from './commands.js';
+import { fileError } from './io.js';
 
 /** The vectors command. */
 export const vectorsCommand: Command = {
@@ -22,14 +23,22 @@ export const vectorsCommand: Command = {
     const [action, dir] = args.positionals;
     if (action === 'generate') {
       if (dir !== undefined) throw new UsageError('generate takes --out DIR, not a positional directory');
-      const out = resolve(io.cwd, args.strings.out ?? 'vectors');
-      await mkdir(out, { recursive: true });
+      const given = args.strings.out ?? 'vectors';
+      const out = resolve(io.cwd, given);
+      const failed = (e: unknown) => fileError(e, 'write', 'vectors into', given);
+      await mkdir(out, { recursive: true }).catch((e: unknown) => {
+        throw failed(e);
+      });
       const files = await generateVectors();
-      for (const [name, text] of files) {
-        // Write next to the target and rename, so that no file is ever half-written.
-        const tmp = join(out, `.${name}.tmp`);
-        await writeFile(tmp, text, 'utf8');
-        await rename(tmp, join(out, name));
+      try {
+        for (const [name, text] of files) {
+          // Write next to the target and rename, so that no file is ever half-written.
+          const tmp = join(out, `.${name}.tmp`);
+          await writeFile(tmp, text, 'utf8');
+          await rename(tmp, join(out, name));
+        }
+      } catch (e) {
+        throw failed(e);
       }
       io.stdout.write(`${JSON.stringify({ directory: out, files: [...files.keys()] }, null, 2)}\n`);
       return 0;
@@ -41,10 +50,16 @@ export const vectorsCommand: Command = {
       try {
         names = (await readdir(from)).filter((n) => n.endsWith('.json'));
       } catch (e) {
-        throw new UsageError(`cannot read ${from}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+        throw fileError(e, 'read', 'directory', dir ?? 'vectors');
       }
       const files = new Map<string, string>();
-      for (const n of names) files.set(n, await readFile(join(from, n), 'utf8'));
+      for (const n of names) {
+        try {
+          files.set(n, await readFile(join(from, n), 'utf8'));
+        } catch (e) {
+          throw fileError(e, 'read', 'vector file', join(dir ?? 'vectors', n));
+        }
+      }
       const report = await verifyVectors(files);
       io.stdout.write(`${JSON.stringify({ directory: from, ok: report.ok, checked: report.checked, failures: report.failures }, null, 2)}\n`);
       if (!report.ok) for (const f of report.failures) io.stderr.write(`mismatch: ${f}\n`);

@@ -2,13 +2,15 @@
  * The command line, in process: every subcommand end to end on temporary files, exit codes,
  * JSON on stdout, and private keys that never reach stdout or stderr.
  */
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { ALL_COMMANDS, runCli } from '../../src/cli/main.js';
 import { readIdentityFile } from '../../src/cli/identity-file.js';
 import type { CliIO } from '../../src/cli/io.js';
+import { deriveSender } from '../../src/cli/commands.js';
+import { keyListing, type SigningKeyEntry, type VerificationReport } from '../../src/index.js';
 
 interface Run {
   code: number;
@@ -35,6 +37,9 @@ const file = (name: string) => join(dir, name);
 const write = (name: string, v: unknown) => writeFileSync(file(name), JSON.stringify(v));
 const read = (name: string) => JSON.parse(readFileSync(file(name), 'utf8'));
 
+/** Temporary files left in the test directory (there must be none). */
+const leftovers = () => readdirSync(dir).filter((n) => n.endsWith('.tmp'));
+
 /** The identity files' private keys, in every encoding that could leak. */
 function secrets(): string[] {
   return ['111', '222', '333'].flatMap((u) => {
@@ -54,6 +59,8 @@ beforeAll(async () => {
     listing[u] = { data: [{ public_key: body.public_key.public_key, signing_public_key: body.public_key.signing_public_key, identity_public_key_signature: body.public_key.identity_public_key_signature, public_key_version: '1700000000000' }] };
   }
   write('keys.json', listing);
+  // The SDK's plain list: identity keys only, no signing keys.
+  write('plain.json', Object.entries(listing).map(([u, v]) => ({ userId: u, publicKey: (v as { data: { public_key: string }[] }).data[0]!.public_key, keyVersion: '1700000000000' })));
 });
 
 describe('keygen', () => {
@@ -76,6 +83,36 @@ describe('keygen', () => {
     expect(readFileSync(file('k.json'), 'utf8')).toBe(before);
     expect((await cli(['keygen', '--user-id', '444', '--out', 'k.json', '--force'])).code).toBe(0);
     expect(readFileSync(file('k.json'), 'utf8')).not.toBe(before);
+    expect(leftovers()).toEqual([]);
+  });
+
+  test('an existing name is never replaced without --force, even one that cannot be opened (a dangling symlink)', async () => {
+    symlinkSync(join(dir, 'nowhere', 'target.json'), file('dangling.json'));
+    const r = await cli(['keygen', '--user-id', '444', '--out', 'dangling.json']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^chat-keykit keygen: cannot write dangling\.json: it exists; pass --force to replace it \(EEXIST\)\n/);
+    expect(r.out).toBe('');
+    expect(leftovers()).toEqual([]);
+  });
+
+  test('file errors: one line naming the path given, never a temporary name; no temporary file left', async () => {
+    const missing = await cli(['keygen', '--user-id', '444', '--out', 'no-such-dir/k.json']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toBe('chat-keykit keygen: cannot write no-such-dir/k.json: its directory does not exist (ENOENT)\n(see chat-keykit keygen --help)\n');
+    mkdirSync(file('a-dir'));
+    const isDir = await cli(['keygen', '--user-id', '444', '--out', 'a-dir', '--force']);
+    expect(isDir.code).toBe(2);
+    expect(isDir.err).toMatch(/^chat-keykit keygen: cannot write a-dir: is a directory \(EISDIR\)\n/);
+    writeFileSync(file('plain-file'), '');
+    const notDir = await cli(['keygen', '--user-id', '444', '--out', 'plain-file/k.json']);
+    expect(notDir.err).toMatch(/cannot write plain-file\/k\.json: a part of the path is not a directory \(ENOTDIR\)/);
+    for (const r of [missing, isDir, notDir]) expect(r.err).not.toMatch(/\.tmp|unexpected/);
+    expect(leftovers()).toEqual([]);
+    expect((await cli(['verify', '--public-keys', 'keys.json', 'a-dir'])).err).toMatch(/cannot read BODY a-dir: is a directory \(EISDIR\)/);
+    const vectorsOut = await cli(['vectors', 'generate', '--out', 'plain-file/vectors']);
+    expect(vectorsOut.code).toBe(2);
+    expect(vectorsOut.err).toMatch(/^chat-keykit vectors: cannot write vectors into plain-file\/vectors: a part of the path is not a directory \(ENOTDIR\)\n/);
+    expect((await cli(['vectors', 'verify', 'no-such-dir'])).err).toMatch(/^chat-keykit vectors: cannot read directory no-such-dir: not found \(ENOENT\)\n/);
   });
 });
 
@@ -88,17 +125,25 @@ describe('group-create, verify, unwrap', () => {
     expect(body).toMatchObject({ conversation_id: 'g42', group_members: ['111', '222', '333'], group_admins: ['111'], group_name: 'Team', ttl_msec: '60000' });
     writeFileSync(file('create.json'), c.out);
 
+    // Without a member's identity the key-change signature (version 7) cannot be checked: fail closed.
     const v = await cli(['verify', '--public-keys', 'keys.json', '--sender', '111', 'create.json']);
-    expect(v.code).toBe(0);
-    expect(v.json()).toMatchObject({ valid: true, problems: [] });
-    expect(v.err).toMatch(/VALID group-create body from 111/);
-    expect(v.err).toMatch(/note: .*recipient/);
+    expect(v.code).toBe(1);
+    expect(v.json()).toMatchObject({ valid: true, verdict: 'unverified', sender: '111', problems: [] });
+    expect(v.err).toMatch(/^UNVERIFIED: group-create body from 111: not checked: action_signatures\[0\]: a version 7 key-change signature covers the plaintext conversation key; only a member can check it: pass --identity FILE of a member/);
+    const sv = await cli(['verify', '--public-keys', 'keys.json', '--sender', '111', '--server-view', 'create.json']);
+    expect(sv.code).toBe(0);
+    expect(sv.json()).toMatchObject({ valid: true, verdict: 'valid (server view)' });
+    expect(sv.err).toMatch(/^VALID \(server view\): group-create body from 111; not checked: action_signatures\[0\]: a version 7 key-change signature/);
+    const m = await cli(['verify', '--public-keys', 'keys.json', '--sender', '111', '--identity', 'id-333.json', 'create.json']);
+    expect(m.code).toBe(0);
+    expect(m.json()).toMatchObject({ valid: true, verdict: 'valid', notes: [] });
+    expect(m.err).toBe('VALID group-create body from 111, opened by member 333\n');
 
     const keys: string[] = [];
     for (const u of ['111', '222', '333']) {
       const hidden = await cli(['unwrap', '--identity', `id-${u}.json`, '--public-keys', 'keys.json', '--sender', '111', 'create.json']);
       expect(hidden.code).toBe(0);
-      expect(hidden.json()).toEqual({ user_id: u, conversation_key_version: body.conversation_key_version, verified: true });
+      expect(hidden.json()).toEqual({ user_id: u, sender: '111', conversation_key_version: body.conversation_key_version, verified: true });
       expect(hidden.err).toMatch(/--show-key/);
       const shown = await cli(['unwrap', '--identity', `id-${u}.json`, '--public-keys', 'keys.json', '--sender', '111', '--show-key', '--format', 'hex', '-'], { stdin: c.out });
       expect(shown.code).toBe(0);
@@ -107,6 +152,65 @@ describe('group-create, verify, unwrap', () => {
     expect(keys[0]).toMatch(/^[0-9a-f]{64}$/);
     expect(new Set(keys).size).toBe(1);
     for (const s of secrets()) expect(c.out + c.err + v.out + v.err).not.toContain(s);
+  });
+
+  test('without --sender: the one listed user whose signing key verifies the body', async () => {
+    const v = await cli(['verify', '--public-keys', 'keys.json', '--identity', 'id-222.json', 'create.json']);
+    expect(v.code).toBe(0);
+    expect(v.err).toBe('sender: 111 (the only listed key that verifies)\nVALID group-create body from 111, opened by member 222\n');
+    expect(v.json()).toMatchObject({ verdict: 'valid', sender: '111' });
+    // The group-create signature is checkable without a member: the sender is found, the verdict still fails closed.
+    const server = await cli(['verify', '--public-keys', 'keys.json', 'create.json']);
+    expect(server.code).toBe(1);
+    expect(server.err).toMatch(/^sender: 111 \(the only listed key that verifies\)\nUNVERIFIED: /);
+    const u = await cli(['unwrap', '--identity', 'id-333.json', '--public-keys', 'keys.json', 'create.json']);
+    expect(u.code).toBe(0);
+    expect(u.json()).toMatchObject({ user_id: '333', sender: '111', verified: true });
+    expect(u.err).toMatch(/^sender: 111 \(the only listed key that verifies\)\n/);
+  });
+
+  test('without --sender: no listed key verifies → exit 1; a user listed with the sender’s keys is not taken for the sender', async () => {
+    // The body's own signing_public_key is never trusted: a forged signature names 111's key version.
+    const forged = read('create.json');
+    forged.action_signatures[1].message_event_signature.signature = 'A'.repeat(86);
+    write('forged.json', forged);
+    for (const argv of [
+      ['verify', '--public-keys', 'keys.json', '--identity', 'id-222.json', 'forged.json'],
+      ['verify', '--public-keys', 'keys.json', '--server-view', 'forged.json'],
+      ['unwrap', '--identity', 'id-222.json', '--public-keys', 'keys.json', '--show-key', 'forged.json'],
+    ]) {
+      const r = await cli(argv);
+      expect(r.code).toBe(1);
+      expect(r.out).toBe('');
+      expect(r.err).toBe("no listed user's signing key verifies this body: pass --sender ID to see the full report\n");
+    }
+    const keyed = read('keys.json');
+    // Only 222 and 333 listed: nobody to try.
+    write('others.json', { 222: keyed['222'], 333: keyed['333'] });
+    expect((await cli(['verify', '--public-keys', 'others.json', '--identity', 'id-222.json', 'create.json'])).code).toBe(1);
+
+    // User 444 listed with 111's very keys is not taken for the sender: the signed payloads name the sender.
+    write('twin.json', { ...keyed, 444: keyed['111'] });
+    const c = await cli(['group-create', '--identity', 'id-111.json', '--public-keys', 'twin.json', '--conversation-id', 'g7', '--members', '111,222,444']);
+    expect(c.code).toBe(0);
+    writeFileSync(file('twin-create.json'), c.out);
+    const twin = await cli(['verify', '--public-keys', 'twin.json', '--identity', 'id-222.json', 'twin-create.json']);
+    expect(twin.code).toBe(0);
+    expect(twin.json().sender).toBe('111');
+    expect((await cli(['verify', '--public-keys', 'twin.json', '--identity', 'id-222.json', '--sender', '444', 'twin-create.json'])).code).toBe(1);
+  });
+
+  test('without --sender: several candidates that verify (a verifier that checks nothing about the sender) → a usage error', async () => {
+    // Real signatures name their sender, so two users cannot both verify; the rule is checked with a stand-in verifier
+    // that accepts any sender with the listed keys and rejects the fresh key of the "is anything checked" probe.
+    const keys = keyListing(read('keys.json'));
+    const verifyAs = async (_sender: string, signingKeys: SigningKeyEntry[]): Promise<VerificationReport> =>
+      signingKeys === keys.signingKeys ? { valid: true, problems: [], notes: [] } : { valid: false, problems: [{ code: 'SIGNATURE_INVALID', path: 'x', message: 'x' }], notes: [] };
+    const body = read('create.json');
+    const io = { stderr: { write: () => true } } as unknown as CliIO;
+    await expect(deriveSender(io, { strings: {}, lists: {}, booleans: {}, positionals: [], help: false }, verifyAs, keys, body, true)).rejects.toThrow(
+      /the listed signing keys of users 111, 222 and 333 all verify BODY .*: pass --sender ID/,
+    );
   });
 
   test('a tampered body: exit 1, problems explained on stderr, nothing unwrapped', async () => {
@@ -139,6 +243,13 @@ describe('rotate and add-members', () => {
     expect((await cli(['verify', '--public-keys', 'keys.json', '--sender', '111', '--identity', 'id-333.json', '--conversation-id', 'g42', 'rotate.json'])).code).toBe(0);
     expect((await cli(['verify', '--public-keys', 'keys.json', '--sender', '111', '--identity', 'id-333.json', '--conversation-id', 'g43', 'rotate.json'])).code).toBe(1);
     expect((await cli(['verify', '--public-keys', 'keys.json', '--sender', '111', 'rotate.json'])).code).toBe(2);
+    // The key is not in the URL, only in the signed key change: without --sender and a member nothing can be checked.
+    const blind = await cli(['verify', '--public-keys', 'keys.json', '--conversation-id', 'g42', '--server-view', 'rotate.json']);
+    expect(blind.code).toBe(2);
+    expect(blind.err).toMatch(/none of BODY's signatures can be checked here \(a version 6\/7 key-change signature .* --identity FILE\), so the sender cannot be told: pass --sender ID/);
+    const derived = await cli(['verify', '--public-keys', 'keys.json', '--identity', 'id-222.json', '--conversation-id', 'g42', 'rotate.json']);
+    expect(derived.code).toBe(0);
+    expect(derived.err).toMatch(/^sender: 111 \(the only listed key that verifies\)\n/);
 
     const a = await cli([
       'add-members', '--identity', 'id-111.json', '--public-keys', 'keys.json', '--conversation-id', 'g42',
@@ -149,6 +260,45 @@ describe('rotate and add-members', () => {
     writeFileSync(file('add.json'), a.out);
     expect((await cli(['verify', '--public-keys', 'keys.json', '--sender', '111', '--identity', 'id-333.json', '--conversation-id', 'g42', 'add.json'])).code).toBe(0);
   });
+
+  test('a key-change signature only a member can check: unverified without --identity, invalid with it, valid only with --server-view', async () => {
+    const body = read('rotate.json');
+    body.action_signatures[0].message_event_signature.signature = 'A'.repeat(86);
+    write('rotate-forged.json', body);
+    const base = ['verify', '--public-keys', 'keys.json', '--sender', '111', '--conversation-id', 'g42'];
+    const plain = await cli([...base, 'rotate-forged.json']);
+    expect(plain.code).toBe(1);
+    expect(plain.json()).toMatchObject({ valid: true, verdict: 'unverified' });
+    expect(plain.err).toMatch(/^UNVERIFIED: keys body from 111: not checked: action_signatures\[0\]: a version 7 key-change signature covers the plaintext conversation key; only a member can check it: pass --identity FILE of a member/);
+    const member = await cli([...base, '--identity', 'id-333.json', 'rotate-forged.json']);
+    expect(member.code).toBe(1);
+    expect(member.json().problems.map((p: { code: string }) => p.code)).toEqual(['SIGNATURE_INVALID']);
+    const server = await cli([...base, '--server-view', 'rotate-forged.json']);
+    expect(server.code).toBe(0);
+    expect(server.err).toMatch(/^VALID \(server view\): keys body from 111; not checked: action_signatures\[0\]/);
+    expect((await cli([...base, '--identity', 'id-333.json', 'rotate.json'])).code).toBe(0);
+  });
+});
+
+describe('key bindings before wrapping (PROTOCOL.md §3.1)', () => {
+  test("a record whose identity key was swapped for another user's is refused, naming user and version", async () => {
+    const keyed = read('keys.json');
+    const swapped = structuredClone(keyed);
+    swapped['222'].data[0].public_key = keyed['333'].data[0].public_key;
+    write('swapped.json', swapped);
+    for (const argv of [
+      ['group-create', '--identity', 'id-111.json', '--public-keys', 'swapped.json', '--conversation-id', 'g1', '--members', '111,222'],
+      ['rotate', '--identity', 'id-111.json', '--public-keys', 'swapped.json', '--conversation-id', 'g1'],
+      ['add-members', '--identity', 'id-111.json', '--public-keys', 'swapped.json', '--conversation-id', 'g1', '--new-members', '222', '--current-members', '111', '--current-admins', '111'],
+    ]) {
+      const r = await cli(argv);
+      expect(r.code).toBe(1);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(/^refused: the key binding of user 222 \(key version 1700000000000\) does not verify/);
+    }
+    // Records of users the change does not wrap to are not in the way.
+    expect((await cli(['group-create', '--identity', 'id-111.json', '--public-keys', 'swapped.json', '--conversation-id', 'g1', '--members', '111,333'])).code).toBe(0);
+  });
 });
 
 describe('usage and input errors exit 2 with a message', () => {
@@ -158,26 +308,44 @@ describe('usage and input errors exit 2 with a message', () => {
     [['keygen'], /--user-id is required/],
     [['keygen', '--user-id', 'bob'], /--user-id must be an X user id/],
     [['keygen', '--user-id', '1', '--colour', 'red'], /unknown option --colour/],
-    [['group-create', '--identity', 'nope.json', '--public-keys', 'keys.json', '--conversation-id', 'g1', '--members', '111'], /cannot read identity file nope.json: ENOENT/],
+    [['group-create', '--identity', 'nope.json', '--public-keys', 'keys.json', '--conversation-id', 'g1', '--members', '111'], /cannot read identity file nope.json: not found \(ENOENT\)/],
     [['group-create', '--identity', 'id-111.json', '--public-keys', 'keys.json', '--conversation-id', 'x1', '--members', '111'], /ERR_INVALID_CONVERSATION_ID/],
     [['group-create', '--identity', 'id-111.json', '--public-keys', 'keys.json', '--conversation-id', 'g1', '--members', '111', '999'], /member 999 has no public key.*ERR_MISSING_PUBLIC_KEY/],
     [['group-create', '--identity', 'id-111.json', '--public-keys', 'keys.json', '--conversation-id', 'g1', '--members', '111', '--title', 'a,b'], /ERR_COMMA_IN_FIELD/],
     [['group-create', '--identity', 'id-111.json', '--public-keys', 'keys.json', '--conversation-id', 'g1', '--members', '111', '--ttl-msec', '-5'], /--ttl-msec must be/],
     [['verify', '--public-keys', 'keys.json', '--sender', '111'], /missing BODY/],
     [['unwrap', '--identity', 'id-111.json', '--public-keys', 'keys.json', '--sender', '111', '--format', 'oct', 'create.json'], /--format must be one of hex, base64/],
+    [['unwrap', '--identity', 'id-111.json', '--public-keys', 'keys.json', '--format', 'hex', 'create.json'], /--format applies to the key printed with --show-key/],
+    [['unwrap', '--identity', 'id-111.json', 'create.json'], /--public-keys is required/],
+    [['verify', '--public-keys', 'keys.json', '--identity', 'id-222.json', '--server-view', 'create.json'], /--server-view is the check without a member identity/],
+    [['verify', '--public-keys', 'keys.json', '--sender', '111', 'bad.json'], /BODY bad\.json is not valid JSON/],
+    [['verify', '--public-keys', 'keys.json', '--sender', '111', 'plain.json'], /BODY is not a JSON object/],
+    [['verify', '--public-keys', 'plain.json', '--sender', '111', 'create.json'], /key listing plain\.json has no signing keys: verify needs the X API listing .*signing_public_key and identity_public_key_signature/],
+    [['unwrap', '--identity', 'id-222.json', '--public-keys', 'plain.json', '--sender', '111', 'create.json'], /has no signing keys: unwrap needs the X API listing/],
+    [['verify', '--public-keys', '-', '-'], /standard input \(-\) was already read: give the key listing as a file/],
   ])('%j', async (argv, message) => {
-    const r = await cli(argv as string[]);
+    writeFileSync(file('bad.json'), '{"conversation_id": "g1",');
+    const r = await cli(argv as string[], { stdin: readFileSync(file('create.json'), 'utf8') });
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
     for (const s of secrets()) expect(r.out + r.err).not.toContain(s);
   });
 
-  test('every command has --help', async () => {
-    for (const name of ['keygen', 'group-create', 'rotate', 'add-members', 'verify', 'unwrap']) {
+  test('every command has --help, its descriptions in one column', async () => {
+    const names = Object.keys(ALL_COMMANDS);
+    expect(names).toEqual(expect.arrayContaining(['keygen', 'group-create', 'rotate', 'add-members', 'verify', 'unwrap', 'sendbird-create', 'vectors']));
+    for (const name of names) {
       const r = await cli([name, '--help']);
       expect(r.code).toBe(0);
+      expect(r.err).toBe('');
       expect(r.out).toMatch(new RegExp(`^chat-keykit ${name}: `));
+      // Option and argument lines: "  LEFT  description"; every description starts in the same column.
+      const rows = r.out.split('\n\n')[2]!.split('\n').filter((l) => l.length > 0);
+      expect(rows.at(-1)).toMatch(/^ {2}--help +this text$/);
+      const columns = new Set(rows.map((l) => /^ {2}\S+(?: \S+)* {2,}/.exec(l)?.[0].length));
+      expect([...columns], name).toHaveLength(1);
     }
+    expect((await cli(['unwrap', '--help'])).out).toMatch(/--public-keys FILE +.*the key is released only after the body verifies against its signing keys \(required\)/);
   });
 
   test('key listings: the API response keyed by user id, records naming their owner, the SDK’s plain list', async () => {
@@ -187,7 +355,9 @@ describe('usage and input errors exit 2 with a message', () => {
     const plain = Object.entries(keyed).map(([u, v]) => ({ userId: u, publicKey: (v as { data: { public_key: string }[] }).data[0]!.public_key, keyVersion: '1700000000000' }));
     write('plain.json', plain);
     for (const f of ['flat.json', 'plain.json']) {
-      expect((await cli(['group-create', '--identity', 'id-111.json', '--public-keys', f, '--conversation-id', 'g1', '--members', '111,222,333'])).code).toBe(0);
+      const r = await cli(['group-create', '--identity', 'id-111.json', '--public-keys', f, '--conversation-id', 'g1', '--members', '111,222,333']);
+      expect(r.code).toBe(0);
+      expect(r.err).toBe(f === 'flat.json' ? '' : 'warning: the key listing has no signing key for users 111, 222 and 333: key bindings not checked (pass the X API listing, with signing_public_key and identity_public_key_signature, to check them)\n');
     }
     write('anonymous.json', { data: [(keyed['111'] as { data: object[] }).data[0]] });
     const r = await cli(['group-create', '--identity', 'id-111.json', '--public-keys', 'anonymous.json', '--conversation-id', 'g1', '--members', '111']);
