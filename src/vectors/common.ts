@@ -11,7 +11,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 
 /** The protocol the vectors cover. */
-export const PROTOCOL = 'X Chat key management: chat-xdk 0.4.3 wire format, signature version 7 (PROTOCOL.md)';
+export const PROTOCOL = 'X Chat key management (the wire format of @xdevplatform/chat-xdk 0.4.3), signature version 7';
 /** The vectors' own format version. */
 export const FORMAT_VERSION = 1;
 /** The clock of every vector (ms): the conversation-key version. */

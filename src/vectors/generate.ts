@@ -92,7 +92,7 @@ export async function keysFile(users: VectorUser[]) {
   };
 }
 
-/** ECIES by hand with noble (PROTOCOL.md §4.2), every intermediate exposed. */
+/** ECIES by hand with noble (as vectors/README.md describes it), every intermediate exposed. */
 function eciesByHand(plaintext: Uint8Array, recipient: Uint8Array, e: Uint8Array) {
   const E = p256.getPublicKey(e, false);
   const Z = p256.getSharedSecret(e, recipient, true).slice(1);

@@ -1,7 +1,15 @@
 /**
- * The vector checker (`chat-keykit vectors verify`): recomputes every vector independently with
- * the implementation, field by field, so that a failure names the file, the vector and the field;
- * checks that every negative vector gives exactly its expected code.
+ * The vector checker (`chat-keykit vectors verify`). It compares a directory of vector files with
+ * what this implementation generates, in two ways:
+ * - completeness: each file's vector ids must be exactly the generated list (a missing, extra,
+ *   duplicate or reordered vector is a failure), and every field the checker does not recompute
+ *   (user ids, signer ids, recipient lists, inputs, parameters) must equal the generated value;
+ *   only `description` texts are free;
+ * - recomputation: every derived value is recomputed independently with the implementation, field
+ *   by field, and every negative vector must give exactly its expected code.
+ * A failure names the file, the vector, the field (down to the first differing JSON path) and the
+ * two values: `expected` is what the file says (or the outcome a check requires, such as `true`
+ * for "signature verifies"), `got` what this implementation computes or generates.
  *
  * @module
  */
@@ -44,6 +52,7 @@ import {
   type VerificationReport,
 } from '../index.js';
 import { canonicalJson, FORMAT_VERSION, fromHex, PROTOCOL, toHex, toJson } from './common.js';
+import { generateVectors, VECTOR_FILES, type VectorFileName } from './files.js';
 import { deterministic, detailJson, payloadOf, rotationJson, signatureInputs } from './generate.js';
 
 /** The checker's verdict. */
@@ -51,12 +60,19 @@ export interface VectorReport {
   ok: boolean;
   /** Number of individual field checks made. */
   checked: number;
-  /** One line per mismatch: `file vector field: expected …, got …`. */
+  /**
+   * One line per mismatch: `file vector field: expected …, got …`, where `expected` is the file's
+   * value (or the outcome a check requires) and `got` what this implementation computes or
+   * generates; `field` goes down to the first differing JSON path (`body.group_name`).
+   */
   failures: string[];
 }
 
 type Obj = Record<string, unknown>;
-const EXPECTED_FILES = ['keys.json', 'ecies.json', 'signatures.json', 'events.json', 'requests.json', 'rotation.json', 'negative.json'];
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** A value that is not there at all (an absent field, a missing list item). */
+const ABSENT = Symbol('absent');
+type Value = Json | typeof ABSENT;
 
 class Checker {
   checked = 0;
@@ -66,12 +82,14 @@ class Checker {
     this.file = file;
     return this;
   }
-  /** Compares two values as deterministic JSON. */
+  /**
+   * Compares what the implementation computes (`actual`) with what the file says (`expected`) as
+   * JSON; a mismatch names the first differing JSON path below `field`.
+   */
   eq(vector: string, field: string, actual: unknown, expected: unknown): void {
     this.checked++;
-    const a = canonicalJson(actual);
-    const e = canonicalJson(expected);
-    if (a !== e) this.failures.push(`${this.file} ${vector} ${field}: expected ${short(e)}, got ${short(a)}`);
+    const d = firstDifference(plain(actual), plain(expected), '');
+    if (d) this.failures.push(`${this.file} ${vector} ${field}${d.path}: ${d.message}`);
   }
   fail(vector: string, field: string, message: string): void {
     this.checked++;
@@ -92,8 +110,64 @@ function short(s: string): string {
   return t.length > 120 ? `${t.slice(0, 117)}…` : t;
 }
 
+/** A value as plain JSON (bigints as decimal strings, bytes as hex), or ABSENT for undefined. */
+function plain(v: unknown): Value {
+  return v === undefined ? ABSENT : (JSON.parse(canonicalJson(v)) as Json);
+}
+
+function show(v: Value): string {
+  return v === ABSENT ? '(absent)' : short(JSON.stringify(v));
+}
+
+const isRecord = (v: Value): v is { [key: string]: Json } => typeof v === 'object' && v !== null && !Array.isArray(v);
+const items = (n: number) => `${n} item${n === 1 ? '' : 's'}`;
+/** Strings up to this length are shown whole; longer ones around their first difference. */
+const WHOLE = 80;
+const CONTEXT = 24;
+
+/**
+ * The first place where two JSON values differ: its path (`.body.group_name`, `[2].user_id`) and
+ * a message showing the expected and actual values there.
+ */
+function firstDifference(got: Value, expected: Value, path: string): { path: string; message: string } | undefined {
+  if (got === ABSENT && expected === ABSENT) return undefined;
+  if (Array.isArray(got) && Array.isArray(expected)) {
+    for (let i = 0; i < Math.min(got.length, expected.length); i++) {
+      const d = firstDifference(got[i] as Json, expected[i] as Json, `${path}[${i}]`);
+      if (d) return d;
+    }
+    if (got.length === expected.length) return undefined;
+    const i = Math.min(got.length, expected.length);
+    const first = i < expected.length ? `expected ${show(expected[i] as Json)}, got (absent)` : `expected (absent), got ${show(got[i] as Json)}`;
+    return { path, message: `expected ${items(expected.length)}, got ${items(got.length)}; at [${i}]: ${first}` };
+  }
+  if (isRecord(got) && isRecord(expected)) {
+    for (const key of Object.keys(expected)) {
+      const d = firstDifference(key in got ? (got[key] as Json) : ABSENT, expected[key] as Json, `${path}.${key}`);
+      if (d) return d;
+    }
+    for (const key of Object.keys(got)) if (!(key in expected)) return { path: `${path}.${key}`, message: `expected (absent), got ${show(got[key] as Json)}` };
+    return undefined;
+  }
+  if (typeof got === 'string' && typeof expected === 'string') {
+    if (got === expected) return undefined;
+    if (got.length <= WHOLE && expected.length <= WHOLE) return { path, message: `expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}` };
+    let i = 0;
+    while (i < got.length && i < expected.length && got[i] === expected[i]) i++;
+    const around = (s: string) => `${i > CONTEXT ? '…' : ''}${JSON.stringify(s.slice(Math.max(0, i - CONTEXT), i + CONTEXT))}${i + CONTEXT < s.length ? '…' : ''}`;
+    return {
+      path,
+      message: `differs at character ${i} (length ${expected.length} expected, ${got.length} got): expected ${around(expected)}, got ${around(got)}`,
+    };
+  }
+  if (got !== ABSENT && expected !== ABSENT && canonicalJson(got) === canonicalJson(expected)) return undefined;
+  return { path, message: `expected ${show(expected)}, got ${show(got)}` };
+}
+
 const utf8 = (s: string) => new TextEncoder().encode(s);
-const vectorsOf = (f: Obj) => (Array.isArray(f.vectors) ? (f.vectors as Obj[]) : []);
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A file's vectors that are objects (the completeness check reports any other entry). */
+const vectorsOf = (f: Obj) => (Array.isArray(f.vectors) ? (f.vectors as unknown[]).filter(isObject) : []);
 
 async function checkKeys(c: Checker, f: Obj): Promise<void> {
   for (const v of vectorsOf(f)) {
@@ -315,7 +389,7 @@ async function checkRotation(c: Checker, f: Obj): Promise<void> {
   }
 }
 
-async function negativeOutcome(v: Obj, requests: RequestVector[], signingKeys: SigningKeyEntry[]): Promise<unknown> {
+async function negativeOutcome(v: Obj, requests: RequestVector[], signingKeys: SigningKeyEntry[]): Promise<Obj> {
   const i = v.input as Obj;
   try {
     switch (v.function) {
@@ -328,7 +402,7 @@ async function negativeOutcome(v: Obj, requests: RequestVector[], signingKeys: S
       case 'verifyCreateGroupRequest': {
         const req = requests.find((r) => r.id === i.request_id);
         const recipient = req?.verify.recipients.find((r) => r.user_id === i.recipient_user_id);
-        if (!req || !recipient) return { error: `unknown request_id or recipient_user_id` };
+        if (!req || !recipient) return { error: `request_id ${String(i.request_id)} with recipient ${String(i.recipient_user_id)} not found in requests.json` };
         const r = await verifyCreateGroupRequest(i.body, { senderId: String(i.sender_id), signingKeys, recipient: { userId: recipient.user_id, identityPrivateKey: fromHex(recipient.identity_private_hex) } });
         return { valid: r.valid, problem_codes: [...new Set(r.problems.map((p) => p.code))].sort() };
       }
@@ -349,13 +423,101 @@ async function checkNegative(c: Checker, f: Obj, requests: Obj | undefined): Pro
     await c.vector(vid, async () => {
       const expected = v.expect as Obj;
       const got = await negativeOutcome(v, reqs, signingKeys);
-      c.eq(vid, 'expect', got, 'problem_codes' in expected ? { valid: false, problem_codes: [...(expected.problem_codes as string[])].sort() } : expected);
+      if (typeof got.error === 'string') c.fail(vid, 'expect', `${got.error} (expected ${short(JSON.stringify(expected) ?? 'nothing')})`);
+      else c.eq(vid, 'expect', got, 'problem_codes' in expected ? { valid: false, problem_codes: [...(expected.problem_codes as string[])].sort() } : expected);
     });
   }
 }
 
 /**
- * Checks a set of vector files against the implementation.
+ * The fields each file's checks recompute (top level and per vector). Every other field except
+ * `description` is compared with the generated file: the ids, the inputs and parameters, the user
+ * and signer ids, the recipient lists.
+ */
+const RECOMPUTED: Record<VectorFileName, { top: string[]; vector: string[] }> = {
+  'keys.json': {
+    top: [],
+    vector: ['private_blob_b64', 'identity_public_sec1_b64', 'identity_public_spki_b64', 'signing_public_sec1_b64', 'signing_public_spki_b64', 'fingerprint', 'registration'],
+  },
+  'ecies.json': {
+    top: [],
+    vector: ['recipient_public_sec1_hex', 'ephemeral_public_sec1_hex', 'shared_secret_hex', 'kdf_input_hex', 'kdf_output_hex', 'aes_key_hex', 'iv_hex', 'ciphertext_hex', 'tag_hex', 'wrapped_b64'],
+  },
+  'signatures.json': { top: ['signer_public_sec1_b64'], vector: ['payload', 'payload_sha256_hex', 'signature_b64'] },
+  'events.json': { top: [], vector: ['hex', 'base64'] },
+  'requests.json': { top: [], vector: ['body'] },
+  'rotation.json': { top: [], vector: ['payload_b64', 'hex'] },
+  'negative.json': { top: [], vector: ['expect'] },
+};
+/** Top-level fields with checks of their own (the header) or none (free text). */
+const HEADER_CHECKED = ['protocol', 'format_version', 'vectors', 'description'];
+
+/** The generated files, parsed (generated once: generation is deterministic). */
+let generated: Promise<Map<string, Obj>> | undefined;
+function generatedFiles(): Promise<Map<string, Obj>> {
+  if (!generated) {
+    generated = generateVectors().then((m) => new Map([...m].map(([name, text]) => [name, JSON.parse(text) as Obj])));
+    generated.catch(() => (generated = undefined));
+  }
+  return generated;
+}
+
+const keysOf = (...objects: Obj[]) => [...new Set(objects.flatMap((o) => Object.keys(o)))];
+const idOf = (v: unknown) => (v && typeof v === 'object' && typeof (v as Obj).id === 'string' ? ((v as Obj).id as string) : undefined);
+
+/**
+ * Compares a file with the generated one: the vector ids (missing, extra, duplicated, reordered),
+ * then every field that is not recomputed. As everywhere, `expected` is the file's value.
+ */
+function checkAgainstGenerated(c: Checker, name: VectorFileName, f: Obj, g: Obj): void {
+  const recomputed = RECOMPUTED[name];
+  const skipTop = new Set([...HEADER_CHECKED, ...recomputed.top]);
+  for (const key of keysOf(g, f)) if (!skipTop.has(key)) c.eq('(file)', key, g[key], f[key]);
+
+  const fileVectors: unknown[] = Array.isArray(f.vectors) ? f.vectors : [];
+  const generatedVectors = vectorsOf(g);
+  const generatedIds = generatedVectors.map(idOf) as string[];
+  const fileIds: string[] = [];
+  fileVectors.forEach((v, i) => {
+    const id = idOf(v);
+    if (id === undefined) c.fail(`(vector [${i}])`, 'id', 'missing or not a string');
+    else fileIds.push(id);
+  });
+  const count = new Map<string, number>();
+  for (const id of fileIds) count.set(id, (count.get(id) ?? 0) + 1);
+  let sameSet = fileVectors.length === fileIds.length;
+  for (const [id, n] of count) {
+    if (n > 1) {
+      c.fail(id, 'id', `appears ${n} times`);
+      sameSet = false;
+    }
+  }
+  for (const id of generatedIds) {
+    if (!count.has(id)) {
+      c.fail(id, '(vector)', 'missing: generated by this implementation, absent from the file');
+      sameSet = false;
+    }
+  }
+  for (const id of count.keys()) {
+    if (!generatedIds.includes(id)) {
+      c.fail(id, '(vector)', 'extra: not generated by this implementation');
+      sameSet = false;
+    }
+  }
+  if (sameSet) c.eq('(file)', 'vector ids in order', generatedIds, fileIds);
+
+  const skip = new Set(['id', 'description', ...recomputed.vector]);
+  for (const gv of generatedVectors) {
+    const id = idOf(gv) as string;
+    const fv = fileVectors.find((x) => idOf(x) === id) as Obj | undefined;
+    if (!fv) continue;
+    for (const key of keysOf(gv, fv)) if (!skip.has(key)) c.eq(id, key, gv[key], fv[key]);
+  }
+}
+
+/**
+ * Checks a set of vector files against the implementation: complete (exactly the generated
+ * vectors, with the generated inputs) and correct (every derived value recomputed).
  * @param files - file name → content (as `generateVectors` returns, or as read from a directory)
  */
 export async function verifyVectors(files: Map<string, string>): Promise<VectorReport> {
@@ -363,34 +525,50 @@ export async function verifyVectors(files: Map<string, string>): Promise<VectorR
   const parsed = new Map<string, Obj>();
   for (const [name, text] of files) {
     c.at(name);
-    if (!EXPECTED_FILES.includes(name)) {
+    if (!(VECTOR_FILES as readonly string[]).includes(name)) {
       c.fail('(file)', 'name', 'not a vector file of this format');
       continue;
     }
+    let f: unknown;
     try {
-      const f = JSON.parse(text) as Obj;
-      c.eq('(file)', 'protocol', f.protocol, PROTOCOL);
-      c.eq('(file)', 'format_version', f.format_version, FORMAT_VERSION);
-      if (!Array.isArray(f.vectors) || f.vectors.length === 0) c.fail('(file)', 'vectors', 'missing or empty');
-      parsed.set(name, f);
+      f = JSON.parse(text);
     } catch {
       c.fail('(file)', '(json)', 'not valid JSON');
+      continue;
     }
+    if (!f || typeof f !== 'object' || Array.isArray(f)) {
+      c.fail('(file)', '(json)', 'not a JSON object');
+      continue;
+    }
+    const o = f as Obj;
+    c.eq('(file)', 'protocol', o.protocol, PROTOCOL);
+    c.eq('(file)', 'format_version', o.format_version, FORMAT_VERSION);
+    if (!Array.isArray(o.vectors) || o.vectors.length === 0) c.fail('(file)', 'vectors', 'missing or empty');
+    parsed.set(name, o);
   }
-  for (const name of EXPECTED_FILES) if (!files.has(name)) c.at(name).fail('(file)', '(missing)', 'expected in the vector set');
-  const run: [string, (f: Obj) => Promise<void>][] = [
-    ['keys.json', (f) => checkKeys(c, f)],
-    ['ecies.json', (f) => checkEcies(c, f)],
-    ['signatures.json', (f) => checkSignatures(c, f)],
-    ['events.json', (f) => checkEvents(c, f)],
-    ['requests.json', (f) => checkRequests(c, f)],
-    ['rotation.json', (f) => checkRotation(c, f)],
-    ['negative.json', (f) => checkNegative(c, f, parsed.get('requests.json'))],
-  ];
-  for (const [name, check] of run) {
+  for (const name of VECTOR_FILES) if (!files.has(name)) c.at(name).fail('(file)', '(missing)', 'expected in the vector set');
+  let reference: Map<string, Obj> | undefined;
+  try {
+    reference = await generatedFiles();
+  } catch (e) {
+    c.at('(all)').fail('(generator)', '(generate)', `this implementation failed to generate the vectors: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const run: Record<VectorFileName, (f: Obj) => Promise<void>> = {
+    'keys.json': (f) => checkKeys(c, f),
+    'ecies.json': (f) => checkEcies(c, f),
+    'signatures.json': (f) => checkSignatures(c, f),
+    'events.json': (f) => checkEvents(c, f),
+    'requests.json': (f) => checkRequests(c, f),
+    'rotation.json': (f) => checkRotation(c, f),
+    'negative.json': (f) => checkNegative(c, f, parsed.get('requests.json')),
+  };
+  for (const name of VECTOR_FILES) {
     const f = parsed.get(name);
     c.at(name);
-    if (f) await check(f).catch((e: unknown) => c.fail('(file)', '(checker)', String(e)));
+    if (!f) continue;
+    const g = reference?.get(name);
+    if (g) checkAgainstGenerated(c, name, f, g);
+    await run[name](f).catch((e: unknown) => c.fail('(file)', '(checker)', String(e)));
   }
   return { ok: c.failures.length === 0, checked: c.checked, failures: c.failures };
 }
