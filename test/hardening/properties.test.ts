@@ -187,34 +187,22 @@ describe('base64 flavours', () => {
     );
   });
 
-  test('arbitrary text: decodes only when canonical (re-encodes to the same text), else a DecodeError', () => {
+  const padded = (bare: string) => bare + '='.repeat((4 - (bare.length % 4)) % 4);
+  test.each([
+    ['standard', decodeBase64, encodeBase64NoPad, 12],
+    ['URL-safe', decodeBase64Url, encodeBase64UrlNoPad, 15],
+  ] as const)('arbitrary text, %s flavour: decodes only when canonical (padded or not), else a DecodeError', (_name, decode, encodeNoPad, seed) => {
     const alphabet = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n.'.split(''));
     fc.assert(
       fc.property(fc.array(alphabet, { maxLength: 40 }).map((a) => a.join('')), (text) => {
-        const r = typedOrValue(() => decodeBase64(text));
+        const r = typedOrValue(() => decode(text));
         if (r.ok) {
-          const again = text.endsWith('=') || text.length % 4 === 0 ? encodeBase64(r.value) : encodeBase64NoPad(r.value);
-          expect(again).toBe(text);
-        } else {
-          expect(r.error).toMatchObject({ code: 'ERR_INVALID_BASE64' });
-        }
+          // The text re-encodes to itself, in its padding form.
+          const bare = encodeNoPad(r.value);
+          expect(text.endsWith('=') ? padded(bare) : bare).toBe(text);
+        } else expect(r.error).toMatchObject({ code: 'ERR_INVALID_BASE64' });
       }),
-      { numRuns: RUNS * 5, seed: 12 },
-    );
-  });
-
-  test('arbitrary text, URL-safe flavour: decodes only when canonical base64url (padded or not), else a DecodeError', () => {
-    const alphabet = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n.'.split(''));
-    fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 40 }).map((a) => a.join('')), (text) => {
-        const r = typedOrValue(() => decodeBase64Url(text));
-        if (r.ok) {
-          const bare = encodeBase64UrlNoPad(r.value);
-          expect(text.endsWith('=') ? bare + '='.repeat((4 - (bare.length % 4)) % 4) : bare).toBe(text);
-        }
-        else expect(r.error).toMatchObject({ code: 'ERR_INVALID_BASE64' });
-      }),
-      { numRuns: RUNS * 5, seed: 15 },
+      { numRuns: RUNS * 5, seed },
     );
   });
 
