@@ -8,16 +8,31 @@
  *
  * @module
  */
-import { createCipheriv, createDecipheriv, createECDH, createHash, createPublicKey, randomFillSync, verify as nodeVerify } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createECDH, createHash, createPublicKey, randomFillSync, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import type { CryptoBackend } from './backend.js';
 import { nobleBackend } from './noble.js';
 import { SPKI_PREFIX } from '../wire/keys.js';
 
-function spkiKey(sec1: Uint8Array) {
-  const der = new Uint8Array(SPKI_PREFIX.length + sec1.length);
-  der.set(SPKI_PREFIX, 0);
-  der.set(sec1, SPKI_PREFIX.length);
-  return createPublicKey({ key: Buffer.from(der.buffer, der.byteOffset, der.byteLength), format: 'der', type: 'spki' });
+/**
+ * Public KeyObjects of recently used signing keys (public data), by their SEC1 bytes in hex:
+ * building one costs more than the ECDSA verification itself, and a verifier meets the same few
+ * signing keys again and again.
+ */
+const publicKeys = new Map<string, KeyObject>();
+const PUBLIC_KEY_CACHE = 64;
+
+function spkiKey(sec1: Uint8Array): KeyObject {
+  const id = Buffer.from(sec1.buffer, sec1.byteOffset, sec1.byteLength).toString('hex');
+  let key = publicKeys.get(id);
+  if (key === undefined) {
+    const der = new Uint8Array(SPKI_PREFIX.length + sec1.length);
+    der.set(SPKI_PREFIX, 0);
+    der.set(sec1, SPKI_PREFIX.length);
+    key = createPublicKey({ key: Buffer.from(der.buffer, der.byteOffset, der.byteLength), format: 'der', type: 'spki' });
+    if (publicKeys.size >= PUBLIC_KEY_CACHE) publicKeys.delete(publicKeys.keys().next().value as string);
+    publicKeys.set(id, key);
+  }
+  return key;
 }
 
 const view = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
