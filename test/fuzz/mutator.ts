@@ -154,7 +154,6 @@ export type { Json };
 // tree back. This reaches what byte flips rarely do: a struct that lacks a field, has it twice,
 // or carries it with another type, all with valid framing.
 
-type TValue = { t: number; v: unknown };
 type TField = { t: number; id: number; v: unknown };
 
 class TReader {

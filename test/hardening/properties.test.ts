@@ -21,6 +21,7 @@ import {
   type KeyRotation,
 } from '../../src/index.js';
 import * as events from '../../src/wire/events.js';
+import { isCanonicalBase64 } from '../../src/wire/base64.js';
 import { channelData, parseChannelData, type SendbirdKeyEnvelope } from '../../src/adapters/sendbird/envelope.js';
 import { decodeStruct, encodeStruct, type StructDef, type ThriftType } from '../../src/wire/thrift.js';
 import { p256 } from '@noble/curves/nist.js';
@@ -204,6 +205,40 @@ describe('base64 flavours', () => {
       }),
       { numRuns: RUNS * 5, seed },
     );
+  });
+
+  test('isCanonicalBase64 agrees with the decoder: true exactly for canonical text of that length, in the padding asked for', () => {
+    const alphabet = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_'.split(''));
+    const texts = fc.oneof(
+      fc.array(alphabet, { maxLength: 24 }).map((a) => a.join('')),
+      fc.uint8Array({ maxLength: 40 }).chain((b) => fc.constantFrom(encodeBase64(b), encodeBase64NoPad(b))),
+      fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 40 }), fc.nat(), alphabet).map(([b, at, c]) => {
+        const t = encodeBase64(b);
+        const i = at % t.length;
+        return t.slice(0, i) + c + t.slice(i + 1);
+      }),
+    );
+    fc.assert(
+      fc.property(texts, fc.boolean(), fc.nat({ max: 40 }), (text, natural, other) => {
+        // Mostly the length the text's characters would carry, so that the checks past the
+        // length (alphabet, padding, trailing bits) are reached; sometimes any length.
+        const n = natural ? Math.floor((text.replace(/=+$/, '').length * 3) / 4) : other;
+        const r = typedOrValue(() => decodeBase64(text));
+        const decodes = r.ok && r.value.length === n;
+        const paddedForm = n % 3 !== 0 && text.endsWith('=');
+        expect(isCanonicalBase64(text, n, 'optional')).toBe(decodes);
+        expect(isCanonicalBase64(text, n, 'required')).toBe(decodes && (n % 3 === 0 || paddedForm));
+        expect(isCanonicalBase64(text, n, 'forbidden')).toBe(decodes && !paddedForm);
+      }),
+      { numRuns: RUNS * 5, seed: 16 },
+    );
+    // Every length, both forms.
+    for (let n = 0; n <= 120; n++) {
+      const b = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 0xff);
+      expect(isCanonicalBase64(encodeBase64(b), n, 'required')).toBe(true);
+      expect(isCanonicalBase64(encodeBase64NoPad(b), n, 'forbidden')).toBe(true);
+      expect(isCanonicalBase64(encodeBase64(b), n + 1, 'optional')).toBe(false);
+    }
   });
 
   test('non-strings are InvalidInputError, not TypeError', () => {

@@ -28,7 +28,7 @@
 import { DecodeError, ErrorCodes, KeykitError, UnsupportedVersionError, VerificationError, type ErrorCode } from '../../errors.js';
 import { assertObject, assertSignable, assertString, assertUserId, assertVersion } from '../../guards.js';
 import { WRAPPED_KEY_LENGTH } from '../../core/ecies.js';
-import { decodeBase64, encodeBase64, encodeBase64NoPad } from '../../wire/base64.js';
+import { isCanonicalBase64 } from '../../wire/base64.js';
 import { CURRENT_SIGNATURE_VERSION } from '../../wire/payloads.js';
 import type { CryptoOptions } from '../../core/context.js';
 import type { PreparedKeyChange } from '../../core/prepare.js';
@@ -125,16 +125,6 @@ function passes(check: () => unknown): boolean {
   }
 }
 
-/** Canonical base64 of `length` bytes, in the flavour `encode` writes. */
-function isCanonicalBase64(text: string, length: number, encode: (b: Uint8Array) => string): boolean {
-  try {
-    const bytes = decodeBase64(text);
-    return bytes.length === length && encode(bytes) === text;
-  } catch {
-    return false;
-  }
-}
-
 const ENVELOPE_FIELDS = ['v', 'ckv', 'sender', 'skv', 'mid', 'sv', 'sig', 'keys'] as const;
 
 /**
@@ -173,7 +163,7 @@ export function parseChannelData(data: unknown): { envelope: SendbirdKeyEnvelope
   for (const f of ['ckv', 'skv'] as const) if (!passes(() => assertVersion(str(f), f))) bad(`the envelope's ${f} must be a canonical decimal version`, f);
   if (!passes(() => assertUserId(str('sender'), 'sender'))) bad("the envelope's sender must be a comma-free user id", 'sender');
   if (!passes(() => assertSignable(str('mid'), 'mid'))) bad("the envelope's message id must be comma-free", 'mid');
-  if (!isCanonicalBase64(str('sig'), 64, encodeBase64NoPad)) bad("the envelope's signature must be unpadded base64 of a 64-byte r‖s", 'sig');
+  if (!isCanonicalBase64(str('sig'), 64, 'forbidden')) bad("the envelope's signature must be unpadded base64 of a 64-byte r‖s", 'sig');
   if (!Array.isArray(e.keys) || e.keys.length === 0) bad("the envelope's keys must be a non-empty list", 'keys');
   const seen = new Set<string>();
   const keys = (e.keys as unknown[]).map((k, i): [string, string, string] => {
@@ -182,7 +172,7 @@ export function parseChannelData(data: unknown): { envelope: SendbirdKeyEnvelope
     if (!passes(() => assertUserId(u, 'user'))) bad('the user id must be a non-empty, comma-free string', `keys[${i}][0]`);
     if (seen.has(u)) bad(`user ${u} has two wrapped keys`, `keys[${i}][0]`);
     seen.add(u);
-    if (!isCanonicalBase64(wrapped, WRAPPED_KEY_LENGTH, encodeBase64)) bad(`the wrapped key must be padded base64 of ${WRAPPED_KEY_LENGTH} bytes`, `keys[${i}][1]`);
+    if (!isCanonicalBase64(wrapped, WRAPPED_KEY_LENGTH, 'required')) bad(`the wrapped key must be padded base64 of ${WRAPPED_KEY_LENGTH} bytes`, `keys[${i}][1]`);
     if (!passes(() => assertVersion(version, 'version'))) bad('the key version must be a canonical decimal version', `keys[${i}][2]`);
     return [u, wrapped, version];
   });

@@ -33,7 +33,7 @@ import { GROUP_ID } from '../../core/prepare.js';
 import { parsePrivateKey } from '../../core/scalar.js';
 import { SecretBytes, wipe } from '../../core/secret.js';
 import { verifyPayload } from '../../core/signing.js';
-import { decodeBase64 } from '../../wire/base64.js';
+import { decodeBase64, isCanonicalBase64 } from '../../wire/base64.js';
 import { decodeEventDetail, type EventDetail, type GroupCreateDetail, type GroupMemberAddDetail, type KeyChangeDetail, type ParticipantKey } from '../../wire/events.js';
 import { checkSignatureVersion, groupCreatePayload, groupMemberAddPayload, keyChangePayload } from '../../wire/payloads.js';
 import { parseKeyRotation } from '../../wire/rotation.js';
@@ -308,26 +308,8 @@ function truncate(s: string): string {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }
 
-/** Standard base64 alphabet membership, by character code. */
-const B64_CHAR = /* @__PURE__ */ (() => {
-  const t = new Uint8Array(128);
-  for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') t[c.charCodeAt(0)] = 1;
-  return t;
-})();
-
-/**
- * Is `s` canonical standard base64 of 113 bytes, padded or not? 150 alphabet characters, then one
- * whose two low bits are zero (the last byte's trailing bits: A E I M Q U Y c g k o s w 0 4 8),
- * then the optional `=`. A table loop: ten thousand keys take a few milliseconds.
- */
-function isWrappedKeyText(s: string): boolean {
-  if (s.length !== 151 && !(s.length === 152 && s.charCodeAt(151) === 61)) return false;
-  for (let i = 0; i < 150; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 127 || B64_CHAR[c] !== 1) return false;
-  }
-  return 'AEIMQUYcgkosw048'.includes(s[150] as string);
-}
+/** Is `s` canonical standard base64 of a 113-byte wrapped key, padded or not? */
+const isWrappedKeyText = (s: string): boolean => isCanonicalBase64(s, WRAPPED_KEY_LENGTH, 'optional');
 
 /** The path of a participant key, built only for a problem (ten thousand keys, ten thousand strings). */
 const keyPath = (i: number, field = ''): string => `conversation_participant_keys[${i}]${field}`;
