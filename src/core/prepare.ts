@@ -330,20 +330,21 @@ async function signAction(
 }
 
 /** Key, version and wraps: the part every change shares. */
-async function newKeyFor(ctx: Ctx, recipients: Recipient[], actions: number) {
+/** A fresh conversation key: the first bytes drawn (the CSPRNG's copy is wiped). */
+function drawConversationKey(ctx: Ctx): SecretBytes {
   const keyBytes = ctx.random(CONVERSATION_KEY_LENGTH);
   const conversationKey = new SecretBytes(CONVERSATION_KEY_LENGTH);
   conversationKey.set(keyBytes);
   if (!ctx.random.injected) wipe(keyBytes);
-  try {
-    const conversationKeyVersion = keyVersionNow(ctx);
-    const messageIds = Array.from({ length: actions }, (_, i) => newMessageId(ctx, i));
-    const participantKeys = await wrapForRecipients(ctx.backend, conversationKey, recipients, ctx.random, ctx.options);
-    return { conversationKey, conversationKeyVersion, messageIds, participantKeys };
-  } catch (e) {
-    wipe(conversationKey);
-    throw e;
-  }
+  return conversationKey;
+}
+
+/** The key's version, the actions' message ids and the wraps, in the documented random order. */
+async function versionIdsAndWraps(ctx: Ctx, conversationKey: SecretBytes, recipients: Recipient[], actions: number) {
+  const conversationKeyVersion = keyVersionNow(ctx);
+  const messageIds = Array.from({ length: actions }, (_, i) => newMessageId(ctx, i));
+  const participantKeys = await wrapForRecipients(ctx.backend, conversationKey, recipients, ctx.random, ctx.options);
+  return { conversationKey, conversationKeyVersion, messageIds, participantKeys };
 }
 
 async function keyChangeAction(
@@ -370,7 +371,7 @@ type SecondAction = (conversationKeyVersion: string, messageId: string) => { det
 /**
  * The flow every change shares: a new key wrapped for the recipients, the key-change action, an
  * optional second (group) action, and the signer's public data. The sender's private-key copy is
- * wiped whatever happens.
+ * wiped whatever happens, and the new conversation key when anything fails.
  */
 async function prepareChange(
   options: PrepareOptions | undefined,
@@ -381,8 +382,9 @@ async function prepareChange(
 ): Promise<PreparedConversationChange & { sender: PreparedSender }> {
   try {
     const ctx = await context(options);
-    const k = await newKeyFor(ctx, recipients, second ? 2 : 1);
+    const conversationKey = drawConversationKey(ctx);
     try {
+      const k = await versionIdsAndWraps(ctx, conversationKey, recipients, second ? 2 : 1);
       const [keyChangeId, secondId] = k.messageIds as [string, string | undefined];
       const actions = [await keyChangeAction(ctx, sender, keyChangeId, conversationId, k)];
       if (second && secondId !== undefined) {
@@ -398,7 +400,7 @@ async function prepareChange(
         sender: await preparedSender(ctx, sender),
       };
     } catch (e) {
-      wipe(k.conversationKey);
+      wipe(conversationKey); // whatever failed: wrapping, signing
       throw e;
     }
   } finally {

@@ -256,7 +256,8 @@ export async function openSendbirdChannelKey(channel: SendbirdChannelResource, o
   if (listed && !members.includes(envelope.sender)) {
     throw new VerificationError(ErrorCodes.KEY_BINDING_INVALID, `the key was distributed by ${envelope.sender}, who is not a member of the channel`, 'channel.data');
   }
-  if (minVersion !== undefined && (!/^[0-9]{1,20}$/.test(envelope.ckv) || BigInt(envelope.ckv) < BigInt(minVersion))) {
+  // parseChannelData has checked that ckv is a canonical decimal version.
+  if (minVersion !== undefined && BigInt(envelope.ckv) < BigInt(minVersion)) {
     throw new VerificationError(ErrorCodes.STALE_KEY_VERSION, `the envelope's key version ${envelope.ckv} is older than ${minVersion}, the last one accepted (a replayed envelope?)`, 'channel.data');
   }
   const index = envelope.keys.findIndex((k) => k[0] === userId);
