@@ -1,0 +1,214 @@
+/**
+ * The browser suite (`npm run test:browser`): chat-keykit as a web app gets it.
+ *
+ * The library is built and packed (`npm pack`), installed into consumer projects, and one shared
+ * page (test/browser/page/app.js) is built with Vite, webpack and esbuild. Each page is served
+ * from 127.0.0.1 and run in headless Chromium three ways:
+ *   - secure: http://127.0.0.1 (a secure context, crypto.subtle present);
+ *   - csp:    the same with `Content-Security-Policy: default-src 'self'`;
+ *   - insecure: http://insecure.test (mapped to 127.0.0.1 by --host-resolver-rules; not a secure
+ *     context, so no crypto.subtle).
+ * Every check names the bundler and the variant, and lists what failed. A bundle-size check
+ * builds a three-function page with esbuild --minify.
+ *
+ * Needs /usr/bin/chromium (or CHROMIUM_PATH). KEYKIT_PACK_FROM=<dir> packs another copy of the
+ * library (e.g. a candidate fix); KEYKIT_BROWSER_KEEP=1 keeps the temporary projects.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import * as h from './harness.mjs';
+
+const PAGE = join(import.meta.dirname, 'page', 'app.js');
+const SIZE_ENTRY = join(import.meta.dirname, 'page', 'size-entry.js');
+const SIZE_LIMIT = 100_000; // bytes, minified (not gzipped)
+const LARGE = 300; // the page's large group (Web Workers from 256 members with webcrypto)
+const BUNDLERS = ['vite', 'webpack', 'esbuild'];
+const VARIANTS = {
+  secure: (s) => s.url('/'),
+  csp: (s) => s.url('/?csp'),
+  insecure: (s) => s.url('/', h.INSECURE_HOST),
+};
+/** A console warning that tells the page's developer the library fell back to noble. */
+const NOBLE_FALLBACK_WARNING = /noble|secure context|isSecureContext|crypto\.subtle/i;
+/** Chromium's own report of a CSP refusal (a console error it prints, not the page). */
+const CSP_REPORT = /Content Security Policy/i;
+
+const REPORT_DIR = join(h.repoRoot, 'test', '.browser');
+let tmp;
+let chromium;
+let packed;
+const builds = {};
+const servers = {};
+const pageRuns = {};
+let size;
+let sizeDiagnostic;
+
+beforeAll(async () => {
+  tmp = h.makeTempDir();
+  packed = await h.installPackedLibrary(tmp);
+  const [vite, webpack, esbuild, sizeBuild] = await Promise.all([
+    h.buildVite(tmp, PAGE),
+    h.buildWebpack(tmp, PAGE),
+    h.buildEsbuild(tmp, PAGE),
+    h.buildSizePage(tmp, SIZE_ENTRY),
+  ]);
+  Object.assign(builds, { vite, webpack, esbuild });
+  size = sizeBuild;
+  // When the size build fails today, measure what it would be with Node built-ins left out, so
+  // that the failure still says how large the bundle is and what dominates it.
+  if (!size.ok) sizeDiagnostic = await h.buildSizePage(tmp, SIZE_ENTRY, { name: 'size-external-node', extra: ['--external:node:*'] });
+  chromium = await h.launchChromium();
+  for (const b of BUNDLERS) if (builds[b].ok) servers[b] = await h.serveStatic(builds[b].outDir);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(Object.values(servers).map((s) => s.close()));
+  await chromium?.close();
+  await writeReport();
+  if (tmp && !process.env.KEYKIT_BROWSER_KEEP) rmSync(tmp, { recursive: true, force: true });
+  else if (tmp) console.log(`kept the consumer projects in ${tmp}`);
+});
+
+/** Runs a page once (the three variants of a bundler share nothing but the build). */
+function pageRun(bundler, variant) {
+  const key = `${bundler}/${variant}`;
+  pageRuns[key] ??= h.runPage(chromium, VARIANTS[variant](servers[bundler]), { timeoutMs: 60_000 });
+  return pageRuns[key];
+}
+
+const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
+
+/** Problems every page run must not have; `allowCspReports` exempts Chromium's CSP refusals. */
+function pageProblems(r, { allowCspReports = false } = {}) {
+  const p = [];
+  if (r.timedOut) p.push(`did not finish: ${r.pageErrors.at(-1)}`);
+  for (const e of r.consoleErrors) if (!(allowCspReports && CSP_REPORT.test(e))) p.push(`console error: ${e}`);
+  for (const e of r.pageErrors) if (!e.startsWith('driver:')) p.push(`page error: ${e}`);
+  for (const u of r.nodeRequests) p.push(`requested a node: URL: ${u}`);
+  for (const u of r.failedRequests) p.push(`failed request: ${u}`);
+  if (r.state?.fatal) p.push(`page script threw: ${r.state.fatal.message}`);
+  return p;
+}
+
+function steps(r) {
+  return r.state?.result?.steps ?? [];
+}
+
+function stepProblems(r, filter = () => true) {
+  return steps(r)
+    .filter((s) => !s.ok && filter(s))
+    .map((s) => `step "${s.name}" failed: ${s.error?.name ?? 'Error'}${s.error?.code ? ` ${s.error.code}` : ''}: ${s.error?.message}`);
+}
+
+const largeStep = (r) => steps(r).find((s) => s.name.startsWith(`prepareGroupCreate ${LARGE} `));
+
+/** The common part of every page check: built, served, ran; returns the run or the problems. */
+async function runChecked(bundler, variant) {
+  if (!builds[bundler].ok) return { problems: [`${bundler} did not build (see the build check): ${builds[bundler].builtinLines[0] ?? `exit ${builds[bundler].code}`}`] };
+  return { run: await pageRun(bundler, variant), problems: [] };
+}
+
+function expectNoProblems(label, problems) {
+  expect(problems.map((p) => `${label}: ${p}`), `${label}: ${problems.length} problem(s)`).toEqual([]);
+}
+
+describe.each(BUNDLERS)('%s', (bundler) => {
+  test(`${bundler}: builds without errors and without warnings about Node built-ins`, () => {
+    const b = builds[bundler];
+    const problems = [];
+    if (b.code !== 0) problems.push(`the build failed (exit ${b.code})`);
+    else if (!b.ok) problems.push('the build produced no page');
+    for (const l of b.builtinLines) problems.push(`output: ${l}`);
+    if (b.code !== 0 && b.builtinLines.length === 0) problems.push(`output: ${b.output.split('\n').slice(0, 12).join(' / ')}`);
+    expectNoProblems(`${bundler} build`, problems);
+  });
+
+  test(`${bundler}: secure context (http://127.0.0.1): no errors, webcrypto backend, every API step valid, Web Workers for ${LARGE} members`, async () => {
+    const { run, problems } = await runChecked(bundler, 'secure');
+    if (run) {
+      const env = run.state?.result?.env;
+      if (env && env.isSecureContext !== true) problems.push('harness: the page is not a secure context');
+      problems.push(...pageProblems(run));
+      const backend = run.state?.result?.backend;
+      if (backend !== 'webcrypto') problems.push(`resolveBackend() is "${backend}", expected "webcrypto"`);
+      problems.push(...stepProblems(run));
+      const large = largeStep(run);
+      if (large?.ok && !(large.details.workersStarted > 0)) problems.push(`the ${LARGE}-member group create started no Web Worker`);
+    }
+    expectNoProblems(`${bundler}/secure`, problems);
+  });
+
+  test(`${bundler}: strict CSP (default-src 'self'): the ${LARGE}-member group create succeeds`, async () => {
+    const { run, problems } = await runChecked(bundler, 'csp');
+    if (run) {
+      problems.push(...pageProblems(run, { allowCspReports: true }));
+      problems.push(...stepProblems(run));
+      if (!largeStep(run)) problems.push(`the ${LARGE}-member group create did not run`);
+      // How it ran, for the record (the library does not expose it yet): backend, workers, CSP.
+      const seen = run.state?.result?.seen;
+      console.log(
+        `${bundler}/csp: backend ${run.state?.result?.backend}; workers created ${seen?.workersCreated}, worker error events ${seen?.workerErrorEvents}; ` +
+          `CSP violations ${JSON.stringify(seen?.cspViolations)}; console warnings ${JSON.stringify(run.consoleWarnings)}`,
+      );
+    }
+    expectNoProblems(`${bundler}/csp`, problems);
+  });
+
+  test(`${bundler}: insecure origin (http://${h.INSECURE_HOST}, no crypto.subtle): identities work and the noble fallback is visible`, async () => {
+    const { run, problems } = await runChecked(bundler, 'insecure');
+    if (run) {
+      const env = run.state?.result?.env;
+      if (env && (env.isSecureContext !== false || env.hasSubtle !== false)) problems.push(`harness: expected an insecure context without crypto.subtle, got ${JSON.stringify(env)}`);
+      problems.push(...pageProblems(run));
+      problems.push(...stepProblems(run));
+      const backend = run.state?.result?.backend;
+      if (backend !== 'noble') problems.push(`resolveBackend() is "${backend}", expected "noble"`);
+      if (!run.consoleWarnings.some((w) => NOBLE_FALLBACK_WARNING.test(w))) {
+        problems.push(`the fallback to noble is silent: no console warning matching ${NOBLE_FALLBACK_WARNING} (warnings: ${JSON.stringify(run.consoleWarnings)})`);
+      }
+    }
+    expectNoProblems(`${bundler}/insecure`, problems);
+  });
+});
+
+test(`bundle size: generateIdentity + prepareGroupCreate + createGroupRequest, esbuild --bundle --minify --platform=browser, under ${kB(SIZE_LIMIT)}`, () => {
+  const problems = [];
+  const show = (s) => s.packages.map((p) => `${p.package} ${kB(p.bytes)}`).join(', ');
+  if (!size.ok) {
+    problems.push(`esbuild failed (exit ${size.code}): ${size.builtinLines.filter((l) => l.includes('ERROR')).join(' / ') || size.output.split('\n')[0]}`);
+    if (sizeDiagnostic?.ok) problems.push(`with --external:node:* it would be ${kB(sizeDiagnostic.bytes)}: ${show(sizeDiagnostic)}`);
+  } else {
+    console.log(`bundle size: ${kB(size.bytes)} (${show(size)})`);
+    if (size.bytes >= SIZE_LIMIT) problems.push(`${kB(size.bytes)} minified, limit ${kB(SIZE_LIMIT)}: ${show(size)}`);
+    for (const l of size.builtinLines) problems.push(`output: ${l}`);
+  }
+  expectNoProblems('bundle size', problems);
+});
+
+/** A compact summary on the console, and everything observed in test/.browser/report.json. */
+function writeReport() {
+  const summary = { chromium: chromium?.version, packed: packed && { bytes: packed.tarballBytes, files: packed.files.length }, builds: {}, pages: {}, size: {} };
+  for (const b of BUNDLERS) {
+    const x = builds[b];
+    if (x) summary.builds[b] = { ok: x.ok, ms: x.ms, builtinLines: x.builtinLines.length, bytes: x.files.reduce((a, f) => a + f.bytes, 0) };
+  }
+  const all = {};
+  return Promise.all(Object.entries(pageRuns).map(async ([k, p]) => [k, await p])).then((entries) => {
+    for (const [k, r] of entries) {
+      all[k] = r;
+      summary.pages[k] = {
+        ms: r.ms,
+        backend: r.state?.result?.backend,
+        failedSteps: steps(r).filter((s) => !s.ok).map((s) => s.name),
+        largeGroupMs: largeStep(r)?.details?.prepareMs,
+        workers: r.state?.result?.seen?.workersCreated,
+        consoleErrors: r.consoleErrors.length,
+      };
+    }
+    for (const [k, s] of [['size', size], ['size with --external:node:*', sizeDiagnostic]]) if (s) summary.size[k] = { ok: s.ok, bytes: s.bytes, packages: s.packages };
+    mkdirSync(REPORT_DIR, { recursive: true });
+    writeFileSync(join(REPORT_DIR, 'report.json'), JSON.stringify({ summary, builds, pages: all, size, sizeDiagnostic }, null, 2));
+    console.log(`browser suite summary (full report: test/.browser/report.json):\n${JSON.stringify(summary, null, 1)}`);
+  });
+}
