@@ -44,21 +44,32 @@ const pageRuns = {};
 let size;
 let sizeDiagnostic;
 
+const phases = {};
+const suiteStart = performance.now();
+const phase = async (name, fn) => {
+  const t = performance.now();
+  try {
+    return await fn();
+  } finally {
+    phases[name] = Math.round(performance.now() - t);
+  }
+};
+
 beforeAll(async () => {
   tmp = h.makeTempDir();
-  packed = await h.installPackedLibrary(tmp);
-  const [vite, webpack, esbuild, sizeBuild] = await Promise.all([
+  packed = await phase('npm run build + npm pack', () => h.installPackedLibrary(tmp));
+  const [vite, webpack, esbuild, sizeBuild] = await phase('bundlers (in parallel)', () => Promise.all([
     h.buildVite(tmp, PAGE),
     h.buildWebpack(tmp, PAGE),
     h.buildEsbuild(tmp, PAGE),
     h.buildSizePage(tmp, SIZE_ENTRY),
-  ]);
+  ]));
   Object.assign(builds, { vite, webpack, esbuild });
   size = sizeBuild;
   // When the size build fails today, measure what it would be with Node built-ins left out, so
   // that the failure still says how large the bundle is and what dominates it.
   if (!size.ok) sizeDiagnostic = await h.buildSizePage(tmp, SIZE_ENTRY, { name: 'size-external-node', extra: ['--external:node:*'] });
-  chromium = await h.launchChromium();
+  chromium = await phase('launch Chromium', () => h.launchChromium());
   for (const b of BUNDLERS) if (builds[b].ok) servers[b] = await h.serveStatic(builds[b].outDir);
 }, 120_000);
 
@@ -188,7 +199,8 @@ test(`bundle size: generateIdentity + prepareGroupCreate + createGroupRequest, e
 
 /** A compact summary on the console, and everything observed in test/.browser/report.json. */
 function writeReport() {
-  const summary = { chromium: chromium?.version, packed: packed && { bytes: packed.tarballBytes, files: packed.files.length }, builds: {}, pages: {}, size: {} };
+  phases['suite so far (builds, pages)'] = Math.round(performance.now() - suiteStart);
+  const summary = { chromium: chromium?.version, phasesMs: phases, packed: packed && { bytes: packed.tarballBytes, files: packed.files.length }, builds: {}, pages: {}, size: {} };
   for (const b of BUNDLERS) {
     const x = builds[b];
     if (x) summary.builds[b] = { ok: x.ok, ms: x.ms, builtinLines: x.builtinLines.length, bytes: x.files.reduce((a, f) => a + f.bytes, 0) };

@@ -292,7 +292,7 @@ export async function runPage(chromium, url, { timeoutMs = 60_000, readyExpressi
     consoleWarnings: console_.filter((m) => m.type === 'warning').map((m) => m.text),
     pageErrors,
     failedRequests,
-    nodeRequests: requests.filter((u) => u.startsWith('node:') || /\/node:/.test(u)).concat(failedRequests.filter((u) => u.startsWith('node:'))),
+    nodeRequests: [...new Set(requests.filter((u) => u.startsWith('node:') || /\/node:/.test(u)))],
   };
 }
 
