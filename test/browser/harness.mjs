@@ -222,7 +222,7 @@ export async function serveStatic(root) {
  * Launches headless Chromium from the system's binary. Playwright gives it a fresh temporary
  * profile (`--user-data-dir`) and removes it on close; each page gets its own browser context.
  */
-export async function launchChromium() {
+export async function launchChromium({ extraArgs = [] } = {}) {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
@@ -238,6 +238,7 @@ export async function launchChromium() {
       '--disable-component-update',
       '--disable-sync',
       `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`,
+      ...extraArgs,
     ],
   });
   return { browser, version: browser.version(), close: () => browser.close() };
@@ -248,14 +249,17 @@ export async function launchChromium() {
  * state with everything observed: console messages, page errors, failed requests, and requests
  * for `node:` URLs (which a browser bundle must never make).
  */
-export async function runPage(chromium, url, { timeoutMs = 60_000, readyExpression = '!!(globalThis.__keykit && globalThis.__keykit.done)' } = {}) {
+export async function runPage(chromium, url, { timeoutMs = 60_000, readyExpression = '!!(globalThis.__keykit && globalThis.__keykit.done)', onConsole } = {}) {
   const context = await chromium.browser.newContext();
   const page = await context.newPage();
   const console_ = [];
   const pageErrors = [];
   const requests = [];
   const failedRequests = [];
-  page.on('console', (m) => console_.push({ type: m.type(), text: m.text() }));
+  page.on('console', (m) => {
+    console_.push({ type: m.type(), text: m.text() });
+    onConsole?.(m.type(), m.text());
+  });
   page.on('pageerror', (e) => pageErrors.push(String(e.stack || e.message || e).split('\n').slice(0, 4).join('\n')));
   page.on('request', (r) => requests.push(r.url()));
   page.on('requestfailed', (r) => failedRequests.push(`${r.url()} ${r.failure()?.errorText ?? ''}`));
