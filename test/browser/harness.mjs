@@ -323,12 +323,15 @@ export async function buildSizePage(root, entrySource, { name = 'size', extra = 
   const bytes = statSync(join(dir, 'dist', 'app.js')).size;
   const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
   const byPackage = new Map();
+  const files = [];
   for (const out of Object.values(meta.outputs)) {
     for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) {
       const p = packageOf(input);
       byPackage.set(p, (byPackage.get(p) ?? 0) + bytesInOutput);
+      files.push({ file: input.slice(input.lastIndexOf('node_modules/') + 13), bytes: bytesInOutput });
     }
   }
   const packages = [...byPackage].map(([pkg, b]) => ({ package: pkg, bytes: b })).sort((a, b) => b.bytes - a.bytes);
-  return { ...result, bytes, packages };
+  const topFiles = files.sort((a, b) => b.bytes - a.bytes).slice(0, 15);
+  return { ...result, bytes, packages, topFiles };
 }
