@@ -80,6 +80,8 @@ async function run() {
     env: {
       isSecureContext: globalThis.isSecureContext,
       hasSubtle: typeof globalThis.crypto?.subtle === 'object' && globalThis.crypto.subtle !== null,
+      subtle: typeof globalThis.crypto?.subtle, // 'undefined' outside a secure context
+      hasGetRandomValues: typeof globalThis.crypto?.getRandomValues === 'function',
       hasWorker: typeof NativeWorker === 'function',
       hardwareConcurrency: globalThis.navigator?.hardwareConcurrency,
       origin: globalThis.location?.origin,
