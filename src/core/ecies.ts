@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { concat } from 'uint8arrays';
+import { concat } from 'uint8arrays/concat';
 import { DecodeError, ErrorCodes, VerificationError } from '../errors.js';
 import { assertBytes } from '../guards.js';
 import { decodeBase64, encodeBase64 } from '../wire/base64.js';
@@ -117,6 +117,28 @@ export async function wrapConversationKey(key: Uint8Array, recipientIdentityPubl
 }
 
 /**
+ * Opens a wrapped conversation key (standard base64 of the 113-byte ECIES blob) with an already
+ * checked identity private key.
+ * @throws {DecodeError} `ERR_INVALID_BASE64`, `ERR_INVALID_ENVELOPE` (not 113 bytes, or an invalid ephemeral key)
+ * @throws {VerificationError} `ERR_DECRYPT_FAILED` when it does not open with this identity key
+ */
+export async function openWrappedKey(backend: CryptoBackend, encryptedKey: string, identityPrivateKey: Uint8Array, field: string): Promise<SecretBytes> {
+  const blob = decodeBase64(encryptedKey, field);
+  if (blob.length !== WRAPPED_KEY_LENGTH) {
+    throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, `expected a ${WRAPPED_KEY_LENGTH}-byte wrapped conversation key, got ${blob.length} bytes`, field);
+  }
+  const plain = await eciesUnwrap(backend, blob, identityPrivateKey, field);
+  if (plain === null || plain.length !== CONVERSATION_KEY_LENGTH) {
+    wipe(plain);
+    throw new VerificationError(ErrorCodes.DECRYPT_FAILED, 'the wrapped key does not open with this identity key (wrong recipient or tampered)', field);
+  }
+  const key = new SecretBytes(CONVERSATION_KEY_LENGTH);
+  key.set(plain);
+  wipe(plain);
+  return key;
+}
+
+/**
  * Unwraps a conversation key with the recipient's identity private key.
  * @param encryptedKeyB64 - standard base64 (padded or not) of the 113-byte ECIES blob
  * @param identityPrivateKey - the recipient's 32-byte identity scalar
@@ -127,20 +149,10 @@ export async function wrapConversationKey(key: Uint8Array, recipientIdentityPubl
  * const key = await unwrapConversationKey(entry.encryptedKey, me.identityPrivateKey);
  */
 export async function unwrapConversationKey(encryptedKeyB64: string, identityPrivateKey: Uint8Array, options?: CryptoOptions): Promise<SecretBytes> {
-  const blob = decodeBase64(encryptedKeyB64, 'encryptedKey');
-  if (blob.length !== WRAPPED_KEY_LENGTH) {
-    throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, `expected a ${WRAPPED_KEY_LENGTH}-byte wrapped conversation key, got ${blob.length} bytes`, 'encryptedKey');
-  }
   const priv = parsePrivateKey(identityPrivateKey, 'identityPrivateKey');
-  const backend = await resolveBackend(options?.backend);
-  const plain = await eciesUnwrap(backend, blob, priv);
-  wipe(priv);
-  if (plain === null) {
-    throw new VerificationError(ErrorCodes.DECRYPT_FAILED, 'the wrapped key does not open with this identity key (wrong recipient or tampered)', 'encryptedKey');
+  try {
+    return await openWrappedKey(await resolveBackend(options?.backend), encryptedKeyB64, priv, 'encryptedKey');
+  } finally {
+    wipe(priv);
   }
-  const out = new SecretBytes(plain.length);
-  out.set(plain);
-  wipe(plain);
-  return out;
 }
-

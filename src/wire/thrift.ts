@@ -1,25 +1,34 @@
 /**
- * A schema-driven Thrift TBinaryProtocol codec (Apache Thrift binary protocol; PROTOCOL.md §7.1)
- * for the handful of structs X Chat puts on the wire.
+ * A typed, schema-driven Thrift TBinaryProtocol codec (Apache Thrift's binary protocol; see
+ * docs/xchat-keys.md §"Thrift") for the structs X Chat puts on the wire.
  *
- * Structs are described by small {@link StructDef} tables (field id, name, type), and one generic
- * writer and one generic reader serve them all. Writing follows the XDK's conventions: fields in
+ * A struct is described once with {@link struct} or {@link union} and the field constructors
+ * {@link field} / {@link required}; the description carries its TypeScript type, so
+ * `decodeStruct(Def, bytes)` returns that type and `encodeStruct(Def, value)` takes it, without
+ * casts at the call site (ts-mls's typed decoders are the model). One generic writer and one
+ * generic reader serve every struct. Writing follows the official SDK's conventions: fields in
  * ascending id order, absent (`undefined`) fields omitted, integers big-endian.
  *
  * Reading treats every byte as hostile:
- * - every length and element count is checked against the bytes that remain *before* anything is
- *   allocated, and nesting is capped at {@link MAX_DEPTH};
+ * - every length and element count is checked against the bytes that remain before anything is
+ *   read, nesting is capped at {@link MAX_DEPTH}, and lists grow as elements decode (a declared
+ *   count never allocates on its own);
+ * - what decoding allocates is charged against a budget proportional to the input
+ *   ({@link DecodeOptions.budgetFactor}), so that small inputs cannot expand into large heaps
+ *   (a list of empty structs or empty binaries is otherwise one object per byte);
  * - the encoding must be canonical, so that a decoded value re-encodes to exactly the input bytes:
- *   field ids strictly ascending (no duplicates), booleans 0 or 1, strings valid UTF-8, a union with
- *   exactly one field;
- * - unknown fields are skipped by type, as Thrift requires, but kept (as raw bytes) in `$unknown`
- *   so that re-encoding reproduces them.
- * Every failure is a {@link DecodeError} with code `ERR_INVALID_THRIFT`.
+ *   field ids strictly ascending (no duplicates), booleans 0 or 1, strings valid UTF-8, a union
+ *   with exactly one field, required fields present;
+ * - unknown fields are skipped by type, as Thrift requires; by default they are kept as raw bytes
+ *   in `$unknown` so that re-encoding reproduces them, and with `keepUnknown: false` they are
+ *   checked and dropped (a *view*: a struct description that leaves out fields a caller does not
+ *   use decodes them without building them).
+ * Every failure is a {@link DecodeError}: `ERR_INVALID_THRIFT`, or `ERR_TOO_LARGE` past the budget.
  *
  * @module
  */
 import { DecodeError, ErrorCodes, InternalError } from '../errors.js';
-import { typeName } from '../guards.js';
+import { isDetached, typeName } from '../guards.js';
 
 /** Thrift binary-protocol type codes. */
 export const TType = {
@@ -37,26 +46,37 @@ export const TType = {
   LIST: 15,
 } as const;
 
-/** The type of a field or element. `string` is UTF-8 text, `binary` raw bytes (both type 11). */
-export type ThriftType =
+/** The untyped description of a field or element type. `string` is UTF-8 text, `binary` raw bytes (both type 11). */
+export type TypeDesc =
   | { readonly k: 'bool' | 'byte' | 'i16' | 'i32' | 'i64' | 'double' | 'string' | 'binary' }
-  | { readonly k: 'struct'; readonly def: () => StructDef }
-  | { readonly k: 'list' | 'set'; readonly elem: ThriftType }
-  | { readonly k: 'map'; readonly key: ThriftType; readonly value: ThriftType };
+  | { readonly k: 'struct'; readonly def: () => AnyStructDef }
+  | { readonly k: 'list' | 'set'; readonly elem: TypeDesc }
+  | { readonly k: 'map'; readonly key: TypeDesc; readonly value: TypeDesc };
 
-/** One field of a struct. */
-export interface FieldDef {
+/** A type description that also carries the TypeScript type `V` of its values (phantom). */
+export type ThriftType<V> = TypeDesc & { readonly __value?: V };
+
+/** One field of a struct: its id, its type, and whether decoding requires it. */
+export interface FieldSpec<V, R extends boolean = boolean> {
   readonly id: number;
-  readonly name: string;
-  readonly type: ThriftType;
+  readonly type: ThriftType<V>;
+  readonly required: R;
 }
 
-/** A struct or union description. */
-export interface StructDef {
-  readonly name: string;
-  readonly union?: boolean;
-  readonly fields: readonly FieldDef[];
+/** An optional field. */
+export function field<V>(id: number, type: ThriftType<V>): FieldSpec<V, false> {
+  return Object.freeze({ id, type, required: false });
 }
+
+/** A required field: a struct without it does not decode (and cannot be encoded). */
+export function required<V>(id: number, type: ThriftType<V>): FieldSpec<V, true> {
+  return Object.freeze({ id, type, required: true });
+}
+
+type Specs = Record<string, FieldSpec<unknown>>;
+type ValueOf<F> = F extends FieldSpec<infer V, boolean> ? V : never;
+type RequiredKeys<F extends Specs> = { [K in keyof F]: F[K] extends FieldSpec<unknown, true> ? K : never }[keyof F];
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /** An unknown field kept verbatim: its id, its type code and the bytes of its value. */
 export interface RawField {
@@ -65,29 +85,89 @@ export interface RawField {
   readonly raw: Uint8Array;
 }
 
-/** A decoded struct: known fields by name, unknown ones in `$unknown`. */
-export type StructValue = { [name: string]: unknown; $unknown?: RawField[] };
+/** The unknown fields of a decoded struct, when kept. */
+export interface Unknowns {
+  $unknown?: RawField[];
+}
 
-/** Type constructors for schema tables. */
-export const T = {
-  bool: { k: 'bool' },
-  byte: { k: 'byte' },
-  i16: { k: 'i16' },
-  i32: { k: 'i32' },
-  i64: { k: 'i64' },
-  double: { k: 'double' },
-  string: { k: 'string' },
-  binary: { k: 'binary' },
-  struct: (def: () => StructDef): ThriftType => ({ k: 'struct', def }),
-  list: (elem: ThriftType): ThriftType => ({ k: 'list', elem }),
-  set: (elem: ThriftType): ThriftType => ({ k: 'set', elem }),
-  map: (key: ThriftType, value: ThriftType): ThriftType => ({ k: 'map', key, value }),
-} as const satisfies Record<string, ThriftType | ((...a: never[]) => ThriftType)>;
+/** The TypeScript type of a struct described by `F`. */
+export type StructOf<F extends Specs> = Simplify<{ [K in RequiredKeys<F>]: ValueOf<F[K]> } & { [K in Exclude<keyof F, RequiredKeys<F>>]?: ValueOf<F[K]> } & Unknowns>;
+
+/** The TypeScript type of a union described by `F`: exactly one field is present at run time. */
+export type UnionOf<F extends Specs> = Simplify<{ [K in keyof F]?: ValueOf<F[K]> } & Unknowns>;
+
+/** One field as the engine sees it. */
+export interface FieldEntry {
+  readonly id: number;
+  readonly name: string;
+  readonly type: TypeDesc;
+  readonly required: boolean;
+}
+
+/** A struct or union description whose values have the TypeScript type `S`. */
+export interface StructDef<S> {
+  readonly name: string;
+  readonly union: boolean;
+  /** The fields in ascending id order. */
+  readonly fields: readonly FieldEntry[];
+  /** How many fields are required. */
+  readonly requiredCount: number;
+  readonly __struct?: S;
+}
+
+/** The fields of each description by id (kept apart so that descriptions stay frozen). */
+const BY_ID = new WeakMap<AnyStructDef, ReadonlyMap<number, FieldEntry>>();
+
+/** A struct description of any value type. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyStructDef = StructDef<any>;
+
+/** The value type of a struct description. */
+export type Infer<D> = D extends StructDef<infer S> ? S : never;
+
+function define<S>(name: string, union: boolean, specs: Specs): StructDef<S> {
+  const fields = Object.entries(specs).map(([n, s]) => Object.freeze({ id: s.id, name: n, type: s.type as TypeDesc, required: s.required }));
+  fields.sort((a, b) => a.id - b.id);
+  const byId = new Map(fields.map((f) => [f.id, f]));
+  if (byId.size !== fields.length) throw new InternalError(ErrorCodes.INTERNAL, `struct ${name} defines a field id twice`);
+  const requiredCount = fields.filter((f) => f.required).length;
+  if (union && requiredCount > 0) throw new InternalError(ErrorCodes.INTERNAL, `union ${name} cannot have required fields`);
+  const def: StructDef<S> = Object.freeze({ name, union, fields: Object.freeze(fields), requiredCount });
+  BY_ID.set(def, byId);
+  return def;
+}
+
+/** Describes a struct: field names (our camelCase) to field specs (the IDL's ids and types). */
+export function struct<F extends Specs>(name: string, specs: F): StructDef<StructOf<F>> {
+  return define(name, false, specs);
+}
+
+/** Describes a union: a struct with exactly one field present. */
+export function union<F extends Specs>(name: string, specs: F): StructDef<UnionOf<F>> {
+  return define(name, true, specs);
+}
+
+/** Type constructors for struct descriptions. */
+const scalar = <V>(k: 'bool' | 'byte' | 'i16' | 'i32' | 'i64' | 'double' | 'string' | 'binary'): ThriftType<V> => Object.freeze({ k });
+export const T = /* @__PURE__ */ Object.freeze({
+  bool: scalar<boolean>('bool'),
+  byte: scalar<number>('byte'),
+  i16: scalar<number>('i16'),
+  i32: scalar<number>('i32'),
+  i64: scalar<bigint>('i64'),
+  double: scalar<number>('double'),
+  string: scalar<string>('string'),
+  binary: scalar<Uint8Array>('binary'),
+  struct: <S>(def: () => StructDef<S>): ThriftType<S> => Object.freeze({ k: 'struct', def }),
+  list: <V>(elem: ThriftType<V>): ThriftType<V[]> => Object.freeze({ k: 'list', elem }),
+  set: <V>(elem: ThriftType<V>): ThriftType<V[]> => Object.freeze({ k: 'set', elem }),
+  map: <K, V>(key: ThriftType<K>, value: ThriftType<V>): ThriftType<[K, V][]> => Object.freeze({ k: 'map', key, value }),
+});
 
 /** Maximum nesting of structs and containers accepted by the reader. */
 export const MAX_DEPTH = 64;
 
-function typeCode(t: ThriftType): number {
+function typeCode(t: TypeDesc): number {
   switch (t.k) {
     case 'bool': return TType.BOOL;
     case 'byte': return TType.BYTE;
@@ -104,12 +184,9 @@ function typeCode(t: ThriftType): number {
   }
 }
 
-/** Smallest encoded size of one value of a type code; used to bound element counts. */
+/** Smallest encoded size of one value of a type code; bounds element counts. */
 function minSize(code: number): number {
   switch (code) {
-    case TType.BOOL:
-    case TType.BYTE:
-    case TType.STRUCT: return 1;
     case TType.I16: return 2;
     case TType.I32:
     case TType.STRING: return 4;
@@ -188,7 +265,7 @@ function bad(path: string, what: string): never {
   throw new InternalError(ErrorCodes.INTERNAL, `cannot encode ${path}: ${what}`);
 }
 
-function writeValue(w: Writer, t: ThriftType, v: unknown, path: string): void {
+function writeValue(w: Writer, t: TypeDesc, v: unknown, path: string): void {
   switch (t.k) {
     case 'bool':
       if (typeof v !== 'boolean') bad(path, 'expected boolean');
@@ -224,7 +301,7 @@ function writeValue(w: Writer, t: ThriftType, v: unknown, path: string): void {
       w.bytes(v);
       return;
     case 'struct':
-      writeStruct(w, t.def(), v as StructValue, path);
+      writeStruct(w, t.def(), v, path);
       return;
     case 'list':
     case 'set': {
@@ -249,42 +326,43 @@ function writeValue(w: Writer, t: ThriftType, v: unknown, path: string): void {
   }
 }
 
-function writeStruct(w: Writer, def: StructDef, value: StructValue, path: string): void {
+function writeRaw(w: Writer, r: RawField): void {
+  w.u8(r.type);
+  w.i16(r.id);
+  w.bytes(r.raw);
+}
+
+function writeStruct(w: Writer, def: AnyStructDef, value: unknown, path: string): void {
   if (typeof value !== 'object' || value === null) bad(path, `expected ${def.name} object`);
-  const unknown = value.$unknown ?? [];
+  const v = value as Record<string, unknown> & Unknowns;
+  const unknown = v.$unknown ?? [];
   let u = 0;
   let count = 0;
   for (const f of def.fields) {
     while (u < unknown.length && (unknown[u] as RawField).id < f.id) {
-      const r = unknown[u++] as RawField;
-      w.u8(r.type);
-      w.i16(r.id);
-      w.bytes(r.raw);
+      writeRaw(w, unknown[u++] as RawField);
       count++;
     }
-    const v = value[f.name];
-    if (v === undefined) continue;
+    const fv = v[f.name];
+    if (fv === undefined) {
+      if (f.required) bad(`${path}.${f.name}`, 'required field is missing');
+      continue;
+    }
     w.u8(typeCode(f.type));
     w.i16(f.id);
-    writeValue(w, f.type, v, `${path}.${f.name}`);
+    writeValue(w, f.type, fv, `${path}.${f.name}`);
     count++;
   }
-  for (; u < unknown.length; u++) {
-    const r = unknown[u] as RawField;
-    w.u8(r.type);
-    w.i16(r.id);
-    w.bytes(r.raw);
-    count++;
-  }
+  for (; u < unknown.length; u++, count++) writeRaw(w, unknown[u] as RawField);
   if (def.union && count !== 1) bad(path, `union ${def.name} needs exactly one field, has ${count}`);
   w.u8(TType.STOP);
 }
 
 /**
- * Encodes a struct value with its schema.
- * @throws {InternalError} when the value does not fit the schema (a bug in the caller)
+ * Encodes a struct value with its description.
+ * @throws {InternalError} when the value does not fit the description (a bug in the caller)
  */
-export function encodeStruct(def: StructDef, value: StructValue): Uint8Array {
+export function encodeStruct<S>(def: StructDef<S>, value: S): Uint8Array {
   const w = new Writer();
   writeStruct(w, def, value, def.name);
   return w.finish();
@@ -293,17 +371,44 @@ export function encodeStruct(def: StructDef, value: StructValue): Uint8Array {
 // ---------------------------------------------------------------------------------------------
 // Reader
 
+/** Options of {@link decodeStruct}. */
+export interface DecodeOptions {
+  /** The input's name, for error messages. */
+  field?: string;
+  /** Keep unknown fields as raw bytes in `$unknown` (default true); false checks and drops them. */
+  keepUnknown?: boolean;
+  /**
+   * What decoding may allocate, as a multiple of the input's length (default 6, plus a fixed
+   * 64 KiB). Allocations are estimated per object, array, string and byte string.
+   */
+  budgetFactor?: number;
+}
+
+/** Estimated heap bytes of the values the reader builds (V8, 64-bit, pointer compression off). */
+const COST = { object: 32, slot: 8, array: 16, string: 16, bytes: 96, bigint: 24, pair: 32 } as const;
+
 class Reader {
   pos = 0;
   private readonly view: DataView;
+  private budget: number;
   constructor(
     readonly buf: Uint8Array,
+    readonly keepUnknown: boolean,
+    budgetFactor: number,
     private readonly field?: string,
   ) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.budget = 65536 + budgetFactor * buf.length;
   }
   fail(what: string): never {
     throw new DecodeError(ErrorCodes.INVALID_THRIFT, `invalid Thrift at byte ${this.pos}: ${what}`, this.field);
+  }
+  /** Charges an allocation against the budget. */
+  spend(bytes: number): void {
+    this.budget -= bytes;
+    if (this.budget < 0) {
+      throw new DecodeError(ErrorCodes.TOO_LARGE, `decoding would allocate far more than the ${this.buf.length}-byte input (at byte ${this.pos}): refused`, this.field);
+    }
   }
   need(n: number): void {
     if (n > this.buf.length - this.pos) this.fail(`needs ${n} more bytes, ${this.buf.length - this.pos} left`);
@@ -342,15 +447,15 @@ class Reader {
     this.need(n);
     return n;
   }
-  count(elemCodes: number[]): number {
+  count(per: number): number {
     const n = this.i32();
     if (n < 0) this.fail(`negative element count ${n}`);
-    const per = elemCodes.reduce((a, c) => a + minSize(c), 0);
     if (n * per > this.buf.length - this.pos) this.fail(`element count ${n} exceeds the remaining ${this.buf.length - this.pos} bytes`);
     return n;
   }
   take(n: number): Uint8Array {
     this.need(n);
+    this.spend(COST.bytes + n);
     const out = this.buf.slice(this.pos, this.pos + n);
     this.pos += n;
     return out;
@@ -363,25 +468,31 @@ function readBool(r: Reader): boolean {
   return b === 1;
 }
 
-function readValue(r: Reader, t: ThriftType, depth: number): unknown {
+function readString(r: Reader): string {
+  const n = r.length();
+  const start = r.pos;
+  r.pos += n;
+  // Empty and one-character strings are shared by V8; longer ones are new objects.
+  if (n > 1) r.spend(COST.string + n);
+  try {
+    return utf8Decoder.decode(r.buf.subarray(start, start + n));
+  } catch {
+    r.pos = start;
+    return r.fail('string is not valid UTF-8');
+  }
+}
+
+function readValue(r: Reader, t: TypeDesc, depth: number): unknown {
   switch (t.k) {
     case 'bool': return readBool(r);
     case 'byte': return (r.u8() << 24) >> 24;
     case 'i16': return r.i16();
     case 'i32': return r.i32();
-    case 'i64': return r.i64();
+    case 'i64':
+      r.spend(COST.bigint);
+      return r.i64();
     case 'double': return r.f64();
-    case 'string': {
-      const n = r.length();
-      const start = r.pos;
-      r.pos += n;
-      try {
-        return utf8Decoder.decode(r.buf.subarray(start, start + n));
-      } catch {
-        r.pos = start;
-        return r.fail('string is not valid UTF-8');
-      }
-    }
+    case 'string': return readString(r);
     case 'binary': return r.take(r.length());
     case 'struct': return readStruct(r, t.def(), depth + 1);
     case 'list':
@@ -389,9 +500,13 @@ function readValue(r: Reader, t: ThriftType, depth: number): unknown {
       if (depth >= MAX_DEPTH) r.fail('nesting too deep');
       const code = r.u8();
       if (code !== typeCode(t.elem)) r.fail(`element type ${code}, expected ${typeCode(t.elem)}`);
-      const n = r.count([code]);
-      const out = new Array<unknown>(n);
-      for (let i = 0; i < n; i++) out[i] = readValue(r, t.elem, depth + 1);
+      const n = r.count(minSize(code));
+      r.spend(COST.array);
+      const out: unknown[] = [];
+      for (let i = 0; i < n; i++) {
+        r.spend(COST.slot);
+        out.push(readValue(r, t.elem, depth + 1));
+      }
       return out;
     }
     case 'map': {
@@ -399,15 +514,19 @@ function readValue(r: Reader, t: ThriftType, depth: number): unknown {
       const kc = r.u8();
       const vc = r.u8();
       if (kc !== typeCode(t.key) || vc !== typeCode(t.value)) r.fail('map key/value types do not match the schema');
-      const count = r.count([kc, vc]);
-      const out = new Array<[unknown, unknown]>(count);
-      for (let i = 0; i < count; i++) out[i] = [readValue(r, t.key, depth + 1), readValue(r, t.value, depth + 1)];
+      const n = r.count(minSize(kc) + minSize(vc));
+      r.spend(COST.array);
+      const out: [unknown, unknown][] = [];
+      for (let i = 0; i < n; i++) {
+        r.spend(COST.slot + COST.pair);
+        out.push([readValue(r, t.key, depth + 1), readValue(r, t.value, depth + 1)]);
+      }
       return out;
     }
   }
 }
 
-/** Skips one value of a type code (for unknown fields), with the same bounds checks. */
+/** Skips one value of a type code (unknown fields), with the same bounds checks, building nothing. */
 function skip(r: Reader, code: number, depth: number): void {
   if (depth >= MAX_DEPTH) r.fail('nesting too deep');
   switch (code) {
@@ -437,14 +556,14 @@ function skip(r: Reader, code: number, depth: number): void {
     case TType.LIST:
     case TType.SET: {
       const ec = r.u8();
-      const n = r.count([ec]);
+      const n = r.count(minSize(ec));
       for (let i = 0; i < n; i++) skip(r, ec, depth + 1);
       return;
     }
     case TType.MAP: {
       const kc = r.u8();
       const vc = r.u8();
-      const n = r.count([kc, vc]);
+      const n = r.count(minSize(kc) + minSize(vc));
       for (let i = 0; i < n; i++) {
         skip(r, kc, depth + 1);
         skip(r, vc, depth + 1);
@@ -456,11 +575,14 @@ function skip(r: Reader, code: number, depth: number): void {
   }
 }
 
-function readStruct(r: Reader, def: StructDef, depth: number): StructValue {
+function readStruct(r: Reader, def: AnyStructDef, depth: number): Record<string, unknown> {
   if (depth > MAX_DEPTH) r.fail('nesting too deep');
-  const out: StructValue = {};
+  const byId = BY_ID.get(def) as ReadonlyMap<number, FieldEntry>;
+  const out: Record<string, unknown> & Unknowns = {};
+  r.spend(COST.object);
   let last = -32769;
   let count = 0;
+  let known = 0;
   for (;;) {
     const ft = r.u8();
     if (ft === TType.STOP) break;
@@ -468,29 +590,40 @@ function readStruct(r: Reader, def: StructDef, depth: number): StructValue {
     if (id <= last) r.fail(`field id ${id} after ${last} in ${def.name}: fields must be strictly ascending`);
     last = id;
     count++;
-    const f = def.fields.find((x) => x.id === id);
+    const f = byId.get(id);
     if (f) {
       if (typeCode(f.type) !== ft) r.fail(`${def.name}.${f.name} has type ${ft}, expected ${typeCode(f.type)}`);
+      r.spend(COST.slot);
       out[f.name] = readValue(r, f.type, depth);
+      if (f.required) known++;
     } else {
       const start = r.pos;
       skip(r, ft, depth);
-      (out.$unknown ??= []).push({ id, type: ft, raw: r.buf.slice(start, r.pos) });
+      if (r.keepUnknown) {
+        r.spend(COST.object + COST.slot + COST.bytes + (r.pos - start));
+        (out.$unknown ??= []).push({ id, type: ft, raw: r.buf.slice(start, r.pos) });
+      }
     }
   }
   if (def.union && count !== 1) r.fail(`union ${def.name} has ${count} fields, expected exactly 1`);
+  if (known !== def.requiredCount) {
+    const missing = def.fields.find((f) => f.required && out[f.name] === undefined);
+    r.fail(`${def.name} lacks its required field ${missing?.name ?? '?'}`);
+  }
   return out;
 }
 
 /**
  * Decodes one struct that must span the whole input.
- * @param field - the input's name, for error messages
- * @throws {DecodeError} `ERR_INVALID_THRIFT` for malformed, non-canonical or trailing bytes
+ * @throws {DecodeError} `ERR_INVALID_THRIFT` for malformed, non-canonical or trailing bytes,
+ * `ERR_TOO_LARGE` when decoding would allocate far more than the input's size
  */
-export function decodeStruct(def: StructDef, bytes: Uint8Array, field?: string): StructValue {
-  if (!(bytes instanceof Uint8Array)) throw new DecodeError(ErrorCodes.INVALID_THRIFT, `expected the Thrift bytes of a ${def.name} as Uint8Array, got ${typeName(bytes)}`, field);
-  const r = new Reader(bytes, field);
+export function decodeStruct<S>(def: StructDef<S>, bytes: Uint8Array, options: DecodeOptions = {}): S {
+  const name = options.field;
+  if (!(bytes instanceof Uint8Array)) throw new DecodeError(ErrorCodes.INVALID_THRIFT, `expected the Thrift bytes of a ${def.name} as Uint8Array, got ${typeName(bytes)}`, name);
+  if (isDetached(bytes)) throw new DecodeError(ErrorCodes.INVALID_THRIFT, 'the Uint8Array is detached (its buffer was transferred)', name);
+  const r = new Reader(bytes, options.keepUnknown ?? true, options.budgetFactor ?? 6, name);
   const v = readStruct(r, def, 0);
   if (r.pos !== bytes.length) r.fail(`${bytes.length - r.pos} trailing bytes after ${def.name}`);
-  return v;
+  return v as S;
 }

@@ -13,7 +13,7 @@ import {
   prepareGroupCreate,
   prepareGroupMembersChange,
   type PreparedGroupCreate,
-} from '../../src/index.js';
+} from '../helpers/kit.js';
 import { makeMembers, senderOf, type Member } from '../helpers/members.js';
 
 let m: Member[];
@@ -70,7 +70,7 @@ describe('createGroupRequest', () => {
   });
 
   test('refuses prepared changes of another kind, or that were altered after signing', async () => {
-    const kc = await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[1]!), conversationId: 'g77' });
+    const kc = await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[1]!), conversationId: 'g77', memberIds: m.map((x) => x.id) });
     expect(() => createGroupRequest(kc)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'prepared.actionSignatures' }));
     const swapped = { ...prepared, actionSignatures: [prepared.actionSignatures[1]!, prepared.actionSignatures[0]!] };
     expect(() => createGroupRequest(swapped)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
@@ -84,7 +84,7 @@ describe('createGroupRequest', () => {
 
 describe('addConversationKeysRequest and addMembersRequest', () => {
   test('key change body', async () => {
-    const kc = await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[1]!), conversationId: 'g77' });
+    const kc = await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[1]!), conversationId: 'g77', memberIds: m.map((x) => x.id) });
     const body = addConversationKeysRequest(kc, { keyRotation: rotation });
     expect(Object.keys(body).sort()).toEqual(['action_signatures', 'base64_encoded_key_rotation', 'conversation_key_version', 'conversation_participant_keys']);
     expect(body.action_signatures).toHaveLength(1);

@@ -30,9 +30,8 @@ import {
   type ProblemCode,
   type SigningKeyEntry,
   type VerificationReport,
-} from '../../src/index.js';
-import { encodeStruct } from '../../src/wire/thrift.js';
-import { MessageEventDetail } from '../../src/wire/events.js';
+} from '../helpers/kit.js';
+import { encodeStruct, field, struct, T, union } from '../../src/wire/thrift.js';
 import { flip } from '../helpers/bytes.js';
 import { makeMembers, senderOf, type Member } from '../helpers/members.js';
 
@@ -63,11 +62,12 @@ beforeAll(async () => {
 const clone = <T>(v: T): T => structuredClone(v);
 const recipient = (i: number) => ({ userId: members[i]!.id, identityPrivateKey: members[i]!.identity.identityPrivateKey });
 
-async function verify(b: unknown, opts: { senderId?: string; recipient?: number | null; keys?: SigningKeyEntry[] } = {}): Promise<VerificationReport> {
+async function verify(b: unknown, opts: { senderId?: string; recipient?: number | null; keys?: SigningKeyEntry[]; serverView?: boolean } = {}): Promise<VerificationReport> {
   return verifyCreateGroupRequest(b, {
     senderId: opts.senderId ?? '111',
     signingKeys: opts.keys ?? signingKeys,
     ...(opts.recipient === null ? {} : { recipient: recipient(opts.recipient ?? 1) }),
+    ...(opts.serverView ? { serverView: true } : {}),
   });
 }
 
@@ -102,11 +102,27 @@ describe('valid bodies', () => {
     }
   });
 
-  test('without a recipient, the server view: valid, and the v7 key-change signature is noted as unchecked', async () => {
+  test('every member: verdict verified, every action signature checked', async () => {
+    const r = await verify(body);
+    expect(r.verdict).toBe('verified');
+    expect(r.actions).toEqual([
+      { path: 'action_signatures[0]', type: 'keyChange', messageId: prepared.actionSignatures[0]!.messageId, signatureVersion: 7, signature: 'verified' },
+      { path: 'action_signatures[1]', type: 'groupCreate', messageId: prepared.actionSignatures[1]!.messageId, signatureVersion: 7, signature: 'verified' },
+    ]);
+    expect(r.notes).toEqual([]);
+  });
+
+  test('without a recipient: not valid (fail-closed), verdict server-view, the v7 key-change signature recorded as needing a member', async () => {
     const r = await verify(body, { recipient: null });
-    expect(r.valid).toBe(true);
+    expect(r.valid).toBe(false);
+    expect(r.verdict).toBe('server-view');
+    expect(r.problems).toEqual([]);
     expect(r.conversationKey).toBeUndefined();
+    expect(r.actions.map((a) => a.signature)).toEqual(['needs-recipient', 'verified']);
     expect(r.notes.join(' ')).toMatch(/action_signatures\[0\].*recipient/);
+    // The server's view is an explicit choice.
+    const s = await verify(body, { recipient: null, serverView: true });
+    expect(s).toMatchObject({ valid: true, verdict: 'server-view' });
   });
 
   test('a minimal group (no title, avatar, TTL; admins default to the creator) verifies', async () => {
@@ -284,7 +300,7 @@ describe('every tampering is rejected with a problem that names it', () => {
   test('conversation id changed: only a member can tell (bound by the v7 key-change signature)', async () => {
     const b = clone(body);
     b.conversation_id = 'g42';
-    expect((await verify(b, { recipient: null })).valid).toBe(true);
+    expect(await verify(b, { recipient: null })).toMatchObject({ valid: false, verdict: 'server-view', problems: [] });
     expectRejected(await verify(b), 'SIGNATURE_INVALID');
     b.conversation_id = '111-222';
     expectRejected(await verify(b, { recipient: null }), 'CONVERSATION_ID_INVALID');
@@ -325,10 +341,13 @@ describe('every tampering is rejected with a problem that names it', () => {
     const sig = decodeBase64(b.action_signatures[0]!.message_event_signature.signature);
     flip(sig, 0, 0x40);
     b.action_signatures[0]!.message_event_signature.signature = encodeBase64NoPad(sig);
-    const server = await verify(b, { recipient: null });
-    expect(server.valid).toBe(true);
+    const server = await verify(b, { recipient: null, serverView: true });
+    expect(server).toMatchObject({ valid: true, verdict: 'server-view' });
     expect(server.notes).toHaveLength(1);
-    expectRejected(await verify(b), 'SIGNATURE_INVALID');
+    const member = await verify(b);
+    expectRejected(member, 'SIGNATURE_INVALID');
+    expect(member.verdict).toBe('invalid');
+    expect(member.actions.map((a) => a.signature)).toEqual(['failed', 'verified']);
   });
 
   test('missing, duplicated or extra actions and participant keys', async () => {
@@ -404,7 +423,7 @@ describe('member-add and key-change bodies: every tampering is rejected too', ()
         currentTitle: 'Team',
       }),
     );
-    keysBody = addConversationKeysRequest(await prepareConversationKeyChange({ publicKeys: members.map((m) => m.publicKeyInput), sender: senderOf(members[0]!), conversationId: GROUP }));
+    keysBody = addConversationKeysRequest(await prepareConversationKeyChange({ publicKeys: members.map((m) => m.publicKeyInput), sender: senderOf(members[0]!), conversationId: GROUP, memberIds: ['111', '222', '333', '444'] }));
   });
   const verifyAdd = (b: unknown, recipientIndex: number | null = 4, senderId = '111') =>
     verifyAddMembersRequest(b, {
@@ -475,14 +494,18 @@ describe('member-add and key-change bodies: every tampering is rejected too', ()
   test('a signed detail whose participant key lacks its user id is reported, not thrown', async () => {
     const b = clone(keysBody);
     const d = decodeEventDetail(decodeBase64(b.action_signatures![0]!.encoded_message_event_detail)) as KeyChangeDetail;
+    // A description with every field optional, to write what no honest encoder writes.
+    const Key = struct('ConversationParticipantKey', { userId: field(1, T.string), encryptedKey: field(2, T.string), publicKeyVersion: field(3, T.string) });
+    const Change = struct('ConversationKeyChangeEvent', { conversationKeyVersion: field(1, T.string), participantKeys: field(2, T.list(T.struct(() => Key))), forKeyRotation: field(5, T.bool) });
+    const Detail = union('MessageEventDetail', { change: field(3, T.struct(() => Change)) });
     const raw = {
-      conversation_key_change_event: {
-        conversation_key_version: d.conversationKeyVersion,
-        conversation_participant_keys: d.participantKeys!.map((k, i) => ({ ...(i === 0 ? {} : { user_id: k.userId }), encrypted_conversation_key: k.encryptedKey, public_key_version: k.publicKeyVersion })),
-        for_key_rotation: false,
+      change: {
+        conversationKeyVersion: d.conversationKeyVersion,
+        participantKeys: d.participantKeys!.map((k, i) => ({ ...(i === 0 ? {} : { userId: k.userId }), encryptedKey: k.encryptedKey, publicKeyVersion: k.publicKeyVersion })),
+        forKeyRotation: false,
       },
     };
-    b.action_signatures![0]!.encoded_message_event_detail = encodeBase64(encodeStruct(MessageEventDetail, raw));
+    b.action_signatures![0]!.encoded_message_event_detail = encodeBase64(encodeStruct(Detail, raw));
     for (const recipientIndex of [null, 2]) expectRejected(await verifyKeys(b, { recipientIndex }), 'DETAIL_UNDECODABLE');
   });
 });

@@ -12,7 +12,8 @@ import {
   sec1ToSpki,
   unwrapConversationKey,
   wrapConversationKey,
-} from '../../src/index.js';
+  withTestingHooks,
+} from '../helpers/kit.js';
 import { flip } from '../helpers/bytes.js';
 
 /** ECIES of PROTOCOL.md §4.2, written against OpenSSL only. */
@@ -32,7 +33,7 @@ describe('wrapConversationKey', () => {
     const bob = await generateIdentity();
     const key = await generateConversationKey();
     const e = Buffer.alloc(32, 0x11);
-    const wrapped = await wrapConversationKey(key, bob.identityPublicKey, { random: () => Uint8Array.from(e) });
+    const wrapped = await wrapConversationKey(key, bob.identityPublicKey, withTestingHooks({}, { random: () => Uint8Array.from(e) }));
     expect(wrapped).toBe(opensslWrap(key, bob.identityPublicKey, e).toString('base64'));
     expect(wrapped).toHaveLength(152);
     expect(decodeBase64(wrapped)).toHaveLength(113);

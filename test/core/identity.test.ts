@@ -16,7 +16,8 @@ import {
   publicKeyFingerprint,
   sec1ToSpki,
   verifyKeyBinding,
-} from '../../src/index.js';
+  withTestingHooks,
+} from '../helpers/kit.js';
 
 const SPKI_B64_PREFIX = 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE';
 
@@ -71,12 +72,12 @@ describe('generateIdentity', () => {
       let i = 0;
       return (n: number) => Uint8Array.from({ length: n }, () => (i++ * 37 + 11) & 0xff);
     };
-    const a = await generateIdentity({ random: stream() });
-    const b = await generateIdentity({ random: stream() });
+    const a = await generateIdentity(withTestingHooks({}, { random: stream() }));
+    const b = await generateIdentity(withTestingHooks({}, { random: stream() }));
     expect(encodeBase64(a.identityPublicKey)).toBe(encodeBase64(b.identityPublicKey));
     // An out-of-range draw (all 0xff ≥ n) is redrawn, not reduced.
     let first = true;
-    const c = await generateIdentity({ random: (n) => (first ? ((first = false), new Uint8Array(n).fill(0xff)) : new Uint8Array(n).fill(7)) });
+    const c = await generateIdentity(withTestingHooks({}, { random: (n: number) => (first ? ((first = false), new Uint8Array(n).fill(0xff)) : new Uint8Array(n).fill(7)) }));
     expect(Buffer.from(c.identityPrivateKey).equals(Buffer.alloc(32, 7))).toBe(true);
   });
 });

@@ -15,7 +15,8 @@ import {
   type GroupCreateParams,
   type KeyChangeDetail,
   type PrepareOptions,
-} from '../../src/index.js';
+  withTestingHooks,
+} from '../helpers/kit.js';
 import { makeMembers, senderOf, type Member } from '../helpers/members.js';
 
 let m: Member[];
@@ -35,6 +36,13 @@ async function countingBackend(): Promise<{ backend: CryptoBackend; calls: { sig
     ecdh: async (k, p) => (calls.ecdh++, inner.ecdh(k, p)),
   };
   return { backend, calls };
+}
+
+/** A 32-byte array whose buffer was transferred away. */
+function detached(): Uint8Array {
+  const b = new Uint8Array(32).fill(1);
+  structuredClone(b.buffer, { transfer: [b.buffer] });
+  return b;
 }
 
 /** Deterministic randomness: a counter-based byte stream (testing only). */
@@ -82,7 +90,7 @@ describe('prepareGroupCreate', () => {
   });
 
   test('deterministic with injected randomness, clock and message ids', async () => {
-    const opts = (): PrepareOptions => ({ random: counterRandom(7), now: () => 1795357034165, messageId: (() => { let i = 0; return () => `msg-${++i}`; })() });
+    const opts = (): PrepareOptions => withTestingHooks({ now: () => 1795357034165 }, { random: counterRandom(7), messageId: (() => { let i = 0; return () => `msg-${++i}`; })() });
     const a = await prepareGroupCreate({ ...base, title: 'T' }, opts());
     const b = await prepareGroupCreate({ ...base, title: 'T' }, opts());
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
@@ -90,10 +98,10 @@ describe('prepareGroupCreate', () => {
     expect(a.conversationKeyVersion).toBe('1795357034165');
     expect(a.actionSignatures.map((x) => x.messageId)).toEqual(['msg-1', 'msg-2']);
     // Without an injected message id, ids come from the random stream too.
-    const c = await prepareGroupCreate(base, { random: counterRandom(3), now: () => 1 });
-    const d = await prepareGroupCreate(base, { random: counterRandom(3), now: () => 1 });
+    const c = await prepareGroupCreate(base, withTestingHooks({ now: () => 1 }, { random: counterRandom(3) }));
+    const d = await prepareGroupCreate(base, withTestingHooks({ now: () => 1 }, { random: counterRandom(3) }));
     expect(c.actionSignatures.map((x) => x.messageId)).toEqual(d.actionSignatures.map((x) => x.messageId));
-    const e = await prepareGroupCreate(base, { random: counterRandom(4), now: () => 1 });
+    const e = await prepareGroupCreate(base, withTestingHooks({ now: () => 1 }, { random: counterRandom(4) }));
     expect(e.participantKeys[0]!.encryptedKey).not.toBe(c.participantKeys[0]!.encryptedKey);
   });
 
@@ -141,6 +149,10 @@ describe('prepareGroupCreate', () => {
     ['TTL as a string', (p) => ({ ...p, ttlMsec: '100' }), 'ERR_INVALID_TTL', 'params.ttlMsec'],
     ['comma in the title', (p) => ({ ...p, title: 'Team, the' }), 'ERR_COMMA_IN_FIELD', 'params.title'],
     ['comma in the avatar URL', (p) => ({ ...p, avatarUrl: 'https://x/a,b.png' }), 'ERR_COMMA_IN_FIELD', 'params.avatarUrl'],
+    ['the title "null" (signs like no title)', (p) => ({ ...p, title: 'null' }), 'ERR_NULL_SENTINEL', 'params.title'],
+    ['the avatar URL "null"', (p) => ({ ...p, avatarUrl: 'null' }), 'ERR_NULL_SENTINEL', 'params.avatarUrl'],
+    ['a hole in the member list', (p) => ({ ...p, memberIds: ['111', , '333'] }), 'ERR_INVALID_ARGUMENT', 'params.memberIds[1]'],
+    ['a detached signing key', (p) => ({ ...p, sender: { ...p.sender, signingPrivateKey: detached() } }), 'ERR_INVALID_KEY', 'params.sender.signingPrivateKey'],
     ['comma in a member id', (p) => ({ ...p, memberIds: ['111', '2,22'] }), 'ERR_INVALID_USER_ID', 'params.memberIds[1]'],
     ['conversation id without g', (p) => ({ ...p, conversationId: '1234' }), 'ERR_INVALID_CONVERSATION_ID', 'params.conversationId'],
     ['conversation id g alone', (p) => ({ ...p, conversationId: 'g' }), 'ERR_INVALID_CONVERSATION_ID', 'params.conversationId'],
@@ -177,9 +189,12 @@ describe('prepareGroupCreate', () => {
   });
 
   test('a throwing or wrong-sized injected random source is reported, not propagated as a TypeError', async () => {
-    await expect(prepareGroupCreate(base, { random: () => new Uint8Array(3) })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'random' });
+    await expect(prepareGroupCreate(base, withTestingHooks({}, { random: () => new Uint8Array(3) }))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'testing hooks: random' });
     await expect(prepareGroupCreate(base, { now: () => Number.NaN })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'options.now' });
-    await expect(prepareGroupCreate(base, { messageId: () => 'a,b' })).rejects.toMatchObject({ code: 'ERR_COMMA_IN_FIELD' });
+    await expect(prepareGroupCreate(base, withTestingHooks({}, { messageId: () => 'a,b' }))).rejects.toMatchObject({ code: 'ERR_COMMA_IN_FIELD' });
+    // The hooks travel under a symbol only chat-keykit/testing hands out: plain options cannot set them.
+    const plain = await prepareGroupCreate(base, { random: () => new Uint8Array(3), messageId: () => 'x' } as PrepareOptions);
+    expect(plain.actionSignatures[0]!.messageId).not.toBe('x');
     await expect(prepareGroupCreate(base, { backend: 'quantum' as never })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_BACKEND', field: 'backend' });
   });
 });
@@ -218,6 +233,9 @@ describe('prepareGroupMembersChange', () => {
     await expect(prepareGroupMembersChange({ ...params, newMemberIds: [] })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'params.newMemberIds' });
     await expect(prepareGroupMembersChange({ ...params, newMemberIds: ['555'] })).rejects.toMatchObject({ code: 'ERR_MISSING_PUBLIC_KEY' });
     await expect(prepareGroupMembersChange({ ...params, currentTitle: 'a,b' })).rejects.toMatchObject({ code: 'ERR_COMMA_IN_FIELD', field: 'params.currentTitle' });
+    await expect(prepareGroupMembersChange({ ...params, currentTitle: 'null' })).rejects.toMatchObject({ code: 'ERR_NULL_SENTINEL', field: 'params.currentTitle' });
+    await expect(prepareGroupMembersChange({ ...params, currentAvatarUrl: 'null' })).rejects.toMatchObject({ code: 'ERR_NULL_SENTINEL', field: 'params.currentAvatarUrl' });
+    await expect(prepareGroupMembersChange({ ...params, currentAdminIds: ['333'] })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'params.currentAdminIds[0]' });
     await expect(prepareGroupMembersChange({ ...params, currentTtlMsec: -1 })).rejects.toMatchObject({ code: 'ERR_INVALID_TTL' });
     await expect(prepareGroupMembersChange({ ...params, currentScreenCaptureBlockingEnabled: 'yes' as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
   });
@@ -232,22 +250,63 @@ describe('prepareConversationKeyChange', () => {
     expect((await prepareConversationKeyChange({ publicKeys: keys, sender: senderOf(a!), conversationId: '999' })).conversationId).toBe('999:1000');
   });
 
-  test('any non-empty, comma-free conversation id is accepted (Sendbird channel URLs)', async () => {
-    const p = await prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId: 'sendbird_group_channel_1234' });
-    expect(p.conversationId).toBe('sendbird_group_channel_1234');
+  test('a group rotation wraps for memberIds only (after a removal, the removed member gets nothing)', async () => {
+    const p = await prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId: 'g1', memberIds: ['111', '333'] });
+    expect(p.conversationId).toBe('g1');
     expect(p.actionSignatures).toHaveLength(1);
-    expect(p.participantKeys.map((k) => k.userId)).toEqual(['111', '222', '333']);
-    await expect(prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId: 'a,b' })).rejects.toMatchObject({ code: 'ERR_COMMA_IN_FIELD' });
-    await expect(prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId: '' })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
-    await expect(prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!) })).rejects.toMatchObject({ code: 'ERR_INVALID_CONVERSATION_ID' });
-    await expect(prepareConversationKeyChange({ publicKeys: base.publicKeys.slice(1), sender: senderOf(m[0]!), conversationId: 'g1' })).rejects.toMatchObject({
+    expect(p.participantKeys.map((k) => k.userId)).toEqual(['111', '333']);
+    const d = decodeEventDetail(decodeBase64(p.actionSignatures[0]!.encodedMessageEventDetail)) as KeyChangeDetail;
+    expect(d.participantKeys!.map((k) => k.userId)).toEqual(['111', '333']);
+    // Without the member list a group rotation is refused: the listing holds everyone who ever had a key.
+    await expect(prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId: 'g1' })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'params.memberIds' });
+    await expect(prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId: 'g1', memberIds: ['222', '333'] })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'params.memberIds' });
+    await expect(prepareConversationKeyChange({ publicKeys: base.publicKeys.slice(1), sender: senderOf(m[0]!), conversationId: 'g1', memberIds: ['111', '222'] })).rejects.toMatchObject({
       code: 'ERR_MISSING_PUBLIC_KEY',
     });
   });
 
+  test('a one-to-one key goes to its two users only, whatever else the listing holds', async () => {
+    const p = await prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId: '111:222' });
+    expect(p.participantKeys.map((k) => k.userId).sort()).toEqual(['111', '222']);
+    const q = await prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId: '333' });
+    expect(q.conversationId).toBe('111:333');
+    expect(q.participantKeys.map((k) => k.userId).sort()).toEqual(['111', '333']);
+    await expect(prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId: '111:222', memberIds: ['111', '222', '333'] })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'params.memberIds',
+    });
+    await expect(prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId: '222:333' })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'params.conversationId' });
+  });
+
+  test('only X conversation ids: a group id or a one-to-one form', async () => {
+    for (const [conversationId, code] of [
+      ['sendbird_group_channel_1234', 'ERR_INVALID_CONVERSATION_ID'],
+      ['a,b', 'ERR_COMMA_IN_FIELD'],
+      ['', 'ERR_INVALID_ARGUMENT'],
+    ] as const) {
+      await expect(prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId, memberIds: ['111', '222'] })).rejects.toMatchObject({ code });
+    }
+    await expect(prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!) })).rejects.toMatchObject({ code: 'ERR_INVALID_CONVERSATION_ID' });
+  });
+
+  test('conversation-key versions strictly increase per clock, and never run past the allowed skew', async () => {
+    const params = { publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId: 'g1', memberIds: ['111', '222'] };
+    // The default clock: two prepares in the same millisecond still get different versions.
+    const [a, b] = await Promise.all([prepareConversationKeyChange(params), prepareConversationKeyChange(params)]);
+    expect(BigInt(b.conversationKeyVersion)).not.toBe(BigInt(a.conversationKeyVersion));
+    const clock = () => 1000;
+    const versions = [];
+    for (let i = 0; i < 3; i++) versions.push((await prepareConversationKeyChange(params, { now: clock })).conversationKeyVersion);
+    expect(versions).toEqual(['1000', '1001', '1002']);
+    const tight = () => 5000;
+    await prepareConversationKeyChange(params, { now: tight, maxFutureSkewMs: 1 });
+    await prepareConversationKeyChange(params, { now: tight, maxFutureSkewMs: 1 });
+    await expect(prepareConversationKeyChange(params, { now: tight, maxFutureSkewMs: 1 })).rejects.toMatchObject({ code: 'ERR_VERSION_IN_FUTURE', field: 'options.now' });
+  });
+
   test('two different keys with the same version for one user are refused', async () => {
     const [x] = await makeMembers(['222']);
-    await expect(prepareConversationKeyChange({ publicKeys: [...base.publicKeys, x!.publicKeyInput], sender: senderOf(m[0]!), conversationId: 'g1' })).rejects.toMatchObject({
+    await expect(prepareConversationKeyChange({ publicKeys: [...base.publicKeys, x!.publicKeyInput], sender: senderOf(m[0]!), conversationId: 'g1', memberIds: ['111'] })).rejects.toMatchObject({
       code: 'ERR_DUPLICATE_ID',
     });
   });

@@ -1,5 +1,5 @@
 /**
- * Sendbird Platform API requests for group channels (SENDBIRD.md): create
+ * Sendbird Platform API requests for group channels (docs/sendbird.md): create
  * (`POST /v3/group_channels`, JSON or multipart with a cover file), invite
  * (`POST /v3/group_channels/{channel_url}/invite`) and update (`PUT /v3/group_channels/{channel_url}`),
  * ready for `fetch`, with optional end-to-end encryption (envelope.ts).
@@ -11,8 +11,8 @@
  */
 import { ErrorCodes, InvalidInputError } from '../../errors.js';
 import { assertObject } from '../../guards.js';
-import type { PreparedKeyChange } from '../../core/prepare.js';
-import { appDataOf, channelData, e2eeProblems, envelopeOf } from './envelope.js';
+import { e2eeProblems, type PreparedSendbirdChannelKey } from './channel-key.js';
+import { appDataOf, channelData } from './envelope.js';
 import {
   requestUserIds,
   SENDBIRD_BATCH,
@@ -31,10 +31,10 @@ export interface SendbirdOptions {
   /** A master or secondary API token (sent as `Api-Token`; never printed in errors). */
   apiToken: string;
   /**
-   * End-to-end encryption: a key change prepared with `prepareConversationKeyChange` for exactly
-   * the channel's users, with the channel URL as `conversationId`. Its envelope goes into `data`.
+   * End-to-end encryption: a channel key prepared with `prepareSendbirdChannelKey` for exactly the
+   * channel's users and its URL. Its signed envelope goes into `data`.
    */
-  e2ee?: PreparedKeyChange;
+  e2ee?: PreparedSendbirdChannelKey;
 }
 
 /** A request ready for `fetch(url, { method, headers, body })`. */
@@ -100,7 +100,7 @@ function prepareParams(params: unknown, options: SendbirdOptions, limits: { batc
     }
   }
   if (problems.length > 0) throw new SendbirdValidationError(problems);
-  if (options?.e2ee !== undefined) p.data = channelData(envelopeOf(options.e2ee), p.data as string | undefined);
+  if (options?.e2ee !== undefined) p.data = channelData(options.e2ee.envelope, p.data as string | undefined);
   return p;
 }
 
@@ -213,8 +213,8 @@ export function planSendbirdSupergroup(params: SendbirdGroupChannelParams, optio
 /** Parameters of {@link updateSendbirdChannelKeyRequest}. */
 export interface SendbirdKeyUpdate {
   channel_url: string;
-  /** The new key change, prepared for the channel's current members with the URL as conversation id. */
-  prepared: PreparedKeyChange;
+  /** The new channel key, prepared for the channel's current members and its URL. */
+  prepared: PreparedSendbirdChannelKey;
   /** The current members, to check that every one of them (and nobody else) gets the new key. */
   user_ids: string[];
   /**
@@ -236,5 +236,5 @@ export function updateSendbirdChannelKeyRequest(update: SendbirdKeyUpdate, optio
   const problems = validateGroupChannel({ channel_url: u.channel_url, user_ids: u.user_ids, ...(u.data === undefined ? {} : { data: u.data }), is_super: Array.isArray(u.user_ids) && u.user_ids.length > SENDBIRD_BATCH }, { batch: false });
   problems.push(...e2eeProblems(u.prepared, typeof u.channel_url === 'string' ? u.channel_url : undefined, Array.isArray(u.user_ids) ? u.user_ids.filter((x) => typeof x === 'string') : [], 'update.prepared'));
   if (problems.length > 0) throw new SendbirdValidationError(problems.map((p) => ({ ...p, path: p.path.startsWith('update.') ? p.path : `update.${p.path}` })));
-  return jsonRequest('PUT', channelPath(u.channel_url), { data: channelData(envelopeOf(u.prepared), appDataOf(u.data)) }, options);
+  return jsonRequest('PUT', channelPath(u.channel_url), { data: channelData(u.prepared.envelope, appDataOf(u.data)) }, options);
 }

@@ -1,6 +1,6 @@
 /**
  * The `base64_encoded_key_rotation` payload: padded standard base64 of a Thrift `GroupOpData`
- * (PROTOCOL.md §7.5, `thrift/trees.thrift`): the ratchet-tree version, the acting member, the
+ * (docs/xchat-keys.md §"The key-rotation payload", the SDK's `thrift/trees.thrift`): the ratchet-tree version, the acting member, the
  * operation type (GenGroup or Edit) and the members' key info.
  *
  * The official SDK never sets this field and X has not published what the server does with it,
@@ -9,11 +9,11 @@
  *
  * @module
  */
-import { DecodeError, ErrorCodes, InvalidInputError } from '../errors.js';
-import { assertArray, assertBytes, assertObject, assertString, typeName } from '../guards.js';
-import { decodeBase64, encodeBase64 } from './base64.js';
-import { GroupOpData } from './events.js';
-import { decodeStruct, encodeStruct, type StructValue } from './thrift.js';
+import { DecodeError, ErrorCodes, InvalidInputError } from '../../errors.js';
+import { assertArray, assertBytes, assertObject, assertString, typeName } from '../../guards.js';
+import { decodeBase64, encodeBase64 } from '../base64.js';
+import { decodeStruct, encodeStruct, type Infer } from '../thrift.js';
+import { GroupOpData, type Member } from './events.js';
 
 /** A ratchet-tree member: a user id and that user's key version (both i64 on the wire). */
 export interface RotationMember {
@@ -53,6 +53,9 @@ export interface KeyRotation {
 
 const I64_MAX = (1n << 63n) - 1n;
 
+type MemberValue = Infer<typeof Member>;
+type GroupOp = Infer<typeof GroupOpData>;
+
 function i64(value: unknown, field: string): bigint {
   const s = assertString(value, field);
   if (!/^(0|[1-9][0-9]{0,18})$/.test(s) || BigInt(s) > I64_MAX) {
@@ -61,14 +64,19 @@ function i64(value: unknown, field: string): bigint {
   return BigInt(s);
 }
 
-function member(value: unknown, field: string): StructValue {
+function member(value: unknown, field: string): MemberValue {
   const m = assertObject(value, field);
   return { userId: i64(m.userId, `${field}.userId`), keyVersion: i64(m.keyVersion, `${field}.keyVersion`) };
 }
 
-function members(value: unknown, field: string): StructValue[] | undefined {
+function members(value: unknown, field: string): MemberValue[] | undefined {
   if (value === undefined) return undefined;
   return assertArray(value, field).map((m, i) => member(m, `${field}[${i}]`));
+}
+
+function stripUndefined<V extends object>(v: V): V {
+  for (const k of Object.keys(v) as (keyof V)[]) if (v[k] === undefined) delete v[k];
+  return v;
 }
 
 /**
@@ -90,7 +98,7 @@ export function buildKeyRotation(rotation: KeyRotation): string {
   if (r.opType === 'edit' && r.initialMembers !== undefined) {
     throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'initialMembers belongs to a genGroup', 'rotation.opType');
   }
-  const typeData: StructValue =
+  const typeData: NonNullable<GroupOp['typeData']> =
     r.opType === 'genGroup'
       ? { genGroup: stripUndefined({ initialMembers: members(r.initialMembers, 'rotation.initialMembers') }) }
       : {
@@ -103,10 +111,10 @@ export function buildKeyRotation(rotation: KeyRotation): string {
   const keyInfo =
     r.memberKeyInfo === undefined
       ? undefined
-      : assertArray(r.memberKeyInfo, 'rotation.memberKeyInfo').map((k, i): [bigint, StructValue] => {
+      : assertArray(r.memberKeyInfo, 'rotation.memberKeyInfo').map((k, i): [bigint, { identityPublicKey?: Uint8Array; signingPublicKey?: Uint8Array; identityKeySignature?: Uint8Array }] => {
           const f = `rotation.memberKeyInfo[${i}]`;
           const o = assertObject(k, f);
-          const info: StructValue = {};
+          const info: { identityPublicKey?: Uint8Array; signingPublicKey?: Uint8Array; identityKeySignature?: Uint8Array } = {};
           for (const name of ['identityPublicKey', 'signingPublicKey', 'identityKeySignature'] as const) {
             if (o[name] !== undefined) info[name] = assertBytes(o[name], `${f}.${name}`);
           }
@@ -116,7 +124,7 @@ export function buildKeyRotation(rotation: KeyRotation): string {
     const seen = new Set(keyInfo.map(([id]) => id));
     if (seen.size !== keyInfo.length) throw new InvalidInputError(ErrorCodes.DUPLICATE_ID, 'two entries for the same user', 'rotation.memberKeyInfo');
   }
-  const value = stripUndefined({
+  const value: GroupOp = stripUndefined({
     groupId: r.groupId === undefined ? undefined : assertString(r.groupId, 'rotation.groupId'),
     treeVersion: i64(r.treeVersion, 'rotation.treeVersion'),
     actionBy: member(r.actionBy, 'rotation.actionBy'),
@@ -126,14 +134,7 @@ export function buildKeyRotation(rotation: KeyRotation): string {
   return encodeBase64(encodeStruct(GroupOpData, value));
 }
 
-function stripUndefined<V extends StructValue>(v: V): V {
-  for (const k of Object.keys(v)) if (v[k] === undefined) delete v[k];
-  return v;
-}
-
-function readMember(v: unknown): RotationMember {
-  const m = v as { userId?: bigint; keyVersion?: bigint; $unknown?: unknown };
-  if (m.userId === undefined || m.keyVersion === undefined) rotationError('a Member lacks its required userId or keyVersion');
+function readMember(m: MemberValue): RotationMember {
   if (m.$unknown) rotationError('a Member has fields chat-keykit does not model');
   if (m.userId < 0n || m.keyVersion < 0n) rotationError('a Member has a negative id or version');
   return { userId: String(m.userId), keyVersion: String(m.keyVersion) };
@@ -152,39 +153,42 @@ const UNMODELLED = ['updateMap', 'newPathPks', 'fullTreeList', '$unknown'] as co
  * chat-keykit does not model (update maps, path keys, the full tree list, unknown fields) are
  * refused rather than silently dropped.
  * @throws {DecodeError} `ERR_INVALID_BASE64` or `ERR_INVALID_THRIFT` for a malformed payload, one
- * missing the tree version, acting member or operation type, or one carrying unmodelled data
+ * missing the tree version, acting member or operation type, or one carrying unmodelled data;
+ * `ERR_TOO_LARGE` when it would decode into far more memory than its size
  */
 export function parseKeyRotation(b64: string): KeyRotation {
   const bytes = decodeBase64(b64, 'keyRotation');
-  const v = decodeStruct(GroupOpData, bytes, 'keyRotation') as Record<string, unknown>;
+  const v = decodeStruct(GroupOpData, bytes, { field: 'keyRotation' });
   if (v.$unknown) rotationError('GroupOpData has fields chat-keykit does not model');
-  if (typeof v.treeVersion !== 'bigint') return rotationError('GroupOpData lacks treeVersion');
+  if (v.treeVersion === undefined) return rotationError('GroupOpData lacks treeVersion');
   if (v.treeVersion < 0n) rotationError('GroupOpData has a negative treeVersion');
-  if (v.actionBy === undefined) rotationError('GroupOpData lacks actionBy');
-  const typeData = v.typeData as { genGroup?: Record<string, unknown>; edit?: Record<string, unknown>; $unknown?: unknown } | undefined;
+  if (v.actionBy === undefined) return rotationError('GroupOpData lacks actionBy');
+  const typeData = v.typeData;
+  if (typeData?.$unknown) rotationError('GroupOpData has an operation type chat-keykit does not model');
   const op = typeData?.genGroup ?? typeData?.edit;
   if (!typeData || !op) return rotationError('GroupOpData lacks a known typeData (genGroup or edit)');
-  for (const f of UNMODELLED) if (op[f] !== undefined) rotationError(`the ${typeData.genGroup ? 'genGroup' : 'edit'} operation carries ${f}, which chat-keykit does not model`);
-  const out: KeyRotation = {
-    treeVersion: String(v.treeVersion),
-    actionBy: readMember(v.actionBy),
-    opType: typeData.genGroup ? 'genGroup' : 'edit',
-  };
-  if (v.groupId !== undefined) out.groupId = v.groupId as string;
-  const list = (x: unknown) => (x === undefined ? undefined : (x as unknown[]).map(readMember));
-  const names = typeData.genGroup ? (['initialMembers'] as const) : (['membersLeft', 'membersToAdd', 'membersUpdated'] as const);
-  for (const name of names) {
-    const l = list(op[name]);
-    if (l) out[name] = l;
+  const opName = typeData.genGroup ? 'genGroup' : 'edit';
+  for (const f of UNMODELLED) if (f in op && (op as Record<string, unknown>)[f] !== undefined) rotationError(`the ${opName} operation carries ${f}, which chat-keykit does not model`);
+  const out: KeyRotation = { treeVersion: String(v.treeVersion), actionBy: readMember(v.actionBy), opType: opName };
+  if (v.groupId !== undefined) out.groupId = v.groupId;
+  if (typeData.genGroup) {
+    if (typeData.genGroup.initialMembers) out.initialMembers = typeData.genGroup.initialMembers.map(readMember);
+  } else if (typeData.edit) {
+    const e = typeData.edit;
+    if (e.membersLeft) out.membersLeft = e.membersLeft.map(readMember);
+    if (e.membersToAdd) out.membersToAdd = e.membersToAdd.map(readMember);
+    if (e.membersUpdated) out.membersUpdated = e.membersUpdated.map(readMember);
   }
   if (v.memberKeyInfo !== undefined) {
     const seen = new Set<bigint>();
-    out.memberKeyInfo = (v.memberKeyInfo as [bigint, Record<string, unknown>][]).map(([id, info]) => {
+    out.memberKeyInfo = v.memberKeyInfo.map(([id, info]) => {
       if (id < 0n || seen.has(id)) rotationError('memberKeyInfo has a negative or repeated user id');
       if (info.$unknown) rotationError('a MemberKeyInfo has fields chat-keykit does not model');
       seen.add(id);
       const k: RotationKeyInfo = { userId: String(id) };
-      for (const f of ['identityPublicKey', 'signingPublicKey', 'identityKeySignature'] as const) if (info[f] !== undefined) k[f] = info[f] as Uint8Array;
+      if (info.identityPublicKey !== undefined) k.identityPublicKey = info.identityPublicKey;
+      if (info.signingPublicKey !== undefined) k.signingPublicKey = info.signingPublicKey;
+      if (info.identityKeySignature !== undefined) k.identityKeySignature = info.identityKeySignature;
       return k;
     });
   }

@@ -130,7 +130,7 @@ function conforms(v: unknown, r: Rule, strict: boolean): boolean {
   }
   if (r.type === 'array') {
     if (!Array.isArray(v) || (r.minItems !== undefined && v.length < r.minItems)) return false;
-    for (const item of v) if (!conforms(item, r.items, strict)) return false;
+    for (let i = 0; i < v.length; i++) if (!conforms(v[i], r.items, strict)) return false;
     return true;
   }
   if (r.type === 'boolean') return typeof v === 'boolean';
@@ -139,48 +139,60 @@ function conforms(v: unknown, r: Rule, strict: boolean): boolean {
   return !r.pattern || r.pattern.test(v);
 }
 
+/** Receives a schema problem; the path is built only when asked for (a large body can have millions). */
+export type SchemaSink = (code: SchemaProblem['code'], path: () => string, message: string) => void;
+
 /**
- * Checks a JSON value against a rule.
+ * Checks a JSON value against a rule, reporting each problem to `sink`.
  * @param strict - also report properties the rule does not name
- * @returns every problem found (empty when the value conforms)
  */
-export function checkSchema(value: unknown, rule: Rule, path = '', strict = true): SchemaProblem[] {
-  if (conforms(value, rule, strict)) return [];
-  const out: SchemaProblem[] = [];
-  const at = (p: string) => p || '(body)';
-  const walk = (v: unknown, r: Rule, p: string): void => {
+export function walkSchema(value: unknown, rule: Rule, sink: SchemaSink, strict = true): void {
+  if (conforms(value, rule, strict)) return;
+  const walk = (v: unknown, r: Rule, p: () => string): void => {
+    const at = () => p() || '(body)';
     if (r.type === 'object') {
-      if (kind(v) !== 'object') return void out.push({ code: 'SCHEMA', path: at(p), message: `expected an object, got ${kind(v)}` });
+      if (kind(v) !== 'object') return sink('SCHEMA', at, `expected an object, got ${kind(v)}`);
       const o = v as Record<string, unknown>;
       for (const req of r.required ?? []) {
-        if (o[req] === undefined) out.push({ code: 'SCHEMA', path: p ? `${p}.${req}` : req, message: 'required field is missing' });
+        if (o[req] === undefined) sink('SCHEMA', () => (p() ? `${p()}.${req}` : req), 'required field is missing');
       }
-      for (const [k, child] of Object.entries(o)) {
-        const rp = p ? `${p}.${k}` : k;
+      for (const k of Object.keys(o)) {
+        const rp = () => (p() ? `${p()}.${k}` : k);
         const sub = Object.hasOwn(r.properties, k) ? r.properties[k] : undefined;
         if (sub) {
-          if (child !== undefined) walk(child, sub, rp);
+          if (o[k] !== undefined) walk(o[k], sub, rp);
         } else if (strict) {
-          out.push({ code: 'UNKNOWN_FIELD', path: rp, message: 'not a field of this request in the X API schema' });
+          sink('UNKNOWN_FIELD', rp, 'not a field of this request in the X API schema');
         }
       }
       return;
     }
     if (r.type === 'array') {
-      if (!Array.isArray(v)) return void out.push({ code: 'SCHEMA', path: at(p), message: `expected an array, got ${kind(v)}` });
-      if (r.minItems !== undefined && v.length < r.minItems) out.push({ code: 'SCHEMA', path: at(p), message: `expected at least ${r.minItems} items` });
-      v.forEach((item, i) => walk(item, r.items, `${p}[${i}]`));
+      if (!Array.isArray(v)) return sink('SCHEMA', at, `expected an array, got ${kind(v)}`);
+      if (r.minItems !== undefined && v.length < r.minItems) sink('SCHEMA', at, `expected at least ${r.minItems} items`);
+      // An index loop, not forEach: a hole (sparse array) must be reported, not skipped.
+      for (let i = 0; i < v.length; i++) walk(v[i], r.items, () => `${p()}[${i}]`);
       return;
     }
     if (r.type === 'boolean') {
-      if (typeof v !== 'boolean') out.push({ code: 'SCHEMA', path: at(p), message: `expected a boolean, got ${kind(v)}` });
+      if (typeof v !== 'boolean') sink('SCHEMA', at, `expected a boolean, got ${kind(v)}`);
       return;
     }
-    if (typeof v !== 'string') return void out.push({ code: 'SCHEMA', path: at(p), message: `expected a string, got ${kind(v)}` });
+    if (typeof v !== 'string') return sink('SCHEMA', at, `expected a string, got ${kind(v)}`);
     // minLength counts code points; only short strings need counting.
-    if (r.minLength !== undefined && v.length < 2 * r.minLength && [...v].length < r.minLength) out.push({ code: 'SCHEMA', path: at(p), message: `must not be shorter than ${r.minLength}` });
-    else if (r.pattern && !r.pattern.test(v)) out.push({ code: 'SCHEMA', path: at(p), message: `must match ${r.pattern.source}` });
+    if (r.minLength !== undefined && v.length < 2 * r.minLength && [...v].length < r.minLength) sink('SCHEMA', at, `must not be shorter than ${r.minLength}`);
+    else if (r.pattern && !r.pattern.test(v)) sink('SCHEMA', at, `must match ${r.pattern.source}`);
   };
-  walk(value, rule, path);
+  walk(value, rule, () => '');
+}
+
+/**
+ * Checks a JSON value against a rule.
+ * @param strict - also report properties the rule does not name
+ * @returns every problem found (empty when the value conforms)
+ */
+export function checkSchema(value: unknown, rule: Rule, strict = true): SchemaProblem[] {
+  const out: SchemaProblem[] = [];
+  walkSchema(value, rule, (code, path, message) => out.push({ code, path: path(), message }), strict);
   return out;
 }

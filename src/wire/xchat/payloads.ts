@@ -1,6 +1,7 @@
 /**
- * The comma-joined strings that X Chat action signatures cover (PROTOCOL.md §6), for every
- * signature version the verifier accepts (2 to 7; 7 is what everyone signs today).
+ * The comma-joined strings that X Chat action signatures cover (docs/xchat-keys.md §"Signed
+ * payloads"), for every signature version the verifier accepts (2 to 7; 7 is what everyone signs
+ * today).
  *
  * `EventName,message_id,sender_id,(conversation_id),extras…`: no escaping, lists flattened (an
  * empty list contributes nothing), absent optional values rendered as `null`, booleans as
@@ -9,8 +10,10 @@
  *
  * @module
  */
-import { ErrorCodes, InvalidInputError, UnsupportedVersionError } from '../errors.js';
-import { encodeBase64NoPad } from './base64.js';
+import { ErrorCodes, InvalidInputError, UnsupportedVersionError } from '../../errors.js';
+import { encodeBase64NoPad } from '../base64.js';
+import { NULL_SENTINEL } from '../../rules.js';
+import { joinPayload, type Component } from '../payload.js';
 import type { ParticipantKey } from './events.js';
 
 /** The signature version chat-keykit signs with (the official SDK's current version). */
@@ -27,33 +30,9 @@ export const EventNames = {
   groupMemberAdd: 'GroupChangeEvent.GroupMemberAddChange',
 } as const;
 
-/** One payload component: a value, or a list flattened in place. */
-type Component = readonly [field: string, value: string | readonly string[]];
-
-/** The `null` sentinel for absent optional values. */
+/** An optional value: absent ones are signed as the literal `null`. */
 function opt(v: string | number | bigint | boolean | undefined): string {
-  return v === undefined ? 'null' : String(v);
-}
-
-/** Joins components, refusing any that contains a comma. */
-export function joinPayload(components: readonly Component[]): string {
-  const out: string[] = [];
-  for (const [field, value] of components) {
-    if (typeof value === 'string') {
-      if (value.includes(',')) throw commaError(field);
-      out.push(value);
-    } else {
-      value.forEach((v, i) => {
-        if (v.includes(',')) throw commaError(`${field}[${i}]`);
-        out.push(v);
-      });
-    }
-  }
-  return out.join(',');
-}
-
-function commaError(field: string): InvalidInputError {
-  return new InvalidInputError(ErrorCodes.COMMA_IN_FIELD, 'must not contain a comma (signed payloads are comma-joined without escaping)', field);
+  return v === undefined ? NULL_SENTINEL : String(v);
 }
 
 /**
