@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
 
 const require = createRequire(import.meta.url);
@@ -139,9 +139,8 @@ function sample(title, fn, params, who = A) {
 }
 
 console.log('# chat-xdk', JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version, 'message-layer samples');
-console.log('SendPayload of a plain message:');
 const first = sample('text "hi"', 'encryptMessage', { conversationId: '222', text: 'hi' });
-console.log(show(first.r));
+console.log('SendPayload:', show(first.r));
 console.log('encodedEventSignature:', tree(tr(unb64(first.r.encodedEventSignature))));
 sample('two entities', 'encryptMessage', { conversationId: '222-111', text: '@bob see https://x.co', entities: [[0, 4, 'mention'], [9, 21, 'url']] });
 sample('media attachment', 'encryptMessage', { conversationId: '111:222', text: 'photo', attachments: [{ attachment_type: 'media', media_hash_key: 'abc123', width: 640, height: 480, filesize_bytes: 12345, filename: 'p.jpg' }] });
@@ -208,4 +207,3 @@ if (args.includes('--bench')) {
   er.sort((a, b) => a - b); dr.sort((a, b) => a - b);
   console.log(`encryptStream 64 MiB: ${(64000 / er[1]).toFixed(1)} MiB/s; decryptStream: ${(64000 / dr[1]).toFixed(1)} MiB/s`);
 }
-void randomUUID;
