@@ -28,7 +28,8 @@
  * them with `POST /v3/users`; pass `autoCreateUsers: false` to require that); invited users join
  * at once unless `invitation_status` says otherwise; message `created_at` values are strictly
  * increasing across the server (Sendbird's can tie, which would make `message_ts` paging
- * ambiguous in tests); no push, read receipts, threads, reactions or metadata.
+ * ambiguous in tests); ephemeral channels answer sends but keep no messages; no push, read
+ * receipts, threads, reactions, metadata, freezing or muting.
  *
  * @module
  */
@@ -468,7 +469,9 @@ export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<F
 
   /** Adds users to a channel, after the checks Sendbird makes for invites and creates. */
   function addMembers(ch: FakeChannel, ids: string[], statuses: Record<string, unknown> | undefined): void {
+    // Every check before any change: a refused request leaves the channel as it was.
     for (const id of ids) if (ch.banned.has(id)) fail(C.BANNED, `User ${id} is banned from the channel.`);
+    if (!autoCreate) for (const id of ids) user(id, false);
     const after = new Set([...ch.members.keys(), ...ids]).size;
     if (!ch.is_super && after > BATCH) fail(C.TOO_MANY, `A group channel holds up to ${BATCH} members (use a Supergroup).`);
     for (const id of ids) {
@@ -573,9 +576,10 @@ export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<F
     if (cover && coverUrl !== undefined) fail(C.INVALID_COMBINATION, 'Give "cover_url" or "cover_file", not both.');
     if (isDistinct === true && ch.is_super) fail(C.INVALID_VALUE, 'A Supergroup cannot be distinct.');
     if (operators) for (const o of operators) if (!ch.members.has(o)) fail(C.INVALID_VALUE, `"operator_ids": ${o} is not a member.`);
+    const storedCover = cover ? storeFile(cover).url : undefined;
     if (name !== undefined) ch.name = name;
     if (coverUrl !== undefined) ch.cover_url = coverUrl;
-    if (cover) ch.cover_url = storeFile(cover).url;
+    if (storedCover !== undefined) ch.cover_url = storedCover;
     if (customType !== undefined) ch.custom_type = customType;
     if (data !== undefined) ch.data = data;
     if (isDistinct !== undefined) ch.is_distinct = isDistinct;
@@ -618,14 +622,18 @@ export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<F
   function ban(url: string, p: Params): unknown {
     const ch = channel(url);
     const list = p.has('banned_list') ? p.list('banned_list') ?? [] : [{ user_id: p.str('user_id', { required: true }), seconds: p.int('seconds'), description: p.str('description', { max: 250 }) }];
-    const out: unknown[] = [];
-    for (const item of list) {
+    const bans = list.map((item) => {
       const e = new Params((typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>, false);
       const id = e.str('user_id', { required: true }) as string;
-      user(id);
+      if (!autoCreate) user(id, false);
       const seconds = e.int('seconds') ?? -1;
       const start = now();
-      const b: FakeBan = { user_id: id, description: e.str('description', { max: 250 }) ?? '', start_at: start, end_at: seconds < 0 ? start + 10 * 365 * 86_400_000 : start + seconds * 1000 };
+      return { user_id: id, description: e.str('description', { max: 250 }) ?? '', start_at: start, end_at: seconds < 0 ? start + 10 * 365 * 86_400_000 : start + seconds * 1000 } satisfies FakeBan;
+    });
+    const out: unknown[] = [];
+    for (const b of bans) {
+      const id = b.user_id;
+      user(id);
       ch.banned.set(id, b);
       removeMembers(ch, [id]);
       out.push({ user: userObject(id), start_at: b.start_at, end_at: b.end_at, description: b.description });
@@ -710,7 +718,8 @@ export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<F
         file = { url: givenUrl, name: name ?? '', type: ftype ?? '', size: size ?? 0 };
       } else fail(C.MISSING, '"file" or "url" is required for a FILE message.');
     }
-    for (const u of mentioned) user(u);
+    // Mentions of unknown users are kept as ids and left out of mentioned_users (a guess).
+    if (autoCreate) for (const u of mentioned) user(u);
     const m: FakeMessage = {
       message_id: nextMessageId++,
       type: type as FakeMessage['type'],
@@ -731,6 +740,8 @@ export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<F
       thumbnails,
       require_auth: p.bool('require_auth') ?? false,
     };
+    // An ephemeral channel keeps no history: the message is answered, not stored.
+    if (ch.is_ephemeral) return messageObject(m);
     const at = list.findIndex((x) => x.created_at > m.created_at);
     if (at === -1) list.push(m);
     else list.splice(at, 0, m);
@@ -836,11 +847,13 @@ export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<F
   async function readBody(req: IncomingMessage): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
+    // An oversized body is read to its end (and dropped) so that the client gets the answer
+    // instead of a reset connection.
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > maxBody) fail(C.INVALID_VALUE, `The request body is larger than ${maxBody} bytes.`);
-      chunks.push(chunk);
+      if (size <= maxBody) chunks.push(chunk);
     }
+    if (size > maxBody) fail(C.INVALID_VALUE, `The request body is larger than ${maxBody} bytes.`);
     return Buffer.concat(chunks);
   }
 
