@@ -5,7 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as kit from '../dist/index.js';
+import * as root from '../dist/index.js';
+import * as wire from '../dist/wire.js';
+
+const kit = { ...root, ...wire };
 
 const [impl, nArg] = process.argv.slice(2);
 const n = Number(nArg);

@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   createSendbirdGroupChannelRequest,
   openSendbirdChannelKey,
-  prepareConversationKeyChange,
+  prepareSendbirdChannelKey,
   updateSendbirdChannelKeyRequest,
   type SendbirdChannelResource,
-} from '../../src/index.js';
+} from './kit.js';
 import { FakeSendbirdCodes, startFakeSendbird, type FakeSendbird } from './fake-sendbird.js';
 import { makeMembers, senderOf } from './members.js';
 
@@ -102,7 +102,7 @@ describe('group channels', () => {
     const ids = ['111', '222', '333'];
     const m = await makeMembers(ids);
     const url = 'e2ee_fake_room';
-    const prepared = await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: url });
+    const prepared = await prepareSendbirdChannelKey({ channelUrl: url, publicKeys: m.map((x) => x.publicKeyInput), memberIds: ids, sender: senderOf(m[0]!) });
     expect((await sb.send(createSendbirdGroupChannelRequest({ user_ids: ids, channel_url: url, data: 'app' }, { ...options, e2ee: prepared }))).status).toBe(200);
     const signingKeys = m.map((x) => x.signingKeyEntry);
     const open = async (i: number) => {
@@ -111,7 +111,7 @@ describe('group channels', () => {
     };
     for (let i = 0; i < 3; i++) expect(Buffer.from((await open(i)).conversationKey).equals(Buffer.from(prepared.conversationKey))).toBe(true);
 
-    const rotated = await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[1]!), conversationId: url });
+    const rotated = await prepareSendbirdChannelKey({ channelUrl: url, publicKeys: m.map((x) => x.publicKeyInput), memberIds: ids, sender: senderOf(m[1]!) });
     const current = (await call('GET', `/group_channels/${url}`)).body.data as string;
     const put = await sb.send(updateSendbirdChannelKeyRequest({ channel_url: url, prepared: rotated, user_ids: ids, data: current }, options));
     expect(put.status).toBe(200);
