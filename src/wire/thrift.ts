@@ -379,10 +379,14 @@ export interface DecodeOptions {
   keepUnknown?: boolean;
   /**
    * What decoding may allocate, as a multiple of the input's length (default 6, plus a fixed
-   * 64 KiB). Allocations are estimated per object, array, string and byte string.
+   * 64 KiB, and never more than {@link MAX_DECODE_ALLOCATION}). Allocations are estimated per
+   * object, array, string and byte string.
    */
   budgetFactor?: number;
 }
+
+/** The most any one decode may allocate (estimated): 32 MiB, some ten times an honest 10,000-member detail. */
+export const MAX_DECODE_ALLOCATION = 32 * 1024 * 1024;
 
 /** Estimated heap bytes of the values the reader builds (V8, 64-bit, pointer compression off). */
 const COST = { object: 32, slot: 8, array: 16, string: 16, bytes: 96, bigint: 24, pair: 32 } as const;
@@ -398,7 +402,7 @@ class Reader {
     private readonly field?: string,
   ) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    this.budget = 65536 + budgetFactor * buf.length;
+    this.budget = 65536 + Math.min(budgetFactor * buf.length, MAX_DECODE_ALLOCATION);
   }
   fail(what: string): never {
     throw new DecodeError(ErrorCodes.INVALID_THRIFT, `invalid Thrift at byte ${this.pos}: ${what}`, this.field);

@@ -18,7 +18,9 @@ import {
   decodeMessageEvent,
   encodeBase64,
   encodeBase64NoPad,
+  findDuplicateKey,
   importPrivateKeys,
+  parseJsonStrict,
   keyListing,
   KeykitError,
   openKeyChange,
@@ -335,6 +337,7 @@ describe('other decoders', () => {
     const cases: [unknown, string, string][] = [
       ['', 'ERR_INVALID_ENVELOPE', 'channel.data'],
       ['x'.repeat(1 << 20), 'ERR_INVALID_ENVELOPE', 'channel.data'],
+      ['x'.repeat(9 << 20), 'ERR_TOO_LARGE', 'channel.data'],
       [42, 'ERR_INVALID_ENVELOPE', 'channel.data'],
       [withCkk({ v: 1 }), 'ERR_UNSUPPORTED_ENVELOPE_VERSION', 'channel.data.ckk.v'],
       [withCkk({ v: 3 }), 'ERR_UNSUPPORTED_ENVELOPE_VERSION', 'channel.data.ckk.v'],
@@ -359,6 +362,15 @@ describe('other decoders', () => {
     await rejects(() => openSendbirdChannelKey({ channel_url: 'corpus_room', data }, { ...open, minConversationKeyVersion: '01' }), { code: 'ERR_INVALID_VERSION', field: 'options.minConversationKeyVersion' });
     await rejects(() => openSendbirdChannelKey({ channel_url: 'corpus_room', data }, { ...open, keyVersion: 'x' }), { code: 'ERR_INVALID_VERSION', field: 'options.keyVersion' });
     await rejects(() => openSendbirdChannelKey({ channel_url: 'corpus_room', data }, { ...open, now: () => 1 }), { code: 'ERR_VERSION_IN_FUTURE', field: 'channel.data.ckk.ckv' });
+  });
+
+  test('strict JSON: text that is not JSON or has a duplicate key (after unescaping)', async () => {
+    for (const text of ['', '{', '{"a":1,}', 'nul']) await rejects(() => parseJsonStrict(text, 'body'), { code: 'ERR_INVALID_ENVELOPE', field: 'body' });
+    for (const text of ['{"a":1,"a":2}', '{"a":1,"\\u0061":2}', '{"x":[{"k":1},{"k":2,"k":3}]}', '[{"a":{"b":1,"b":1}}]']) {
+      await rejects(() => parseJsonStrict(text, 'body'), { code: 'ERR_INVALID_ENVELOPE', field: 'body' });
+    }
+    expect(parseJsonStrict('{"a":{"b":1},"b":{"a":2},"c":[{"a":1},{"a":1}]}')).toEqual({ a: { b: 1 }, b: { a: 2 }, c: [{ a: 1 }, { a: 1 }] });
+    expect(findDuplicateKey('{"a":[{"x":1,"y":{"z":1,"z":2}}]}')).toBe('a[0].y.z');
   });
 
   test('the member-add and key-change verifiers report junk bodies instead of throwing', async () => {

@@ -110,6 +110,9 @@ const FIELDS = ['v', 'ckv', 'sender', 'skv', 'kc', 'keys', 'sig'] as const;
 /** Most recipients an envelope may carry (a Supergroup's members). */
 export const MAX_RECIPIENTS = 20_000;
 
+/** Longest channel `data` read (about 210 characters per recipient, and the application's data). */
+export const MAX_DATA_LENGTH = 8 * 1024 * 1024;
+
 /**
  * Reads the envelope and the application data from a channel's `data` string. Only the exact text
  * {@link channelData} writes is accepted (member order, no whitespace, no extra members), and every
@@ -117,11 +120,12 @@ export const MAX_RECIPIENTS = 20_000;
  * canonical unpadded base64 of 32 and 64 bytes, each wrapped key canonical padded base64 of 113
  * bytes. So what parses re-encodes to the same bytes, and nothing malformed reaches a check.
  * @throws {DecodeError} `ERR_INVALID_ENVELOPE` when `data` is not an envelope or is malformed,
- * `ERR_TOO_LARGE` past {@link MAX_RECIPIENTS}
+ * `ERR_TOO_LARGE` past {@link MAX_DATA_LENGTH} or {@link MAX_RECIPIENTS}
  * @throws {UnsupportedVersionError} `ERR_UNSUPPORTED_ENVELOPE_VERSION` for another envelope version
  */
 export function parseChannelData(data: unknown): { envelope: SendbirdKeyEnvelope; appData?: string } {
   if (typeof data !== 'string' || data.length === 0) bad('the channel has no data, so no key envelope (not an end-to-end encrypted channel)');
+  if (data.length > MAX_DATA_LENGTH) throw new DecodeError(ErrorCodes.TOO_LARGE, `the channel data is ${data.length} characters, above the limit of ${MAX_DATA_LENGTH}`, 'channel.data');
   let doc: unknown;
   try {
     doc = JSON.parse(data);

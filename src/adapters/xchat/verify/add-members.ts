@@ -49,6 +49,7 @@ async function checkAdd(ctx: Ctx, b: Record<string, unknown>, a: Action, userIds
   const current = checkIds(ctx, d.currentMemberIds, `${path}.currentMemberIds`, 'current member');
   checkIds(ctx, d.currentAdminIds, `${path}.currentAdminIds`, 'current admin');
   checkIds(ctx, d.currentPendingMemberIds ?? [], `${path}.currentPendingMemberIds`, 'pending member');
+  if (!added || !current) return undefined; // beyond the limits (reported): nothing more to compare
   checkSubset(ctx, d.currentAdminIds, current, `${path}.currentAdminIds`, ProblemCodes.ADMIN_NOT_MEMBER, 'is an admin but not a current member');
   for (let i = 0; i < d.memberIds.length; i++) {
     const id = d.memberIds[i] as string;

@@ -33,10 +33,13 @@ export function withinLimit(ctx: Ctx, list: readonly unknown[], path: string, la
   return false;
 }
 
-/** Checks a list of user ids: within the limit, X user ids, no duplicates. Returns its set (empty when too large). */
-export function checkIds(ctx: Ctx, ids: readonly string[], path: string, label: string): Set<string> {
+/**
+ * Checks a list of user ids: within the limit, X user ids, no duplicates. Returns its set, or
+ * undefined when the list is too large (the checks that need the set are then skipped).
+ */
+export function checkIds(ctx: Ctx, ids: readonly string[], path: string, label: string): Set<string> | undefined {
+  if (!withinLimit(ctx, ids, path, `${label} ids`)) return undefined;
   const seen = new Set<string>();
-  if (!withinLimit(ctx, ids, path, `${label} ids`)) return seen;
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i] as string;
     if (!isXUserId(id)) add(ctx, ProblemCodes.MEMBER_ID_INVALID, () => `${path}[${i}]`, () => `${label} id "${truncate(id)}" is not an X user id`);

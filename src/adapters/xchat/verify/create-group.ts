@@ -71,24 +71,25 @@ export async function verifyCreateGroupRequest(body: unknown, options: VerifyOpt
     if (typeof b.conversation_id === 'string' && !isGroupId(conversationId)) add(ctx, ProblemCodes.CONVERSATION_ID_INVALID, 'conversation_id', 'a group id is g followed by 1 to 19 digits');
     if (typeof b.conversation_key_version === 'string') checkKeyVersion(ctx, b.conversation_key_version, 'conversation_key_version');
     const members = strings(b.group_members);
-    const memberSet = checkIds(ctx, members ?? [], 'group_members', 'member');
-    if (members && !memberSet.has(ctx.senderId)) add(ctx, ProblemCodes.SENDER_NOT_MEMBER, 'group_members', `the creator ${ctx.senderId} is not a member`);
+    // Undefined when not a list of strings, or beyond the limits (reported): the checks that need it are skipped.
+    const memberSet = members && checkIds(ctx, members, 'group_members', 'member');
+    if (memberSet && !memberSet.has(ctx.senderId)) add(ctx, ProblemCodes.SENDER_NOT_MEMBER, 'group_members', `the creator ${ctx.senderId} is not a member`);
     // The server defaults absent admins to the creator.
     const admins = b.group_admins === undefined ? [ctx.senderId] : strings(b.group_admins);
     if (admins && b.group_admins !== undefined) {
       checkIds(ctx, admins, 'group_admins', 'admin');
-      checkSubset(ctx, admins, memberSet, 'group_admins', ProblemCodes.ADMIN_NOT_MEMBER, 'is an admin but not a member');
+      if (memberSet) checkSubset(ctx, admins, memberSet, 'group_admins', ProblemCodes.ADMIN_NOT_MEMBER, 'is an admin but not a member');
     }
     if (typeof b.ttl_msec === 'string' && !/^(0|[1-9][0-9]{0,18})$/.test(b.ttl_msec)) {
       add(ctx, ProblemCodes.TTL_INVALID, 'ttl_msec', 'ttl_msec must be the decimal string of a non-negative 64-bit integer');
     }
     checkRotation(ctx, b);
-    const bodyKeys = checkParticipantKeys(ctx, b, members ? memberSet : undefined, 'group_members');
+    const bodyKeys = checkParticipantKeys(ctx, b, memberSet, 'group_members');
     const actions = readActions(ctx, b, ['keyChange', 'groupCreate']);
     const create = actions.get('groupCreate');
     if (create) await checkCreate(ctx, b, create, members, admins);
     const key = await checkKeyChange(ctx, actions.get('keyChange'), b, bodyKeys, conversationId);
-    if (ctx.recipient && members && !memberSet.has(ctx.recipient.userId)) {
+    if (ctx.recipient && memberSet && !memberSet.has(ctx.recipient.userId)) {
       add(ctx, ProblemCodes.RECIPIENT_NOT_MEMBER, 'group_members', `recipient ${ctx.recipient.userId} is not a member`);
     }
     return key;
