@@ -31,7 +31,7 @@ import {
   type SigningKeyEntry,
   type VerificationReport,
 } from '../helpers/kit.js';
-import { encodeStruct, field, struct, T, union } from '../../src/wire/thrift.js';
+import { encodeStruct, field, struct, T, union } from '../../src/wire/thrift/index.js';
 import { flip } from '../helpers/bytes.js';
 import { makeMembers, senderOf, type Member } from '../helpers/members.js';
 

@@ -20,7 +20,7 @@ import {
   type KeyChangeDetail,
 } from '../helpers/kit.js';
 import { MessageEvent, MessageEventDetail } from '../../src/wire/xchat/events.js';
-import { decodeStruct, encodeStruct, field, struct, T, union } from '../../src/wire/thrift.js';
+import { decodeStruct, encodeStruct, field, struct, T, union } from '../../src/wire/thrift/index.js';
 import { readReference } from './data.js';
 
 interface Fixture {

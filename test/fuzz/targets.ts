@@ -30,7 +30,7 @@ import {
   prepareSendbirdChannelKey,
   type VerificationReport,
 } from '../helpers/kit.js';
-import { decodeStruct, encodeStruct } from '../../src/wire/thrift.js';
+import { decodeStruct, encodeStruct } from '../../src/wire/thrift/index.js';
 import { MessageEvent, MessageEventDetail } from '../../src/wire/xchat/events.js';
 import { makeMembers, senderOf } from '../helpers/members.js';
 import type { Json } from './mutator.js';

@@ -23,7 +23,7 @@ import {
 import * as events from '../../src/wire/xchat/events.js';
 import { isCanonicalBase64 } from '../../src/wire/base64.js';
 import { channelData, parseChannelData, type SendbirdKeyEnvelope } from '../../src/adapters/sendbird/envelope.js';
-import { decodeStruct, encodeStruct, struct, type AnyStructDef, type TypeDesc, type Unknowns } from '../../src/wire/thrift.js';
+import { decodeStruct, encodeStruct, struct, type AnyStructDef, type TypeDesc, type Unknowns } from '../../src/wire/thrift/index.js';
 import { p256 } from '@noble/curves/nist.js';
 
 const RUNS = Number(process.env.KEYKIT_PROPERTY_RUNS ?? 300);

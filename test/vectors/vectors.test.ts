@@ -18,7 +18,7 @@ import {
   MessageEventDetail,
   MessageEventSignature,
 } from '../../src/wire/xchat/events.js';
-import type { AnyStructDef, TypeDesc } from '../../src/wire/thrift.js';
+import type { AnyStructDef, TypeDesc } from '../../src/wire/thrift/index.js';
 import { runCli } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { generateVectors, VECTOR_FILES, verifyVectors } from '../../src/vectors/index.js';

@@ -3,7 +3,7 @@
  * fields, canonical encodings, and bounded work and memory on hostile input.
  */
 import { describe, expect, test } from 'vitest';
-import { decodeStruct, encodeStruct, field, required, struct, T, TType, union } from '../../src/wire/thrift.js';
+import { decodeStruct, encodeStruct, field, required, struct, T, TType, union } from '../../src/wire/thrift/index.js';
 import { ConversationKeyChangeEventView, GroupOpData, MessageEventDetail, MessageEventDetailView } from '../../src/wire/xchat/events.js';
 
 const Point = struct('Point', { x: required(1, T.i32), y: field(2, T.i32), label: field(3, T.string) });

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { decodeStruct, encodeStruct, type Infer } from '../thrift.js';
+import { decodeStruct, encodeStruct, type Infer } from '../thrift/index.js';
 import {
   GroupCreate,
   GroupMemberAddChange,

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { field, required, struct, T, union, type Infer } from '../thrift.js';
+import { field, required, struct, T, union, type Infer } from '../thrift/index.js';
 
 const S = T.string;
 const strings = T.list(T.string);

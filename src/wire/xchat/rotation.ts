@@ -12,7 +12,7 @@
 import { DecodeError, ErrorCodes, InvalidInputError } from '../../errors.js';
 import { assertArray, assertBytes, assertObject, assertString, typeName } from '../../guards.js';
 import { decodeBase64, encodeBase64 } from '../base64.js';
-import { decodeStruct, encodeStruct, type Infer } from '../thrift.js';
+import { decodeStruct, encodeStruct, type Infer } from '../thrift/index.js';
 import { GroupOpData, type Member } from './events.js';
 
 /** A ratchet-tree member: a user id and that user's key version (both i64 on the wire). */
