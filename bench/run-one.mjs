@@ -82,7 +82,6 @@ const runs = impl === 'verify' ? 15 : n >= 10_000 ? 1 : n >= 1000 ? 3 : 10;
 const times = [];
 let result;
 for (let i = 0; i < runs; i++) {
-  result = undefined;
   // A full collection before each prepare run, so that its peak memory is its own; verification
   // is timed in steady state, as a long-running verifier runs (a forced collection before each
   // 10,000-member verification adds some 8 ms of heap regrowth to it).

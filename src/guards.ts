@@ -38,11 +38,6 @@ export function isDetached(bytes: Uint8Array): boolean {
   }
 }
 
-/** Is `value` a `Uint8Array` whose memory is still there (see {@link isDetached})? */
-export function isBytes(value: unknown): value is Uint8Array {
-  return value instanceof Uint8Array && !isDetached(value);
-}
-
 /**
  * Asserts a `Uint8Array` (not detached), optionally of one of the given lengths.
  * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT`

@@ -93,15 +93,9 @@ export function assertSignable(s: unknown, field: string, { allowEmpty = false }
 export const NULL_SENTINEL = 'null';
 
 /**
- * Is `s` an optional signed text that can be told apart from "absent"? Absent values are signed as
- * the literal `null`, so the text `null` itself would sign exactly like an absent title.
- */
-export function isOptionalSignedText(s: unknown): s is string {
-  return isSignable(s) && s !== NULL_SENTINEL;
-}
-
-/**
- * Asserts {@link isOptionalSignedText} for a present value.
+ * Asserts an optional signed text that is present: signable, and not the text `null`. Absent
+ * values are signed as the literal `null`, so the text `null` itself would sign exactly like an
+ * absent title.
  * @throws {InvalidInputError} `ERR_NULL_SENTINEL`, `ERR_COMMA_IN_FIELD`, `ERR_INVALID_ARGUMENT`
  */
 export function assertOptionalSignedText(s: unknown, field: string): string {

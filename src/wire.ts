@@ -7,7 +7,26 @@
 export { encodeBase64, encodeBase64NoPad, encodeBase64UrlNoPad, decodeBase64, decodeBase64Url, isCanonicalBase64 } from './wire/base64.js';
 export { parsePublicKey, sec1ToSpki, SEC1_LENGTH, SPKI_LENGTH, type PublicKeyLike } from './wire/keys.js';
 export { parseJsonStrict, findDuplicateKey } from './wire/json.js';
-export { struct, union, field, required, T, encodeStruct, decodeStruct, MAX_DEPTH, type StructDef, type ThriftType, type DecodeOptions, type Infer, type RawField } from './wire/thrift/index.js';
+export {
+  struct,
+  union,
+  field,
+  required,
+  T,
+  encodeStruct,
+  decodeStruct,
+  MAX_DEPTH,
+  MAX_DECODE_ALLOCATION,
+  type StructDef,
+  type ThriftType,
+  type DecodeOptions,
+  type Infer,
+  type RawField,
+  type FieldSpec,
+  type StructOf,
+  type UnionOf,
+  type FieldEntry,
+} from './wire/thrift/index.js';
 import * as structs from './wire/xchat/events.js';
 
 /** X Chat's Thrift struct descriptions (`MessageEvent`, `MessageEventDetail`, `GroupOpData`, …), frozen. */

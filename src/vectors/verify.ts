@@ -58,7 +58,7 @@ import {
 import { withTestingHooks } from '../testing.js';
 import { canonicalJson, FORMAT_VERSION, fromHex, PROTOCOL, toHex, toJson } from './common.js';
 import { generateVectors, VECTOR_FILES, type VectorFileName } from './files.js';
-import { deterministic, detailJson, payloadOf, rotationJson, signatureInputs } from './generate.js';
+import { deterministic, detailJson, payloadOf, rotationJson, type signatureInputs } from './generate.js';
 
 /** The checker's verdict. */
 export interface VectorReport {

@@ -12,7 +12,7 @@ import {
   exportPrivateKeys,
   generateIdentity,
   importPrivateKeys,
-  Identity,
+  type Identity,
   publicKeyFingerprint,
   sec1ToSpki,
   verifyKeyBinding,

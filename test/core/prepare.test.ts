@@ -38,6 +38,13 @@ async function countingBackend(): Promise<{ backend: CryptoBackend; calls: { sig
   return { backend, calls };
 }
 
+/** A copy of `a` with a hole at `at` (a sparse array). */
+function sparse<T>(a: T[], at: number): T[] {
+  const out = [...a];
+  delete out[at];
+  return out;
+}
+
 /** A 32-byte array whose buffer was transferred away. */
 function detached(): Uint8Array {
   const b = new Uint8Array(32).fill(1);
@@ -151,7 +158,7 @@ describe('prepareGroupCreate', () => {
     ['comma in the avatar URL', (p) => ({ ...p, avatarUrl: 'https://x/a,b.png' }), 'ERR_COMMA_IN_FIELD', 'params.avatarUrl'],
     ['the title "null" (signs like no title)', (p) => ({ ...p, title: 'null' }), 'ERR_NULL_SENTINEL', 'params.title'],
     ['the avatar URL "null"', (p) => ({ ...p, avatarUrl: 'null' }), 'ERR_NULL_SENTINEL', 'params.avatarUrl'],
-    ['a hole in the member list', (p) => ({ ...p, memberIds: ['111', , '333'] }), 'ERR_INVALID_ARGUMENT', 'params.memberIds[1]'],
+    ['a hole in the member list', (p) => ({ ...p, memberIds: sparse(['111', '222', '333'], 1) }), 'ERR_INVALID_ARGUMENT', 'params.memberIds[1]'],
     ['a detached signing key', (p) => ({ ...p, sender: { ...p.sender, signingPrivateKey: detached() } }), 'ERR_INVALID_KEY', 'params.sender.signingPrivateKey'],
     ['comma in a member id', (p) => ({ ...p, memberIds: ['111', '2,22'] }), 'ERR_INVALID_USER_ID', 'params.memberIds[1]'],
     ['conversation id without g', (p) => ({ ...p, conversationId: '1234' }), 'ERR_INVALID_CONVERSATION_ID', 'params.conversationId'],

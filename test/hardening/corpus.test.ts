@@ -318,7 +318,7 @@ describe('other decoders', () => {
       [{ senderId: 'alice' }, 'ERR_INVALID_USER_ID', 'change.senderId'],
       [{ participantKeys: 'x' }, 'ERR_INVALID_ARGUMENT', 'change.participantKeys'],
       [{ participantKeys: [null] }, 'ERR_INVALID_ARGUMENT', 'change.participantKeys[0]'],
-      [{ participantKeys: [, prepared.participantKeys[1]] }, 'ERR_INVALID_ARGUMENT', 'change.participantKeys[0]'],
+      [{ participantKeys: Object.assign(new Array(2), { 1: prepared.participantKeys[1] }) }, 'ERR_INVALID_ARGUMENT', 'change.participantKeys[0]'],
       [{ participantKeys: [{ userId: 5, encryptedKey: 'k', publicKeyVersion: '1' }] }, 'ERR_INVALID_ARGUMENT', 'change.participantKeys[0].userId'],
       [{ participantKeys: [{ userId: '1,2', encryptedKey: 'k', publicKeyVersion: '1' }] }, 'ERR_COMMA_IN_FIELD', 'change.participantKeys[0].userId'],
       [{ participantKeys: [{ userId: '2', encryptedKey: 'k', publicKeyVersion: '01' }] }, 'ERR_INVALID_VERSION', 'change.participantKeys[0].publicKeyVersion'],

@@ -84,11 +84,10 @@ describe('bounded allocation', () => {
     const tree = emptyStructList(1_000_000);
     const ckv = [TType.STRING, 0, 1, 0, 0, 0, 1, 0x31];
     const bytes = new Uint8Array(3 + ckv.length + 3 + tree.length + 2);
-    let at = 0;
-    bytes.set([TType.STRUCT, 0, 3], at);
-    bytes.set(ckv, (at += 3));
-    bytes.set([TType.STRUCT, 0, 4], (at += ckv.length));
-    bytes.set(tree, (at += 3));
+    bytes.set([TType.STRUCT, 0, 3], 0);
+    bytes.set(ckv, 3);
+    bytes.set([TType.STRUCT, 0, 4], 3 + ckv.length);
+    bytes.set(tree, 6 + ckv.length);
     const view = decodeStruct(MessageEventDetailView, bytes, { keepUnknown: false });
     expect(view.conversationKeyChangeEvent).toEqual({ conversationKeyVersion: '1' });
     expect(() => decodeStruct(MessageEventDetail, bytes)).toThrow(expect.objectContaining({ code: 'ERR_TOO_LARGE' }));

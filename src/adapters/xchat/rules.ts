@@ -79,11 +79,6 @@ export function oneToOneUsers(id: unknown): [string, string] | null {
   return [a, b];
 }
 
-/** Is `id` a canonical one-to-one id (see {@link oneToOneUsers})? */
-export function isOneToOneId(id: unknown): id is string {
-  return oneToOneUsers(id) !== null;
-}
-
 /**
  * The signer-side canonical form of a conversation id, as the official SDK computes it: `A:B` or
  * `A-B` with both halves all digits becomes `min:max`; a bare all-digit id is paired with the

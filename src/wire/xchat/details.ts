@@ -8,8 +8,8 @@
  */
 import { decodeStruct, encodeStruct, type Infer } from '../thrift/index.js';
 import {
-  GroupCreate,
-  GroupMemberAddChange,
+  type GroupCreate,
+  type GroupMemberAddChange,
   MessageEvent,
   MessageEventDetail,
   MessageEventDetailView,
