@@ -30,7 +30,7 @@ const SURFACE: Record<string, string[]> = {
     'updateSendbirdChannelKeyRequest', 'validateGroupChannel',
   ],
   'chat-keykit/wire': [
-    'CURRENT_SIGNATURE_VERSION', 'MAX_DEPTH', 'MAX_SIGNATURE_VERSION', 'MIN_SIGNATURE_VERSION', 'SEC1_LENGTH', 'SPKI_LENGTH', 'T', 'XChatStructs', 'buildKeyRotation',
+    'CURRENT_SIGNATURE_VERSION', 'MAX_DECODE_ALLOCATION', 'MAX_DEPTH', 'MAX_SIGNATURE_VERSION', 'MIN_SIGNATURE_VERSION', 'SEC1_LENGTH', 'SPKI_LENGTH', 'T', 'XChatStructs', 'buildKeyRotation',
     'checkSignatureVersion', 'decodeBase64', 'decodeBase64Url', 'decodeEventDetail', 'decodeMessageEvent', 'decodeStruct', 'encodeBase64', 'encodeBase64NoPad',
     'encodeBase64UrlNoPad', 'encodeGroupCreateDetail', 'encodeGroupMemberAddDetail', 'encodeKeyChangeDetail', 'encodeMessageEvent', 'encodeStruct', 'field',
     'findDuplicateKey', 'groupCreatePayload', 'groupMemberAddPayload', 'isCanonicalBase64', 'keyChangePayload', 'messageCreatePayload', 'parseJsonStrict',
