@@ -5,7 +5,7 @@
  * but not this.
  */
 import { describe, expect, test } from 'vitest';
-import { buildKeyRotation, decodeBase64, parseKeyRotation, type KeyRotation } from '../helpers/kit.js';
+import { buildKeyRotation, decodeBase64, parseKeyRotation, type KeyRotation } from '../../helpers/kit.js';
 
 const i64 = (n: number) => n.toString(16).padStart(16, '0');
 const i32 = (n: number) => n.toString(16).padStart(8, '0');

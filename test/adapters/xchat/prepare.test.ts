@@ -16,8 +16,8 @@ import {
   type KeyChangeDetail,
   type PrepareOptions,
   withTestingHooks,
-} from '../helpers/kit.js';
-import { makeMembers, senderOf, type Member } from '../helpers/members.js';
+} from '../../helpers/kit.js';
+import { makeMembers, senderOf, type Member } from '../../helpers/members.js';
 
 let m: Member[];
 let base: GroupCreateParams;

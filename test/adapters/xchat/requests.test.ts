@@ -13,8 +13,8 @@ import {
   prepareGroupCreate,
   prepareGroupMembersChange,
   type PreparedGroupCreate,
-} from '../helpers/kit.js';
-import { makeMembers, senderOf, type Member } from '../helpers/members.js';
+} from '../../helpers/kit.js';
+import { makeMembers, senderOf, type Member } from '../../helpers/members.js';
 
 let m: Member[];
 let prepared: PreparedGroupCreate;

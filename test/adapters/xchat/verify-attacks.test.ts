@@ -27,8 +27,8 @@ import {
   type GroupMemberAddDetail,
   type SigningKeyEntry,
   type VerificationReport,
-} from '../helpers/kit.js';
-import { makeMembers, senderOf, type Member } from '../helpers/members.js';
+} from '../../helpers/kit.js';
+import { makeMembers, senderOf, type Member } from '../../helpers/members.js';
 
 let m: Member[];
 let signingKeys: SigningKeyEntry[];

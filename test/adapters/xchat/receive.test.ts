@@ -13,9 +13,9 @@ import {
   wrapConversationKey,
   type KeyChangeToOpen,
   type PreparedKeyChange,
-} from '../helpers/kit.js';
-import { flip } from '../helpers/bytes.js';
-import { makeMembers, senderOf, type Member } from '../helpers/members.js';
+} from '../../helpers/kit.js';
+import { flip } from '../../helpers/bytes.js';
+import { makeMembers, senderOf, type Member } from '../../helpers/members.js';
 
 let m: Member[];
 let p: PreparedKeyChange;

@@ -14,7 +14,7 @@ import {
   keyChangePayload,
   resolveBackend,
   unwrapConversationKey,
-} from '../helpers/kit.js';
+} from '../../helpers/kit.js';
 
 const scalar = (n: number) => Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? n : 0));
 const SIGNING_PUBLIC = 'BHzyexiNA09+ilI4AwS1GsPAiWnid/IbNaYLSPxHZpl4B3dVENuO0EApPZrGn3Qw27p9reY86YIpngS3nSJ4c9E=';

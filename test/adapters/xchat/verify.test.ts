@@ -30,10 +30,10 @@ import {
   type ProblemCode,
   type SigningKeyEntry,
   type VerificationReport,
-} from '../helpers/kit.js';
-import { encodeStruct, field, struct, T, union } from '../../src/wire/thrift/index.js';
-import { flip } from '../helpers/bytes.js';
-import { makeMembers, senderOf, type Member } from '../helpers/members.js';
+} from '../../helpers/kit.js';
+import { encodeStruct, field, struct, T, union } from '../../../src/wire/thrift/index.js';
+import { flip } from '../../helpers/bytes.js';
+import { makeMembers, senderOf, type Member } from '../../helpers/members.js';
 
 const GROUP = 'g1234567890123456789';
 let members: Member[];
