@@ -1,7 +1,7 @@
 /**
- * The Sendbird adapter: every rule of SENDBIRD.md with a valid and an invalid case, requests for
- * the documented uses, the multipart body parsed back, Supergroup plans, and the end-to-end
- * encryption envelope opened by every member and refused when tampered with.
+ * The Sendbird adapter: every rule of docs/sendbird.md §"Group channels" with a valid and an
+ * invalid case, requests for the documented uses, the multipart body parsed back, Supergroup plans,
+ * and the end-to-end encryption envelope opened by every member and refused when tampered with.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -143,7 +143,7 @@ describe('create: every rule, valid and invalid', () => {
   });
 });
 
-describe('requests for the uses SENDBIRD.md documents', () => {
+describe('requests for the uses docs/sendbird.md documents', () => {
   test('a group channel: JSON body, Api-Token header, the application host', () => {
     const r = createSendbirdGroupChannelRequest({ user_ids: ['alice', 'bob'], name: 'Team', custom_type: 'team', data: 'hello', operator_ids: ['alice'] }, options);
     expect(r).toMatchObject({ method: 'POST', url: 'https://api-A1B2C3D4-E5F6-4789-ABCD-0123456789AB.sendbird.com/v3/group_channels', path: '/v3/group_channels' });
