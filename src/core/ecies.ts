@@ -1,7 +1,7 @@
 /**
- * Conversation keys and their ECIES wrapping (docs/xchat-keys.md §"ECIES"): P-256 ECDH with a fresh ephemeral
- * key per recipient, the ANSI X9.63 KDF with SHA-256 (SEC 1 §3.6.1; shared info = the ephemeral
- * public key), and AES-128-GCM with the KDF's second half as a 16-byte IV.
+ * Conversation keys and their ECIES wrapping (docs/xchat-keys.md §"ECIES"): P-256 ECDH with a
+ * fresh ephemeral key per recipient, the ANSI X9.63 KDF with SHA-256 (SEC 1 §3.6.1; shared info =
+ * the ephemeral public key), and AES-128-GCM with the KDF's second half as a 16-byte IV.
  *
  * ```
  * Z  = x(e · R)            KM = SHA-256(Z ‖ 00000001 ‖ E)      key = KM[0..16]  iv = KM[16..32]

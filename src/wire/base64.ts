@@ -1,5 +1,6 @@
 /**
- * The three base64 flavours of the X Chat wire format (PROTOCOL.md §1, RFC 4648 §4 and §5).
+ * The three base64 flavours of the X Chat wire format (docs/xchat-keys.md §"Keys", RFC 4648 §4
+ * and §5).
  *
  * - standard, padded: keys, wrapped conversation keys, Thrift details, registration signatures;
  * - standard, unpadded: action/message signatures and byte values inside signed payload strings;

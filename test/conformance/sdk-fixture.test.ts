@@ -30,8 +30,9 @@ const fx = readReference<Fixture>('xchat-sdk-vectors.json');
 const backend = await resolveBackend('noble');
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
-// The plaintext of a message (PROTOCOL.md §11): MessageEntryHolder {1: MessageEntryContents
-// union {1 message: MessageContents {1 message_text, …}}}; other fields are kept, not modelled.
+// The plaintext of a message (docs/xchat-messages.md §"1.1 MessageEntryHolder and MessageEntryContents"):
+// MessageEntryHolder {1: MessageEntryContents union {1 message: MessageContents {1 message_text, …}}};
+// other fields are kept, not modelled.
 const MessageContents = struct('MessageContents', { message_text: field(1, T.string) });
 const MessageEntryContents = union('MessageEntryContents', { message: field(1, T.struct(() => MessageContents)) });
 const MessageEntryHolder = struct('MessageEntryHolder', { contents: field(1, T.struct(() => MessageEntryContents)) });

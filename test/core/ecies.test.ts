@@ -16,7 +16,7 @@ import {
 } from '../helpers/kit.js';
 import { flip } from '../helpers/bytes.js';
 
-/** ECIES of PROTOCOL.md §4.2, written against OpenSSL only. */
+/** ECIES of docs/xchat-keys.md §"ECIES", written against OpenSSL only. */
 function opensslWrap(key: Uint8Array, recipientSec1: Uint8Array, ephemeralScalar: Uint8Array): Buffer {
   const ecdh = createECDH('prime256v1');
   ecdh.setPrivateKey(Buffer.from(ephemeralScalar));

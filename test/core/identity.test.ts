@@ -100,7 +100,7 @@ describe('the 64-byte private blob', () => {
     blob[31] = 1;
     blob[63] = 2;
     const id = await importPrivateKeys(blob);
-    // Signing key of scalar 2, as printed in PROTOCOL.md §6.3.
+    // Signing key of scalar 2, as printed in docs/xchat-keys.md §"Worked examples".
     expect(encodeBase64(id.signingPublicKey)).toBe('BHzyexiNA09+ilI4AwS1GsPAiWnid/IbNaYLSPxHZpl4B3dVENuO0EApPZrGn3Qw27p9reY86YIpngS3nSJ4c9E=');
     expect(await publicKeyFingerprint(id.identityPublicKey)).toBe('XNJS-wzokyQ2-vjM0QQJgbie5K1rn-niorfnGqyyfNM');
   });

@@ -7,7 +7,7 @@
  * Only `node:http` and the platform (`fetch`, `Response`, `FormData`) are used.
  *
  * Sources (what each behaviour rests on; "guess" marks what no source here settles):
- * - SENDBIRD.md (project notes): create-channel properties, limits and error codes.
+ * - docs/sendbird.md §"Group channels": create-channel properties, limits and error codes.
  * - Sendbird docs, "List messages" (Platform API v3): `message_ts` or `message_id` required,
  *   `prev_limit`/`next_limit` 0–200 (default 15), `include` (default true), `reverse`.
  * - Sendbird docs, "Message overview": MESG / FILE / ADMM; text and file senders must be channel

@@ -1,5 +1,5 @@
 /**
- * Sendbird Platform API requests for group channels (docs/sendbird.md): create
+ * Sendbird Platform API requests for group channels (docs/sendbird.md §"Group channels"): create
  * (`POST /v3/group_channels`, JSON or multipart with a cover file), invite
  * (`POST /v3/group_channels/{channel_url}/invite`) and update (`PUT /v3/group_channels/{channel_url}`),
  * ready for `fetch`, with optional end-to-end encryption (envelope.ts).

@@ -1,6 +1,6 @@
 /**
- * The Sendbird adapter's channel requests: every rule of docs/sendbird.md with a valid and an
- * invalid case, requests for the documented uses, the multipart body parsed back, Supergroup plans.
+ * The Sendbird adapter's channel requests: every rule of docs/sendbird.md §"Group channels" with a
+ * valid and an invalid case, requests for the documented uses, the multipart body parsed back, Supergroup plans.
  */
 import { describe, expect, test } from 'vitest';
 import {
@@ -132,7 +132,7 @@ describe('create: every rule, valid and invalid', () => {
   });
 });
 
-describe('requests for the uses SENDBIRD.md documents', () => {
+describe('requests for the uses docs/sendbird.md documents', () => {
   test('a group channel: JSON body, Api-Token header, the application host', () => {
     const r = createSendbirdGroupChannelRequest({ user_ids: ['alice', 'bob'], name: 'Team', custom_type: 'team', data: 'hello', operator_ids: ['alice'] }, options);
     expect(r).toMatchObject({ method: 'POST', url: 'https://api-A1B2C3D4-E5F6-4789-ABCD-0123456789AB.sendbird.com/v3/group_channels', path: '/v3/group_channels' });

@@ -1,5 +1,5 @@
 /**
- * The worked examples of PROTOCOL.md §6.3 and §7.4 (real output of the official SDK): payload
+ * The worked examples of docs/xchat-keys.md §"Worked examples" (real output of the official SDK): payload
  * strings, signatures (RFC 6979 reproduces them exactly) and Thrift details byte for byte.
  */
 import { describe, expect, test } from 'vitest';
@@ -43,7 +43,7 @@ describe('Example A: a group create', () => {
     expect(encodeBase64(await unwrapConversationKey(wrapped, scalar(1)))).toBe(encodeBase64(key));
   });
 
-  test('A2 group create: payload, signature, and the 103-byte detail of §7.4', async () => {
+  test('A2 group create: payload, signature, and the annotated 103-byte detail', async () => {
     const payload = groupCreatePayload(7, { messageId: '85dc96a5-fab3-43f1-87a9-36b02bfd0f86', senderId: '111', conversationKeyVersion: ckv, memberIds: ['111', '222', '333'], title: 'Team' });
     expect(payload).toBe('GroupChangeEvent.GroupCreate,85dc96a5-fab3-43f1-87a9-36b02bfd0f86,111,1795357034165,111,222,333,null,Team,null');
     await checkSignature(payload, 'PvzDM+gHkVFMJh6ah44pCQgKUTl3L5yALJSGEmHJvAJSlU0oeOOnesPH+50NNJa5Ukl1MN3YJ5l4aOFhoNnafQ');
@@ -51,7 +51,7 @@ describe('Example A: a group create', () => {
     const ours = encodeGroupCreateDetail({ memberIds: ['111', '222', '333'], adminIds: ['111'], title: 'Team', conversationKeyVersion: ckv, ttlMsec: 86_400_000n });
     expect(ours).toHaveLength(103);
     expect(encodeBase64(ours)).toBe(published);
-    // The annotated hex dump of §7.4, piece by piece.
+    // The annotated hex dump of docs/xchat-keys.md §"Worked examples", piece by piece.
     const hex = Buffer.from(ours).toString('hex');
     expect(hex.startsWith('0c00040c00010c0001' + '0f00010b00000003' + '00000003313131' + '00000003323232' + '00000003333333')).toBe(true);
     expect(hex.endsWith('0a00070000000005265c00' + '00' + '00' + '02000200' + '00' + '00')).toBe(true);

@@ -1,8 +1,8 @@
 /**
  * The key-rotation payload against bytes assembled by hand from the GroupOpData field table
- * (PROTOCOL.md §7.5; `thrift/trees.thrift` of the official SDK's repository), not from our
- * encoder: a wrong field id or type that encoder and decoder shared would pass a round trip,
- * but not this.
+ * (docs/xchat-keys.md §"Thrift structs"; `thrift/trees.thrift` of the official SDK's repository),
+ * not from our encoder: a wrong field id or type that encoder and decoder shared would pass a
+ * round trip, but not this.
  */
 import { describe, expect, test } from 'vitest';
 import { buildKeyRotation, decodeBase64, parseKeyRotation, type KeyRotation } from '../../helpers/kit.js';
