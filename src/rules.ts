@@ -131,6 +131,25 @@ export interface UserIdRule {
 /** The generic rule ({@link isUserId}), for systems without a narrower one. */
 export const ANY_USER_ID: UserIdRule = { name: 'generic', is: isUserId, assert: assertUserId };
 
+const I64_MAX = (1n << 63n) - 1n;
+
+/**
+ * Is `v` the canonical decimal text of a non-negative signed 64-bit integer (a Thrift i64 written
+ * as text, such as a body's `ttl_msec`)?
+ */
+export function isI64Text(v: unknown): v is string {
+  return typeof v === 'string' && /^(0|[1-9][0-9]{0,18})$/.test(v) && BigInt(v) <= I64_MAX;
+}
+
+/**
+ * Asserts {@link isI64Text}.
+ * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT`
+ */
+export function assertI64Text(v: unknown, field: string): string {
+  if (!isI64Text(v)) fail(field, 'expected a canonical decimal that fits a signed 64-bit integer (0 to 2^63-1)', ErrorCodes.INVALID_ARGUMENT);
+  return v;
+}
+
 /** Is `v` a time-to-live in milliseconds: a safe, non-negative integer (a Thrift i64 on the wire)? */
 export function isTtl(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;

@@ -4,7 +4,8 @@
  * Two key changes prepared in the same millisecond would otherwise get the same version, and a
  * version is all that ties a group create's two signed actions together (docs/xchat-keys.md
  * §"What binds the two actions"). So each clock hands out strictly increasing versions within a
- * process: `max(now, last + 1)`. Versions more than the allowed skew ahead of the clock are
+ * process: `max(now, last + 1)`. Key changes use `Date.now` (one function, so the rule is
+ * process-wide); only `chat-keykit/testing` can give them another clock. Versions more than the allowed skew ahead of the clock are
  * refused everywhere (here, in the verifiers, in the Sendbird opener): a receiver keeps the
  * highest version it has seen as its floor, and a far-future one would pin it.
  *
@@ -49,7 +50,7 @@ export function skewOf(value: unknown, field: string): number {
  * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` for a clock that does not return milliseconds,
  * `ERR_VERSION_IN_FUTURE` when the version would run more than `maxFutureSkewMs` ahead of it
  */
-export function nextKeyVersion(clock: Clock, maxFutureSkewMs: number, field = 'options.now'): string {
+export function nextKeyVersion(clock: Clock, maxFutureSkewMs: number, field: string): string {
   const now = readClock(clock, field);
   const prev = last.get(clock);
   const next = prev !== undefined && prev >= BigInt(now) ? prev + 1n : BigInt(now);

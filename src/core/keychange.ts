@@ -61,8 +61,6 @@ export interface PreparedSender {
 
 /** Options of the prepare functions. */
 export interface PrepareOptions extends CryptoOptions {
-  /** The clock in milliseconds: conversation-key versions come from it. Default `Date.now`. */
-  now?: () => number;
   /** How far ahead of the clock a version may be (default one day). */
   maxFutureSkewMs?: number;
   /** Called as wrapping progresses, at most about 100 times, last with `done === total`. */
@@ -154,7 +152,7 @@ async function keyChangeContext(options: PrepareOptions | undefined): Promise<Ke
   return {
     backend,
     random: randomSource(opts, backend),
-    clock: clockOf(opts.now, 'options.now'),
+    clock: clockOf(testingHooksOf(opts)?.now, 'testing hooks: now'),
     maxFutureSkewMs: skewOf(opts.maxFutureSkewMs, 'options.maxFutureSkewMs'),
     options: opts,
   };
@@ -216,7 +214,7 @@ export async function runKeyChange<R>(
     const ctx = await keyChangeContext(options);
     const conversationKey = drawConversationKey(ctx.random);
     try {
-      const conversationKeyVersion = nextKeyVersion(ctx.clock, ctx.maxFutureSkewMs);
+      const conversationKeyVersion = nextKeyVersion(ctx.clock, ctx.maxFutureSkewMs, 'testing hooks: now');
       const messageIds = Array.from({ length: actions }, (_, i) => newMessageId(ctx.random, ctx.options, `action ${i}`));
       const participantKeys = await wrapForRecipients(ctx.backend, conversationKey, recipients, ctx.random, ctx.options);
       return await sign({

@@ -1,5 +1,5 @@
 /**
- * Test-only determinism (`chat-keykit/testing`): injected randomness and message ids make outputs
+ * Test-only determinism (`chat-keykit/testing`): injected randomness, message ids and clock make outputs
  * reproducible byte for byte (the test vectors are made this way). They are carried in options
  * under a symbol that only this module hands out, so no production code passes them by accident;
  * in production the backend's CSPRNG is used and message ids are random UUIDs.
@@ -13,8 +13,14 @@ import { typeName } from '../guards.js';
 /** The options key of the testing hooks. */
 export const TESTING_HOOKS: unique symbol = Symbol('chat-keykit testing hooks');
 
-/** TESTING ONLY: replacements for the CSPRNG and the message-id generator. */
+/** TESTING ONLY: replacements for the CSPRNG, the message-id generator and the key-version clock. */
 export interface TestingHooks {
+  /**
+   * The clock of conversation-key versions, in milliseconds. Versions still strictly increase per
+   * clock function; the real clock (`Date.now`) is one function, so in production every key change
+   * of the process gets a version above the last one.
+   */
+  now?: () => number;
   /** Returns exactly `length` bytes per call, replacing the CSPRNG. */
   random?: (length: number) => Uint8Array;
   /** Returns the next message id (comma-free), replacing random UUIDs. */
@@ -31,7 +37,7 @@ export function testingHooksOf(options: unknown): TestingHooks | undefined {
   if (typeof options !== 'object' || options === null) return undefined;
   const hooks = (options as WithTestingHooks)[TESTING_HOOKS];
   if (hooks === undefined) return undefined;
-  for (const k of ['random', 'messageId'] as const) {
+  for (const k of ['random', 'messageId', 'now'] as const) {
     if (hooks[k] !== undefined && typeof hooks[k] !== 'function') {
       throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected a function, got ${typeName(hooks[k])}`, `testing hooks: ${k}`);
     }
@@ -43,7 +49,7 @@ export function testingHooksOf(options: unknown): TestingHooks | undefined {
  * TESTING ONLY: options with deterministic randomness and message ids. Never use in production:
  * the same hooks give the same keys.
  * @example
- * const prepared = await prepareGroupCreate(params, withTestingHooks({ now: () => 1795357034165 }, { random: seededRandom('seed') }));
+ * const prepared = await prepareGroupCreate(params, withTestingHooks({}, { now: () => 1795357034165, random: seededRandom('seed') }));
  */
 export function withTestingHooks<O extends object>(options: O, hooks: TestingHooks): O & WithTestingHooks {
   return { ...options, [TESTING_HOOKS]: { ...hooks } };

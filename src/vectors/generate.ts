@@ -72,7 +72,7 @@ export const GROUP = 'g1234567890123456789';
 
 /** Options making a prepare call deterministic for the vector `seed`. */
 export function deterministic(seed: string, ids: number) {
-  return withTestingHooks({ now: () => NOW, backend: 'noble' as const, workers: 0 }, { random: stream(seed), messageId: messageIds(ids) });
+  return withTestingHooks({ backend: 'noble' as const, workers: 0 }, { now: () => NOW, random: stream(seed), messageId: messageIds(ids) });
 }
 
 export async function keysFile(users: VectorUser[]) {

@@ -79,7 +79,7 @@ describe('interchangeable outputs', () => {
     );
     for (const o of outputs) expect(o.reg).toEqual(outputs[0]!.reg);
     const params = await group(7);
-    const created = await Promise.all(names.map((backend) => prepareGroupCreate(params, withTestingHooks({ backend, now: () => 42, workers: 0 }, { random: stream(2) }))));
+    const created = await Promise.all(names.map((backend) => prepareGroupCreate(params, withTestingHooks({ backend, workers: 0 }, { random: stream(2), now: () => 42 }))));
     for (const c of created) expect(JSON.stringify(c)).toBe(JSON.stringify(created[0]));
   });
 
@@ -118,7 +118,7 @@ describe('parallel paths give the single-threaded output', () => {
   test(`worker threads (node backend), cold and warm pool`, async () => {
     await closeWorkers();
     const params = await group(WORKER_THRESHOLD.WARM + 45);
-    const opts = (workers: 'auto' | number) => withTestingHooks({ backend: 'node' as const, now: () => 1, workers }, { random: stream(5), messageId: () => 'm' });
+    const opts = (workers: 'auto' | number) => withTestingHooks({ backend: 'node' as const, workers }, { random: stream(5), messageId: () => 'm', now: () => 1 });
     const single = await prepareGroupCreate(params, opts(0));
     // A cold pool is not started for a group below the cold threshold…
     await prepareGroupCreate(params, opts('auto'));
@@ -140,7 +140,7 @@ describe('parallel paths give the single-threaded output', () => {
 
   test('Web Workers (webcrypto backend), through a Blob URL as in a browser: same bytes, cold and warm pool', async () => {
     const params = await group(WEB_WORKER_THRESHOLD.WARM + 20);
-    const opts = (workers: 'auto' | number) => withTestingHooks({ backend: 'webcrypto' as const, now: () => 1, workers }, { random: stream(6), messageId: () => 'm' });
+    const opts = (workers: 'auto' | number) => withTestingHooks({ backend: 'webcrypto' as const, workers }, { random: stream(6), messageId: () => 'm', now: () => 1 });
     const single = await prepareGroupCreate(params, opts(0));
     await expect(prepareGroupCreate(params, opts(2))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'options.workers' });
     const uninstall = installWebWorkerShim();

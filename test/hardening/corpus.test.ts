@@ -178,6 +178,7 @@ describe('prepare inputs', () => {
     ['key version beyond 2^64', (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 0 ? { ...k, keyVersion: '18446744073709551616' } : k)) }), 'ERR_INVALID_VERSION', 'params.publicKeys[0].keyVersion'],
     ['empty user id', (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 0 ? { ...k, userId: '' } : k)) }), 'ERR_INVALID_USER_ID', 'params.publicKeys[0].userId'],
     ['huge member id', { memberIds: ['111', '2'.repeat(100_000)] }, 'ERR_INVALID_USER_ID', 'params.memberIds[1]'],
+    ['member id with a leading zero', { memberIds: ['111', '0222'] }, 'ERR_INVALID_USER_ID', 'params.memberIds[1]'],
     ['huge title with a comma at the end', { title: `${'t'.repeat(1 << 20)},` }, 'ERR_COMMA_IN_FIELD', 'params.title'],
   ];
   test.each(bad)('%s', async (_n, change, code, field) => {
@@ -224,6 +225,8 @@ describe('signatures and bindings in request bodies (verifyCreateGroupRequest)',
     ['duplicate member in the body', (b: CreateGroupBody) => b.group_members.push('222'), 'DUPLICATE_MEMBER', 'group_members[3]'],
     ['negative TTL in the body', (b: CreateGroupBody) => (b.ttl_msec = '-1'), 'TTL_INVALID', 'ttl_msec'],
     ['NaN TTL in the body', (b: CreateGroupBody) => (b.ttl_msec = 'NaN'), 'TTL_INVALID', 'ttl_msec'],
+    ['TTL above 2^63-1 in the body', (b: CreateGroupBody) => (b.ttl_msec = '9223372036854775808'), 'TTL_INVALID', 'ttl_msec'],
+    ['TTL with a leading zero in the body', (b: CreateGroupBody) => (b.ttl_msec = '01000'), 'TTL_INVALID', 'ttl_msec'],
   ];
   test.each(sigCases)('%s', async (_n, change, code, path) => {
     const r = await report((b) => void change(b));

@@ -6,7 +6,7 @@
  * @module
  */
 import { ErrorCodes, InvalidInputError, KeykitError, VerificationError } from '../../errors.js';
-import { assertArray, assertObject, assertString } from '../../guards.js';
+import { assertArray, assertObject } from '../../guards.js';
 import { assertDistinct, assertNotInFuture, assertVersion, compareVersions } from '../../rules.js';
 import { clockOf, readClock, skewOf } from '../../core/clock.js';
 import type { CryptoBackend } from '../../core/backend.js';
@@ -165,14 +165,15 @@ function listedMembers(ch: Record<string, unknown>): Set<string> | undefined {
  * or the user has no wrapped key), `ERR_RECIPIENT_KEY_MISMATCH`, `ERR_DECRYPT_FAILED`,
  * `ERR_SIGNATURE_INVALID`, `ERR_SIGNING_KEY_NOT_FOUND`, `ERR_KEY_BINDING_INVALID`,
  * `ERR_STALE_KEY_VERSION` (older than `minConversationKeyVersion`)
- * @throws {InvalidInputError} `ERR_VERSION_IN_FUTURE` and malformed options
+ * @throws {InvalidInputError} `ERR_VERSION_IN_FUTURE`, `ERR_INVALID_CONVERSATION_ID` (a channel URL
+ * Sendbird would not give), and malformed options
  * @example
  * const { conversationKey } = await openSendbirdChannelKey(channel, { userId: 'bob', identityPrivateKey, signingKeys });
  */
 export async function openSendbirdChannelKey(channel: SendbirdChannelResource, options: OpenSendbirdChannelKeyOptions): Promise<OpenedSendbirdChannelKey> {
   const ch = assertObject(channel, 'channel');
   const o = assertObject(options, 'options');
-  const channelUrl = assertString(ch.channel_url, 'channel.channel_url');
+  const channelUrl = assertChannelUrl(ch.channel_url, 'channel.channel_url');
   const { envelope, appData } = parseChannelData(ch.data);
   const entries = assertSigningKeys(o.signingKeys, 'options.signingKeys');
   const minVersion = o.minConversationKeyVersion === undefined ? undefined : assertVersion(o.minConversationKeyVersion, 'options.minConversationKeyVersion');

@@ -21,9 +21,12 @@ function digits(s: string, from: number, max: number): boolean {
   return true;
 }
 
-/** Is `id` an X user id: 1 to 19 decimal digits (the X API's `UserId` pattern)? */
+/**
+ * Is `id` an X user id: 1 to 19 decimal digits without a leading zero? (The X API's `UserId`
+ * pattern allows leading zeros; real ids have none, and one-to-one ids order users by length.)
+ */
 export function isXUserId(id: unknown): id is string {
-  return typeof id === 'string' && digits(id, 0, 19);
+  return typeof id === 'string' && digits(id, 0, 19) && id.charCodeAt(0) !== 48;
 }
 
 /**
@@ -32,7 +35,7 @@ export function isXUserId(id: unknown): id is string {
  */
 export function assertXUserId(id: unknown, field: string): string {
   if (typeof id !== 'string') throw new InvalidInputError(ErrorCodes.INVALID_USER_ID, `expected a user id string, got ${typeName(id)}`, field);
-  if (!isXUserId(id)) throw new InvalidInputError(ErrorCodes.INVALID_USER_ID, 'expected an X user id (1 to 19 decimal digits)', field);
+  if (!isXUserId(id)) throw new InvalidInputError(ErrorCodes.INVALID_USER_ID, 'expected an X user id (1 to 19 decimal digits, no leading zero)', field);
   return id;
 }
 

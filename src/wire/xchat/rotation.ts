@@ -11,6 +11,7 @@
  */
 import { DecodeError, ErrorCodes, InvalidInputError } from '../../errors.js';
 import { assertArray, assertBytes, assertObject, assertString, typeName } from '../../guards.js';
+import { assertI64Text } from '../../rules.js';
 import { decodeBase64, encodeBase64 } from '../base64.js';
 import { decodeStruct, encodeStruct, type Infer } from '../thrift/index.js';
 import { GroupOpData, type Member } from './events.js';
@@ -51,17 +52,11 @@ export interface KeyRotation {
   memberKeyInfo?: RotationKeyInfo[];
 }
 
-const I64_MAX = (1n << 63n) - 1n;
-
 type MemberValue = Infer<typeof Member>;
 type GroupOp = Infer<typeof GroupOpData>;
 
 function i64(value: unknown, field: string): bigint {
-  const s = assertString(value, field);
-  if (!/^(0|[1-9][0-9]{0,18})$/.test(s) || BigInt(s) > I64_MAX) {
-    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected a canonical decimal that fits a signed 64-bit integer', field);
-  }
-  return BigInt(s);
+  return BigInt(assertI64Text(assertString(value, field), field));
 }
 
 function member(value: unknown, field: string): MemberValue {

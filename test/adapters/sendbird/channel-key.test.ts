@@ -129,6 +129,9 @@ describe('end-to-end encryption', () => {
   test('refuses the envelope moved to another channel, a removed member, and channels without one', async () => {
     const data = created();
     await expect(open({ ...channel(data), channel_url: 'other_room' }, 1)).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID' });
+    for (const url of ['room,x', 'abc', 7]) {
+      await expect(open({ ...channel(data), channel_url: url as string }, 1)).rejects.toMatchObject({ code: 'ERR_INVALID_CONVERSATION_ID', field: 'channel.channel_url' });
+    }
     await expect(open(channel(data, ['111', '333']), 1)).rejects.toMatchObject({ code: 'ERR_NOT_A_MEMBER', field: 'options.userId' });
     await expect(open(channel(data, ['222', '333']), 1)).rejects.toMatchObject({ code: 'ERR_NOT_A_MEMBER', field: 'channel.data.ckk.sender' });
     for (const d of ['', 'plain text', '{"theme":"dark"}', '[]']) await expect(open(channel(d), 1)).rejects.toMatchObject({ code: 'ERR_INVALID_ENVELOPE' });

@@ -97,7 +97,7 @@ describe('prepareGroupCreate', () => {
   });
 
   test('deterministic with injected randomness, clock and message ids', async () => {
-    const opts = (): PrepareOptions => withTestingHooks({ now: () => 1795357034165 }, { random: counterRandom(7), messageId: (() => { let i = 0; return () => `msg-${++i}`; })() });
+    const opts = (): PrepareOptions => withTestingHooks({}, { now: () => 1795357034165, random: counterRandom(7), messageId: (() => { let i = 0; return () => `msg-${++i}`; })() });
     const a = await prepareGroupCreate({ ...base, title: 'T' }, opts());
     const b = await prepareGroupCreate({ ...base, title: 'T' }, opts());
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
@@ -105,10 +105,10 @@ describe('prepareGroupCreate', () => {
     expect(a.conversationKeyVersion).toBe('1795357034165');
     expect(a.actionSignatures.map((x) => x.messageId)).toEqual(['msg-1', 'msg-2']);
     // Without an injected message id, ids come from the random stream too.
-    const c = await prepareGroupCreate(base, withTestingHooks({ now: () => 1 }, { random: counterRandom(3) }));
-    const d = await prepareGroupCreate(base, withTestingHooks({ now: () => 1 }, { random: counterRandom(3) }));
+    const c = await prepareGroupCreate(base, withTestingHooks({}, { now: () => 1, random: counterRandom(3) }));
+    const d = await prepareGroupCreate(base, withTestingHooks({}, { now: () => 1, random: counterRandom(3) }));
     expect(c.actionSignatures.map((x) => x.messageId)).toEqual(d.actionSignatures.map((x) => x.messageId));
-    const e = await prepareGroupCreate(base, withTestingHooks({ now: () => 1 }, { random: counterRandom(4) }));
+    const e = await prepareGroupCreate(base, withTestingHooks({}, { now: () => 1, random: counterRandom(4) }));
     expect(e.participantKeys[0]!.encryptedKey).not.toBe(c.participantKeys[0]!.encryptedKey);
   });
 
@@ -197,7 +197,7 @@ describe('prepareGroupCreate', () => {
 
   test('a throwing or wrong-sized injected random source is reported, not propagated as a TypeError', async () => {
     await expect(prepareGroupCreate(base, withTestingHooks({}, { random: () => new Uint8Array(3) }))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'testing hooks: random' });
-    await expect(prepareGroupCreate(base, { now: () => Number.NaN })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'options.now' });
+    await expect(prepareGroupCreate(base, withTestingHooks({}, { now: () => Number.NaN }))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'testing hooks: now' });
     await expect(prepareGroupCreate(base, withTestingHooks({}, { messageId: () => 'a,b' }))).rejects.toMatchObject({ code: 'ERR_COMMA_IN_FIELD' });
     // The hooks travel under a symbol only chat-keykit/testing hands out: plain options cannot set them.
     const plain = await prepareGroupCreate(base, { random: () => new Uint8Array(3), messageId: () => 'x' } as PrepareOptions);
@@ -303,12 +303,16 @@ describe('prepareConversationKeyChange', () => {
     expect(BigInt(b.conversationKeyVersion)).not.toBe(BigInt(a.conversationKeyVersion));
     const clock = () => 1000;
     const versions = [];
-    for (let i = 0; i < 3; i++) versions.push((await prepareConversationKeyChange(params, { now: clock })).conversationKeyVersion);
+    for (let i = 0; i < 3; i++) versions.push((await prepareConversationKeyChange(params, withTestingHooks({}, { now: clock }))).conversationKeyVersion);
     expect(versions).toEqual(['1000', '1001', '1002']);
     const tight = () => 5000;
-    await prepareConversationKeyChange(params, { now: tight, maxFutureSkewMs: 1 });
-    await prepareConversationKeyChange(params, { now: tight, maxFutureSkewMs: 1 });
-    await expect(prepareConversationKeyChange(params, { now: tight, maxFutureSkewMs: 1 })).rejects.toMatchObject({ code: 'ERR_VERSION_IN_FUTURE', field: 'options.now' });
+    const tightly = withTestingHooks({ maxFutureSkewMs: 1 }, { now: tight });
+    await prepareConversationKeyChange(params, tightly);
+    await prepareConversationKeyChange(params, tightly);
+    await expect(prepareConversationKeyChange(params, tightly)).rejects.toMatchObject({ code: 'ERR_VERSION_IN_FUTURE', field: 'testing hooks: now' });
+    // A fresh arrow around the real clock is still the real clock: versions keep increasing.
+    const fresh = await Promise.all([0, 1, 2].map(() => prepareConversationKeyChange(params, { maxFutureSkewMs: 86_400_000 })));
+    expect(new Set(fresh.map((f) => f.conversationKeyVersion)).size).toBe(3);
   });
 
   test('two different keys with the same version for one user are refused', async () => {

@@ -27,6 +27,7 @@ import {
   type GroupMemberAddDetail,
   type SigningKeyEntry,
   type VerificationReport,
+  withTestingHooks,
 } from '../../helpers/kit.js';
 import { makeMembers, senderOf, type Member } from '../../helpers/members.js';
 
@@ -44,8 +45,8 @@ describe('group creates: what binds the two actions', () => {
   test('two creates prepared on one clock in the same millisecond get different key versions, so they cannot be mixed', async () => {
     const clock = () => 1795357034165;
     const params = { publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), memberIds: ['111', '222', '333'] };
-    const a = await prepareGroupCreate({ ...params, conversationId: 'g1', title: 'Alpha' }, { now: clock });
-    const b = await prepareGroupCreate({ ...params, conversationId: 'g2', title: 'Beta' }, { now: clock });
+    const a = await prepareGroupCreate({ ...params, conversationId: 'g1', title: 'Alpha' }, withTestingHooks({}, { now: clock }));
+    const b = await prepareGroupCreate({ ...params, conversationId: 'g2', title: 'Beta' }, withTestingHooks({}, { now: clock }));
     expect(b.conversationKeyVersion).not.toBe(a.conversationKeyVersion);
     // Group g1 with g2's signed create (its title): the key change of g1 and the create of g2.
     const mixed = createGroupRequest(a);
@@ -165,7 +166,7 @@ describe('key changes (/keys): who gets the key', () => {
 describe('versions', () => {
   test('a validly signed key version far in the future is refused (a receiver would keep it as its floor)', async () => {
     const far = 9_007_199_254_740_000;
-    const p = await prepareGroupCreate({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g1', memberIds: ['111', '222'] }, { now: () => far });
+    const p = await prepareGroupCreate({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g1', memberIds: ['111', '222'] }, withTestingHooks({}, { now: () => far }));
     const b = createGroupRequest(p);
     const r = await verifyCreateGroupRequest(b, { senderId: '111', signingKeys, recipient: me(1) });
     expect(r.valid).toBe(false);

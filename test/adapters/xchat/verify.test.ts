@@ -12,8 +12,10 @@ import {
   encodeBase64,
   encodeBase64NoPad,
   encodeGroupCreateDetail,
+  encodeGroupMemberAddDetail,
   encodeKeyChangeDetail,
   groupCreatePayload,
+  groupMemberAddPayload,
   prepareConversationKeyChange,
   prepareGroupCreate,
   prepareGroupMembersChange,
@@ -25,6 +27,7 @@ import {
   type AddMembersBody,
   type CreateGroupBody,
   type GroupCreateDetail,
+  type GroupMemberAddDetail,
   type KeyChangeDetail,
   type PreparedGroupCreate,
   type ProblemCode,
@@ -477,6 +480,32 @@ describe('member-add and key-change bodies: every tampering is rejected too', ()
     const version = clone(addBody);
     version.conversation_key_version = '1';
     expectRejected(await verifyAdd(version, null), 'KEY_VERSION_MISMATCH');
+  });
+
+  test('member add: a validly signed add that names no new member', async () => {
+    const b = clone(addBody);
+    const a = b.action_signatures![1]!;
+    const d = decodeEventDetail(decodeBase64(a.encoded_message_event_detail)) as Required<GroupMemberAddDetail>;
+    a.encoded_message_event_detail = encodeBase64(encodeGroupMemberAddDetail({ ...d, memberIds: [] }));
+    const payload = groupMemberAddPayload(7, {
+      messageId: a.message_id,
+      senderId: '111',
+      conversationId: GROUP,
+      memberIds: [],
+      currentMemberIds: d.currentMemberIds,
+      currentAdminIds: d.currentAdminIds,
+      currentPendingMemberIds: d.currentPendingMemberIds ?? [],
+      currentTitle: d.currentTitle,
+      conversationKeyVersion: d.conversationKeyVersion,
+      screenCaptureBlockingEnabled: d.screenCaptureBlockingEnabled,
+    });
+    const sig = await (await resolveBackend()).sign(members[0]!.identity.signingPrivateKey, new TextEncoder().encode(payload));
+    a.message_event_signature.signature = encodeBase64NoPad(sig);
+    b.user_ids = [];
+    const r = await verifyAdd(b, null);
+    expectRejected(r, 'NO_NEW_MEMBERS');
+    // The signature itself is sound: the refusal is about what was signed.
+    expect(codes(r)).not.toContain('SIGNATURE_INVALID');
   });
 
   test('key change: flipped signature, dropped key, other version, other conversation, wrong sender', async () => {

@@ -45,6 +45,7 @@ async function checkAdd(ctx: Ctx, b: Record<string, unknown>, a: Action, userIds
     return undefined;
   }
   checkKeyVersion(ctx, d.conversationKeyVersion, path);
+  if (d.memberIds.length === 0) add(ctx, ProblemCodes.NO_NEW_MEMBERS, path, 'the member add names no new member');
   const added = checkIds(ctx, d.memberIds, `${path}.memberIds`, 'new member');
   const current = checkIds(ctx, d.currentMemberIds, `${path}.currentMemberIds`, 'current member');
   checkIds(ctx, d.currentAdminIds, `${path}.currentAdminIds`, 'current admin');

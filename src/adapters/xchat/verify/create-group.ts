@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { isI64Text } from '../../../rules.js';
 import type { GroupCreateDetail } from '../../../wire/xchat/details.js';
 import { isGroupId } from '../rules.js';
 import { checkSignature, readActions, type Action } from './actions.js';
@@ -80,7 +81,7 @@ export async function verifyCreateGroupRequest(body: unknown, options: VerifyOpt
       checkIds(ctx, admins, 'group_admins', 'admin');
       if (memberSet) checkSubset(ctx, admins, memberSet, 'group_admins', ProblemCodes.ADMIN_NOT_MEMBER, 'is an admin but not a member');
     }
-    if (typeof b.ttl_msec === 'string' && !/^(0|[1-9][0-9]{0,18})$/.test(b.ttl_msec)) {
+    if (typeof b.ttl_msec === 'string' && !isI64Text(b.ttl_msec)) {
       add(ctx, ProblemCodes.TTL_INVALID, 'ttl_msec', 'ttl_msec must be the decimal string of a non-negative 64-bit integer');
     }
     checkRotation(ctx, b);

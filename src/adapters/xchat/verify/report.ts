@@ -49,6 +49,8 @@ export const ProblemCodes = /* @__PURE__ */ Object.freeze({
   SIGNATURE_INVALID: 'SIGNATURE_INVALID',
   PAYLOAD_UNBUILDABLE: 'PAYLOAD_UNBUILDABLE',
   MEMBERS_MISMATCH: 'MEMBERS_MISMATCH',
+  /** A member add that adds nobody. */
+  NO_NEW_MEMBERS: 'NO_NEW_MEMBERS',
   ADMINS_MISMATCH: 'ADMINS_MISMATCH',
   /** The signed roster differs from what the caller knows (`currentMemberIds`, `memberIds`). */
   ROSTER_MISMATCH: 'ROSTER_MISMATCH',
