@@ -113,7 +113,7 @@ describe('group channels', () => {
 
     const rotated = await prepareSendbirdChannelKey({ channelUrl: url, publicKeys: m.map((x) => x.publicKeyInput), memberIds: ids, sender: senderOf(m[1]!) });
     const current = (await call('GET', `/group_channels/${url}`)).body.data as string;
-    const put = await sb.send(updateSendbirdChannelKeyRequest({ channel_url: url, prepared: rotated, user_ids: ids, data: current }, options));
+    const put = await sb.send(updateSendbirdChannelKeyRequest({ channel_url: url, prepared: rotated, user_ids: ids, currentData: current }, options));
     expect(put.status).toBe(200);
     const opened = await open(2);
     expect(Buffer.from(opened.conversationKey).equals(Buffer.from(rotated.conversationKey))).toBe(true);

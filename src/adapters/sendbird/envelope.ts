@@ -27,6 +27,7 @@ import { isSignable, isUserId, isVersion } from '../../rules.js';
 import { WRAPPED_KEY_LENGTH } from '../../core/ecies.js';
 import type { WrappedKey } from '../../core/wrap.js';
 import { isCanonicalBase64 } from '../../wire/base64.js';
+import { parseJsonStrict } from '../../wire/json.js';
 import { joinPayload } from '../../wire/payload.js';
 
 /** The envelope's key in `data`, and its version. */
@@ -77,22 +78,30 @@ export function envelopeKeys(e: SendbirdKeyEnvelope): WrappedKey[] {
 }
 
 /**
- * The application part of a `data` string: the `app` member when `data` is a channel's data
- * holding an envelope (so that a rotation given the channel's current data keeps the application
- * data, not the old envelope), otherwise `data` itself.
+ * The application part of a channel's current `data` as chat-keykit wrote it (`{"ckk":…,"app":…}`),
+ * so that a key rotation keeps the application's data and replaces the old envelope. The old
+ * envelope is not checked (it is being replaced); the document's shape is.
+ * @throws {DecodeError} `ERR_INVALID_ENVELOPE` when `data` is not such a document (application
+ * data without an envelope is passed as `appData` instead)
  */
-export function appDataOf(data: string | undefined): string | undefined {
-  if (data === undefined) return undefined;
+export function appDataOfChannelData(data: string, field: string): string | undefined {
+  if (data.length > MAX_DATA_LENGTH) throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, `channel data longer than ${MAX_DATA_LENGTH} characters`, field);
+  let doc: unknown;
   try {
-    const doc: unknown = JSON.parse(data);
-    if (typeof doc === 'object' && doc !== null && !Array.isArray(doc) && ENVELOPE_FIELD in doc) {
-      const app = (doc as { app?: unknown }).app;
-      return typeof app === 'string' ? app : undefined;
-    }
+    doc = parseJsonStrict(data, field);
   } catch {
-    // Not JSON: plain application data.
+    doc = undefined;
   }
-  return data;
+  const shaped =
+    typeof doc === 'object' &&
+    doc !== null &&
+    !Array.isArray(doc) &&
+    Object.keys(doc).every((k) => k === ENVELOPE_FIELD || k === 'app') &&
+    typeof (doc as Record<string, unknown>)[ENVELOPE_FIELD] === 'object' &&
+    (doc as Record<string, unknown>)[ENVELOPE_FIELD] !== null &&
+    ['undefined', 'string'].includes(typeof (doc as Record<string, unknown>).app);
+  if (!shaped) throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, `expected channel data holding a key envelope ({"${ENVELOPE_FIELD}":…,"app":…})`, field);
+  return (doc as { app?: string }).app;
 }
 
 /** The channel `data` string: the envelope and the application's data. */

@@ -222,7 +222,7 @@ describe('end-to-end encryption', () => {
 
   test('key rotation: PUT /v3/group_channels/{channel_url} replaces the envelope and keeps the app data', async () => {
     const rotated = await prepare(1);
-    const r = updateSendbirdChannelKeyRequest({ channel_url: url, prepared: rotated, user_ids: ids, data: 'app' }, options);
+    const r = updateSendbirdChannelKeyRequest({ channel_url: url, prepared: rotated, user_ids: ids, appData: 'app' }, options);
     expect(r).toMatchObject({ method: 'PUT', path: `/v3/group_channels/${url}` });
     const body = JSON.parse(r.body as string);
     expect(Object.keys(body)).toEqual(['data']);
@@ -242,11 +242,40 @@ describe('end-to-end encryption', () => {
   test("key rotation given the channel's current data keeps its app data and replaces (not nests) the old envelope", async () => {
     const current = created('{"theme":"dark"}');
     const rotated = await prepare();
-    const data = JSON.parse(updateSendbirdChannelKeyRequest({ channel_url: url, prepared: rotated, user_ids: ids, data: current }, options).body as string).data as string;
+    const data = JSON.parse(updateSendbirdChannelKeyRequest({ channel_url: url, prepared: rotated, user_ids: ids, currentData: current }, options).body as string).data as string;
     expect(JSON.parse(data)).toEqual({ ckk: expect.objectContaining({ ckv: rotated.conversationKeyVersion, kc: rotated.envelope.kc }), app: '{"theme":"dark"}' });
     expect((await open(channel(data), 0)).appData).toBe('{"theme":"dark"}');
     // The current data of a channel without app data: nothing is kept.
-    const bare = JSON.parse(updateSendbirdChannelKeyRequest({ channel_url: url, prepared: rotated, user_ids: ids, data: created() }, options).body as string).data as string;
+    const bare = JSON.parse(updateSendbirdChannelKeyRequest({ channel_url: url, prepared: rotated, user_ids: ids, currentData: created() }, options).body as string).data as string;
     expect(Object.keys(JSON.parse(bare))).toEqual(['ckk']);
+  });
+
+  test('application data that looks like channel data is kept as it is, and current data must be channel data', async () => {
+    const rotated = await prepare();
+    const update = (u: Record<string, unknown>) => updateSendbirdChannelKeyRequest({ channel_url: url, prepared: rotated, user_ids: ids, ...u }, options);
+    // The application's own data may be any text, even a document with a "ckk" member: it is kept whole.
+    const lookalike = '{"ckk":{"mine":true},"app":"x"}';
+    const data = JSON.parse(update({ appData: lookalike }).body as string).data as string;
+    expect((await open(channel(data), 1)).appData).toBe(lookalike);
+    // Current data that is not chat-keykit's document, both kinds at once, and a non-string.
+    for (const [u, path] of [
+      [{ currentData: '{"theme":"dark"}' }, 'update.currentData'],
+      [{ currentData: '{"ckk":{},"app":1}' }, 'update.currentData'],
+      [{ currentData: '{"ckk":{},"ckk":{}}' }, 'update.currentData'],
+      [{ currentData: '{"ckk":{},"other":""}' }, 'update.currentData'],
+      [{ currentData: 'plain' }, 'update.currentData'],
+      [{ currentData: 7 }, 'update.currentData'],
+      [{ currentData: created(), appData: 'a' }, 'update.currentData'],
+      [{ appData: 7 }, 'update.appData'],
+    ] as const) {
+      let err: unknown;
+      try {
+        update(u);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, JSON.stringify(u)).toBeInstanceOf(SendbirdValidationError);
+      expect((err as SendbirdValidationError).problems.map((p) => p.path)).toContain(path);
+    }
   });
 });
