@@ -95,10 +95,18 @@ describe('citations of docs/', () => {
     expect(unresolved(fromDocs)).toEqual([]);
   });
 
-  test('no file in src/ or test/ cites the notes kept outside the repository', () => {
+  test('no file in src/, test/, docs/ or the README cites the notes kept outside the repository', () => {
     const outside = ['PROTOCOL', 'SENDBIRD'].map((n) => `${n}.md`);
-    const hits = sources.filter((f) => outside.some((name) => readFileSync(f, 'utf8').includes(name))).map((f) => relative(root, f));
+    const files = [...sources, ...filesUnder(docsDir), join(root, 'README.md')];
+    expect(files.length).toBeGreaterThan(sources.length + 3);
+    const hits = files.filter((f) => outside.some((name) => readFileSync(f, 'utf8').includes(name))).map((f) => relative(root, f));
     expect(hits).toEqual([]);
+  });
+
+  test('the documents stand alone: no path into the reference data beside the repository', () => {
+    // (Only the conformance suite reads that data, from CONFORMANCE_DIR.)
+    const beside = ['..', 'shared'].join('/');
+    expect(filesUnder(docsDir).filter((f) => readFileSync(f, 'utf8').includes(beside)).map((f) => relative(root, f))).toEqual([]);
   });
 
   test('the scanner reads wrapped citations and refuses unknown headings', () => {
