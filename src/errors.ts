@@ -27,6 +27,8 @@ export const ErrorCodes = {
   INVALID_BASE64: 'ERR_INVALID_BASE64',
   INVALID_THRIFT: 'ERR_INVALID_THRIFT',
   INVALID_ENVELOPE: 'ERR_INVALID_ENVELOPE',
+  /** Decrypted text that is not valid UTF-8 (encrypted metadata). */
+  INVALID_UTF8: 'ERR_INVALID_UTF8',
   // VerificationError: well-formed input that fails a cryptographic check.
   DECRYPT_FAILED: 'ERR_DECRYPT_FAILED',
   SIGNATURE_INVALID: 'ERR_SIGNATURE_INVALID',
