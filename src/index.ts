@@ -1,7 +1,8 @@
 /**
  * chat-keykit: end-to-end-encryption keys for group chats, wire-compatible with X Chat.
  *
- * - crypto core (`core/`): identities, conversation keys, ECIES wrapping, signed changes;
+ * - crypto core (`core/`): identities, conversation keys, ECIES wrapping, signed changes,
+ *   message/metadata secretboxes and media streams;
  * - wire formats (`wire/`): base64 flavours, key encodings, Thrift events, signed payloads,
  *   the key-rotation payload;
  * - adapters (`adapters/`): X API request bodies and their verifier.
@@ -19,7 +20,7 @@ export {
   type ErrorCode,
 } from './errors.js';
 
-export type { BackendName, CryptoBackend } from './core/backend.js';
+export type { BackendName, ChaCha20Poly1305, CryptoBackend } from './core/backend.js';
 export { resolveBackend, setDefaultBackend, type CryptoOptions } from './core/context.js';
 export { SecretBytes, wipe, constantTimeEqual } from './core/secret.js';
 export {
@@ -41,6 +42,21 @@ export {
   CONVERSATION_KEY_LENGTH,
   WRAPPED_KEY_LENGTH,
 } from './core/ecies.js';
+export { sealSecretbox, openSecretbox, encryptMetadata, decryptMetadata, SECRETBOX_NONCE_LENGTH, SECRETBOX_OVERHEAD } from './core/secretbox.js';
+export {
+  encryptMedia,
+  decryptMedia,
+  createMediaEncryptor,
+  createMediaDecryptor,
+  mediaEncryptionStream,
+  mediaDecryptionStream,
+  mediaCiphertextLength,
+  MEDIA_HEADER_LENGTH,
+  MEDIA_CHUNK_LENGTH,
+  type MediaEncryptor,
+  type MediaDecryptor,
+  type MediaDecryptOptions,
+} from './core/secretstream.js';
 export {
   prepareConversationKeyChange,
   prepareGroupCreate,
