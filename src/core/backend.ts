@@ -47,10 +47,10 @@ export interface CryptoBackend {
   /** AES-128-GCM decryption of `ciphertext ‖ tag`; resolves to null when the tag does not verify. */
   aesGcmDecrypt(key: Uint8Array, iv: Uint8Array, sealed: Uint8Array): Promise<Uint8Array | null>;
   /**
-   * Optional: ChaCha20-Poly1305 (RFC 8439 §2.8) under one 32-byte key, synchronous. Media streams
-   * (secretstream.ts) seal one 1 KiB chunk per call, so a backend may prepare the key once here.
-   * The object may keep a reference to `key`, which the caller leaves unchanged while using it.
-   * A backend without it gets noble's.
+   * Optional, for a native implementation: ChaCha20-Poly1305 (RFC 8439 §2.8) under one 32-byte
+   * key, synchronous. Media streams (secretstream.ts) seal one 1 KiB chunk per call, so a backend
+   * may prepare the key once here. The object may keep a reference to `key`, which the caller
+   * leaves unchanged while using it. Without it, media use noble's ChaCha20 and Poly1305 directly.
    */
   chacha20Poly1305?(key: Uint8Array): ChaCha20Poly1305;
 }

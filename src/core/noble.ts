@@ -1,12 +1,11 @@
 /**
  * The portable reference backend: @noble/curves (P-256, RFC 6979), @noble/hashes (SHA-256) and
- * @noble/ciphers (AES-GCM, ChaCha20-Poly1305). Runs anywhere JavaScript runs, React Native
- * included; the other backends are checked against it.
+ * @noble/ciphers (AES-GCM). Runs anywhere JavaScript runs, React Native included; the other
+ * backends are checked against it.
  *
  * @module
  */
 import { gcm } from '@noble/ciphers/aes.js';
-import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
@@ -67,14 +66,4 @@ export const nobleBackend: CryptoBackend = /* @__PURE__ */ Object.freeze({
       return null;
     }
   },
-  chacha20Poly1305: (key: Uint8Array) => ({
-    seal: (nonce: Uint8Array, plaintext: Uint8Array, output?: Uint8Array) => chacha20poly1305(key, nonce).encrypt(plaintext, output),
-    open: (nonce: Uint8Array, sealed: Uint8Array) => {
-      try {
-        return chacha20poly1305(key, nonce).decrypt(sealed);
-      } catch {
-        return null;
-      }
-    },
-  }),
 });

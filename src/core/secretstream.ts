@@ -21,17 +21,22 @@
  *   the REKEY bit (2) or the counter wrapped to 0: `k ‖ nonce[4..12] ^= ChaCha20(k, nonce)[0..40]`
  *   and the counter restarts at 1.
  *
- * With no AD, and `|m| mod 16` equal to 0 or 8 (every full chunk), that MAC is exactly RFC 8439's
- * ChaCha20-Poly1305 of `t ‖ 0⁶³ ‖ m` with no AAD, so such a chunk is one call of the backend's
- * AEAD: the frame is the sealed bytes less 63 of them. Opening puts back those 63 bytes, which are
- * ChaCha20 keystream (block 1, computed here), and calls the AEAD's `open`. A last chunk of
- * another length is spelled out with noble's ChaCha20 and Poly1305. Each chunk's nonce depends on
- * the MAC of the chunk before, so no cipher call can cover two chunks.
+ * Two ways to compute a chunk, with the same bytes:
+ * - portable (every backend): one call of noble's `chacha20` from block 0 over
+ *   `0⁶⁴ ‖ (t ‖ 0⁶³) ‖ m` gives the Poly1305 key, the tag block and `c` at once; noble's Poly1305
+ *   then computes the MAC as above;
+ * - native (a backend with `chacha20Poly1305`, i.e. OpenSSL on Node): with no AD and `|m| mod 16`
+ *   equal to 0 or 8 (every full chunk), the MAC above is exactly RFC 8439's ChaCha20-Poly1305 of
+ *   `t ‖ 0⁶³ ‖ m` with no AAD, so the chunk is one AEAD call and the frame is the sealed bytes
+ *   less 63 of them. Opening puts back those 63 bytes, which are ChaCha20 keystream (block 1,
+ *   computed by the single-block function below), and calls the AEAD's `open`.
+ * Each chunk's nonce depends on the MAC of the chunk before, so no cipher call can span two chunks.
  *
  * Measured on Node 20 (2 cores, 64 MiB in 1 KiB chunks): one OpenSSL AEAD call per chunk 142 MiB/s;
- * OpenSSL's raw ChaCha20 plus noble's Poly1305 per chunk 106 MiB/s; noble alone 82 MiB/s. Node's
- * per-call cost (cipher object, output buffers) dominates, which is why block 1 comes from the
- * single-block function below (0.14 µs, against 2.9 µs for a 64-byte call of noble's `chacha20`).
+ * OpenSSL's raw ChaCha20 plus noble's Poly1305 per chunk 106 MiB/s; noble alone 82 MiB/s (noble's
+ * own ChaCha20-Poly1305, two ChaCha20 calls per chunk, about 50). Node's per-call cost (cipher
+ * object, output buffers) dominates, which is why block 1 comes from the single-block function
+ * (0.14 µs, against 2.9 µs for a 64-byte call of noble's `chacha20`).
  *
  * Policy (the SDK's, made stricter where noted; each point has a test against the SDK):
  * - a frame that is not last must carry MESSAGE, the last must carry FINAL; PUSH, REKEY or any
@@ -55,7 +60,6 @@ import { DecodeError, ErrorCodes, InternalError, InvalidInputError, Verification
 import { assertBytes } from '../guards.js';
 import type { ChaCha20Poly1305, CryptoBackend } from './backend.js';
 import { randomSource, resolveBackend, type CryptoOptions } from './context.js';
-import { nobleBackend } from './noble.js';
 import { constantTimeEqual, wipe } from './secret.js';
 
 /** Length of the stream header. */
@@ -163,11 +167,11 @@ const ZEROS = /* @__PURE__ */ new Uint8Array(16);
  */
 const aeadFits = (length: number) => length % 16 === 0 || length % 16 === 8;
 
-type Aead = (key: Uint8Array) => ChaCha20Poly1305;
+/** The backend's native ChaCha20-Poly1305 under a key, or null: the portable path is then used. */
+type Aead = ((key: Uint8Array) => ChaCha20Poly1305) | null;
 
 function aeadOf(backend: CryptoBackend): Aead {
-  const b = backend.chacha20Poly1305 ? backend : nobleBackend;
-  return (key) => (b as Required<Pick<CryptoBackend, 'chacha20Poly1305'>>).chacha20Poly1305(key);
+  return backend.chacha20Poly1305 ? (key) => (backend as Required<Pick<CryptoBackend, 'chacha20Poly1305'>>).chacha20Poly1305(key) : null;
 }
 
 /** The secretstream state of one direction: the ChaCha20 key and nonce, and scratch buffers. */
@@ -176,17 +180,17 @@ class StreamState {
   private readonly nonce = new Uint8Array(12);
   private readonly kView = new DataView(this.k.buffer);
   private readonly nonceView = new DataView(this.nonce.buffer);
-  /** ChaCha20 block 1 (the tag block) or block 0 (rekey), then block 0 again for a Poly1305 key. */
+  /** One ChaCha20 block: block 1 (the tag block) when opening through the AEAD, block 0 to rekey. */
   private readonly block = new Uint8Array(64);
   private readonly blockView = new DataView(this.block.buffer);
-  private readonly block0 = new Uint8Array(64);
-  private readonly block0View = new DataView(this.block0.buffer);
   private readonly words = new Uint32Array(32);
-  /** `t ‖ 0⁶³ ‖ m` when sealing, `tag byte ‖ keystream(63) ‖ c ‖ mac` when opening. */
-  private readonly work = new Uint8Array(64 + MEDIA_CHUNK_LENGTH + 16);
-  /** The AEAD's output when sealing (allocating it per chunk cost 17% of the throughput on Node). */
-  private readonly sealed = new Uint8Array(64 + MEDIA_CHUNK_LENGTH + 16);
-  /** The backend's AEAD under `k`, made again after a rekey, dropped by `wipe`. */
+  /** Cipher input: `t ‖ 0⁶³ ‖ m` or `tag byte ‖ keystream(63) ‖ c ‖ mac` (AEAD), `0⁶⁴ ‖ that block ‖ m or c` (portable). */
+  private readonly work = new Uint8Array(128 + MEDIA_CHUNK_LENGTH + 16);
+  /** Cipher output (allocating it per chunk cost 17% of the throughput on Node). */
+  private readonly spare = new Uint8Array(128 + MEDIA_CHUNK_LENGTH + 16);
+  /** `le64(0) ‖ le64(64 + |c|)`, the end of the MAC input. */
+  private readonly lengths = new Uint8Array(16);
+  /** The backend's AEAD under `k` (made again after a rekey, dropped by `wipe`), or null. */
   private aead: ChaCha20Poly1305 | null;
 
   constructor(private readonly keyed: Aead, key: Uint8Array, header: Uint8Array) {
@@ -199,76 +203,78 @@ class StreamState {
     wipe(k, new Uint8Array(out.buffer));
     this.nonceView.setUint32(0, 1, true);
     this.nonce.set(header.subarray(16, MEDIA_HEADER_LENGTH), 4);
-    this.aead = keyed(this.k);
+    this.aead = keyed ? keyed(this.k) : null;
   }
 
   /** Seals one chunk (at most 1024 bytes) with `tag` into `out` at `at` (`m.length + 17` bytes). */
   seal(tag: number, m: Uint8Array, out: Uint8Array, at: number): void {
-    if (!aeadFits(m.length)) return this.sealDirect(tag, m, out, at);
     const w = this.work;
-    w.fill(0, 0, 64);
-    w[0] = tag;
-    w.set(m, 64);
-    const sealed = (this.aead as ChaCha20Poly1305).seal(this.nonce, w.subarray(0, 64 + m.length), this.sealed.subarray(0, 80 + m.length));
-    out[at] = sealed[0] as number;
-    out.set(sealed.subarray(64), at + 1);
-    this.advance(tag, sealed.subarray(64 + m.length));
+    const n = m.length;
+    let mac: Uint8Array;
+    if (this.aead && aeadFits(n)) {
+      w.fill(0, 0, 64);
+      w[0] = tag;
+      w.set(m, 64);
+      const sealed = this.aead.seal(this.nonce, w.subarray(0, 64 + n), this.spare.subarray(0, 80 + n));
+      out[at] = sealed[0] as number;
+      out.set(sealed.subarray(64), at + 1);
+      mac = sealed.subarray(64 + n);
+    } else {
+      // Blocks 0, 1, 2… in one call: the Poly1305 key, the encrypted tag block, the ciphertext.
+      w.fill(0, 0, 128);
+      w[64] = tag;
+      w.set(m, 128);
+      const r = this.spare.subarray(0, 128 + n);
+      chacha20(this.k, this.nonce, w.subarray(0, 128 + n), r, 0);
+      out[at] = r[64] as number;
+      out.set(r.subarray(128), at + 1);
+      mac = this.mac(r.subarray(0, 32), r.subarray(64, 128), r.subarray(128));
+      out.set(mac, at + 1 + n);
+      r.fill(0, 0, 64);
+    }
+    this.advance(tag, mac);
   }
 
   /** Opens one frame into `out` at `at`; returns its tag, or -1 when its MAC does not verify. */
   open(frame: Uint8Array, out: Uint8Array, at: number): number {
-    if (!aeadFits(frame.length - ABYTES)) return this.openDirect(frame, out, at);
-    chachaBlock(this.kView, this.nonceView, 1, this.blockView, this.words);
     const w = this.work;
-    w.set(this.block, 0);
-    w[0] = frame[0] as number;
-    w.set(frame.subarray(1), 64);
-    const opened = (this.aead as ChaCha20Poly1305).open(this.nonce, w.subarray(0, 63 + frame.length));
-    if (opened === null) return -1;
-    const tag = opened[0] as number;
-    out.set(opened.subarray(64), at);
-    wipe(opened);
-    this.advance(tag, frame.subarray(frame.length - 16));
-    return tag;
-  }
-
-  /** The construction spelled out with noble's ChaCha20 and Poly1305, for a last chunk the AEAD cannot take. */
-  private sealDirect(tag: number, m: Uint8Array, out: Uint8Array, at: number): void {
-    const c = out.subarray(at + 1, at + 1 + m.length);
-    chacha20(this.k, this.nonce, m, c, 2);
-    chachaBlock(this.kView, this.nonceView, 1, this.blockView, this.words);
-    this.block[0] = (this.block[0] as number) ^ tag;
-    out[at] = this.block[0] as number;
-    const mac = this.mac(c);
-    out.set(mac, at + 1 + m.length);
-    this.advance(tag, mac);
-  }
-
-  private openDirect(frame: Uint8Array, out: Uint8Array, at: number): number {
-    const c = frame.subarray(1, frame.length - 16);
-    const stored = frame.subarray(frame.length - 16);
-    chachaBlock(this.kView, this.nonceView, 1, this.blockView, this.words);
-    const tag = (this.block[0] as number) ^ (frame[0] as number);
-    this.block[0] = frame[0] as number;
-    if (!constantTimeEqual(this.mac(c), stored)) return -1;
-    chacha20(this.k, this.nonce, c, out.subarray(at, at + c.length), 2);
+    const n = frame.length - ABYTES;
+    const stored = frame.subarray(1 + n);
+    let tag: number;
+    if (this.aead && aeadFits(n)) {
+      chachaBlock(this.kView, this.nonceView, 1, this.blockView, this.words);
+      w.set(this.block, 0);
+      w[0] = frame[0] as number;
+      w.set(frame.subarray(1), 64);
+      const opened = this.aead.open(this.nonce, w.subarray(0, 63 + frame.length));
+      if (opened === null) return -1;
+      tag = opened[0] as number;
+      out.set(opened.subarray(64), at);
+      wipe(opened);
+    } else {
+      w.fill(0, 0, 128);
+      w[64] = frame[0] as number;
+      w.set(frame.subarray(1, 1 + n), 128);
+      const r = this.spare.subarray(0, 128 + n);
+      chacha20(this.k, this.nonce, w.subarray(0, 128 + n), r, 0);
+      tag = r[64] as number; // the tag byte decrypted; the MAC covers it encrypted, with 63 keystream bytes
+      r[64] = frame[0] as number;
+      const ok = constantTimeEqual(this.mac(r.subarray(0, 32), r.subarray(64, 128), frame.subarray(1, 1 + n)), stored);
+      if (ok) out.set(r.subarray(128), at);
+      r.fill(0);
+      if (!ok) return -1;
+    }
     this.advance(tag, stored);
     return tag;
   }
 
   /**
-   * libsodium's MAC (no AD): Poly1305 keyed by block 0 over the 64-byte tag block (in `block`),
-   * `c`, then `|c| mod 16` zero bytes (its formula `(0x10 - 64 + |c|) & 0xf`), le64(0), le64(64 + |c|).
+   * libsodium's MAC with no AD: Poly1305 over the 64-byte tag block, `c`, `|c| mod 16` zero bytes
+   * (its formula `(0x10 - 64 + |c|) & 0xf`), `le64(0)` and `le64(64 + |c|)`.
    */
-  private mac(c: Uint8Array): Uint8Array {
-    chachaBlock(this.kView, this.nonceView, 0, this.block0View, this.words);
-    const h = poly1305.create(this.block0.subarray(0, 32));
-    h.update(this.block).update(c).update(ZEROS.subarray(0, c.length % 16));
-    const lengths = new Uint8Array(16);
-    new DataView(lengths.buffer).setUint32(8, 64 + c.length, true);
-    const mac = h.update(lengths).digest();
-    this.block0.fill(0);
-    return mac;
+  private mac(polyKey: Uint8Array, tagBlock: Uint8Array, c: Uint8Array): Uint8Array {
+    new DataView(this.lengths.buffer).setUint32(8, 64 + c.length, true);
+    return poly1305.create(polyKey).update(tagBlock).update(c).update(ZEROS.subarray(0, c.length % 16)).update(this.lengths).digest();
   }
 
   private advance(tag: number, mac: Uint8Array): void {
@@ -284,7 +290,7 @@ class StreamState {
     for (let i = 0; i < 32; i++) this.k[i] = (this.k[i] as number) ^ (this.block[i] as number);
     for (let i = 0; i < 8; i++) this.nonce[4 + i] = (this.nonce[4 + i] as number) ^ (this.block[32 + i] as number);
     this.nonceView.setUint32(0, 1, true);
-    this.aead = this.keyed(this.k);
+    if (this.keyed) this.aead = this.keyed(this.k);
   }
 
   /** TESTING ONLY: sets the 32-bit chunk counter, to reach the wrap without 4 TiB of input. */
@@ -293,7 +299,7 @@ class StreamState {
   }
 
   wipe(): void {
-    wipe(this.k, this.nonce, this.block, this.block0, this.work, this.sealed);
+    wipe(this.k, this.nonce, this.block, this.work, this.spare);
     this.aead = null;
     this.words.fill(0);
   }

@@ -97,7 +97,5 @@ export function createWebCryptoBackend(webcrypto: WebCryptoLike | undefined = (g
         return null;
       }
     },
-    // WebCrypto has no ChaCha20-Poly1305.
-    chacha20Poly1305: nobleBackend.chacha20Poly1305,
   });
 }
