@@ -578,7 +578,7 @@ class Decryptor implements MediaDecryptor {
 
 /**
  * Starts an incremental media encryptor. Its output, concatenated, equals {@link encryptMedia}'s
- * for the same header, however the plaintext is split; memory stays at about 2 KiB.
+ * for the same header, however the plaintext is split; it holds about 4 KiB whatever the size.
  * @param key - the 32-byte conversation key
  * @param options - backend and, for tests only, an injected random source (for the header)
  * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` for a key that is not 32 bytes
