@@ -36,7 +36,7 @@
  * OpenSSL's raw ChaCha20 plus noble's Poly1305 per chunk 106 MiB/s; noble alone 82 MiB/s (noble's
  * own ChaCha20-Poly1305, two ChaCha20 calls per chunk, about 50). Node's per-call cost (cipher
  * object, output buffers) dominates, which is why block 1 comes from the single-block function
- * (0.14 µs, against 2.9 µs for a 64-byte call of noble's `chacha20`).
+ * (0.2 µs, against 2.9 µs for a 64-byte call of noble's `chacha20`).
  *
  * Policy (the SDK's, made stricter where noted; each point has a test against the SDK):
  * - a frame that is not last must carry MESSAGE, the last must carry FINAL; PUSH, REKEY or any
@@ -130,31 +130,34 @@ function plaintextLengthOf(ciphertextLength: number): number {
 
 const SIGMA = /* @__PURE__ */ (() => new Uint32Array(new TextEncoder().encode('expand 32-byte k').buffer))();
 
-function quarter(x: Uint32Array, a: number, b: number, c: number, d: number): void {
-  let xa = x[a] as number, xb = x[b] as number, xc = x[c] as number, xd = x[d] as number;
-  xa = (xa + xb) | 0; xd ^= xa; xd = (xd << 16) | (xd >>> 16);
-  xc = (xc + xd) | 0; xb ^= xc; xb = (xb << 12) | (xb >>> 20);
-  xa = (xa + xb) | 0; xd ^= xa; xd = (xd << 8) | (xd >>> 24);
-  xc = (xc + xd) | 0; xb ^= xc; xb = (xb << 7) | (xb >>> 25);
-  x[a] = xa; x[b] = xb; x[c] = xc; x[d] = xd;
-}
+const rotl = (x: number, n: number) => (x << n) | (x >>> (32 - n));
 
 /**
  * Writes ChaCha20 block `counter` of (key, nonce) to `out` (64 bytes), RFC 8439 §2.3: 20 rounds
- * over `constants ‖ key ‖ counter ‖ nonce`, plus that input. `x` is a 32-word scratch.
+ * over `constants ‖ key ‖ counter ‖ nonce`, plus that input. The quarter rounds (§2.1) are written
+ * out on 16 locals: 0.2 µs per block, against 0.7 µs for a quarter-round helper over an array.
  */
-function chachaBlock(key: DataView, nonce: DataView, counter: number, out: DataView, x: Uint32Array): void {
-  x[0] = 0x61707865; x[1] = 0x3320646e; x[2] = 0x79622d32; x[3] = 0x6b206574; // "expand 32-byte k"
-  for (let i = 0; i < 8; i++) x[4 + i] = key.getUint32(4 * i, true);
-  x[12] = counter;
-  for (let i = 0; i < 3; i++) x[13 + i] = nonce.getUint32(4 * i, true);
-  x.copyWithin(16, 0, 16);
+function chachaBlock(key: DataView, nonce: DataView, counter: number, out: DataView): void {
+  const j0 = 0x61707865, j1 = 0x3320646e, j2 = 0x79622d32, j3 = 0x6b206574; // "expand 32-byte k"
+  const j4 = key.getUint32(0, true), j5 = key.getUint32(4, true), j6 = key.getUint32(8, true), j7 = key.getUint32(12, true);
+  const j8 = key.getUint32(16, true), j9 = key.getUint32(20, true), j10 = key.getUint32(24, true), j11 = key.getUint32(28, true);
+  const j12 = counter, j13 = nonce.getUint32(0, true), j14 = nonce.getUint32(4, true), j15 = nonce.getUint32(8, true);
+  let x0 = j0, x1 = j1, x2 = j2, x3 = j3, x4 = j4, x5 = j5, x6 = j6, x7 = j7;
+  let x8 = j8, x9 = j9, x10 = j10, x11 = j11, x12 = j12, x13 = j13, x14 = j14, x15 = j15;
   for (let round = 0; round < 10; round++) {
-    quarter(x, 0, 4, 8, 12); quarter(x, 1, 5, 9, 13); quarter(x, 2, 6, 10, 14); quarter(x, 3, 7, 11, 15);
-    quarter(x, 0, 5, 10, 15); quarter(x, 1, 6, 11, 12); quarter(x, 2, 7, 8, 13); quarter(x, 3, 4, 9, 14);
+    // Columns.
+    x0 = (x0 + x4) | 0; x12 = rotl(x12 ^ x0, 16); x8 = (x8 + x12) | 0; x4 = rotl(x4 ^ x8, 12); x0 = (x0 + x4) | 0; x12 = rotl(x12 ^ x0, 8); x8 = (x8 + x12) | 0; x4 = rotl(x4 ^ x8, 7);
+    x1 = (x1 + x5) | 0; x13 = rotl(x13 ^ x1, 16); x9 = (x9 + x13) | 0; x5 = rotl(x5 ^ x9, 12); x1 = (x1 + x5) | 0; x13 = rotl(x13 ^ x1, 8); x9 = (x9 + x13) | 0; x5 = rotl(x5 ^ x9, 7);
+    x2 = (x2 + x6) | 0; x14 = rotl(x14 ^ x2, 16); x10 = (x10 + x14) | 0; x6 = rotl(x6 ^ x10, 12); x2 = (x2 + x6) | 0; x14 = rotl(x14 ^ x2, 8); x10 = (x10 + x14) | 0; x6 = rotl(x6 ^ x10, 7);
+    x3 = (x3 + x7) | 0; x15 = rotl(x15 ^ x3, 16); x11 = (x11 + x15) | 0; x7 = rotl(x7 ^ x11, 12); x3 = (x3 + x7) | 0; x15 = rotl(x15 ^ x3, 8); x11 = (x11 + x15) | 0; x7 = rotl(x7 ^ x11, 7);
+    // Diagonals.
+    x0 = (x0 + x5) | 0; x15 = rotl(x15 ^ x0, 16); x10 = (x10 + x15) | 0; x5 = rotl(x5 ^ x10, 12); x0 = (x0 + x5) | 0; x15 = rotl(x15 ^ x0, 8); x10 = (x10 + x15) | 0; x5 = rotl(x5 ^ x10, 7);
+    x1 = (x1 + x6) | 0; x12 = rotl(x12 ^ x1, 16); x11 = (x11 + x12) | 0; x6 = rotl(x6 ^ x11, 12); x1 = (x1 + x6) | 0; x12 = rotl(x12 ^ x1, 8); x11 = (x11 + x12) | 0; x6 = rotl(x6 ^ x11, 7);
+    x2 = (x2 + x7) | 0; x13 = rotl(x13 ^ x2, 16); x8 = (x8 + x13) | 0; x7 = rotl(x7 ^ x8, 12); x2 = (x2 + x7) | 0; x13 = rotl(x13 ^ x2, 8); x8 = (x8 + x13) | 0; x7 = rotl(x7 ^ x8, 7);
+    x3 = (x3 + x4) | 0; x14 = rotl(x14 ^ x3, 16); x9 = (x9 + x14) | 0; x4 = rotl(x4 ^ x9, 12); x3 = (x3 + x4) | 0; x14 = rotl(x14 ^ x3, 8); x9 = (x9 + x14) | 0; x4 = rotl(x4 ^ x9, 7);
   }
-  for (let i = 0; i < 16; i++) out.setUint32(4 * i, ((x[i] as number) + (x[16 + i] as number)) | 0, true);
-  x.fill(0);
+  const words = [x0 + j0, x1 + j1, x2 + j2, x3 + j3, x4 + j4, x5 + j5, x6 + j6, x7 + j7, x8 + j8, x9 + j9, x10 + j10, x11 + j11, x12 + j12, x13 + j13, x14 + j14, x15 + j15];
+  for (let i = 0; i < 16; i++) out.setUint32(4 * i, (words[i] as number) | 0, true);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,7 +186,6 @@ class StreamState {
   /** One ChaCha20 block: block 1 (the tag block) when opening through the AEAD, block 0 to rekey. */
   private readonly block = new Uint8Array(64);
   private readonly blockView = new DataView(this.block.buffer);
-  private readonly words = new Uint32Array(32);
   /** Cipher input: `t ‖ 0⁶³ ‖ m` or `tag byte ‖ keystream(63) ‖ c ‖ mac` (AEAD), `0⁶⁴ ‖ that block ‖ m or c` (portable). */
   private readonly work = new Uint8Array(128 + MEDIA_CHUNK_LENGTH + 16);
   /** Cipher output (allocating it per chunk cost 17% of the throughput on Node). */
@@ -242,7 +244,7 @@ class StreamState {
     const stored = frame.subarray(1 + n);
     let tag: number;
     if (this.aead && aeadFits(n)) {
-      chachaBlock(this.kView, this.nonceView, 1, this.blockView, this.words);
+      chachaBlock(this.kView, this.nonceView, 1, this.blockView);
       w.set(this.block, 0);
       w[0] = frame[0] as number;
       w.set(frame.subarray(1), 64);
@@ -286,7 +288,7 @@ class StreamState {
 
   /** libsodium's `crypto_secretstream_xchacha20poly1305_rekey`. */
   rekey(): void {
-    chachaBlock(this.kView, this.nonceView, 0, this.blockView, this.words);
+    chachaBlock(this.kView, this.nonceView, 0, this.blockView);
     for (let i = 0; i < 32; i++) this.k[i] = (this.k[i] as number) ^ (this.block[i] as number);
     for (let i = 0; i < 8; i++) this.nonce[4 + i] = (this.nonce[4 + i] as number) ^ (this.block[32 + i] as number);
     this.nonceView.setUint32(0, 1, true);
@@ -301,7 +303,6 @@ class StreamState {
   wipe(): void {
     wipe(this.k, this.nonce, this.block, this.work, this.spare);
     this.aead = null;
-    this.words.fill(0);
   }
 }
 

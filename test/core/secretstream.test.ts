@@ -103,7 +103,7 @@ describe('construction: the ChaCha20 block and libsodium byte for byte', () => {
     const { chachaBlock } = __testing;
     const run = (key: Uint8Array, nonce: Uint8Array, counter: number) => {
       const out = new Uint8Array(64);
-      chachaBlock(new DataView(key.buffer, key.byteOffset, 32), new DataView(nonce.buffer, nonce.byteOffset, 12), counter, new DataView(out.buffer), new Uint32Array(32));
+      chachaBlock(new DataView(key.buffer, key.byteOffset, 32), new DataView(nonce.buffer, nonce.byteOffset, 12), counter, new DataView(out.buffer));
       return out;
     };
     const key = Uint8Array.from({ length: 32 }, (_, i) => i);
