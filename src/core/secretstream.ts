@@ -312,7 +312,7 @@ class StreamState {
  */
 const plain = (b: Uint8Array) => (b.constructor === Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
 
-const tagName = (tag: number) => (tag === 1 ? 'PUSH' : tag === TAG_REKEY ? 'REKEY' : `${tag}`);
+const tagName = (tag: number) => (tag === 1 ? 'the tag PUSH' : tag === TAG_REKEY ? 'the tag REKEY' : 'an unknown tag');
 
 function failed(message: string): VerificationError {
   return new VerificationError(ErrorCodes.DECRYPT_FAILED, message, 'ciphertext');
@@ -323,7 +323,7 @@ function checkTag(tag: number, last: boolean): void {
   if (tag === -1) throw failed('a chunk does not authenticate (another key, or tampered, reordered or truncated)');
   if (tag === TAG_FINAL && !last) throw failed('data follows the FINAL chunk (an extended stream)');
   if (tag === TAG_MESSAGE && last) throw failed('the stream ends without its FINAL chunk (truncated)');
-  if (tag !== TAG_MESSAGE && tag !== TAG_FINAL) throw failed(`a chunk carries the tag ${tagName(tag)}, which X Chat media never uses`);
+  if (tag !== TAG_MESSAGE && tag !== TAG_FINAL) throw failed(`a chunk carries ${tagName(tag)}, which X Chat media never uses`);
 }
 
 function checkExpected(expected: number | undefined): number | undefined {
