@@ -489,6 +489,7 @@ class Decryptor implements MediaDecryptor {
   push(chunk: Uint8Array): Uint8Array {
     chunk = plain(assertBytes(chunk, 'chunk'));
     this.checkOpen();
+    let out: Uint8Array | undefined;
     try {
       let i = 0;
       if (this.state === null) {
@@ -502,7 +503,7 @@ class Decryptor implements MediaDecryptor {
       }
       if (i < chunk.length && this.sawFinal) throw failed('data follows the FINAL chunk (an extended stream)');
       const full = Math.floor((this.frameLength + chunk.length - i) / FRAME);
-      const out = new Uint8Array(full * MEDIA_CHUNK_LENGTH);
+      out = new Uint8Array(full * MEDIA_CHUNK_LENGTH);
       for (let f = 0; f < full; f++) {
         let frame: Uint8Array;
         if (this.frameLength > 0) {
@@ -527,6 +528,7 @@ class Decryptor implements MediaDecryptor {
       if (this.expected !== undefined && this.produced > this.expected) throw lengthMismatch();
       return out;
     } catch (e) {
+      wipe(out); // plaintext of the frames before the failure
       this.fail();
       throw e;
     }
