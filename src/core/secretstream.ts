@@ -656,7 +656,9 @@ function transformStream(key: Uint8Array, open: (key: Uint8Array) => Promise<Med
 
 /**
  * A `TransformStream` that encrypts media: plaintext bytes in, the stream's bytes out.
- * @param key - the 32-byte conversation key
+ * @param key - the 32-byte conversation key (copied: the caller may wipe it at once)
+ * @param options - as for {@link createMediaEncryptor}
+ * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` for a key that is not 32 bytes
  * @example
  * await file.stream().pipeThrough(mediaEncryptionStream(conversationKey)).pipeTo(upload);
  */
@@ -668,7 +670,9 @@ export function mediaEncryptionStream(key: Uint8Array, options?: CryptoOptions):
  * A `TransformStream` that decrypts media. It errors (with the errors of {@link decryptMedia}) on
  * the first bad chunk, and at the end when the stream is incomplete: whatever it passed on before
  * is unproven until the stream closes without error.
- * @param key - the 32-byte conversation key of the message that carried the media
+ * @param key - the 32-byte conversation key of the message that carried the media (copied)
+ * @param options - as for {@link createMediaDecryptor}
+ * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` for a key that is not 32 bytes
  * @example
  * await download.pipeThrough(mediaDecryptionStream(conversationKey)).pipeTo(sink);
  */
