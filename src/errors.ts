@@ -40,6 +40,8 @@ export const ErrorCodes = /* @__PURE__ */ Object.freeze({
   INVALID_ENVELOPE: 'ERR_INVALID_ENVELOPE',
   /** Input larger than the bounds the library works within (sizes, element counts). */
   TOO_LARGE: 'ERR_TOO_LARGE',
+  /** Decrypted text that is not valid UTF-8 (encrypted metadata). */
+  INVALID_UTF8: 'ERR_INVALID_UTF8',
   // VerificationError: well-formed input that fails a cryptographic or membership check.
   DECRYPT_FAILED: 'ERR_DECRYPT_FAILED',
   SIGNATURE_INVALID: 'ERR_SIGNATURE_INVALID',

@@ -2,7 +2,8 @@
  * chat-keykit: end-to-end-encryption keys for group chats, wire-compatible with X Chat.
  *
  * The root entry is the main flow: identities and their registration, conversation keys, the
- * prepare functions, the X API request bodies and their verifiers, errors and `SecretBytes`.
+ * prepare functions, the X API request bodies and their verifiers, encrypted metadata and media,
+ * errors and `SecretBytes`.
  * The rest is behind subpaths: `chat-keykit/sendbird` (the Sendbird adapter), `chat-keykit/wire`
  * (encodings and codecs), `chat-keykit/backends` (crypto backends), `chat-keykit/testing`
  * (deterministic hooks for tests, never for production).
@@ -11,6 +12,21 @@
  */
 export { ErrorCodes, KeykitError, InvalidInputError, DecodeError, VerificationError, UnsupportedVersionError, InternalError, type ErrorCode } from './errors.js';
 export { SecretBytes, wipe, constantTimeEqual } from './core/secret.js';
+export { encryptMetadata, decryptMetadata } from './core/secretbox.js';
+export {
+  encryptMedia,
+  decryptMedia,
+  createMediaEncryptor,
+  createMediaDecryptor,
+  mediaEncryptionStream,
+  mediaDecryptionStream,
+  mediaCiphertextLength,
+  MEDIA_HEADER_LENGTH,
+  MEDIA_CHUNK_LENGTH,
+  type MediaEncryptor,
+  type MediaDecryptor,
+  type MediaDecryptOptions,
+} from './core/media/index.js';
 export type { CryptoOptions } from './core/context.js';
 export { Identity, generateIdentity, exportPrivateKeys, importPrivateKeys, verifyKeyBinding, publicKeyFingerprint, wipeIdentity } from './core/identity.js';
 export { generateConversationKey, wrapConversationKey, unwrapConversationKey, CONVERSATION_KEY_LENGTH, WRAPPED_KEY_LENGTH } from './core/ecies.js';

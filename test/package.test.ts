@@ -18,11 +18,12 @@ beforeAll(() => {
 const SURFACE: Record<string, string[]> = {
   'chat-keykit': [
     'CONVERSATION_KEY_LENGTH', 'DEFAULT_LIMITS', 'DecodeError', 'ErrorCodes', 'Identity', 'InternalError', 'InvalidInputError', 'KeykitError', 'MAX_PROBLEMS_PER_CODE',
-    'ProblemCodes', 'SecretBytes', 'UnsupportedVersionError', 'VerificationError', 'WRAPPED_KEY_LENGTH', 'addConversationKeysRequest', 'addMembersRequest', 'bodyKind',
-    'buildKeyRegistration', 'constantTimeEqual', 'createGroupRequest', 'exportPrivateKeys', 'generateConversationKey', 'generateIdentity', 'identifySender',
-    'importPrivateKeys', 'keyListing', 'keyRecordFromRegistration', 'openKeyChange', 'prepareConversationKeyChange', 'prepareGroupCreate', 'prepareGroupMembersChange',
-    'publicKeyFingerprint', 'unwrapConversationKey', 'verifyAddConversationKeysRequest', 'verifyAddMembersRequest', 'verifyCreateGroupRequest', 'verifyKeyBinding', 'wipe',
-    'wipeIdentity', 'wrapConversationKey',
+    'MEDIA_CHUNK_LENGTH', 'MEDIA_HEADER_LENGTH', 'ProblemCodes', 'SecretBytes', 'UnsupportedVersionError', 'VerificationError', 'WRAPPED_KEY_LENGTH',
+    'addConversationKeysRequest', 'addMembersRequest', 'bodyKind', 'buildKeyRegistration', 'constantTimeEqual', 'createGroupRequest', 'createMediaDecryptor',
+    'createMediaEncryptor', 'decryptMedia', 'decryptMetadata', 'encryptMedia', 'encryptMetadata', 'exportPrivateKeys', 'generateConversationKey', 'generateIdentity',
+    'identifySender', 'importPrivateKeys', 'keyListing', 'keyRecordFromRegistration', 'mediaCiphertextLength', 'mediaDecryptionStream', 'mediaEncryptionStream',
+    'openKeyChange', 'prepareConversationKeyChange', 'prepareGroupCreate', 'prepareGroupMembersChange', 'publicKeyFingerprint', 'unwrapConversationKey',
+    'verifyAddConversationKeysRequest', 'verifyAddMembersRequest', 'verifyCreateGroupRequest', 'verifyKeyBinding', 'wipe', 'wipeIdentity', 'wrapConversationKey',
   ],
   'chat-keykit/sendbird': [
     'ENVELOPE_FIELD', 'ENVELOPE_VERSION', 'SENDBIRD_BATCH', 'SendbirdCodes', 'SendbirdValidationError', 'assertChannelUrl', 'createSendbirdGroupChannelRequest',
