@@ -47,3 +47,6 @@ console.table(rows);
 const verify = sizes.map((n) => measure('verify', n));
 console.log('\nverifyCreateGroupRequest as a member (schema, 2 signatures, key binding, 1 unwrap), node backend:');
 console.table(verify.map((r) => ({ members: r.members, ms: r.ms.toFixed(2) })));
+
+// Hostile inputs of up to 16 MB: time and memory, each in its own process (bench/hostile.mjs).
+execFileSync(process.execPath, [fileURLToPath(new URL('./hostile.mjs', import.meta.url))], { stdio: 'inherit' });

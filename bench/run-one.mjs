@@ -5,7 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as kit from '../dist/index.js';
+import * as root from '../dist/index.js';
+import * as wire from '../dist/wire.js';
+
+const kit = { ...root, ...wire };
 
 const [impl, nArg] = process.argv.slice(2);
 const n = Number(nArg);
@@ -79,7 +82,6 @@ const runs = impl === 'verify' ? 15 : n >= 10_000 ? 1 : n >= 1000 ? 3 : 10;
 const times = [];
 let result;
 for (let i = 0; i < runs; i++) {
-  result = undefined;
   // A full collection before each prepare run, so that its peak memory is its own; verification
   // is timed in steady state, as a long-running verifier runs (a forced collection before each
   // 10,000-member verification adds some 8 ms of heap regrowth to it).

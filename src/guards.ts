@@ -1,7 +1,7 @@
 /**
- * Input guards used at every public boundary, so that bad input fails early with a typed,
+ * Shape guards used at every public boundary, so that bad input fails early with a typed,
  * secret-free error that names the field (noble's `abytes` pattern), never with a `TypeError`
- * from deep inside.
+ * from deep inside. The rules for identifiers and versions are in `rules.ts`.
  *
  * @module
  */
@@ -16,20 +16,42 @@ export function typeName(value: unknown): string {
   return typeof value;
 }
 
-function fail(field: string, message: string, code: (typeof ErrorCodes)[keyof typeof ErrorCodes] = ErrorCodes.INVALID_ARGUMENT): never {
-  throw new InvalidInputError(code, message, field);
+function fail(field: string, reason: string): never {
+  throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, reason, field);
 }
 
-/** Asserts a `Uint8Array`, optionally of one of the given lengths. */
+type MaybeDetachable = { readonly detached?: boolean; slice(begin: number, end: number): unknown };
+
+/**
+ * Is the memory behind `bytes` detached (transferred to a worker or by `structuredClone` with a
+ * transfer list)? A detached view reads as empty, and most operations on it throw a `TypeError`.
+ */
+export function isDetached(bytes: Uint8Array): boolean {
+  const buffer = bytes.buffer as unknown as MaybeDetachable;
+  if (typeof buffer.detached === 'boolean') return buffer.detached;
+  if (bytes.byteLength !== 0) return false;
+  try {
+    buffer.slice(0, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Asserts a `Uint8Array` (not detached), optionally of one of the given lengths.
+ * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT`
+ */
 export function assertBytes(value: unknown, field: string, ...lengths: number[]): Uint8Array {
   if (!(value instanceof Uint8Array)) fail(field, `expected Uint8Array, got ${typeName(value)}`);
+  if (isDetached(value)) fail(field, 'the Uint8Array is detached (its buffer was transferred): pass a copy');
   if (lengths.length > 0 && !lengths.includes(value.length)) {
     fail(field, `expected Uint8Array of length ${lengths.join(' or ')}, got length=${value.length}`);
   }
   return value;
 }
 
-/** Asserts a plain object (not null, not an array). */
+/** Asserts a plain object (not null, not an array, not bytes). */
 export function assertObject(value: unknown, field: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
     fail(field, `expected an object, got ${typeName(value)}`);
@@ -37,9 +59,20 @@ export function assertObject(value: unknown, field: string): Record<string, unkn
   return value as Record<string, unknown>;
 }
 
-/** Asserts an array. */
+/** The index of the first hole of a sparse array (`[a, , b]`), or -1 when it has none. */
+export function firstHole(value: readonly unknown[]): number {
+  for (let i = 0; i < value.length; i++) if (!(i in value)) return i;
+  return -1;
+}
+
+/**
+ * Asserts an array without holes: `forEach` and `map` skip holes, so a sparse array would let an
+ * element pass unchecked.
+ */
 export function assertArray(value: unknown, field: string): unknown[] {
   if (!Array.isArray(value)) fail(field, `expected an array, got ${typeName(value)}`);
+  const hole = firstHole(value);
+  if (hole >= 0) fail(`${field}[${hole}]`, 'the array has a hole here (a sparse array): every element must be present');
   return value;
 }
 
@@ -49,60 +82,8 @@ export function assertString(value: unknown, field: string): string {
   return value;
 }
 
-/**
- * Asserts a string that may be a component of a signed payload: the payload is comma-joined
- * without escaping (PROTOCOL.md §6.1), so a comma would make one signed string decode as two
- * different component lists.
- */
-export function assertSignable(value: unknown, field: string, { allowEmpty = false } = {}): string {
-  const s = assertString(value, field);
-  if (!allowEmpty && s.length === 0) fail(field, 'must not be empty');
-  if (s.includes(',')) fail(field, 'must not contain a comma (signed payloads are comma-joined without escaping)', ErrorCodes.COMMA_IN_FIELD);
-  return s;
-}
-
-const U64_MAX = 18446744073709551615n;
-
-/**
- * Asserts a version string: canonical unsigned decimal (no sign, no leading zero), fitting in
- * 64 bits, as the X API's `^[0-9]+$` and the official SDK's u64 comparison expect.
- */
-export function assertVersion(value: unknown, field: string): string {
-  if (typeof value !== 'string') fail(field, `expected a decimal version string, got ${typeName(value)}`, ErrorCodes.INVALID_VERSION);
-  if (!/^(0|[1-9][0-9]{0,19})$/.test(value) || BigInt(value) > U64_MAX) {
-    fail(field, 'expected a canonical decimal version (digits only, no leading zero, at most 2^64-1)', ErrorCodes.INVALID_VERSION);
-  }
-  return value;
-}
-
-/** Asserts an X user id: 1 to 19 decimal digits (the X API's `UserId` pattern). */
-export function assertXUserId(value: unknown, field: string): string {
-  if (typeof value !== 'string') fail(field, `expected a user id string, got ${typeName(value)}`, ErrorCodes.INVALID_USER_ID);
-  if (!/^[0-9]{1,19}$/.test(value)) fail(field, 'expected an X user id (1 to 19 decimal digits)', ErrorCodes.INVALID_USER_ID);
-  return value;
-}
-
-/** Asserts a user id of any system: a non-empty, comma-free string of at most 256 characters. */
-export function assertUserId(value: unknown, field: string): string {
-  if (typeof value !== 'string') fail(field, `expected a user id string, got ${typeName(value)}`, ErrorCodes.INVALID_USER_ID);
-  if (value.length === 0 || value.length > 256) fail(field, 'expected a user id of 1 to 256 characters', ErrorCodes.INVALID_USER_ID);
-  if (value.includes(',')) fail(field, 'must not contain a comma (signed payloads are comma-joined without escaping)', ErrorCodes.COMMA_IN_FIELD);
-  return value;
-}
-
-/** Asserts that the strings of a list are pairwise distinct. */
-export function assertDistinct(values: readonly string[], field: string): void {
-  const seen = new Set<string>();
-  values.forEach((v, i) => {
-    if (seen.has(v)) fail(`${field}[${i}]`, `duplicate id "${v}"`, ErrorCodes.DUPLICATE_ID);
-    seen.add(v);
-  });
-}
-
-/** Asserts a safe, non-negative integer TTL in milliseconds (a Thrift i64 on the wire). */
-export function assertTtl(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    fail(field, `expected a non-negative integer number of milliseconds, got ${typeof value === 'number' ? String(value) : typeName(value)}`, ErrorCodes.INVALID_TTL);
-  }
-  return value;
+/** Asserts a function. */
+export function assertFunction<F extends (...args: never[]) => unknown>(value: unknown, field: string, shape: string): F {
+  if (typeof value !== 'function') fail(field, `expected a function ${shape}, got ${typeName(value)}`);
+  return value as F;
 }

@@ -1,94 +1,59 @@
 /**
  * chat-keykit: end-to-end-encryption keys for group chats, wire-compatible with X Chat.
  *
- * - crypto core (`core/`): identities, conversation keys, ECIES wrapping, signed changes;
- * - wire formats (`wire/`): base64 flavours, key encodings, Thrift events, signed payloads,
- *   the key-rotation payload;
- * - adapters (`adapters/`): X API request bodies and their verifier.
+ * The root entry is the main flow: identities and their registration, conversation keys, the
+ * prepare functions, the X API request bodies and their verifiers, encrypted metadata and media,
+ * errors and `SecretBytes`.
+ * The rest is behind subpaths: `chat-keykit/sendbird` (the Sendbird adapter), `chat-keykit/wire`
+ * (encodings and codecs), `chat-keykit/backends` (crypto backends), `chat-keykit/testing`
+ * (deterministic hooks for tests, never for production).
  *
  * @module
  */
-export {
-  ErrorCodes,
-  KeykitError,
-  InvalidInputError,
-  DecodeError,
-  VerificationError,
-  UnsupportedVersionError,
-  InternalError,
-  type ErrorCode,
-} from './errors.js';
-
-export type { BackendName, CryptoBackend } from './core/backend.js';
-export { resolveBackend, setDefaultBackend, type CryptoOptions } from './core/context.js';
+export { ErrorCodes, KeykitError, InvalidInputError, DecodeError, VerificationError, UnsupportedVersionError, InternalError, type ErrorCode } from './errors.js';
 export { SecretBytes, wipe, constantTimeEqual } from './core/secret.js';
+export { encryptMetadata, decryptMetadata } from './core/secretbox.js';
 export {
-  Identity,
-  generateIdentity,
-  exportPrivateKeys,
-  importPrivateKeys,
-  buildKeyRegistration,
-  verifyKeyBinding,
-  publicKeyFingerprint,
-  wipeIdentity,
-  type KeyRegistrationBody,
-  type KeyRegistrationOptions,
-} from './core/identity.js';
-export {
-  generateConversationKey,
-  wrapConversationKey,
-  unwrapConversationKey,
-  CONVERSATION_KEY_LENGTH,
-  WRAPPED_KEY_LENGTH,
-} from './core/ecies.js';
+  encryptMedia,
+  decryptMedia,
+  createMediaEncryptor,
+  createMediaDecryptor,
+  mediaEncryptionStream,
+  mediaDecryptionStream,
+  mediaCiphertextLength,
+  MEDIA_HEADER_LENGTH,
+  MEDIA_CHUNK_LENGTH,
+  type MediaEncryptor,
+  type MediaDecryptor,
+  type MediaDecryptOptions,
+} from './core/media/index.js';
+export type { CryptoOptions } from './core/context.js';
+export { Identity, generateIdentity, exportPrivateKeys, importPrivateKeys, verifyKeyBinding, publicKeyFingerprint, wipeIdentity } from './core/identity.js';
+export { generateConversationKey, wrapConversationKey, unwrapConversationKey, CONVERSATION_KEY_LENGTH, WRAPPED_KEY_LENGTH } from './core/ecies.js';
+export type { SigningKeyEntry } from './core/trust.js';
+export type { RecipientKey } from './core/recipient.js';
+
+export { buildKeyRegistration, type KeyRegistrationBody, type KeyRegistrationOptions } from './adapters/xchat/registration.js';
+export { keyRecordFromRegistration, keyListing, type KeyRecord, type KeyListing } from './adapters/xchat/keys.js';
 export {
   prepareConversationKeyChange,
   prepareGroupCreate,
   prepareGroupMembersChange,
-  canonicalConversationId,
   type PublicKeyInput,
   type Sender,
+  type PreparedSender,
+  type PrepareOptions,
   type ActionSignature,
   type ParticipantKey,
   type PreparedConversationChange,
-  type PreparedSender,
   type PreparedKeyChange,
   type PreparedGroupCreate,
   type PreparedGroupMembersChange,
   type PreparedChange,
-  type PrepareOptions,
   type ConversationKeyChangeParams,
   type GroupCreateParams,
   type GroupMembersChangeParams,
-} from './core/prepare.js';
-
-export { encodeBase64, encodeBase64NoPad, encodeBase64UrlNoPad, decodeBase64, decodeBase64Url } from './wire/base64.js';
-export { parsePublicKey, sec1ToSpki, SPKI_PREFIX, type PublicKeyLike } from './wire/keys.js';
-export {
-  encodeKeyChangeDetail,
-  encodeGroupCreateDetail,
-  encodeGroupMemberAddDetail,
-  decodeEventDetail,
-  encodeMessageEvent,
-  decodeMessageEvent,
-  type EventDetail,
-  type KeyChangeDetail,
-  type GroupCreateDetail,
-  type GroupMemberAddDetail,
-  type DecodedMessageEvent,
-} from './wire/events.js';
-export {
-  keyChangePayload,
-  groupCreatePayload,
-  groupMemberAddPayload,
-  messageCreatePayload,
-  checkSignatureVersion,
-  CURRENT_SIGNATURE_VERSION,
-  MIN_SIGNATURE_VERSION,
-  MAX_SIGNATURE_VERSION,
-} from './wire/payloads.js';
-export { buildKeyRotation, parseKeyRotation, type KeyRotation, type RotationMember, type RotationKeyInfo } from './wire/rotation.js';
-
+} from './adapters/xchat/prepare.js';
 export {
   createGroupRequest,
   addConversationKeysRequest,
@@ -106,44 +71,24 @@ export {
   verifyCreateGroupRequest,
   verifyAddConversationKeysRequest,
   verifyAddMembersRequest,
+  identifySender,
+  bodyKind,
   ProblemCodes,
-  type SigningKeyEntry,
-  type VerificationProblem,
-  type VerificationReport,
+  DEFAULT_LIMITS,
+  MAX_PROBLEMS_PER_CODE,
+  type BodyKind,
+  type IdentifySenderOptions,
+  type SenderIdentification,
   type VerifyOptions,
   type VerifyInConversationOptions,
+  type VerifyKeysOptions,
+  type VerifyMembersOptions,
   type VerifyRecipient,
+  type VerifyLimits,
+  type VerificationProblem,
+  type VerificationReport,
+  type ActionCheck,
+  type Verdict,
   type ProblemCode,
-} from './adapters/xchat/verify.js';
-export { keyRecordFromRegistration, keyListing, type KeyRecord, type KeyListing } from './adapters/xchat/keys.js';
-export { SigningKeys, assertSigningKeys, type SigningKeyLookup } from './core/trust.js';
-export { openKeyChange, type KeyChangeToOpen, type OpenKeyChangeOptions } from './core/receive.js';
-
-export {
-  createSendbirdGroupChannelRequest,
-  inviteSendbirdUsersRequest,
-  planSendbirdSupergroup,
-  updateSendbirdChannelKeyRequest,
-  openSendbirdChannelKey,
-  parseChannelData,
-  validateGroupChannel,
-  SendbirdValidationError,
-  SendbirdCodes,
-  SENDBIRD_BATCH,
-  ENVELOPE_FIELD,
-  ENVELOPE_VERSION,
-  type SendbirdOptions,
-  type SendbirdRequest,
-  type SupergroupPlan,
-  type SupergroupPlanOptions,
-  type SendbirdKeyUpdate,
-  type SendbirdKeyEnvelope,
-  type SendbirdChannelResource,
-  type OpenSendbirdChannelKeyOptions,
-  type OpenedSendbirdChannelKey,
-  type SendbirdProblem,
-  type SendbirdGroupChannelParams,
-  type CoverFileBytes,
-  type InvitationStatus,
-  type HiddenStatus,
-} from './adapters/sendbird/index.js';
+} from './adapters/xchat/verify/index.js';
+export { openKeyChange, type KeyChangeToOpen, type OpenKeyChangeOptions } from './adapters/xchat/receive.js';

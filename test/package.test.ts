@@ -1,6 +1,7 @@
 /**
- * The built package: `npm run build` emits dist/, the exports map resolves the package root to
- * dist/index.js with types, and the demo (`npm start`) runs on built-in defaults.
+ * The built package: `npm run build` emits dist/, the exports map resolves each entry point to
+ * dist with types, each entry's export list is pinned (the public surface changes only on
+ * purpose), nothing exported is mutable, and the demo (`npm start`) runs on built-in defaults.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,15 +14,64 @@ beforeAll(() => {
   execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], { cwd: root, stdio: 'pipe' });
 }, 120_000);
 
-test('the exports map points the package root at dist/index.js with types', async () => {
+/** The export list of each entry point, as a user imports it. */
+const SURFACE: Record<string, string[]> = {
+  'chat-keykit': [
+    'CONVERSATION_KEY_LENGTH', 'DEFAULT_LIMITS', 'DecodeError', 'ErrorCodes', 'Identity', 'InternalError', 'InvalidInputError', 'KeykitError', 'MAX_PROBLEMS_PER_CODE',
+    'MEDIA_CHUNK_LENGTH', 'MEDIA_HEADER_LENGTH', 'ProblemCodes', 'SecretBytes', 'UnsupportedVersionError', 'VerificationError', 'WRAPPED_KEY_LENGTH',
+    'addConversationKeysRequest', 'addMembersRequest', 'bodyKind', 'buildKeyRegistration', 'constantTimeEqual', 'createGroupRequest', 'createMediaDecryptor',
+    'createMediaEncryptor', 'decryptMedia', 'decryptMetadata', 'encryptMedia', 'encryptMetadata', 'exportPrivateKeys', 'generateConversationKey', 'generateIdentity',
+    'identifySender', 'importPrivateKeys', 'keyListing', 'keyRecordFromRegistration', 'mediaCiphertextLength', 'mediaDecryptionStream', 'mediaEncryptionStream',
+    'openKeyChange', 'prepareConversationKeyChange', 'prepareGroupCreate', 'prepareGroupMembersChange', 'publicKeyFingerprint', 'unwrapConversationKey',
+    'verifyAddConversationKeysRequest', 'verifyAddMembersRequest', 'verifyCreateGroupRequest', 'verifyKeyBinding', 'wipe', 'wipeIdentity', 'wrapConversationKey',
+  ],
+  'chat-keykit/sendbird': [
+    'ENVELOPE_FIELD', 'ENVELOPE_VERSION', 'SENDBIRD_BATCH', 'SendbirdCodes', 'SendbirdValidationError', 'assertChannelUrl', 'createSendbirdGroupChannelRequest',
+    'inviteSendbirdUsersRequest', 'isChannelUrl', 'openSendbirdChannelKey', 'parseChannelData', 'planSendbirdSupergroup', 'prepareSendbirdChannelKey',
+    'updateSendbirdChannelKeyRequest', 'validateGroupChannel',
+  ],
+  'chat-keykit/wire': [
+    'CURRENT_SIGNATURE_VERSION', 'MAX_DECODE_ALLOCATION', 'MAX_DEPTH', 'MAX_SIGNATURE_VERSION', 'MIN_SIGNATURE_VERSION', 'SEC1_LENGTH', 'SPKI_LENGTH', 'T', 'XChatStructs', 'buildKeyRotation',
+    'checkSignatureVersion', 'decodeBase64', 'decodeBase64Url', 'decodeEventDetail', 'decodeMessageEvent', 'decodeStruct', 'encodeBase64', 'encodeBase64NoPad',
+    'encodeBase64UrlNoPad', 'encodeGroupCreateDetail', 'encodeGroupMemberAddDetail', 'encodeKeyChangeDetail', 'encodeMessageEvent', 'encodeStruct', 'field',
+    'findDuplicateKey', 'groupCreatePayload', 'groupMemberAddPayload', 'isCanonicalBase64', 'keyChangePayload', 'messageCreatePayload', 'parseJsonStrict',
+    'parseKeyRotation', 'parsePublicKey', 'required', 'sec1ToSpki', 'struct', 'union',
+  ],
+  'chat-keykit/backends': ['resolveBackend', 'setDefaultBackend'],
+  'chat-keykit/testing': ['numberedMessageIds', 'seededRandom', 'withTestingHooks'],
+};
+
+/** Imports every entry point by the package's own name (Node's self-reference) and lists its exports. */
+function surface(): Record<string, string[]> {
+  const script = `const out = {}; for (const e of ${JSON.stringify(Object.keys(SURFACE))}) out[e] = Object.keys(await import(e)).sort(); console.log(JSON.stringify(out));`;
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' }));
+}
+
+test('each entry point resolves to dist with its types, and exports exactly its pinned list', () => {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
-  expect(existsSync(join(root, 'dist', 'index.js'))).toBe(true);
-  expect(existsSync(join(root, 'dist', 'index.d.ts'))).toBe(true);
-  // Resolve the package by its own name, as a user would (Node's package self-reference).
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', "const k = await import('chat-keykit'); console.log(Object.keys(k).sort().join(','))"], { cwd: root, encoding: 'utf8' });
-  for (const name of ['generateIdentity', 'prepareGroupCreate', 'createGroupRequest', 'verifyCreateGroupRequest', 'buildKeyRotation', 'KeykitError']) expect(out.split(',')).toContain(name);
+  for (const entry of Object.keys(SURFACE)) {
+    const sub = entry === 'chat-keykit' ? '.' : `./${entry.slice('chat-keykit/'.length)}`;
+    const target = pkg.exports[sub];
+    expect(target, entry).toBeDefined();
+    for (const file of [target.types, target.import]) expect(existsSync(join(root, file)), file).toBe(true);
+  }
+  expect(surface()).toEqual(Object.fromEntries(Object.entries(SURFACE).map(([k, v]) => [k, [...v].sort()])));
   expect(Object.keys(pkg.dependencies).sort()).toEqual(['@noble/ciphers', '@noble/curves', '@noble/hashes', 'uint8arrays']);
+});
+
+test('nothing exported is mutable: every exported object is frozen, all the way down', async () => {
+  const script = `
+    const seen = new Set(); const open = [];
+    const walk = (v, path) => {
+      if (v === null || (typeof v !== 'object') || seen.has(v)) return;
+      seen.add(v);
+      if (ArrayBuffer.isView(v)) { open.push(path + ' (bytes)'); return; }
+      if (!Object.isFrozen(v)) open.push(path);
+      for (const k of Object.keys(v)) walk(v[k], path + '.' + k);
+    };
+    for (const e of ${JSON.stringify(Object.keys(SURFACE))}) { const m = await import(e); for (const k of Object.keys(m)) walk(m[k], e + ':' + k); }
+    console.log(JSON.stringify(open));`;
+  expect(JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' }))).toEqual([]);
 });
 
 test('the demo creates, assembles and verifies a group create', () => {
@@ -33,13 +83,14 @@ test('the demo creates, assembles and verifies a group create', () => {
   expect(r.stderr).toMatch(/verdict: VALID/);
 });
 
-test('the bin runs from dist: chat-keykit --help and a usage error', () => {
+test('the bin runs from dist: chat-keykit --help, --version and a usage error', () => {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const bin = join(root, pkg.bin['chat-keykit']);
   expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
   const ok = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
   expect(ok.status).toBe(0);
   expect(ok.stdout).toMatch(/group-create/);
+  expect(spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' }).stdout).toBe(`${pkg.version}\n`);
   const bad = spawnSync(process.execPath, [bin, 'keygen'], { encoding: 'utf8' });
   expect(bad.status).toBe(2);
   expect(bad.stderr).toMatch(/--user-id is required/);

@@ -28,7 +28,8 @@ async function runExample(section: string, name: string): Promise<unknown[][]> {
   const dir = join(root, 'test', '.readme');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.ts`);
-  writeFileSync(file, code!.replace(/from 'chat-keykit'/g, `from ${JSON.stringify(join(root, 'src', 'index.ts'))}`));
+  const entry = (sub: string) => JSON.stringify(join(root, 'src', `${sub || 'index'}.ts`));
+  writeFileSync(file, code!.replace(/from 'chat-keykit(?:\/([a-z]+))?'/g, (_m, sub: string | undefined) => `from ${entry(sub ?? '')}`));
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
   try {
     await import(pathToFileURL(file).href);

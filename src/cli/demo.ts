@@ -15,9 +15,11 @@ import {
   generateIdentity,
   keyRecordFromRegistration,
   prepareGroupCreate,
-  resolveBackend,
   verifyCreateGroupRequest,
 } from '../index.js';
+import {
+  resolveBackend,
+} from '../backends.js';
 
 const USERS = ['111', '222', '333', '444'];
 const KEY_VERSION = '1700000000000';

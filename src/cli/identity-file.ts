@@ -14,7 +14,17 @@
  *
  * @module
  */
-import { decodeBase64, encodeBase64, exportPrivateKeys, importPrivateKeys, sec1ToSpki, wipe, type Identity } from '../index.js';
+import {
+  decodeBase64,
+  encodeBase64,
+  sec1ToSpki,
+} from '../wire.js';
+import {
+  exportPrivateKeys,
+  importPrivateKeys,
+  wipe,
+  type Identity,
+} from '../index.js';
 import { UsageError } from './args.js';
 import { readJson, writePrivateFile, type CliIO } from './io.js';
 

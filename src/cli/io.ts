@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { link, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
+import { findDuplicateKey } from '../wire/json.js';
 import { UsageError } from './args.js';
 
 /** Streams and context of one CLI run. */
@@ -61,7 +62,10 @@ export function fileError(e: unknown, op: 'read' | 'write', what: string, path: 
 /** Which runs have consumed standard input: it can be read once. */
 const stdinRead = new WeakSet<CliIO>();
 
-/** Reads and parses a JSON file (or standard input for `-`, once per run); usage errors name the file. */
+/**
+ * Reads and parses a JSON file (or standard input for `-`, once per run); usage errors name the
+ * file. Text with a duplicate object key is refused: parsers disagree on which value wins.
+ */
 export async function readJson(io: CliIO, path: string, what: string): Promise<unknown> {
   let text: string;
   if (path === '-') {
@@ -73,27 +77,36 @@ export async function readJson(io: CliIO, path: string, what: string): Promise<u
   } catch (e) {
     throw fileError(e, 'read', what, path);
   }
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text);
   } catch {
     throw new UsageError(`${what} ${path} is not valid JSON`);
   }
+  const dup = findDuplicateKey(text);
+  if (dup !== null) throw new UsageError(`${what} ${path} has the key ${JSON.stringify(dup)} twice in one object: another reader may take the other value, so it is refused`);
+  return value;
+}
+
+/** A fresh temporary name next to `target` (random, so that nothing can be planted at it in advance). */
+function tempNameFor(target: string): string {
+  return resolve(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
 /**
- * Writes a file that must not be half-written or readable by others: a temporary file created
- * exclusively with mode 0600 in the same directory and synced, then published under the target
- * name. Without `overwrite` it is published with a hard link, which fails atomically when the
- * target exists (whether or not we could read it); with `overwrite`, renamed over the target.
- * The temporary file is removed in every case.
+ * Writes a file without ever following a planted link or leaving it half-written: the content
+ * goes to a random temporary name created exclusively (`O_EXCL` fails on an existing name,
+ * symlinks included) with `mode`, is synced, then published under the target name: with a hard
+ * link, which fails when the name exists, unless `overwrite`, then renamed over it. The
+ * temporary file is removed in every case.
  * @returns the absolute path written
  */
-export async function writePrivateFile(io: CliIO, path: string, content: string, overwrite: boolean): Promise<string> {
+export async function writeFileSafely(io: CliIO, path: string, content: string, overwrite: boolean, mode: number): Promise<string> {
   const target = resolve(io.cwd, path);
-  const tmp = resolve(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = tempNameFor(target);
   let created = false;
   try {
-    const h = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    const h = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
     created = true;
     try {
       await h.writeFile(content, 'utf8');
@@ -113,6 +126,18 @@ export async function writePrivateFile(io: CliIO, path: string, content: string,
     if (created) await rm(tmp, { force: true }).catch(() => io.stderr.write(`warning: could not remove a temporary file next to ${path}; delete it\n`));
   }
   return target;
+}
+
+/**
+ * Writes a file that must not be half-written or readable by others: a temporary file created
+ * exclusively with mode 0600 in the same directory and synced, then published under the target
+ * name. Without `overwrite` it is published with a hard link, which fails atomically when the
+ * target exists (whether or not we could read it); with `overwrite`, renamed over the target.
+ * The temporary file is removed in every case.
+ * @returns the absolute path written
+ */
+export async function writePrivateFile(io: CliIO, path: string, content: string, overwrite: boolean): Promise<string> {
+  return writeFileSafely(io, path, content, overwrite, 0o600);
 }
 
 /** A progress bar on stderr when it is a terminal; silent otherwise. */

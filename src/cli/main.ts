@@ -4,17 +4,26 @@
  *
  * @module
  */
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { KeykitError } from '../errors.js';
 import { helpText, parseArgs, UsageError } from './args.js';
-import { COMMANDS, type Command } from './commands.js';
+import type { Command } from './common.js';
+import { keygen } from './keygen.js';
+import { PREPARE_COMMANDS } from './prepare.js';
+import { VERIFY_COMMANDS } from './verify.js';
 import { sendbirdCreateCommand } from './sendbird.js';
 import { vectorsCommand } from './vectors.js';
 import { processIO, type CliIO } from './io.js';
 
 /** Every subcommand, by name. */
-export const ALL_COMMANDS: Record<string, Command> = { ...COMMANDS, 'sendbird-create': sendbirdCreateCommand, vectors: vectorsCommand };
+export const ALL_COMMANDS: Record<string, Command> = { keygen, ...PREPARE_COMMANDS, ...VERIFY_COMMANDS, 'sendbird-create': sendbirdCreateCommand, vectors: vectorsCommand };
+
+/** The package's version (the CLI runs from src/cli or dist/cli, both two levels below package.json). */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
 
 function usage(): string {
   const names = Object.keys(ALL_COMMANDS);
@@ -22,7 +31,7 @@ function usage(): string {
   return [
     'chat-keykit: end-to-end-encryption keys for group chats (X Chat wire format)',
     '',
-    'usage: chat-keykit <command> [options]     chat-keykit <command> --help',
+    'usage: chat-keykit <command> [options]     chat-keykit <command> --help     chat-keykit --version',
     '',
     ...names.map((n) => `  ${n.padEnd(w)}  ${ALL_COMMANDS[n]?.spec.summary ?? ''}`),
     '',
@@ -37,6 +46,10 @@ function usage(): string {
  */
 export async function runCli(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V') {
+    io.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.stderr : io.stdout).write(usage());
     return name === undefined ? 2 : 0;

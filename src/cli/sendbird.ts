@@ -7,9 +7,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
-import { createSendbirdGroupChannelRequest, planSendbirdSupergroup, SendbirdValidationError, type SendbirdGroupChannelParams, type SendbirdRequest } from '../index.js';
+import {
+  createSendbirdGroupChannelRequest,
+  planSendbirdSupergroup,
+  SendbirdValidationError,
+  type SendbirdGroupChannelParams,
+  type SendbirdRequest,
+} from '../sendbird.js';
 import { UsageError, type FlagSpec } from './args.js';
-import type { Command } from './commands.js';
+import type { Command } from './common.js';
 
 /** MIME types of the usual cover images, by file extension (others go as octet-stream). */
 const IMAGE_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp' };

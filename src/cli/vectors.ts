@@ -3,21 +3,28 @@
  *
  * @module
  */
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { generateVectors, verifyVectors } from '../vectors/index.js';
 import { UsageError } from './args.js';
-import type { Command } from './commands.js';
-import { fileError } from './io.js';
+import type { Command } from './common.js';
+import { fileError, writeFileSafely } from './io.js';
 
 /** The vectors command. */
 export const vectorsCommand: Command = {
   spec: {
     name: 'vectors',
     summary: 'generate or verify the deterministic test vectors (vectors/README.md documents them)',
-    flags: { out: { kind: 'string', help: 'directory to write with generate (default: vectors)', arg: 'DIR' } },
+    flags: {
+      out: { kind: 'string', help: 'directory to write with generate (default: vectors)', arg: 'DIR' },
+      force: { kind: 'boolean', help: 'with generate: replace vector files that exist' },
+    },
     positionals: { name: 'generate|verify [DIR]', help: 'generate the files, or verify a directory of them (default: vectors)', min: 1, max: 2 },
-    details: 'verify exits 1 when any vector does not match this implementation, naming file, vector and field.',
+    details: [
+      'generate never replaces an existing file without --force, and never follows a link planted at a',
+      'temporary name. verify exits 1 when any vector does not match this implementation, naming file,',
+      'vector and field.',
+    ].join('\n'),
   },
   async run(args, io) {
     const [action, dir] = args.positionals;
@@ -30,21 +37,17 @@ export const vectorsCommand: Command = {
         throw failed(e);
       });
       const files = await generateVectors();
-      try {
-        for (const [name, text] of files) {
-          // Write next to the target and rename, so that no file is ever half-written.
-          const tmp = join(out, `.${name}.tmp`);
-          await writeFile(tmp, text, 'utf8');
-          await rename(tmp, join(out, name));
-        }
-      } catch (e) {
-        throw failed(e);
+      const force = args.booleans.force === true;
+      for (const [name, text] of files) {
+        await writeFileSafely(io, join(out, name), text, force, 0o644).catch((e: unknown) => {
+          throw e instanceof UsageError && /exists/.test(e.message) ? new UsageError(`${join(given, name)} exists: pass --force to replace the vector files`) : failed(e);
+        });
       }
       io.stdout.write(`${JSON.stringify({ directory: out, files: [...files.keys()] }, null, 2)}\n`);
       return 0;
     }
     if (action === 'verify') {
-      if (args.strings.out !== undefined) throw new UsageError('--out belongs to generate');
+      if (args.strings.out !== undefined || args.booleans.force !== undefined) throw new UsageError('--out and --force belong to generate');
       const from = resolve(io.cwd, dir ?? 'vectors');
       let names: string[];
       try {

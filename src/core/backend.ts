@@ -1,8 +1,9 @@
 /**
  * The one small crypto interface the protocol code talks to. Everything the X Chat formats need
  * is here: P-256 public-key derivation, ECDH, ECDSA-SHA256 (RFC 6979, raw `r‖s`), AES-128-GCM
- * with a 16-byte IV, SHA-256 and random bytes. Protocol code never imports a crypto library
- * directly, so a faster backend (node:crypto, WebCrypto) can replace noble without touching it.
+ * with a 16-byte IV, SHA-256 and random bytes, and optionally ChaCha20-Poly1305 for media.
+ * Protocol code never imports a crypto library directly, so a faster backend (node:crypto,
+ * WebCrypto) can replace noble without touching it.
  *
  * Every backend must produce byte-identical outputs for the same inputs (the test suite runs
  * against each). Signing is deterministic RFC 6979 without low-S normalisation, because that is
@@ -13,6 +14,14 @@
 
 /** Names of the available backends. */
 export type BackendName = 'noble' | 'node' | 'webcrypto';
+
+/** ChaCha20-Poly1305 under one key: 12-byte nonces, no AAD. */
+export interface ChaCha20Poly1305 {
+  /** Returns `ciphertext ‖ tag(16)`, written to `output` when given (of exactly that length). */
+  seal(nonce: Uint8Array, plaintext: Uint8Array, output?: Uint8Array): Uint8Array;
+  /** Opens `ciphertext ‖ tag`; null when the tag does not verify. */
+  open(nonce: Uint8Array, sealed: Uint8Array): Uint8Array | null;
+}
 
 /** The primitives a backend provides. All byte arguments are read, never modified. */
 export interface CryptoBackend {
@@ -37,4 +46,11 @@ export interface CryptoBackend {
   aesGcmEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>;
   /** AES-128-GCM decryption of `ciphertext ‖ tag`; resolves to null when the tag does not verify. */
   aesGcmDecrypt(key: Uint8Array, iv: Uint8Array, sealed: Uint8Array): Promise<Uint8Array | null>;
+  /**
+   * Optional, for a native implementation: ChaCha20-Poly1305 (RFC 8439 §2.8) under one 32-byte
+   * key, synchronous. Media streams (core/media/) seal one 1 KiB chunk per call, so a backend
+   * may prepare the key once here. The object may keep a reference to `key`, which the caller
+   * leaves unchanged while using it. Without it, media use noble's ChaCha20 and Poly1305 directly.
+   */
+  chacha20Poly1305?(key: Uint8Array): ChaCha20Poly1305;
 }

@@ -1,24 +1,18 @@
 /**
- * How a call finds its crypto: which backend, and where random bytes come from.
- *
- * Randomness is injectable (`random`) so that test vectors can be reproduced byte for byte; it is
- * for testing only. In production leave it unset and the backend's CSPRNG is used.
+ * How a call finds its crypto: which backend, and where random bytes come from (the backend's
+ * CSPRNG; only `chat-keykit/testing` can replace it, see `testing.ts`).
  *
  * @module
  */
 import { ErrorCodes, InvalidInputError } from '../errors.js';
 import type { BackendName, CryptoBackend } from './backend.js';
 import { nobleBackend } from './noble.js';
+import { testingHooksOf, type WithTestingHooks } from './testing.js';
 
 /** Options every crypto function accepts. */
-export interface CryptoOptions {
+export interface CryptoOptions extends WithTestingHooks {
   /** Which backend to use: a name, or a backend object. Default: chosen automatically. */
   backend?: BackendName | CryptoBackend;
-  /**
-   * TESTING ONLY: a source of random bytes replacing the CSPRNG (for reproducible vectors). It must
-   * return exactly `length` bytes per call. Never set this in production.
-   */
-  random?: (length: number) => Uint8Array;
 }
 
 /**
@@ -89,15 +83,12 @@ export type RandomSource = ((length: number) => Uint8Array) & { readonly injecte
 
 /** The random source of a call: the injected one (checked) or the backend's CSPRNG. */
 export function randomSource(options: CryptoOptions | undefined, backend: CryptoBackend): RandomSource {
-  const injected = options?.random;
+  const injected = testingHooksOf(options)?.random;
   if (injected === undefined) return Object.assign((n: number) => backend.randomBytes(n), { injected: false });
-  if (typeof injected !== 'function') {
-    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected a function (length) => Uint8Array', 'random');
-  }
   const checked = (n: number): Uint8Array => {
     const out = injected(n);
     if (!(out instanceof Uint8Array) || out.length !== n) {
-      throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `must return a Uint8Array of exactly ${n} bytes`, 'random');
+      throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `must return a Uint8Array of exactly ${n} bytes`, 'testing hooks: random');
     }
     return out;
   };

@@ -1,6 +1,7 @@
 /**
  * The native Node.js backend: OpenSSL through `node:crypto` (synchronous P-256 ECDH with
- * `createECDH('prime256v1')`, AES-128-GCM with a 16-byte IV, SHA-256, ECDSA verification).
+ * `createECDH('prime256v1')`, AES-128-GCM with a 16-byte IV, SHA-256, ECDSA verification,
+ * ChaCha20-Poly1305).
  *
  * Signing stays on noble: RFC 6979 deterministic nonces are what make our signatures
  * byte-identical to the official SDK's, and node:crypto only signs with random nonces. A group
@@ -8,7 +9,7 @@
  *
  * @module
  */
-import { createCipheriv, createDecipheriv, createECDH, createHash, createPublicKey, randomFillSync, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createECDH, createHash, createPublicKey, createSecretKey, randomFillSync, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import type { CryptoBackend } from './backend.js';
 import { nobleBackend } from './noble.js';
 import { SPKI_PREFIX } from '../wire/keys.js';
@@ -34,6 +35,8 @@ function spkiKey(sec1: Uint8Array): KeyObject {
   }
   return key;
 }
+
+const AEAD_OPTIONS = { authTagLength: 16 } as const;
 
 const view = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 const bytes = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -93,5 +96,34 @@ export const nodeBackend: CryptoBackend = Object.freeze({
     } catch {
       return null;
     }
+  },
+  // Media makes one call per KiB, so per-call costs count: one KeyObject per key (7.4 against
+  // 8.3 µs per 1 KiB chunk with raw key bytes; Node holds that copy of the key until the object
+  // is collected, JavaScript cannot wipe it), typed arrays passed as they are (a Buffer view per
+  // argument cost 0.2 µs), and `output` to spare an allocation per call (17% of the throughput).
+  chacha20Poly1305: (key: Uint8Array) => {
+    const k = createSecretKey(key);
+    return {
+      seal: (nonce: Uint8Array, plaintext: Uint8Array, output = new Uint8Array(plaintext.length + 16)) => {
+        const c = createCipheriv('chacha20-poly1305', k, nonce); // a 16-byte tag by default; no options object: 4% less CPU
+        output.set(c.update(plaintext), 0);
+        c.final(); // a stream cipher: nothing is held back
+        output.set(c.getAuthTag(), plaintext.length);
+        return output;
+      },
+      open: (nonce: Uint8Array, sealed: Uint8Array) => {
+        if (sealed.length < 16) return null;
+        const d = createDecipheriv('chacha20-poly1305', k, nonce, AEAD_OPTIONS);
+        d.setAuthTag(sealed.subarray(sealed.length - 16));
+        const body = d.update(sealed.subarray(0, sealed.length - 16));
+        try {
+          d.final();
+        } catch {
+          body.fill(0); // unauthenticated plaintext
+          return null;
+        }
+        return bytes(body);
+      },
+    };
   },
 });

@@ -1,6 +1,7 @@
 /**
  * ECDSA over payload strings: P-256, SHA-256 of the UTF-8 bytes, raw 64-byte `r‖s`, RFC 6979
- * nonces, no low-S normalisation on signing, high-S accepted on verification (PROTOCOL.md §5).
+ * nonces, no low-S normalisation on signing, high-S accepted on verification (docs/xchat-keys.md
+ * §"Signed payloads").
  *
  * @module
  */

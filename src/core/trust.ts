@@ -1,12 +1,12 @@
 /**
- * Which signing keys to trust (PROTOCOL.md §3.1, §10): only keys the caller fetched from the key
+ * Which signing keys to trust (docs/xchat-keys.md §"Trusted signing keys"): only keys the caller fetched from the key
  * API, picked by user id and exact key version, and only after the key's binding signature over
  * the identity key verifies. Keys carried inside events or bodies are never used.
  *
  * @module
  */
-import { assertArray, assertObject, assertString } from '../guards.js';
 import { KeykitError } from '../errors.js';
+import { assertArray, assertObject, assertString } from '../guards.js';
 import { parsePublicKey } from '../wire/keys.js';
 import type { CryptoBackend } from './backend.js';
 import { verifyKeyBinding } from './identity.js';
@@ -41,16 +41,38 @@ export function assertSigningKeys(value: unknown, field: string): SigningKeyEntr
 
 /**
  * Finds a user's trusted signing key for one version: the first matching entry whose binding
- * verifies. Binding checks are cached per entry object in `cache`, so one report checks each
- * entry once.
+ * verifies. Entries are indexed by user and version once, and binding checks are cached per entry
+ * in `bindings`, so one report checks each entry at most once, whatever the number of lookups.
  */
 export class SigningKeys {
   private readonly bindings = new Map<SigningKeyEntry, Promise<Uint8Array | string>>();
+  private readonly byOwner = new Map<string, SigningKeyEntry[]>();
 
   constructor(
-    private readonly entries: readonly SigningKeyEntry[],
+    entries: readonly SigningKeyEntry[],
     private readonly backend: CryptoBackend,
-  ) {}
+  ) {
+    for (const e of entries) {
+      const k = SigningKeys.slot(e.userId, e.publicKeyVersion);
+      const list = this.byOwner.get(k);
+      if (list) list.push(e);
+      else this.byOwner.set(k, [e]);
+    }
+  }
+
+  private static slot(userId: string, version: string): string {
+    return `${userId}\u0000${version}`;
+  }
+
+  /** The users with an entry at `version`, in order of first appearance. */
+  usersAt(version: string): string[] {
+    const out: string[] = [];
+    for (const list of this.byOwner.values()) {
+      const first = list[0] as SigningKeyEntry;
+      if (first.publicKeyVersion === version) out.push(first.userId);
+    }
+    return out;
+  }
 
   private binding(entry: SigningKeyEntry): Promise<Uint8Array | string> {
     let p = this.bindings.get(entry);
@@ -71,7 +93,7 @@ export class SigningKeys {
 
   /** The trusted signing key of `userId` at `version` (exact string match), or why there is none. */
   async lookup(userId: string, version: string): Promise<SigningKeyLookup> {
-    const candidates = this.entries.filter((k) => k.userId === userId && k.publicKeyVersion === version);
+    const candidates = this.byOwner.get(SigningKeys.slot(userId, version)) ?? [];
     if (candidates.length === 0) {
       return { ok: false, reason: 'not_found', message: `no signing key of user ${userId} with version ${version} among the known keys` };
     }

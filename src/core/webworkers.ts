@@ -1,43 +1,48 @@
 /**
  * Parallel ECIES wrapping on Web Workers, for the WebCrypto backend where the runtime has them
- * (browsers, Deno, Bun). The worker program uses only `crypto.subtle`: the ephemeral scalar is
- * imported as PKCS#8 (without its public key) and exported as a JWK to obtain E natively, then
- * ECDH, SHA-256 and AES-128-GCM run as in `ecies.ts`. The caller draws the scalars beforehand in
+ * (browsers, Deno, Bun). The worker program runs `eciesSeal` of `ecies.ts` on `crypto.subtle`
+ * only. The caller draws the scalars beforehand in
  * recipient order, so the bytes equal the single-threaded path (tested by running the same
  * program on Node's worker_threads).
  *
  * @module
  */
 import { ErrorCodes, InternalError } from '../errors.js';
+import { eciesSeal } from './ecies.js';
 import { runWrapJobs } from './jobs.js';
 
 /**
- * The worker program (plain JavaScript): `handle(job)` wraps `job.count` recipients and returns
- * the packed `E ‖ ciphertext ‖ tag` blobs. The message wiring (`self.onmessage`) is appended by
+ * The worker program (plain JavaScript): `eciesSeal` of ecies.ts itself, from its source text, on
+ * WebCrypto primitives, and `handle(job)`, which wraps `job.count` recipients (16 at a time) and
+ * returns the packed `E ‖ ciphertext ‖ tag` blobs. The ephemeral scalar is imported once per wrap
+ * as PKCS#8 and exported as a JWK to obtain E. The message wiring (`self.onmessage`) is appended by
  * the pool, so that tests can wire the same program to Node's worker_threads.
  */
 export const WEB_WRAP_PROGRAM = `
+const eciesSeal = ${eciesSeal.toString()};
 const ECDH = { name: 'ECDH', namedCurve: 'P-256' };
 const PKCS8 = new Uint8Array([0x30,0x41,0x02,0x01,0x00,0x30,0x13,0x06,0x07,0x2a,0x86,0x48,0xce,0x3d,0x02,0x01,0x06,0x08,0x2a,0x86,0x48,0xce,0x3d,0x03,0x01,0x07,0x04,0x27,0x30,0x25,0x02,0x01,0x01,0x04,0x20]);
 const b64url = (s) => { const b = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4)); return Uint8Array.from(b, (c) => c.charCodeAt(0)); };
-async function wrapOne(key, pub, scalar) {
+function webcrypto() {
   const subtle = crypto.subtle;
-  const der = new Uint8Array(PKCS8.length + 32);
-  der.set(PKCS8); der.set(scalar, PKCS8.length);
-  const priv = await subtle.importKey('pkcs8', der, ECDH, true, ['deriveBits']);
-  der.fill(0);
-  const jwk = await subtle.exportKey('jwk', priv);
-  const E = new Uint8Array(65);
-  E[0] = 4; E.set(b64url(jwk.x), 1); E.set(b64url(jwk.y), 33);
-  const peer = await subtle.importKey('raw', pub, ECDH, false, []);
-  const z = new Uint8Array(await subtle.deriveBits({ name: 'ECDH', public: peer }, priv, 256));
-  const input = new Uint8Array(32 + 4 + 65);
-  input.set(z); input.set([0, 0, 0, 1], 32); input.set(E, 36);
-  const km = new Uint8Array(await subtle.digest('SHA-256', input));
-  const aes = await subtle.importKey('raw', km.subarray(0, 16), 'AES-GCM', false, ['encrypt']);
-  const sealed = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv: km.subarray(16, 32), tagLength: 128 }, aes, key));
-  z.fill(0); input.fill(0); km.fill(0);
-  return [E, sealed];
+  let scalar = null, priv = null, E = null;
+  const use = async (s) => {
+    if (s === scalar) return;
+    const der = new Uint8Array(PKCS8.length + 32);
+    der.set(PKCS8); der.set(s, PKCS8.length);
+    priv = await subtle.importKey('pkcs8', der, ECDH, true, ['deriveBits']);
+    der.fill(0);
+    const jwk = await subtle.exportKey('jwk', priv);
+    E = new Uint8Array(65);
+    E[0] = 4; E.set(b64url(jwk.x), 1); E.set(b64url(jwk.y), 33);
+    scalar = s;
+  };
+  return {
+    getPublicKey: async (s) => (await use(s), E),
+    ecdh: async (s, pub) => { await use(s); const peer = await subtle.importKey('raw', pub, ECDH, false, []); return new Uint8Array(await subtle.deriveBits({ name: 'ECDH', public: peer }, priv, 256)); },
+    sha256: async (d) => new Uint8Array(await subtle.digest('SHA-256', d)),
+    aesGcmEncrypt: async (k, iv, pt) => { const key = await subtle.importKey('raw', k, 'AES-GCM', false, ['encrypt']); return new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv, tagLength: 128 }, key, pt)); },
+  };
 }
 async function handle(job) {
   const { id, key, publics, scalars, count, outLength } = job;
@@ -46,8 +51,8 @@ async function handle(job) {
     for (let start = 0; start < count; start += 16) {
       const end = Math.min(count, start + 16);
       const parts = [];
-      for (let i = start; i < end; i++) parts.push(wrapOne(key, publics.subarray(i * 65, i * 65 + 65), scalars.subarray(i * 32, i * 32 + 32)));
-      (await Promise.all(parts)).forEach(([E, sealed], j) => { out.set(E, (start + j) * outLength); out.set(sealed, (start + j) * outLength + 65); });
+      for (let i = start; i < end; i++) parts.push(eciesSeal(webcrypto(), scalars.subarray(i * 32, i * 32 + 32), publics.subarray(i * 65, i * 65 + 65), key));
+      (await Promise.all(parts)).forEach((blob, j) => out.set(blob, (start + j) * outLength));
     }
     return { id, out };
   } catch (e) {

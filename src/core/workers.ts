@@ -1,8 +1,8 @@
 /**
  * Parallel ECIES wrapping on Node.js `worker_threads`, for large groups.
  *
- * A small pool of workers, created on first use and kept for later calls, each running the same
- * ECIES construction as `ecies.ts` on OpenSSL (`node:crypto`). The caller draws every ephemeral
+ * A small pool of workers, created on first use and kept for later calls, each running
+ * `eciesSeal` of `ecies.ts` on OpenSSL (`node:crypto`). The caller draws every ephemeral
  * scalar beforehand in recipient order, so the bytes do not depend on how the work is split:
  * the output equals the single-threaded path exactly (a test checks it).
  *
@@ -16,47 +16,48 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ErrorCodes, InternalError } from '../errors.js';
+import { eciesSeal } from './ecies.js';
 import { runWrapJobs, type WrapJob } from './jobs.js';
 
 /**
  * The worker program, plain CommonJS so that it runs from source under any loader (tsc output,
- * vitest, bundlers). It mirrors ecies.ts: Z = x(e·R); KM = SHA-256(Z ‖ 00000001 ‖ E);
- * AES-128-GCM(KM[0..16], iv = KM[16..32]); out = E ‖ ciphertext ‖ tag.
+ * vitest, bundlers): `eciesSeal` of ecies.ts itself, from its source text, on OpenSSL primitives.
+ * One private key is set per wrap (the scalar is set once for E and Z).
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const crypto = require('node:crypto');
-const COUNTER = Buffer.from([0, 0, 0, 1]);
-parentPort.on('message', (job) => {
+const eciesSeal = ${eciesSeal.toString()};
+function openssl() {
+  const ecdh = crypto.createECDH('prime256v1');
+  let current = null;
+  const use = (s) => { if (s !== current) { ecdh.setPrivateKey(s); current = s; } };
+  return {
+    getPublicKey: (s) => (use(s), ecdh.getPublicKey()),
+    ecdh: (s, pub) => (use(s), ecdh.computeSecret(pub)),
+    sha256: (d) => crypto.createHash('sha256').update(d).digest(),
+    aesGcmEncrypt: (k, iv, pt) => { const c = crypto.createCipheriv('aes-128-gcm', k, iv); return Buffer.concat([c.update(pt), c.final(), c.getAuthTag()]); },
+    done: () => { ecdh.setPrivateKey(Buffer.alloc(32, 1)); },
+  };
+}
+parentPort.on('message', async (job) => {
   const { id, key, publics, scalars, count, outLength } = job;
+  const p = openssl();
   try {
     const out = new Uint8Array(count * outLength);
-    const ecdh = crypto.createECDH('prime256v1');
     const k = Buffer.from(key.buffer, key.byteOffset, key.byteLength);
     for (let i = 0; i < count; i++) {
-      ecdh.setPrivateKey(Buffer.from(scalars.buffer, scalars.byteOffset + i * 32, 32));
-      const E = ecdh.getPublicKey();
-      const Z = ecdh.computeSecret(Buffer.from(publics.buffer, publics.byteOffset + i * 65, 65));
-      const km = crypto.createHash('sha256').update(Z).update(COUNTER).update(E).digest();
-      const c = crypto.createCipheriv('aes-128-gcm', km.subarray(0, 16), km.subarray(16, 32));
-      const ct = c.update(k);
-      c.final();
-      const at = i * outLength;
-      out.set(E, at);
-      out.set(ct, at + 65);
-      out.set(c.getAuthTag(), at + 65 + ct.length);
-      Z.fill(0);
-      km.fill(0);
+      const s = Buffer.from(scalars.buffer, scalars.byteOffset + i * 32, 32);
+      out.set(await eciesSeal(p, s, Buffer.from(publics.buffer, publics.byteOffset + i * 65, 65), k), i * outLength);
       if ((i + 1) % 128 === 0) parentPort.postMessage({ id, progress: 128 });
     }
-    ecdh.setPrivateKey(Buffer.alloc(32, 1));
-    scalars.fill(0);
-    key.fill(0);
     parentPort.postMessage({ id, progress: count % 128, out }, [out.buffer]);
   } catch (e) {
+    parentPort.postMessage({ id, error: String((e && e.message) || e) });
+  } finally {
+    p.done();
     scalars.fill(0);
     key.fill(0);
-    parentPort.postMessage({ id, error: String((e && e.message) || e) });
   }
 });
 `;

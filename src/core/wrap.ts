@@ -6,11 +6,19 @@
  */
 import { ErrorCodes, InvalidInputError } from '../errors.js';
 import { encodeBase64 } from '../wire/base64.js';
-import type { ParticipantKey } from '../wire/events.js';
 import type { CryptoBackend } from './backend.js';
 import { eciesWrap } from './ecies.js';
 import { sampleScalars } from './scalar.js';
 import { wipe } from './secret.js';
+
+/** One recipient's wrapped conversation key (the official SDK's `EncryptedKeyForRecipient`). */
+export interface WrappedKey {
+  userId: string;
+  /** Standard padded base64 of the 113-byte ECIES blob. */
+  encryptedKey: string;
+  /** The version of the recipient's identity key that the conversation key was wrapped to. */
+  publicKeyVersion: string;
+}
 
 /** A recipient whose key has been selected and validated. */
 export interface Recipient {
@@ -30,7 +38,7 @@ export interface WrapOptions {
 
 /**
  * Group sizes from which `'auto'` moves wrapping onto worker threads (node backend), measured on
- * a 2-core machine (scratch numbers in the README): with the pool already running, handing work to
+ * a 2-core machine: with the pool already running, handing work to
  * threads pays off from about 16 recipients, so `WARM` leaves some margin; starting the pool costs
  * about 90 ms, which a single thread spends on about 600 wraps, and a cold start only wins
  * clearly from about 1,500 recipients (`COLD`). The pool stays up (unreferenced) once started.
@@ -102,13 +110,13 @@ export async function wrapForRecipients(
   recipients: readonly Recipient[],
   random: ((length: number) => Uint8Array) & { readonly injected?: boolean },
   options: WrapOptions = {},
-): Promise<ParticipantKey[]> {
+): Promise<WrappedKey[]> {
   const n = recipients.length;
   const parallel = await parallelism(backend, n, options.workers);
   const scalars = sampleScalars(random, n);
   const scalar = (i: number): Uint8Array => scalars.subarray(i * 32, i * 32 + 32);
   const report = progressReporter(n, options.onProgress);
-  const out: ParticipantKey[] = new Array(n);
+  const out: WrappedKey[] = new Array(n);
   const entry = (i: number, blob: Uint8Array): void => {
     const r = recipients[i] as Recipient;
     out[i] = { userId: r.userId, encryptedKey: encodeBase64(blob), publicKeyVersion: r.keyVersion };

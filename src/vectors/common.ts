@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 
 /** The protocol the vectors cover. */
 export const PROTOCOL = 'X Chat key management (the wire format of @xdevplatform/chat-xdk 0.4.3), signature version 7';
@@ -21,32 +20,8 @@ export const KEY_VERSION = '1700000000000';
 /** The users of the vectors: user i has identity scalar 2i-1 and signing scalar 2i. */
 export const USERS = ['111', '222', '333', '444'] as const;
 
-/** A deterministic randomness stream (see the module comment). */
-export function stream(seed: string): (length: number) => Uint8Array {
-  const prefix = new TextEncoder().encode(seed);
-  let counter = 0;
-  let buffer = new Uint8Array(0);
-  return (length) => {
-    while (buffer.length < length) {
-      const input = new Uint8Array(prefix.length + 4);
-      input.set(prefix, 0);
-      new DataView(input.buffer).setUint32(prefix.length, counter++);
-      const next = new Uint8Array(buffer.length + 32);
-      next.set(buffer, 0);
-      next.set(sha256(input), buffer.length);
-      buffer = next;
-    }
-    const out = buffer.slice(0, length);
-    buffer = buffer.slice(length);
-    return out;
-  };
-}
-
-/** Fixed message ids: lowercase UUID v4 shaped, numbered. */
-export function messageIds(prefix: number): () => string {
-  let i = 0;
-  return () => `00000000-0000-4000-8000-${(prefix * 1000 + ++i).toString(16).padStart(12, '0')}`;
-}
+/** The randomness stream and the message ids of the vectors (the testing hooks' own). */
+export { seededRandom as stream, numberedMessageIds as messageIds } from '../core/testing.js';
 
 /** A 32-byte big-endian scalar. */
 export function scalar(n: number | bigint): Uint8Array {

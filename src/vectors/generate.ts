@@ -15,33 +15,38 @@ import {
   addConversationKeysRequest,
   addMembersRequest,
   buildKeyRegistration,
-  buildKeyRotation,
   createGroupRequest,
+  exportPrivateKeys,
+  importPrivateKeys,
+  keyRecordFromRegistration,
+  prepareConversationKeyChange,
+  prepareGroupCreate,
+  prepareGroupMembersChange,
+  publicKeyFingerprint,
+  wrapConversationKey,
+  type Identity,
+  type KeyRecord,
+  type KeyRegistrationBody,
+} from '../index.js';
+import {
+  buildKeyRotation,
   decodeBase64,
   decodeEventDetail,
   encodeBase64,
   encodeBase64NoPad,
   encodeMessageEvent,
-  exportPrivateKeys,
   groupCreatePayload,
   groupMemberAddPayload,
-  importPrivateKeys,
   keyChangePayload,
-  keyRecordFromRegistration,
   messageCreatePayload,
   parseKeyRotation,
-  prepareConversationKeyChange,
-  prepareGroupCreate,
-  prepareGroupMembersChange,
-  publicKeyFingerprint,
-  resolveBackend,
   sec1ToSpki,
-  wrapConversationKey,
-  type Identity,
-  type KeyRecord,
   type KeyRotation,
-  type KeyRegistrationBody,
-} from '../index.js';
+} from '../wire.js';
+import {
+  resolveBackend,
+} from '../backends.js';
+import { withTestingHooks } from '../testing.js';
 import { canonicalJson, header, KEY_VERSION, messageIds, NOW, scalar, stream, toHex, toJson, USERS } from './common.js';
 
 /** A vector user: identity scalar 2i-1, signing scalar 2i. */
@@ -67,7 +72,7 @@ export const GROUP = 'g1234567890123456789';
 
 /** Options making a prepare call deterministic for the vector `seed`. */
 export function deterministic(seed: string, ids: number) {
-  return { random: stream(seed), now: () => NOW, messageId: messageIds(ids), backend: 'noble' as const, workers: 0 };
+  return withTestingHooks({ backend: 'noble' as const, workers: 0 }, { now: () => NOW, random: stream(seed), messageId: messageIds(ids) });
 }
 
 export async function keysFile(users: VectorUser[]) {
@@ -110,7 +115,7 @@ export async function eciesFile(users: VectorUser[]) {
     let e = random(32);
     while (!p256.utils.isValidSecretKey(e)) e = random(32);
     const v = eciesByHand(plaintext, u.identity.identityPublicKey, e);
-    const wrapped = await wrapConversationKey(plaintext, u.identity.identityPublicKey, { random: () => Uint8Array.from(e), backend: 'noble' });
+    const wrapped = await wrapConversationKey(plaintext, u.identity.identityPublicKey, withTestingHooks({ backend: 'noble' as const }, { random: () => Uint8Array.from(e) }));
     if (wrapped !== encodeBase64(v.blob)) throw new Error(`generator: the implementation's wrap differs from the by-hand ECIES for ${u.userId}`);
     vectors.push({
       id: `wrap-for-${u.userId}`,
@@ -224,7 +229,7 @@ export async function preparedChanges(users: VectorUser[]) {
     { publicKeys, sender, conversationId: GROUP, memberIds: ['111', '222', '333'], adminIds: ['111', '222'], title: 'Team', ttlMsec: 86400000 },
     deterministic('chat-keykit vectors: group create', 1),
   );
-  const rotate = await prepareConversationKeyChange({ publicKeys: publicKeys.slice(0, 3), sender, conversationId: GROUP }, deterministic('chat-keykit vectors: key rotation', 2));
+  const rotate = await prepareConversationKeyChange({ publicKeys: publicKeys.slice(0, 3), sender, conversationId: GROUP, memberIds: ['111', '222', '333'] }, deterministic('chat-keykit vectors: key rotation', 2));
   const add = await prepareGroupMembersChange(
     { publicKeys, sender, conversationId: GROUP, newMemberIds: ['444'], currentMemberIds: ['111', '222', '333'], currentAdminIds: ['111', '222'], currentTitle: 'Team', currentTtlMsec: 86400000 },
     deterministic('chat-keykit vectors: member add', 3),

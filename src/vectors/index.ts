@@ -5,4 +5,4 @@
  * @module
  */
 export { generateVectors, VECTOR_FILES } from './files.js';
-export { verifyVectors, type VectorReport } from './verify.js';
+export { verifyVectors } from './verify.js';

@@ -7,12 +7,14 @@
 import { p256 } from '@noble/curves/nist.js';
 import {
   createGroupRequest,
+  type CreateGroupBody,
+} from '../index.js';
+import {
   decodeBase64,
   encodeBase64,
   encodeBase64NoPad,
   sec1ToSpki,
-  type CreateGroupBody,
-} from '../index.js';
+} from '../wire.js';
 import { GROUP, preparedChanges, type VectorUser } from './generate.js';
 import { header, toHex } from './common.js';
 

@@ -20,8 +20,25 @@ import {
   addConversationKeysRequest,
   addMembersRequest,
   buildKeyRegistration,
-  buildKeyRotation,
   createGroupRequest,
+  importPrivateKeys,
+  KeykitError,
+  prepareConversationKeyChange,
+  prepareGroupCreate,
+  prepareGroupMembersChange,
+  publicKeyFingerprint,
+  unwrapConversationKey,
+  verifyAddConversationKeysRequest,
+  verifyAddMembersRequest,
+  verifyCreateGroupRequest,
+  verifyKeyBinding,
+  wrapConversationKey,
+  type PublicKeyInput,
+  type SigningKeyEntry,
+  type VerificationReport,
+} from '../index.js';
+import {
+  buildKeyRotation,
   decodeBase64,
   decodeEventDetail,
   decodeMessageEvent,
@@ -30,30 +47,18 @@ import {
   encodeGroupMemberAddDetail,
   encodeKeyChangeDetail,
   encodeMessageEvent,
-  importPrivateKeys,
-  KeykitError,
   parseKeyRotation,
   parsePublicKey,
-  prepareConversationKeyChange,
-  prepareGroupCreate,
-  prepareGroupMembersChange,
-  publicKeyFingerprint,
-  resolveBackend,
   sec1ToSpki,
-  unwrapConversationKey,
-  verifyAddConversationKeysRequest,
-  verifyAddMembersRequest,
-  verifyCreateGroupRequest,
-  verifyKeyBinding,
-  wrapConversationKey,
   type KeyRotation,
-  type PublicKeyInput,
-  type SigningKeyEntry,
-  type VerificationReport,
-} from '../index.js';
+} from '../wire.js';
+import {
+  resolveBackend,
+} from '../backends.js';
+import { withTestingHooks } from '../testing.js';
 import { canonicalJson, FORMAT_VERSION, fromHex, PROTOCOL, toHex, toJson } from './common.js';
 import { generateVectors, VECTOR_FILES, type VectorFileName } from './files.js';
-import { deterministic, detailJson, payloadOf, rotationJson, signatureInputs } from './generate.js';
+import { deterministic, detailJson, payloadOf, rotationJson, type signatureInputs } from './generate.js';
 
 /** The checker's verdict. */
 export interface VectorReport {
@@ -209,7 +214,7 @@ async function checkEcies(c: Checker, f: Obj): Promise<void> {
       const sealed = gcm(km.subarray(0, 16), km.subarray(16)).encrypt(plaintext);
       c.eq(vid, 'ciphertext_hex', toHex(sealed.subarray(0, sealed.length - 16)), v.ciphertext_hex);
       c.eq(vid, 'tag_hex', toHex(sealed.subarray(sealed.length - 16)), v.tag_hex);
-      c.eq(vid, 'wrapped_b64', await wrapConversationKey(plaintext, recipient, { random: () => Uint8Array.from(e) }), v.wrapped_b64);
+      c.eq(vid, 'wrapped_b64', await wrapConversationKey(plaintext, recipient, withTestingHooks({}, { random: () => Uint8Array.from(e) })), v.wrapped_b64);
       c.eq(vid, 'unwrap', toHex(await unwrapConversationKey(String(v.wrapped_b64), fromHex(String(v.recipient_private_hex)))), v.plaintext_hex);
     });
   }
@@ -313,7 +318,7 @@ async function rebuildBody(v: RequestVector, publicKeys: PublicKeyInput[]): Prom
       );
     case 'prepareConversationKeyChange': {
       const of = new Set(p.public_keys_of as string[]);
-      return addConversationKeysRequest(await prepareConversationKeyChange({ publicKeys: publicKeys.filter((k) => of.has(k.userId)), sender, conversationId: String(p.conversation_id) }, options));
+      return addConversationKeysRequest(await prepareConversationKeyChange({ publicKeys: publicKeys.filter((k) => of.has(k.userId)), sender, conversationId: String(p.conversation_id), memberIds: [...of] }, options));
     }
     case 'prepareGroupMembersChange':
       return addMembersRequest(

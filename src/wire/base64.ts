@@ -1,5 +1,6 @@
 /**
- * The three base64 flavours of the X Chat wire format (PROTOCOL.md §1, RFC 4648 §4 and §5).
+ * The three base64 flavours of the X Chat wire format (docs/xchat-keys.md §"Keys", RFC 4648 §4
+ * and §5).
  *
  * - standard, padded: keys, wrapped conversation keys, Thrift details, registration signatures;
  * - standard, unpadded: action/message signatures and byte values inside signed payload strings;
@@ -68,45 +69,51 @@ function decodeWith(text: unknown, field: string, url: boolean): Uint8Array {
   if (body % 4 === 1 || (pads > 0 && text.length % 4 !== 0)) {
     throw new DecodeError(ErrorCodes.INVALID_BASE64, `not base64: impossible length ${text.length}`, field);
   }
-  let bytes: Uint8Array;
   if (NodeBuf) {
-    // Node's decoder is lenient (it skips what it does not know); the round trip below is not.
+    // Node's decoder is lenient (it skips what it does not know); re-encoding must give the text
+    // back. The comparison runs in 64 KiB pieces, so no copy of a large text is made, and it is
+    // three times as fast as a character loop (2.6 MB in about 3 ms).
     // The copy takes the bytes out of Node's shared pool slab, so `.buffer` holds them only.
-    bytes = new Uint8Array(NodeBuf.from(text, url ? 'base64url' : 'base64'));
-  } else {
-    let bin: string;
-    try {
-      bin = atob((url ? text.replace(/-/g, '+').replace(/_/g, '/') : text).padEnd(body + ((4 - (body % 4)) % 4), '='));
-    } catch {
-      throw new DecodeError(ErrorCodes.INVALID_BASE64, 'not base64: a character outside the alphabet', field);
-    }
-    bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    const bytes = new Uint8Array(NodeBuf.from(text, url ? 'base64url' : 'base64'));
+    if (!sameText(bytes, text, url, pads)) throw notCanonical(field);
+    return bytes;
   }
-  // Canonical: re-encoding must give the text back. This one comparison rejects characters outside
-  // the flavour's alphabet, misplaced padding and non-zero trailing bits, and on a 2.6 MB detail it
-  // is twice as fast as a regular expression over the text.
-  if (encode(bytes, url, pads > 0) !== text) {
-    throw new DecodeError(ErrorCodes.INVALID_BASE64, 'not canonical base64: a character outside the alphabet, misplaced padding or non-zero trailing bits', field);
-  }
+  // Elsewhere: canonical first, with a table loop that allocates nothing, then atob.
+  if (!canonical(text, (body * 3) >> 2, pads > 0 ? 'required' : 'forbidden', url ? URL_VALUE : STANDARD_VALUE)) throw notCanonical(field);
+  const bin = atob((url ? text.replace(/-/g, '+').replace(/_/g, '/') : text).padEnd(body + ((4 - (body % 4)) % 4), '='));
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   return bytes;
 }
 
-/** Standard alphabet: character code → 6-bit value, or -1. */
-const STANDARD_VALUE = /* @__PURE__ */ (() => {
-  const t = new Int8Array(128).fill(-1);
-  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach((c, i) => (t[c.charCodeAt(0)] = i));
-  return t;
-})();
+function notCanonical(field: string): DecodeError {
+  return new DecodeError(ErrorCodes.INVALID_BASE64, 'not canonical base64: a character outside the alphabet, misplaced padding or non-zero trailing bits', field);
+}
 
-/**
- * Is `text` canonical standard base64 of exactly `byteLength` bytes, the text {@link decodeBase64}
- * accepts and decodes to that length? A table loop over the characters, without decoding: the
- * verifier checks ten thousand wrapped keys with it in a couple of milliseconds.
- * @param padding - whether the `=` padding must be there (`required`), must not (`forbidden`),
- * or may (`optional`)
- */
-export function isCanonicalBase64(text: string, byteLength: number, padding: 'required' | 'forbidden' | 'optional'): boolean {
+/** Bytes per piece of the chunked comparison (a multiple of 3, so pieces encode without padding). */
+const PIECE = 3 * 16384;
+
+/** Does `bytes`, encoded in the flavour (with padding when the text has it), give exactly `text`? */
+function sameText(bytes: Uint8Array, text: string, url: boolean, pads: number): boolean {
+  let at = 0;
+  for (let off = 0; off < bytes.length; off += PIECE) {
+    const piece = encode(bytes.subarray(off, off + PIECE), url, pads > 0);
+    if (text.slice(at, at + piece.length) !== piece) return false;
+    at += piece.length;
+  }
+  return at === text.length;
+}
+
+/** Character code → 6-bit value, or -1, for an alphabet. */
+function table(alphabet: string): Int8Array {
+  const t = new Int8Array(128).fill(-1);
+  for (let i = 0; i < alphabet.length; i++) t[alphabet.charCodeAt(i)] = i;
+  return t;
+}
+const STANDARD_VALUE = /* @__PURE__ */ table('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
+const URL_VALUE = /* @__PURE__ */ table('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_');
+
+function canonical(text: string, byteLength: number, padding: 'required' | 'forbidden' | 'optional', values: Int8Array): boolean {
   const rest = byteLength % 3;
   const chars = ((byteLength - rest) / 3) * 4 + (rest === 0 ? 0 : rest + 1);
   const pads = rest === 0 ? 0 : 3 - rest;
@@ -119,11 +126,22 @@ export function isCanonicalBase64(text: string, byteLength: number, padding: 're
   let last = 0;
   for (let i = 0; i < chars; i++) {
     const c = text.charCodeAt(i);
-    last = c < 128 ? (STANDARD_VALUE[c] as number) : -1;
+    last = c < 128 ? (values[c] as number) : -1;
     if (last < 0) return false;
   }
   // The unused low bits of the last character must be zero (4 of them after 1 byte, 2 after 2).
   return rest === 0 || (last & (rest === 1 ? 0x0f : 0x03)) === 0;
+}
+
+/**
+ * Is `text` canonical standard base64 of exactly `byteLength` bytes, the text {@link decodeBase64}
+ * accepts and decodes to that length? A table loop over the characters, without decoding: the
+ * verifier checks ten thousand wrapped keys with it in a couple of milliseconds.
+ * @param padding - whether the `=` padding must be there (`required`), must not (`forbidden`),
+ * or may (`optional`)
+ */
+export function isCanonicalBase64(text: string, byteLength: number, padding: 'required' | 'forbidden' | 'optional'): boolean {
+  return canonical(text, byteLength, padding, STANDARD_VALUE);
 }
 
 /**

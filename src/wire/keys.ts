@@ -1,5 +1,5 @@
 /**
- * P-256 public-key encodings (PROTOCOL.md §2.2, SEC 1 §2.3.3, RFC 5480 §2).
+ * P-256 public-key encodings (docs/xchat-keys.md §"Keys", SEC 1 §2.3.3, RFC 5480 §2).
  *
  * - SEC1 uncompressed: 65 bytes `04 ‖ X ‖ Y`, the internal form;
  * - SPKI (SubjectPublicKeyInfo, DER): a fixed 26-byte prefix naming id-ecPublicKey and prime256v1,

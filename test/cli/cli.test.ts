@@ -9,8 +9,6 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { ALL_COMMANDS, runCli } from '../../src/cli/main.js';
 import { readIdentityFile } from '../../src/cli/identity-file.js';
 import type { CliIO } from '../../src/cli/io.js';
-import { deriveSender } from '../../src/cli/commands.js';
-import { keyListing, type SigningKeyEntry, type VerificationReport } from '../../src/index.js';
 
 interface Run {
   code: number;
@@ -128,15 +126,16 @@ describe('group-create, verify, unwrap', () => {
     // Without a member's identity the key-change signature (version 7) cannot be checked: fail closed.
     const v = await cli(['verify', '--public-keys', 'keys.json', '--sender', '111', 'create.json']);
     expect(v.code).toBe(1);
-    expect(v.json()).toMatchObject({ valid: true, verdict: 'unverified', sender: '111', problems: [] });
-    expect(v.err).toMatch(/^UNVERIFIED: group-create body from 111: not checked: action_signatures\[0\]: a version 7 key-change signature covers the plaintext conversation key; only a member can check it: pass --identity FILE of a member/);
+    expect(v.json()).toMatchObject({ valid: false, verdict: 'server-view', sender: '111', problems: [] });
+    expect(v.json().actions.map((a: { signature: string }) => a.signature)).toEqual(['needs-recipient', 'verified']);
+    expect(v.err).toMatch(/^UNVERIFIED: group-create body from 111: not checked: action_signatures\[0\]: a version 7 key-change signature covers the plaintext conversation key; only a member can check it \(pass a recipient\); pass --identity FILE of a member/);
     const sv = await cli(['verify', '--public-keys', 'keys.json', '--sender', '111', '--server-view', 'create.json']);
     expect(sv.code).toBe(0);
-    expect(sv.json()).toMatchObject({ valid: true, verdict: 'valid (server view)' });
+    expect(sv.json()).toMatchObject({ valid: true, verdict: 'server-view' });
     expect(sv.err).toMatch(/^VALID \(server view\): group-create body from 111; not checked: action_signatures\[0\]: a version 7 key-change signature/);
     const m = await cli(['verify', '--public-keys', 'keys.json', '--sender', '111', '--identity', 'id-333.json', 'create.json']);
     expect(m.code).toBe(0);
-    expect(m.json()).toMatchObject({ valid: true, verdict: 'valid', notes: [] });
+    expect(m.json()).toMatchObject({ valid: true, verdict: 'verified', notes: [] });
     expect(m.err).toBe('VALID group-create body from 111, opened by member 333\n');
 
     const keys: string[] = [];
@@ -158,7 +157,7 @@ describe('group-create, verify, unwrap', () => {
     const v = await cli(['verify', '--public-keys', 'keys.json', '--identity', 'id-222.json', 'create.json']);
     expect(v.code).toBe(0);
     expect(v.err).toBe('sender: 111 (the only listed key that verifies)\nVALID group-create body from 111, opened by member 222\n');
-    expect(v.json()).toMatchObject({ verdict: 'valid', sender: '111' });
+    expect(v.json()).toMatchObject({ verdict: 'verified', sender: '111' });
     // The group-create signature is checkable without a member: the sender is found, the verdict still fails closed.
     const server = await cli(['verify', '--public-keys', 'keys.json', 'create.json']);
     expect(server.code).toBe(1);
@@ -200,19 +199,6 @@ describe('group-create, verify, unwrap', () => {
     expect((await cli(['verify', '--public-keys', 'twin.json', '--identity', 'id-222.json', '--sender', '444', 'twin-create.json'])).code).toBe(1);
   });
 
-  test('without --sender: several candidates that verify (a verifier that checks nothing about the sender) → a usage error', async () => {
-    // Real signatures name their sender, so two users cannot both verify; the rule is checked with a stand-in verifier
-    // that accepts any sender with the listed keys and rejects the fresh key of the "is anything checked" probe.
-    const keys = keyListing(read('keys.json'));
-    const verifyAs = async (_sender: string, signingKeys: SigningKeyEntry[]): Promise<VerificationReport> =>
-      signingKeys === keys.signingKeys ? { valid: true, problems: [], notes: [] } : { valid: false, problems: [{ code: 'SIGNATURE_INVALID', path: 'x', message: 'x' }], notes: [] };
-    const body = read('create.json');
-    const io = { stderr: { write: () => true } } as unknown as CliIO;
-    await expect(deriveSender(io, { strings: {}, lists: {}, booleans: {}, positionals: [], help: false }, verifyAs, keys, body, true)).rejects.toThrow(
-      /the listed signing keys of users 111, 222 and 333 all verify BODY .*: pass --sender ID/,
-    );
-  });
-
   test('a tampered body: exit 1, problems explained on stderr, nothing unwrapped', async () => {
     const body = read('create.json');
     body.group_name = 'Renamed';
@@ -237,7 +223,10 @@ describe('group-create, verify, unwrap', () => {
 
 describe('rotate and add-members', () => {
   test('bodies verify with the signed conversation id', async () => {
-    const r = await cli(['rotate', '--identity', 'id-111.json', '--public-keys', 'keys.json', '--conversation-id', 'g42']);
+    const noMembers = await cli(['rotate', '--identity', 'id-111.json', '--public-keys', 'keys.json', '--conversation-id', 'g42']);
+    expect(noMembers.code).toBe(2);
+    expect(noMembers.err).toMatch(/--members is required to rotate a group key/);
+    const r = await cli(['rotate', '--identity', 'id-111.json', '--public-keys', 'keys.json', '--conversation-id', 'g42', '--members', '111,222,333']);
     expect(r.code).toBe(0);
     writeFileSync(file('rotate.json'), r.out);
     expect((await cli(['verify', '--public-keys', 'keys.json', '--sender', '111', '--identity', 'id-333.json', '--conversation-id', 'g42', 'rotate.json'])).code).toBe(0);
@@ -268,19 +257,20 @@ describe('rotate and add-members', () => {
     const base = ['verify', '--public-keys', 'keys.json', '--sender', '111', '--conversation-id', 'g42'];
     const plain = await cli([...base, 'rotate-forged.json']);
     expect(plain.code).toBe(1);
-    expect(plain.json()).toMatchObject({ valid: true, verdict: 'unverified' });
-    expect(plain.err).toMatch(/^UNVERIFIED: keys body from 111: not checked: action_signatures\[0\]: a version 7 key-change signature covers the plaintext conversation key; only a member can check it: pass --identity FILE of a member/);
+    expect(plain.json()).toMatchObject({ valid: false, verdict: 'server-view' });
+    expect(plain.err).toMatch(/^UNVERIFIED: keys body from 111: not checked: action_signatures\[0\]: a version 7 key-change signature covers the plaintext conversation key; only a member can check it \(pass a recipient\) \(no signature could be checked\); pass --identity FILE of a member\n/);
     const member = await cli([...base, '--identity', 'id-333.json', 'rotate-forged.json']);
     expect(member.code).toBe(1);
     expect(member.json().problems.map((p: { code: string }) => p.code)).toEqual(['SIGNATURE_INVALID']);
+    // The server's view checks no signature of a key-change body at all: not enough to exit 0.
     const server = await cli([...base, '--server-view', 'rotate-forged.json']);
-    expect(server.code).toBe(0);
-    expect(server.err).toMatch(/^VALID \(server view\): keys body from 111; not checked: action_signatures\[0\]/);
+    expect(server.code).toBe(1);
+    expect(server.json()).toMatchObject({ valid: false, verdict: 'server-view' });
     expect((await cli([...base, '--identity', 'id-333.json', 'rotate.json'])).code).toBe(0);
   });
 });
 
-describe('key bindings before wrapping (PROTOCOL.md §3.1)', () => {
+describe('key bindings before wrapping', () => {
   test("a record whose identity key was swapped for another user's is refused, naming user and version", async () => {
     const keyed = read('keys.json');
     const swapped = structuredClone(keyed);
@@ -288,7 +278,7 @@ describe('key bindings before wrapping (PROTOCOL.md §3.1)', () => {
     write('swapped.json', swapped);
     for (const argv of [
       ['group-create', '--identity', 'id-111.json', '--public-keys', 'swapped.json', '--conversation-id', 'g1', '--members', '111,222'],
-      ['rotate', '--identity', 'id-111.json', '--public-keys', 'swapped.json', '--conversation-id', 'g1'],
+      ['rotate', '--identity', 'id-111.json', '--public-keys', 'swapped.json', '--conversation-id', 'g1', '--members', '111,222'],
       ['add-members', '--identity', 'id-111.json', '--public-keys', 'swapped.json', '--conversation-id', 'g1', '--new-members', '222', '--current-members', '111', '--current-admins', '111'],
     ]) {
       const r = await cli(argv);
@@ -408,5 +398,84 @@ describe('sendbird-create', () => {
     writeFileSync(file('cover.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
     const m = await cli(['sendbird-create', ...app, '--user-ids', 'alice', '--cover-file', 'cover.png']);
     expect(m.json().body['multipart/form-data']).toEqual({ user_ids: '["alice"]', cover_file: '<file cover.png, image/png, 4 bytes>' });
+  });
+});
+
+describe('second security review: the command line', () => {
+  test('verify --kind pins the body kind: a body of one kind is never valid as another', async () => {
+    const ok = await cli(['verify', '--public-keys', 'keys.json', '--sender', '111', '--identity', 'id-222.json', '--kind', 'create', 'create.json']);
+    expect(ok.code).toBe(0);
+    const other = await cli(['verify', '--public-keys', 'keys.json', '--sender', '111', '--identity', 'id-222.json', '--kind', 'keys', '--conversation-id', 'g42', 'create.json']);
+    expect(other.code).toBe(1);
+    expect(other.json().problems.map((p: { code: string }) => p.code)).toContain('UNKNOWN_FIELD');
+    expect((await cli(['verify', '--public-keys', 'keys.json', '--kind', 'bogus', 'create.json'])).err).toMatch(/--kind must be one of create, keys, members/);
+  });
+
+  test('a body with a duplicate JSON key is refused (the server may read the other value)', async () => {
+    const text = readFileSync(file('create.json'), 'utf8');
+    writeFileSync(file('dup.json'), text.replace('"group_name": "Team"', '"group_name": "Team", "group_name": "Evil"'));
+    const r = await cli(['verify', '--public-keys', 'keys.json', '--sender', '111', '--identity', 'id-222.json', 'dup.json']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/BODY dup\.json has the key "group_name" twice in one object/);
+    writeFileSync(file('dup2.json'), text.replace('"group_name": "Team"', '"group_name": "Team", "group\\u005fname": "Evil"'));
+    expect((await cli(['verify', '--public-keys', 'keys.json', '--sender', '111', 'dup2.json'])).err).toMatch(/has the key "group_name" twice/);
+  });
+
+  test('the prepare commands sign with the key version the listing serves, and refuse without a record of the signer', async () => {
+    const id = read('id-111.json');
+    write('id-111-other.json', { ...id, signing_key_version: '42' });
+    const r = await cli(['group-create', '--identity', 'id-111-other.json', '--public-keys', 'keys.json', '--conversation-id', 'g42', '--members', '111,222']);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/^note: signing with key version 1700000000000, under which the listing serves your keys \(the identity file says 42\)\n/);
+    expect(r.json().action_signatures[0].message_event_signature.public_key_version).toBe('1700000000000');
+    writeFileSync(file('relabelled.json'), r.out);
+    expect((await cli(['verify', '--public-keys', 'keys.json', '--sender', '111', '--identity', 'id-222.json', 'relabelled.json'])).code).toBe(0);
+    const keyed = read('keys.json');
+    write('without-111.json', { 222: keyed['222'], 333: keyed['333'] });
+    for (const cmd of [
+      ['group-create', '--conversation-id', 'g42', '--members', '111,222'],
+      ['rotate', '--conversation-id', 'g42', '--members', '111,222'],
+      ['add-members', '--conversation-id', 'g42', '--new-members', '333', '--current-members', '111,222', '--current-admins', '111'],
+    ]) {
+      const x = await cli([cmd[0]!, '--identity', 'id-111.json', '--public-keys', 'without-111.json', ...cmd.slice(1)]);
+      expect(x.code).toBe(2);
+      expect(x.out).toBe('');
+      expect(x.err).toMatch(/the key listing has no record of the keys of your identity \(user 111\)/);
+    }
+  });
+
+  test('errors name the command line flags, not the library parameters', async () => {
+    const r = await cli(['group-create', '--identity', 'id-111.json', '--public-keys', 'keys.json', '--conversation-id', 'g42', '--members', '111,bob']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^chat-keykit group-create: --members\[1\]: expected an X user id/);
+    expect(r.err).not.toMatch(/params\./);
+    const t = await cli(['group-create', '--identity', 'id-111.json', '--public-keys', 'keys.json', '--conversation-id', 'g42', '--members', '111', '--title', 'null']);
+    expect(t.err).toMatch(/--title: must not be the text "null"/);
+    const a = await cli(['add-members', '--identity', 'id-111.json', '--public-keys', 'keys.json', '--conversation-id', 'g42', '--new-members', '222', '--current-members', '111', '--current-admins', '333']);
+    expect(a.err).toMatch(/--current-admins\[0\]: 333 is not a current member/);
+    const k = await cli(['keygen', '--user-id', '555', '--out', 'v.json', '--version', 'v1']);
+    expect(k.err).toMatch(/--version: expected a canonical decimal version/);
+  });
+
+  test('--version prints the package version', async () => {
+    const r = await cli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(`${JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')).version}\n`);
+  });
+
+  test('vectors generate never replaces files without --force, and replaces a planted link, not its target', async () => {
+    mkdirSync(file('vec'));
+    writeFileSync(file('outside.txt'), 'do not touch');
+    symlinkSync(file('outside.txt'), file('vec/keys.json'));
+    const r = await cli(['vectors', 'generate', '--out', 'vec']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/vec\/keys\.json exists: pass --force to replace the vector files/);
+    expect(readFileSync(file('outside.txt'), 'utf8')).toBe('do not touch');
+    const f = await cli(['vectors', 'generate', '--out', 'vec', '--force']);
+    expect(f.code).toBe(0);
+    expect(readFileSync(file('outside.txt'), 'utf8')).toBe('do not touch');
+    expect(statSync(file('vec/keys.json')).isFile()).toBe(true);
+    expect(readdirSync(file('vec')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect((await cli(['vectors', 'verify', 'vec'])).code).toBe(0);
   });
 });

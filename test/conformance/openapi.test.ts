@@ -13,8 +13,8 @@ import {
   prepareConversationKeyChange,
   prepareGroupCreate,
   prepareGroupMembersChange,
-} from '../../src/index.js';
-import { AddConversationKeysSchema, AddMembersSchema, checkSchema, CreateGroupSchema, type Rule } from '../../src/adapters/xchat/schema.js';
+} from '../helpers/kit.js';
+import { AddConversationKeysSchema, AddMembersSchema, checkSchema, CreateGroupSchema, type Rule } from '../../src/adapters/xchat/verify/schema.js';
 import { makeMembers, senderOf, type Member } from '../helpers/members.js';
 import { readReference } from './data.js';
 
@@ -44,7 +44,7 @@ beforeAll(async () => {
   const rotation = buildKeyRotation({ treeVersion: '1', actionBy: { userId: '111', keyVersion: '1700000000000' }, opType: 'genGroup', initialMembers: [{ userId: '111', keyVersion: '1700000000000' }] });
   const full = await prepareGroupCreate({ publicKeys, sender, conversationId: 'g1234567890123456789', memberIds: ['111', '222', '333'], adminIds: ['111', '222'], title: 'Team', avatarUrl: 'https://example.com/a.png', ttlMsec: 86_400_000 });
   const minimal = await prepareGroupCreate({ publicKeys, sender, conversationId: 'g1', memberIds: ['111', '222'] });
-  const keys = await prepareConversationKeyChange({ publicKeys, sender, conversationId: 'g1' });
+  const keys = await prepareConversationKeyChange({ publicKeys, sender, conversationId: 'g1', memberIds: ['111', '222', '333', '444'] });
   const oneToOne = await prepareConversationKeyChange({ publicKeys: publicKeys.slice(0, 2), sender });
   const add = await prepareGroupMembersChange({ publicKeys, sender, conversationId: 'g1', newMemberIds: ['444'], currentMemberIds: ['111', '222', '333'], currentAdminIds: ['111'], currentTitle: 'Team' });
   bodies['/2/chat/conversations/group'] = [
@@ -111,7 +111,7 @@ describe('our structural checks agree with ajv on every single-step mutation', (
     for (const { body } of bodies[path]!) {
       for (const mutated of mutations(body as Json)) {
         const ajvOk = v(mutated) === true;
-        const ours = checkSchema(mutated, rule, '', false);
+        const ours = checkSchema(mutated, rule, false);
         expect(ours.length === 0, JSON.stringify(v.errors?.[0] ?? ours[0])).toBe(ajvOk);
         if (ajvOk) accepted++;
         else rejected++;

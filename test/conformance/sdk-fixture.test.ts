@@ -18,9 +18,9 @@ import {
   unwrapConversationKey,
   verifyKeyBinding,
   type KeyChangeDetail,
-} from '../../src/index.js';
-import { MessageEvent, MessageEventDetail } from '../../src/wire/events.js';
-import { decodeStruct, encodeStruct, T, type StructDef } from '../../src/wire/thrift.js';
+} from '../helpers/kit.js';
+import { MessageEvent, MessageEventDetail } from '../../src/wire/xchat/events.js';
+import { decodeStruct, encodeStruct, field, struct, T, union } from '../../src/wire/thrift/index.js';
 import { readReference } from './data.js';
 
 interface Fixture {
@@ -30,11 +30,12 @@ const fx = readReference<Fixture>('xchat-sdk-vectors.json');
 const backend = await resolveBackend('noble');
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
-// The plaintext of a message (PROTOCOL.md §11): MessageEntryHolder {1: MessageEntryContents
-// union {1 message: MessageContents {1 message_text, …}}}; other fields are kept, not modelled.
-const MessageContents: StructDef = { name: 'MessageContents', fields: [{ id: 1, name: 'message_text', type: T.string }] };
-const MessageEntryContents: StructDef = { name: 'MessageEntryContents', union: true, fields: [{ id: 1, name: 'message', type: T.struct(() => MessageContents) }] };
-const MessageEntryHolder: StructDef = { name: 'MessageEntryHolder', fields: [{ id: 1, name: 'contents', type: T.struct(() => MessageEntryContents) }] };
+// The plaintext of a message (docs/xchat-messages.md §"1.1 MessageEntryHolder and MessageEntryContents"):
+// MessageEntryHolder {1: MessageEntryContents union {1 message: MessageContents {1 message_text, …}}};
+// other fields are kept, not modelled.
+const MessageContents = struct('MessageContents', { message_text: field(1, T.string) });
+const MessageEntryContents = union('MessageEntryContents', { message: field(1, T.struct(() => MessageContents)) });
+const MessageEntryHolder = struct('MessageEntryHolder', { contents: field(1, T.struct(() => MessageEntryContents)) });
 
 describe('keys and signatures', () => {
   test('scalars 1 and 2 give the published public keys; the 64-byte blob round-trips', async () => {
@@ -89,20 +90,20 @@ describe('events', () => {
   async function openMessage(b64: string): Promise<{ text: string; verified: boolean }> {
     const ev = reencode(b64);
     const raw = decodeStruct(MessageEvent, decodeBase64(b64));
-    const create = (raw.detail as { message_create_event: { contents: Uint8Array; conversation_key_version: string } }).message_create_event;
-    expect(create.conversation_key_version).toBe(fx.event_conversation_key_version);
+    const create = raw.detail!.messageCreateEvent! as { contents: Uint8Array; conversationKeyVersion: string };
+    expect(create.conversationKeyVersion).toBe(fx.event_conversation_key_version);
     const payload = messageCreatePayload(Number(ev.signature!.signatureVersion), {
       messageId: ev.messageId!,
       senderId: ev.senderId!,
       conversationId: ev.conversationId!,
-      conversationKeyVersion: create.conversation_key_version,
+      conversationKeyVersion: create.conversationKeyVersion,
       contents: create.contents,
     });
     const verified = await backend.verify(decodeBase64(fx.signing_public_b64), utf8(payload), decodeBase64(ev.signature!.signature!));
     // contents = nonce(24) ‖ secretbox(tag ‖ ciphertext), keyed by the conversation key.
     const plain = xsalsa20poly1305(decodeBase64(fx.conversation_key_b64), create.contents.subarray(0, 24)).decrypt(create.contents.subarray(24));
-    const holder = decodeStruct(MessageEntryHolder, plain) as { contents: { message: { message_text: string } } };
-    return { text: holder.contents.message.message_text, verified };
+    const holder = decodeStruct(MessageEntryHolder, plain);
+    return { text: holder.contents!.message!.message_text!, verified };
   }
 
   test('message: signature verifies over the v7 payload, contents decrypt to the published text', async () => {
@@ -114,7 +115,7 @@ describe('events', () => {
     expect(await openMessage(fx.event_reply_forged_b64!)).toEqual({ text: fx.event_reply_text, verified: true });
     // The forged preview text is inside the forged reply's plaintext (preview validation is the SDK's job).
     const raw = decodeStruct(MessageEvent, decodeBase64(fx.event_reply_forged_b64));
-    const create = (raw.detail as { message_create_event: { contents: Uint8Array } }).message_create_event;
+    const create = raw.detail!.messageCreateEvent! as { contents: Uint8Array };
     const plain = xsalsa20poly1305(decodeBase64(fx.conversation_key_b64), create.contents.subarray(0, 24)).decrypt(create.contents.subarray(24));
     expect(Buffer.from(plain).includes(Buffer.from(fx.event_reply_forged_preview_text!))).toBe(true);
   });
@@ -123,7 +124,7 @@ describe('events', () => {
     const ev = reencode(fx.event_failure_b64!);
     expect(ev.detail?.type).toBe('other');
     const raw = decodeStruct(MessageEventDetail, encodeStruct(MessageEventDetail, (decodeStruct(MessageEvent, decodeBase64(fx.event_failure_b64))).detail as never));
-    expect(raw.message_failure_event).toEqual({ failure_type: 12, rate_limit_tier: 3 });
+    expect(raw.messageFailureEvent).toEqual({ failureType: 12, rateLimitTier: 3 });
     expect(() => decodeMessageEvent(decodeBase64(fx.event_garbage_b64))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_BASE64' }));
     expect(encodeBase64NoPad(decodeBase64(fx.plaintext_b64))).toBe(fx.plaintext_b64!.replace(/=+$/, ''));
   });

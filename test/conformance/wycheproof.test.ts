@@ -6,7 +6,7 @@
  * fails the suite.
  */
 import { describe, expect, test } from 'vitest';
-import { KeykitError, parsePublicKey } from '../../src/index.js';
+import { KeykitError, parsePublicKey } from '../helpers/kit.js';
 import { testBackends } from '../helpers/backends.js';
 import { hex, readReference, type WycheproofFile } from './data.js';
 

@@ -14,7 +14,8 @@ import {
   wrapConversationKey,
   type BackendName,
   type GroupCreateParams,
-} from '../../src/index.js';
+  withTestingHooks,
+} from '../helpers/kit.js';
 import { closeWorkers, poolSize } from '../../src/core/workers.js';
 import { WEB_WORKER_THRESHOLD, WORKER_THRESHOLD } from '../../src/core/wrap.js';
 import { closeWebWorkers, webPoolSize } from '../../src/core/webworkers.js';
@@ -72,13 +73,13 @@ describe('interchangeable outputs', () => {
   test('same identity, registration and group create, byte for byte, on every backend', async () => {
     const outputs = await Promise.all(
       names.map(async (backend) => {
-        const id = await generateIdentity({ backend, random: stream(1) });
+        const id = await generateIdentity(withTestingHooks({ backend }, { random: stream(1) }));
         return { reg: await buildKeyRegistration(id, { backend, version: '1' }) };
       }),
     );
     for (const o of outputs) expect(o.reg).toEqual(outputs[0]!.reg);
     const params = await group(7);
-    const created = await Promise.all(names.map((backend) => prepareGroupCreate(params, { backend, random: stream(2), now: () => 42, workers: 0 })));
+    const created = await Promise.all(names.map((backend) => prepareGroupCreate(params, withTestingHooks({ backend, workers: 0 }, { random: stream(2), now: () => 42 }))));
     for (const c of created) expect(JSON.stringify(c)).toBe(JSON.stringify(created[0]));
   });
 
@@ -117,7 +118,7 @@ describe('parallel paths give the single-threaded output', () => {
   test(`worker threads (node backend), cold and warm pool`, async () => {
     await closeWorkers();
     const params = await group(WORKER_THRESHOLD.WARM + 45);
-    const opts = (workers: 'auto' | number) => ({ backend: 'node' as const, random: stream(5), now: () => 1, messageId: () => 'm', workers });
+    const opts = (workers: 'auto' | number) => withTestingHooks({ backend: 'node' as const, workers }, { random: stream(5), messageId: () => 'm', now: () => 1 });
     const single = await prepareGroupCreate(params, opts(0));
     // A cold pool is not started for a group below the cold threshold…
     await prepareGroupCreate(params, opts('auto'));
@@ -139,7 +140,7 @@ describe('parallel paths give the single-threaded output', () => {
 
   test('Web Workers (webcrypto backend), through a Blob URL as in a browser: same bytes, cold and warm pool', async () => {
     const params = await group(WEB_WORKER_THRESHOLD.WARM + 20);
-    const opts = (workers: 'auto' | number) => ({ backend: 'webcrypto' as const, random: stream(6), now: () => 1, messageId: () => 'm', workers });
+    const opts = (workers: 'auto' | number) => withTestingHooks({ backend: 'webcrypto' as const, workers }, { random: stream(6), messageId: () => 'm', now: () => 1 });
     const single = await prepareGroupCreate(params, opts(0));
     await expect(prepareGroupCreate(params, opts(2))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'options.workers' });
     const uninstall = installWebWorkerShim();

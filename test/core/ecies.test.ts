@@ -12,10 +12,11 @@ import {
   sec1ToSpki,
   unwrapConversationKey,
   wrapConversationKey,
-} from '../../src/index.js';
+  withTestingHooks,
+} from '../helpers/kit.js';
 import { flip } from '../helpers/bytes.js';
 
-/** ECIES of PROTOCOL.md §4.2, written against OpenSSL only. */
+/** ECIES of docs/xchat-keys.md §"ECIES", written against OpenSSL only. */
 function opensslWrap(key: Uint8Array, recipientSec1: Uint8Array, ephemeralScalar: Uint8Array): Buffer {
   const ecdh = createECDH('prime256v1');
   ecdh.setPrivateKey(Buffer.from(ephemeralScalar));
@@ -32,7 +33,7 @@ describe('wrapConversationKey', () => {
     const bob = await generateIdentity();
     const key = await generateConversationKey();
     const e = Buffer.alloc(32, 0x11);
-    const wrapped = await wrapConversationKey(key, bob.identityPublicKey, { random: () => Uint8Array.from(e) });
+    const wrapped = await wrapConversationKey(key, bob.identityPublicKey, withTestingHooks({}, { random: () => Uint8Array.from(e) }));
     expect(wrapped).toBe(opensslWrap(key, bob.identityPublicKey, e).toString('base64'));
     expect(wrapped).toHaveLength(152);
     expect(decodeBase64(wrapped)).toHaveLength(113);

@@ -12,11 +12,12 @@ import {
   exportPrivateKeys,
   generateIdentity,
   importPrivateKeys,
-  Identity,
+  type Identity,
   publicKeyFingerprint,
   sec1ToSpki,
   verifyKeyBinding,
-} from '../../src/index.js';
+  withTestingHooks,
+} from '../helpers/kit.js';
 
 const SPKI_B64_PREFIX = 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE';
 
@@ -71,12 +72,12 @@ describe('generateIdentity', () => {
       let i = 0;
       return (n: number) => Uint8Array.from({ length: n }, () => (i++ * 37 + 11) & 0xff);
     };
-    const a = await generateIdentity({ random: stream() });
-    const b = await generateIdentity({ random: stream() });
+    const a = await generateIdentity(withTestingHooks({}, { random: stream() }));
+    const b = await generateIdentity(withTestingHooks({}, { random: stream() }));
     expect(encodeBase64(a.identityPublicKey)).toBe(encodeBase64(b.identityPublicKey));
     // An out-of-range draw (all 0xff ≥ n) is redrawn, not reduced.
     let first = true;
-    const c = await generateIdentity({ random: (n) => (first ? ((first = false), new Uint8Array(n).fill(0xff)) : new Uint8Array(n).fill(7)) });
+    const c = await generateIdentity(withTestingHooks({}, { random: (n: number) => (first ? ((first = false), new Uint8Array(n).fill(0xff)) : new Uint8Array(n).fill(7)) }));
     expect(Buffer.from(c.identityPrivateKey).equals(Buffer.alloc(32, 7))).toBe(true);
   });
 });
@@ -99,7 +100,7 @@ describe('the 64-byte private blob', () => {
     blob[31] = 1;
     blob[63] = 2;
     const id = await importPrivateKeys(blob);
-    // Signing key of scalar 2, as printed in PROTOCOL.md §6.3.
+    // Signing key of scalar 2, as printed in docs/xchat-keys.md §"Worked examples".
     expect(encodeBase64(id.signingPublicKey)).toBe('BHzyexiNA09+ilI4AwS1GsPAiWnid/IbNaYLSPxHZpl4B3dVENuO0EApPZrGn3Qw27p9reY86YIpngS3nSJ4c9E=');
     expect(await publicKeyFingerprint(id.identityPublicKey)).toBe('XNJS-wzokyQ2-vjM0QQJgbie5K1rn-niorfnGqyyfNM');
   });

@@ -1,7 +1,7 @@
 /** SecretBytes, wipe and constant-time equality. */
 import { inspect } from 'node:util';
 import { expect, test } from 'vitest';
-import { constantTimeEqual, generateIdentity, resolveBackend, SecretBytes, wipe, wipeIdentity, type CryptoBackend } from '../../src/index.js';
+import { constantTimeEqual, generateIdentity, resolveBackend, SecretBytes, wipe, wipeIdentity, type CryptoBackend } from '../helpers/kit.js';
 import { eciesUnwrap, eciesWrap } from '../../src/core/ecies.js';
 import { sampleScalar } from '../../src/core/scalar.js';
 

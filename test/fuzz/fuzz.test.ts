@@ -69,7 +69,7 @@ describe('fuzz', () => {
           await runOne(target, input);
         } catch (e) {
           const file = save(target, input, e);
-          throw new Error(`${target.name} crashed on iteration ${i} (saved to ${file}): ${String(e)}`);
+          throw new Error(`${target.name} crashed on iteration ${i} (saved to ${file}): ${String(e)}`, { cause: e });
         }
       }
     }, Math.max(60_000, ITERATIONS * 20)); // long runs (npm run fuzz) get time in proportion

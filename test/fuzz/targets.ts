@@ -27,10 +27,11 @@ import {
   prepareGroupMembersChange,
   createSendbirdGroupChannelRequest,
   openSendbirdChannelKey,
+  prepareSendbirdChannelKey,
   type VerificationReport,
-} from '../../src/index.js';
-import { decodeStruct, encodeStruct } from '../../src/wire/thrift.js';
-import { MessageEvent, MessageEventDetail } from '../../src/wire/events.js';
+} from '../helpers/kit.js';
+import { decodeStruct, encodeStruct } from '../../src/wire/thrift/index.js';
+import { MessageEvent, MessageEventDetail } from '../../src/wire/xchat/events.js';
 import { makeMembers, senderOf } from '../helpers/members.js';
 import type { Json } from './mutator.js';
 
@@ -56,7 +57,9 @@ async function guarded(f: () => unknown, typedAllowed = true): Promise<void> {
 
 function checkReport(r: VerificationReport): void {
   expect(typeof r.valid).toBe('boolean');
-  expect(r.valid).toBe(r.problems.length === 0);
+  // Fail-closed: valid only without problems and with every signature checked.
+  if (r.valid) expect([r.problems.length, r.verdict]).toEqual([0, 'verified']);
+  if (r.problems.length > 0) expect(r.verdict).toBe('invalid');
   for (const p of r.problems) expect([typeof p.code, typeof p.path, typeof p.message]).toEqual(['string', 'string', 'string']);
 }
 
@@ -74,7 +77,7 @@ export async function makeTargets(): Promise<Target[]> {
   const signingKeys = m.map((x) => x.signingKeyEntry);
   const prepared = await prepareGroupCreate({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g42', memberIds: ['111', '222', '333'], title: 'T', ttlMsec: 5 });
   const body = createGroupRequest(prepared) as unknown as Json;
-  const rotation = await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g42' });
+  const rotation = await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g42', memberIds: m.map((x) => x.id) });
   const keysBody = addConversationKeysRequest(rotation) as unknown as Json;
   const membersBody = addMembersRequest(
     await prepareGroupMembersChange({ publicKeys: [...m, newcomer].map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g42', newMemberIds: ['444'], currentMemberIds: ['111', '222', '333'], currentAdminIds: ['111'], currentTitle: 'T', currentTtlMsec: 5 }),
@@ -89,7 +92,7 @@ export async function makeTargets(): Promise<Target[]> {
   const wrapped = prepared.participantKeys.map((k) => decodeBase64(k.encryptedKey));
   const listing = Object.fromEntries(m.map((x) => [x.id, { data: [{ public_key: x.signingKeyEntry.identityPublicKey, signing_public_key: x.signingKeyEntry.publicKey, identity_public_key_signature: x.signingKeyEntry.identityPublicKeySignature, public_key_version: x.version }] }])) as Json;
   const recipient = { userId: '222', identityPrivateKey: m[1]!.identity.identityPrivateKey };
-  const sendbirdChange = await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'fuzz_room' });
+  const sendbirdChange = await prepareSendbirdChannelKey({ channelUrl: 'fuzz_room', publicKeys: m.map((x) => x.publicKeyInput), memberIds: m.map((x) => x.id), sender: senderOf(m[0]!) });
   const sendbirdBody = JSON.parse(createSendbirdGroupChannelRequest({ user_ids: ['111', '222', '333'], channel_url: 'fuzz_room', data: 'app' }, { applicationId: 'app', apiToken: 't', e2ee: sendbirdChange }).body as string);
   const sendbirdChannel = { channel_url: 'fuzz_room', data: sendbirdBody.data, members: ['111', '222', '333'].map((user_id) => ({ user_id, role: '', state: '' })) } as Json;
 

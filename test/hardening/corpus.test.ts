@@ -18,7 +18,9 @@ import {
   decodeMessageEvent,
   encodeBase64,
   encodeBase64NoPad,
+  findDuplicateKey,
   importPrivateKeys,
+  parseJsonStrict,
   keyListing,
   KeykitError,
   openKeyChange,
@@ -26,6 +28,7 @@ import {
   parsePublicKey,
   prepareConversationKeyChange,
   prepareGroupCreate,
+  prepareSendbirdChannelKey,
   sec1ToSpki,
   unwrapConversationKey,
   createSendbirdGroupChannelRequest,
@@ -41,7 +44,7 @@ import {
   type PreparedGroupCreate,
   type SigningKeyEntry,
   type VerificationReport,
-} from '../../src/index.js';
+} from '../helpers/kit.js';
 import { makeMembers, senderOf, type Member } from '../helpers/members.js';
 
 const N = p256.Point.Fn.ORDER;
@@ -175,6 +178,7 @@ describe('prepare inputs', () => {
     ['key version beyond 2^64', (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 0 ? { ...k, keyVersion: '18446744073709551616' } : k)) }), 'ERR_INVALID_VERSION', 'params.publicKeys[0].keyVersion'],
     ['empty user id', (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 0 ? { ...k, userId: '' } : k)) }), 'ERR_INVALID_USER_ID', 'params.publicKeys[0].userId'],
     ['huge member id', { memberIds: ['111', '2'.repeat(100_000)] }, 'ERR_INVALID_USER_ID', 'params.memberIds[1]'],
+    ['member id with a leading zero', { memberIds: ['111', '0222'] }, 'ERR_INVALID_USER_ID', 'params.memberIds[1]'],
     ['huge title with a comma at the end', { title: `${'t'.repeat(1 << 20)},` }, 'ERR_COMMA_IN_FIELD', 'params.title'],
   ];
   test.each(bad)('%s', async (_n, change, code, field) => {
@@ -221,6 +225,8 @@ describe('signatures and bindings in request bodies (verifyCreateGroupRequest)',
     ['duplicate member in the body', (b: CreateGroupBody) => b.group_members.push('222'), 'DUPLICATE_MEMBER', 'group_members[3]'],
     ['negative TTL in the body', (b: CreateGroupBody) => (b.ttl_msec = '-1'), 'TTL_INVALID', 'ttl_msec'],
     ['NaN TTL in the body', (b: CreateGroupBody) => (b.ttl_msec = 'NaN'), 'TTL_INVALID', 'ttl_msec'],
+    ['TTL above 2^63-1 in the body', (b: CreateGroupBody) => (b.ttl_msec = '9223372036854775808'), 'TTL_INVALID', 'ttl_msec'],
+    ['TTL with a leading zero in the body', (b: CreateGroupBody) => (b.ttl_msec = '01000'), 'TTL_INVALID', 'ttl_msec'],
   ];
   test.each(sigCases)('%s', async (_n, change, code, path) => {
     const r = await report((b) => void change(b));
@@ -290,53 +296,63 @@ describe('other decoders', () => {
       senderId: '111',
       conversationId: 'g1',
       conversationKeyVersion: prepared.conversationKeyVersion,
-      encryptedKey: prepared.participantKeys[1]!.encryptedKey,
+      participantKeys: prepared.participantKeys,
       signature: a.signature,
       signatureVersion: '7',
       publicKeyVersion: a.publicKeyVersion,
     };
-    const opts = { identityPrivateKey: m[1]!.identity.identityPrivateKey, signingKeys };
+    const opts = { recipient: { userId: '222', identityPrivateKey: m[1]!.identity.identityPrivateKey }, signingKeys };
     await expect(openKeyChange(good, opts)).resolves.toHaveLength(32);
-    const cases: [Partial<typeof good>, string, string][] = [
+    const withKey = (encryptedKey: string) => prepared.participantKeys.map((k, i) => (i === 1 ? { ...k, encryptedKey } : k));
+    const cases: [Record<string, unknown>, string, string][] = [
       [{ signature: '' }, 'ERR_SIGNATURE_INVALID', 'change.signature'],
       [{ signature: encodeBase64NoPad(new Uint8Array(64)) }, 'ERR_SIGNATURE_INVALID', 'change.signature'],
       [{ signatureVersion: '1' }, 'ERR_UNSUPPORTED_SIGNATURE_VERSION', 'change.signatureVersion'],
       [{ signatureVersion: '8' }, 'ERR_UNSUPPORTED_SIGNATURE_VERSION', 'change.signatureVersion'],
       [{ conversationKeyVersion: '' }, 'ERR_INVALID_VERSION', 'change.conversationKeyVersion'],
+      [{ conversationKeyVersion: '18446744073709551616' }, 'ERR_INVALID_VERSION', 'change.conversationKeyVersion'],
+      [{ conversationKeyVersion: '9007199254740991' }, 'ERR_VERSION_IN_FUTURE', 'change.conversationKeyVersion'],
       [{ publicKeyVersion: '1.0' }, 'ERR_INVALID_VERSION', 'change.publicKeyVersion'],
-      [{ encryptedKey: 'AAAA' }, 'ERR_DECRYPT_FAILED', 'change.encryptedKey'],
+      [{ participantKeys: withKey('AAAA') }, 'ERR_INVALID_ENVELOPE', 'change.participantKeys[1].encryptedKey'],
+      [{ participantKeys: withKey(prepared.participantKeys[2]!.encryptedKey) }, 'ERR_DECRYPT_FAILED', 'change.participantKeys[1].encryptedKey'],
+      [{ participantKeys: prepared.participantKeys.filter((k) => k.userId !== '222') }, 'ERR_NOT_A_MEMBER', 'change.participantKeys'],
+      [{ participantKeys: [...prepared.participantKeys, prepared.participantKeys[1]] }, 'ERR_INVALID_ENVELOPE', 'change.participantKeys[3]'],
       [{ conversationId: 'g,1' }, 'ERR_COMMA_IN_FIELD', 'change.conversationId'],
+      [{ senderId: 'alice' }, 'ERR_INVALID_USER_ID', 'change.senderId'],
+      [{ participantKeys: 'x' }, 'ERR_INVALID_ARGUMENT', 'change.participantKeys'],
+      [{ participantKeys: [null] }, 'ERR_INVALID_ARGUMENT', 'change.participantKeys[0]'],
+      [{ participantKeys: Object.assign(new Array(2), { 1: prepared.participantKeys[1] }) }, 'ERR_INVALID_ARGUMENT', 'change.participantKeys[0]'],
+      [{ participantKeys: [{ userId: 5, encryptedKey: 'k', publicKeyVersion: '1' }] }, 'ERR_INVALID_ARGUMENT', 'change.participantKeys[0].userId'],
+      [{ participantKeys: [{ userId: '1,2', encryptedKey: 'k', publicKeyVersion: '1' }] }, 'ERR_COMMA_IN_FIELD', 'change.participantKeys[0].userId'],
+      [{ participantKeys: [{ userId: '2', encryptedKey: 'k', publicKeyVersion: '01' }] }, 'ERR_INVALID_VERSION', 'change.participantKeys[0].publicKeyVersion'],
     ];
-    for (const [change, code, field] of cases) await rejects(() => openKeyChange({ ...good, ...change }, opts), { code, field });
-    // Signature versions 2-5 sign every participant entry: the list must be well-formed.
-    const v5 = { ...good, signatureVersion: '5' };
-    await rejects(() => openKeyChange(v5, opts), { code: 'ERR_UNSUPPORTED_SIGNATURE_VERSION', field: 'change.participantKeys' });
-    const listCases: [unknown, string, string][] = [
-      ['x', 'ERR_INVALID_ARGUMENT', 'change.participantKeys'],
-      [[null], 'ERR_INVALID_ARGUMENT', 'change.participantKeys[0]'],
-      [[{ userId: 5, encryptedKey: 'k', publicKeyVersion: '1' }], 'ERR_INVALID_ARGUMENT', 'change.participantKeys[0].userId'],
-      [[{ userId: '1,2', encryptedKey: 'k', publicKeyVersion: '1' }], 'ERR_COMMA_IN_FIELD', 'change.participantKeys[0].userId'],
-    ];
-    for (const [participantKeys, code, field] of listCases) await rejects(() => openKeyChange({ ...v5, participantKeys } as never, opts), { code, field });
+    for (const [change, code, field] of cases) await rejects(() => openKeyChange({ ...good, ...change } as never, opts), { code, field });
+    await rejects(() => openKeyChange(good, { ...opts, recipient: { ...opts.recipient, keyVersion: '2' } }), { code: 'ERR_RECIPIENT_KEY_MISMATCH', field: 'change.participantKeys[1].publicKeyVersion' });
+    await rejects(() => openKeyChange(good, { ...opts, recipient: { ...opts.recipient, identityPrivateKey: new Uint8Array(31) } }), { code: 'ERR_INVALID_KEY', field: 'options.recipient.identityPrivateKey' });
+    await rejects(() => openKeyChange(good, { signingKeys } as never), { code: 'ERR_INVALID_ARGUMENT', field: 'options.recipient' });
   });
 
   test('Sendbird channel data and resources', async () => {
-    const prep = await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'corpus_room' });
+    const prep = await prepareSendbirdChannelKey({ channelUrl: 'corpus_room', publicKeys: m.map((x) => x.publicKeyInput), memberIds: ['111', '222', '333'], sender: senderOf(m[0]!) });
     const data = JSON.parse(createSendbirdGroupChannelRequest({ user_ids: ['111', '222', '333'], channel_url: 'corpus_room' }, { applicationId: 'app', apiToken: 't', e2ee: prep }).body as string).data as string;
     const doc = JSON.parse(data);
     const withCkk = (change: Record<string, unknown>) => JSON.stringify({ ckk: { ...doc.ckk, ...change } });
     const cases: [unknown, string, string][] = [
       ['', 'ERR_INVALID_ENVELOPE', 'channel.data'],
       ['x'.repeat(1 << 20), 'ERR_INVALID_ENVELOPE', 'channel.data'],
+      ['x'.repeat(9 << 20), 'ERR_TOO_LARGE', 'channel.data'],
       [42, 'ERR_INVALID_ENVELOPE', 'channel.data'],
-      [withCkk({ v: 2 }), 'ERR_UNSUPPORTED_ENVELOPE_VERSION', 'channel.data.ckk.v'],
-      [withCkk({ sv: '1' }), 'ERR_UNSUPPORTED_SIGNATURE_VERSION', 'channel.data.ckk.sv'],
+      [withCkk({ v: 1 }), 'ERR_UNSUPPORTED_ENVELOPE_VERSION', 'channel.data.ckk.v'],
+      [withCkk({ v: 3 }), 'ERR_UNSUPPORTED_ENVELOPE_VERSION', 'channel.data.ckk.v'],
       [withCkk({ ckv: '-5' }), 'ERR_INVALID_ENVELOPE', 'channel.data.ckk.ckv'],
+      [withCkk({ ckv: '18446744073709551616' }), 'ERR_INVALID_ENVELOPE', 'channel.data.ckk.ckv'],
       [withCkk({ skv: 'one' }), 'ERR_INVALID_ENVELOPE', 'channel.data.ckk.skv'],
       [withCkk({ sender: 'a,b' }), 'ERR_INVALID_ENVELOPE', 'channel.data.ckk.sender'],
+      [withCkk({ kc: encodeBase64NoPad(new Uint8Array(31)) }), 'ERR_INVALID_ENVELOPE', 'channel.data.ckk.kc'],
       [withCkk({ sig: encodeBase64NoPad(new Uint8Array(63)) }), 'ERR_INVALID_ENVELOPE', 'channel.data.ckk.sig'],
       [withCkk({ keys: [['111', doc.ckk.keys[0][1].replace(/=$/, ''), '1']] }), 'ERR_INVALID_ENVELOPE', 'channel.data.ckk.keys[0][1]'],
       [withCkk({ keys: [doc.ckk.keys[0], doc.ckk.keys[0]] }), 'ERR_INVALID_ENVELOPE', 'channel.data.ckk.keys[1][0]'],
+      [withCkk({ keys: Array.from({ length: 20_001 }, (_, i) => [String(i), doc.ckk.keys[0][1], '1']) }), 'ERR_TOO_LARGE', 'channel.data.ckk.keys'],
       [` ${data}`, 'ERR_INVALID_ENVELOPE', 'channel.data'],
     ];
     const open = { userId: '222', identityPrivateKey: m[1]!.identity.identityPrivateKey, signingKeys };
@@ -347,6 +363,17 @@ describe('other decoders', () => {
     await rejects(() => openSendbirdChannelKey(null as never, open), { code: 'ERR_INVALID_ARGUMENT', field: 'channel' });
     await rejects(() => openSendbirdChannelKey({ channel_url: 'corpus_room', data }, { ...open, userId: '' }), { code: 'ERR_INVALID_USER_ID', field: 'options.userId' });
     await rejects(() => openSendbirdChannelKey({ channel_url: 'corpus_room', data }, { ...open, minConversationKeyVersion: '01' }), { code: 'ERR_INVALID_VERSION', field: 'options.minConversationKeyVersion' });
+    await rejects(() => openSendbirdChannelKey({ channel_url: 'corpus_room', data }, { ...open, keyVersion: 'x' }), { code: 'ERR_INVALID_VERSION', field: 'options.keyVersion' });
+    await rejects(() => openSendbirdChannelKey({ channel_url: 'corpus_room', data }, { ...open, now: () => 1 }), { code: 'ERR_VERSION_IN_FUTURE', field: 'channel.data.ckk.ckv' });
+  });
+
+  test('strict JSON: text that is not JSON or has a duplicate key (after unescaping)', async () => {
+    for (const text of ['', '{', '{"a":1,}', 'nul']) await rejects(() => parseJsonStrict(text, 'body'), { code: 'ERR_INVALID_ENVELOPE', field: 'body' });
+    for (const text of ['{"a":1,"a":2}', '{"a":1,"\\u0061":2}', '{"x":[{"k":1},{"k":2,"k":3}]}', '[{"a":{"b":1,"b":1}}]']) {
+      await rejects(() => parseJsonStrict(text, 'body'), { code: 'ERR_INVALID_ENVELOPE', field: 'body' });
+    }
+    expect(parseJsonStrict('{"a":{"b":1},"b":{"a":2},"c":[{"a":1},{"a":1}]}')).toEqual({ a: { b: 1 }, b: { a: 2 }, c: [{ a: 1 }, { a: 1 }] });
+    expect(findDuplicateKey('{"a":[{"x":1,"y":{"z":1,"z":2}}]}')).toBe('a[0].y.z');
   });
 
   test('the member-add and key-change verifiers report junk bodies instead of throwing', async () => {

@@ -2,7 +2,7 @@
  * The crypto backends the suite runs against: every backend available in this runtime, or the
  * comma-separated list in KEYKIT_BACKENDS. Suites that exercise primitives loop over these.
  */
-import { resolveBackend, type BackendName, type CryptoBackend } from '../../src/index.js';
+import { resolveBackend, type BackendName, type CryptoBackend } from './kit.js';
 
 const ALL: BackendName[] = ['noble', 'node', 'webcrypto'];
 

@@ -8,7 +8,7 @@ import {
   type Identity,
   type KeyRecord,
   type KeyRegistrationBody,
-} from '../../src/index.js';
+} from './kit.js';
 
 export interface Member extends KeyRecord {
   id: string;

@@ -29,7 +29,7 @@ import {
   type KeyChangeDetail,
   type PreparedGroupCreate,
   type PreparedGroupMembersChange,
-} from '../../src/index.js';
+} from '../helpers/kit.js';
 import { makeMembers, senderOf, type Member } from '../helpers/members.js';
 import { envelopes, xdkWithKeys } from '../helpers/xdk.js';
 

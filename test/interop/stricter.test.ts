@@ -13,7 +13,7 @@ import {
   verifyCreateGroupRequest,
   type GroupCreateDetail,
   type GroupCreateParams,
-} from '../../src/index.js';
+} from '../helpers/kit.js';
 import { flip } from '../helpers/bytes.js';
 import { makeMembers, senderOf, type Member } from '../helpers/members.js';
 import { envelopes, sdkMembers, xdkWithKeys, type SdkMember } from '../helpers/xdk.js';
@@ -121,7 +121,7 @@ describe('encodings', () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
     const nonCanonical = `${k.slice(0, 150)}${alphabet[alphabet.indexOf(k[150]!) + 1]}=`;
     expect(() => sdk[1]!.chat.decryptConversationKey(nonCanonical)).toThrow(/Base64/);
-    const { unwrapConversationKey, importPrivateKeys } = await import('../../src/index.js');
+    const { unwrapConversationKey, importPrivateKeys } = await import('../helpers/kit.js');
     const me = await importPrivateKeys(sdk[1]!.chat.exportKeys());
     await expect(unwrapConversationKey(nonCanonical, me.identityPrivateKey)).rejects.toMatchObject({ code: 'ERR_INVALID_BASE64' });
     expect(Buffer.from(await unwrapConversationKey(k, me.identityPrivateKey))).toHaveLength(32);

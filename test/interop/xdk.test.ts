@@ -32,7 +32,7 @@ import {
   type GroupCreateDetail,
   type GroupMemberAddDetail,
   type KeyChangeDetail,
-} from '../../src/index.js';
+} from '../helpers/kit.js';
 import { flip } from '../helpers/bytes.js';
 import { makeMembers, senderOf, type Member } from '../helpers/members.js';
 import { envelopes, loadXdk, sdkMembers, xdkWithKeys, type XdkChat } from '../helpers/xdk.js';

@@ -1,5 +1,5 @@
 // Runs the suite with the webcrypto backend as the default (vitest project "webcrypto").
-import { setDefaultBackend } from '../../src/index.js';
+import { setDefaultBackend } from '../helpers/kit.js';
 
 process.env.KEYKIT_TEST_BACKEND = 'webcrypto';
 setDefaultBackend('webcrypto');

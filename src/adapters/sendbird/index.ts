@@ -16,15 +16,16 @@ export {
   type SendbirdKeyUpdate,
 } from './requests.js';
 export {
+  prepareSendbirdChannelKey,
   openSendbirdChannelKey,
-  parseChannelData,
-  ENVELOPE_FIELD,
-  ENVELOPE_VERSION,
-  type SendbirdKeyEnvelope,
+  type SendbirdChannelKeyParams,
+  type PreparedSendbirdChannelKey,
   type SendbirdChannelResource,
   type OpenSendbirdChannelKeyOptions,
   type OpenedSendbirdChannelKey,
-} from './envelope.js';
+} from './channel-key.js';
+export { parseChannelData, ENVELOPE_FIELD, ENVELOPE_VERSION, type SendbirdKeyEnvelope } from './envelope.js';
+export { isChannelUrl, assertChannelUrl } from './rules.js';
 export {
   validateGroupChannel,
   SendbirdValidationError,

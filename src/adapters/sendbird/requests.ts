@@ -1,5 +1,5 @@
 /**
- * Sendbird Platform API requests for group channels (SENDBIRD.md): create
+ * Sendbird Platform API requests for group channels (docs/sendbird.md §"Group channels"): create
  * (`POST /v3/group_channels`, JSON or multipart with a cover file), invite
  * (`POST /v3/group_channels/{channel_url}/invite`) and update (`PUT /v3/group_channels/{channel_url}`),
  * ready for `fetch`, with optional end-to-end encryption (envelope.ts).
@@ -9,10 +9,10 @@
  *
  * @module
  */
-import { ErrorCodes, InvalidInputError } from '../../errors.js';
+import { ErrorCodes, InvalidInputError, KeykitError } from '../../errors.js';
 import { assertObject } from '../../guards.js';
-import type { PreparedKeyChange } from '../../core/prepare.js';
-import { appDataOf, channelData, e2eeProblems, envelopeOf } from './envelope.js';
+import { e2eeProblems, type PreparedSendbirdChannelKey } from './channel-key.js';
+import { appDataOfChannelData, channelData } from './envelope.js';
 import {
   requestUserIds,
   SENDBIRD_BATCH,
@@ -31,10 +31,10 @@ export interface SendbirdOptions {
   /** A master or secondary API token (sent as `Api-Token`; never printed in errors). */
   apiToken: string;
   /**
-   * End-to-end encryption: a key change prepared with `prepareConversationKeyChange` for exactly
-   * the channel's users, with the channel URL as `conversationId`. Its envelope goes into `data`.
+   * End-to-end encryption: a channel key prepared with `prepareSendbirdChannelKey` for exactly the
+   * channel's users and its URL. Its signed envelope goes into `data`.
    */
-  e2ee?: PreparedKeyChange;
+  e2ee?: PreparedSendbirdChannelKey;
 }
 
 /** A request ready for `fetch(url, { method, headers, body })`. */
@@ -100,7 +100,7 @@ function prepareParams(params: unknown, options: SendbirdOptions, limits: { batc
     }
   }
   if (problems.length > 0) throw new SendbirdValidationError(problems);
-  if (options?.e2ee !== undefined) p.data = channelData(envelopeOf(options.e2ee), p.data as string | undefined);
+  if (options?.e2ee !== undefined) p.data = channelData(options.e2ee.envelope, p.data as string | undefined);
   return p;
 }
 
@@ -213,16 +213,21 @@ export function planSendbirdSupergroup(params: SendbirdGroupChannelParams, optio
 /** Parameters of {@link updateSendbirdChannelKeyRequest}. */
 export interface SendbirdKeyUpdate {
   channel_url: string;
-  /** The new key change, prepared for the channel's current members with the URL as conversation id. */
-  prepared: PreparedKeyChange;
+  /** The new channel key, prepared for the channel's current members and its URL. */
+  prepared: PreparedSendbirdChannelKey;
   /** The current members, to check that every one of them (and nobody else) gets the new key. */
   user_ids: string[];
   /**
-   * The application's data to keep next to the new envelope: either the channel's current `data`
-   * string as Sendbird returns it (its application part is kept, its old envelope replaced) or
-   * the application data itself. Omitted, the channel keeps no application data.
+   * The channel's current `data` as Sendbird returns it, holding chat-keykit's envelope: its
+   * application part (`app`) is kept and the old envelope replaced. Not with `appData`.
    */
-  data?: string;
+  currentData?: string;
+  /**
+   * The application's data itself, to keep next to the new envelope (for a channel whose `data`
+   * holds no envelope yet, pass that `data` here). Not with `currentData`. With neither, the
+   * channel keeps no application data.
+   */
+  appData?: string;
 }
 
 /**
@@ -233,8 +238,28 @@ export interface SendbirdKeyUpdate {
 export function updateSendbirdChannelKeyRequest(update: SendbirdKeyUpdate, options: SendbirdOptions): SendbirdRequest {
   credentials(options);
   const u = assertObject(update, 'update') as unknown as SendbirdKeyUpdate;
-  const problems = validateGroupChannel({ channel_url: u.channel_url, user_ids: u.user_ids, ...(u.data === undefined ? {} : { data: u.data }), is_super: Array.isArray(u.user_ids) && u.user_ids.length > SENDBIRD_BATCH }, { batch: false });
+  const problems: SendbirdProblem[] = [];
+  let appData: string | undefined;
+  if (u.currentData !== undefined && u.appData !== undefined) {
+    problems.push({ path: 'currentData', message: 'give the current channel data or the application data, not both', sendbirdCode: null });
+  } else if (u.currentData !== undefined) {
+    if (typeof u.currentData !== 'string') problems.push({ path: 'currentData', message: 'expected a string', sendbirdCode: null });
+    else {
+      try {
+        appData = appDataOfChannelData(u.currentData, 'currentData');
+      } catch (e) {
+        if (!KeykitError.is(e)) throw e;
+        problems.push({ path: 'currentData', message: e.reason, sendbirdCode: null });
+      }
+    }
+  } else appData = u.appData;
+  problems.push(
+    ...validateGroupChannel(
+      { channel_url: u.channel_url, user_ids: u.user_ids, ...(appData === undefined ? {} : { data: appData }), is_super: Array.isArray(u.user_ids) && u.user_ids.length > SENDBIRD_BATCH },
+      { batch: false },
+    ).map((p) => (p.path === 'data' ? { ...p, path: u.appData !== undefined ? 'appData' : 'currentData' } : p)),
+  );
   problems.push(...e2eeProblems(u.prepared, typeof u.channel_url === 'string' ? u.channel_url : undefined, Array.isArray(u.user_ids) ? u.user_ids.filter((x) => typeof x === 'string') : [], 'update.prepared'));
   if (problems.length > 0) throw new SendbirdValidationError(problems.map((p) => ({ ...p, path: p.path.startsWith('update.') ? p.path : `update.${p.path}` })));
-  return jsonRequest('PUT', channelPath(u.channel_url), { data: channelData(envelopeOf(u.prepared), appDataOf(u.data)) }, options);
+  return jsonRequest('PUT', channelPath(u.channel_url), { data: channelData(u.prepared.envelope, appData) }, options);
 }

@@ -1,6 +1,6 @@
 /**
  * Validation of Sendbird's "Create a group channel" properties (`POST /v3/group_channels`, see
- * SENDBIRD.md of the project's references), before anything is sent. Every problem is reported at
+ * docs/sendbird.md §"Group channels"), before anything is sent. Every problem is reported at
  * once, each with the field path and the error code the Sendbird server would have returned
  * (`null` for checks Sendbird does not make, such as unknown properties).
  *
@@ -10,6 +10,7 @@
  * @module
  */
 import { ErrorCodes, InvalidInputError } from '../../errors.js';
+import { isChannelUrl } from './rules.js';
 
 /** One reason a request would be refused. */
 export interface SendbirdProblem {
@@ -21,7 +22,7 @@ export interface SendbirdProblem {
 }
 
 /** Sendbird's error codes used here (Sendbird "Error codes" page). */
-export const SendbirdCodes = {
+export const SendbirdCodes = /* @__PURE__ */ Object.freeze({
   NOT_STRING: 400100,
   NOT_NUMBER: 400101,
   NOT_LIST: 400102,
@@ -33,7 +34,7 @@ export const SendbirdCodes = {
   NOT_ALLOWED_CHARACTERS: 400151,
   TOO_MANY: 400203,
   INVALID_COMBINATION: 400920,
-} as const;
+} as const);
 
 /** Every problem of a request, in one error. */
 export class SendbirdValidationError extends InvalidInputError {
@@ -98,7 +99,6 @@ const INVITATION = new Set(['joined', 'invited_by_friend', 'invited_by_non_frien
 const HIDDEN = new Set(['unhidden', 'hidden_allow_auto_unhide', 'hidden_prevent_auto_unhide']);
 /** Sendbird's per-request limit of users and operators, and a plain group's member limit. */
 export const SENDBIRD_BATCH = 100;
-const CHANNEL_URL = /^[A-Za-z0-9_]+$/;
 
 const codePoints = (s: string): number => {
   let n = 0;
@@ -172,7 +172,7 @@ export function validateGroupChannel(value: unknown, limits: { batch?: boolean }
     const n = typeof u === 'string' ? codePoints(u) : 0;
     if (typeof u !== 'string') add('channel_url', 'expected a string', SendbirdCodes.NOT_STRING);
     else if (n < 4 || n > 100) add('channel_url', `4 to 100 characters, got ${n}`, n > 100 ? SendbirdCodes.TOO_LONG : SendbirdCodes.INVALID_VALUE);
-    else if (!CHANNEL_URL.test(u)) add('channel_url', 'only letters, digits and underscores', SendbirdCodes.NOT_ALLOWED_CHARACTERS);
+    else if (!isChannelUrl(u)) add('channel_url', 'only letters, digits and underscores', SendbirdCodes.NOT_ALLOWED_CHARACTERS);
   }
   if (p.cover_file !== undefined && !isCoverFile(p.cover_file)) add('cover_file', 'expected a Blob/File or { data: Uint8Array, filename, type? }', SendbirdCodes.INVALID_VALUE);
   if (p.cover_file !== undefined && p.cover_url !== undefined) add('cover_file', 'give cover_url or cover_file, not both', SendbirdCodes.INVALID_COMBINATION);

@@ -5,10 +5,12 @@
  * @module
  */
 import { ErrorCodes, InvalidInputError } from '../../errors.js';
-import { assertArray, assertObject, assertString, assertVersion, assertXUserId } from '../../guards.js';
-import type { KeyRegistrationBody } from '../../core/identity.js';
-import type { PublicKeyInput } from '../../core/prepare.js';
+import { assertArray, assertObject, assertString } from '../../guards.js';
+import { assertVersion } from '../../rules.js';
+import type { PublicKeyInput } from '../../core/keychange.js';
 import type { SigningKeyEntry } from '../../core/trust.js';
+import type { KeyRegistrationBody } from './registration.js';
+import { assertXUserId } from './rules.js';
 
 /** One user's registered keys at one version, in the API's encodings (SPKI, base64). */
 export interface KeyRecord {
@@ -50,7 +52,18 @@ export interface KeyListing {
 
 const str = (v: unknown): v is string => typeof v === 'string';
 
+/** The user a record names itself (`userId`, `user_id`, or the `id` of an API record), if any. */
+function ownerOf(rec: Record<string, unknown>): string | undefined {
+  if (str(rec.userId)) return rec.userId;
+  if (str(rec.user_id)) return rec.user_id;
+  return str(rec.id) && rec.public_key !== undefined ? rec.id : undefined;
+}
+
 function fromRecord(rec: Record<string, unknown>, userId: string | undefined, field: string, out: KeyListing): void {
+  const named = ownerOf(rec);
+  if (userId !== undefined && named !== undefined && named !== userId) {
+    throw new InvalidInputError(ErrorCodes.INVALID_USER_ID, `the record names user ${named} but is listed under user ${userId}`, field);
+  }
   // The SDK's shapes, camelCase: PublicKeyInput or SigningKeyEntry.
   if (str(rec.userId) && str(rec.keyVersion) && rec.publicKey !== undefined) {
     out.publicKeys.push({ userId: assertXUserId(rec.userId, `${field}.userId`), publicKey: assertString(rec.publicKey, `${field}.publicKey`), keyVersion: assertVersion(rec.keyVersion, `${field}.keyVersion`) });
@@ -69,7 +82,7 @@ function fromRecord(rec: Record<string, unknown>, userId: string | undefined, fi
     return;
   }
   // The X API's PublicKey record, snake_case; its owner comes from the record or from the caller.
-  const owner = str(rec.user_id) ? rec.user_id : str(rec.id) && rec.public_key !== undefined ? rec.id : userId;
+  const owner = named ?? userId;
   if (owner === undefined) {
     throw new InvalidInputError(
       ErrorCodes.INVALID_ARGUMENT,

@@ -1,5 +1,5 @@
 /**
- * Request bodies of the X API v2 chat endpoints (PROTOCOL.md §8.2, §9; the X API's OpenAPI
+ * Request bodies of the X API v2 chat endpoints (docs/xchat-keys.md §"Request bodies"; the X API's OpenAPI
  * schemas `CreateChatConversationRequest`, `AddConversationKeysRequest` and
  * `AddChatGroupMembersRequest`).
  *
@@ -13,10 +13,11 @@
  */
 import { ErrorCodes, InvalidInputError } from '../../errors.js';
 import { assertArray, assertObject, assertString, typeName } from '../../guards.js';
-import type { ActionSignature } from '../../core/prepare.js';
 import { decodeBase64 } from '../../wire/base64.js';
-import { decodeEventDetail, type EventDetail, type ParticipantKey } from '../../wire/events.js';
-import { parseKeyRotation } from '../../wire/rotation.js';
+import { decodeEventDetail, type EventDetail } from '../../wire/xchat/details.js';
+import type { ParticipantKey } from '../../wire/xchat/events.js';
+import { parseKeyRotation } from '../../wire/xchat/rotation.js';
+import type { ActionSignature } from './prepare.js';
 
 /** `conversation_participant_keys[]` item. */
 export interface ParticipantKeyBody {

@@ -1,0 +1,195 @@
+/**
+ * X Chat's Thrift structs (docs/xchat-keys.md §"Thrift structs"; the official SDK's
+ * `thrift/event.thrift` and `thrift/trees.thrift`) as typed descriptions: the decoded value of
+ * each has the TypeScript type its description spells. Field names are ours (camelCase); the ids
+ * and types are the IDL's, and they are what goes on the wire.
+ *
+ * Two kinds of description:
+ * - the full structs (`MessageEvent`, `MessageEventDetail`, `GroupOpData`, …), lossless: what
+ *   decodes re-encodes to the same bytes, unknown fields included;
+ * - views for receivers (`MessageEventDetailView`), which leave out what no check reads (the
+ *   ratchet-tree change of a key change) so that it is skipped, not built.
+ *
+ * @module
+ */
+import { field, required, struct, T, union, type Infer } from '../thrift/index.js';
+
+const S = T.string;
+const strings = T.list(T.string);
+
+// --- trees.thrift (ratchet tree; used only by ConversationKeyChangeEvent.ratchetTreeChange and the rotation payload) ---
+export const Member = struct('Member', { userId: required(1, T.i64), keyVersion: required(2, T.i64) });
+export const PubKeyBytes = struct('PubKeyBytes', { pubKeyBytes: required(1, T.binary) });
+export const MemberKeyInfo = struct('MemberKeyInfo', {
+  identityPublicKey: field(1, T.binary),
+  signingPublicKey: field(2, T.binary),
+  identityKeySignature: field(3, T.binary),
+});
+export const TreeKeyData = struct('TreeKeyData', { publicKey: required(1, T.struct(() => PubKeyBytes)), subTreeHash: required(2, T.binary) });
+export const TreeNode = struct('TreeNode', {
+  member: field(1, T.struct(() => Member)),
+  keyData: field(2, T.struct(() => TreeKeyData)),
+  nodeSecretKeyEncryptions: field(3, T.map(T.binary, T.binary)),
+});
+export const MaybeTreeNode = struct('MaybeTreeNode', { node: field(1, T.struct(() => TreeNode)) });
+const updateMap = T.map(T.i32, T.map(T.binary, T.binary));
+const newPathPks = T.map(T.i32, T.binary);
+const members = T.list(T.struct(() => Member));
+export const GenGroupOpData = struct('GenGroupOpData', {
+  updateMap: field(1, updateMap),
+  newPathPks: field(2, newPathPks),
+  initialMembers: field(3, members),
+});
+export const EditOpData = struct('EditOpData', {
+  updateMap: field(1, updateMap),
+  newPathPks: field(2, newPathPks),
+  membersLeft: field(3, members),
+  membersToAdd: field(4, members),
+  membersUpdated: field(5, members),
+  fullTreeList: field(6, T.list(T.struct(() => MaybeTreeNode))),
+});
+export const TypeData = union('TypeData', { genGroup: field(1, T.struct(() => GenGroupOpData)), edit: field(6, T.struct(() => EditOpData)) });
+/** The ratchet-tree operation; id 5 is retired. */
+export const GroupOpData = struct('GroupOpData', {
+  groupId: field(1, S),
+  treeVersion: field(2, T.i64),
+  actionBy: field(3, T.struct(() => Member)),
+  typeData: field(4, T.struct(() => TypeData)),
+  memberKeyInfo: field(6, T.map(T.i64, T.struct(() => MemberKeyInfo))),
+});
+
+// --- event.thrift ---
+/** A wrapped conversation key; every writer sets all three fields, and a key without one is unusable. */
+export const ConversationParticipantKey = struct('ConversationParticipantKey', {
+  userId: required(1, S),
+  encryptedKey: required(2, S),
+  publicKeyVersion: required(3, S),
+});
+const keyChangeFields = {
+  conversationKeyVersion: field(1, S),
+  participantKeys: field(2, T.list(T.struct(() => ConversationParticipantKey))),
+  ratchetTreeChange: field(4, T.struct(() => GroupOpData)),
+  forKeyRotation: field(5, T.bool),
+};
+/** Id 3 is retired. */
+export const ConversationKeyChangeEvent = struct('ConversationKeyChangeEvent', keyChangeFields);
+export const GroupInviteEnable = struct('GroupInviteEnable', { expiresAtMsec: field(1, T.i64), inviteUrl: field(2, S), affiliateId: field(3, S) });
+export const GroupAdminSettings = struct('GroupAdminSettings', {
+  editGroupInfo: field(1, T.bool),
+  editMessageTtl: field(2, T.bool),
+  blockScreenCapture: field(3, T.bool),
+  addMember: field(4, T.bool),
+  sendMessage: field(5, T.bool),
+  startCall: field(6, T.bool),
+});
+export const GroupCreate = struct('GroupCreate', {
+  memberIds: field(1, strings),
+  adminIds: field(2, strings),
+  title: field(3, S),
+  avatarUrl: field(4, S),
+  conversationKeyVersion: field(5, S),
+  isLegacyGroupUpgrade: field(6, T.bool),
+  ttlMsec: field(7, T.i64),
+});
+export const GroupMemberAddChange = struct('GroupMemberAddChange', {
+  memberIds: field(1, strings),
+  currentMemberIds: field(2, strings),
+  currentAdminIds: field(3, strings),
+  currentTitle: field(4, S),
+  currentAvatarUrl: field(5, S),
+  conversationKeyVersion: field(6, S),
+  currentTtlMsec: field(7, T.i64),
+  currentPendingMemberIds: field(8, strings),
+  screenCaptureBlockingEnabled: field(9, T.bool),
+  groupInviteEnable: field(11, T.struct(() => GroupInviteEnable)),
+  adminSettings: field(12, T.struct(() => GroupAdminSettings)),
+});
+export const GroupTitleChange = struct('GroupTitleChange', { customTitle: field(1, S), conversationKeyVersion: field(2, S) });
+export const GroupAvatarUrlChange = struct('GroupAvatarUrlChange', { customAvatarUrl: field(1, S), conversationKeyVersion: field(2, S) });
+export const GroupAdminAddChange = struct('GroupAdminAddChange', { adminIds: field(1, strings) });
+export const GroupAdminRemoveChange = struct('GroupAdminRemoveChange', { adminIds: field(1, strings) });
+export const GroupMemberRemoveChange = struct('GroupMemberRemoveChange', { memberIds: field(1, strings) });
+export const GroupInviteDisable = struct('GroupInviteDisable', { disabledByMemberId: field(1, S) });
+export const GroupJoinRequest = struct('GroupJoinRequest', { requestingUserId: field(1, S) });
+export const GroupJoinReject = struct('GroupJoinReject', { rejectedUserIds: field(1, strings) });
+export const GroupChange = union('GroupChange', {
+  groupCreate: field(1, T.struct(() => GroupCreate)),
+  groupTitleChange: field(2, T.struct(() => GroupTitleChange)),
+  groupAvatarUrlChange: field(3, T.struct(() => GroupAvatarUrlChange)),
+  groupAdminAddChange: field(4, T.struct(() => GroupAdminAddChange)),
+  groupMemberAddChange: field(5, T.struct(() => GroupMemberAddChange)),
+  groupAdminRemoveChange: field(6, T.struct(() => GroupAdminRemoveChange)),
+  groupMemberRemoveChange: field(7, T.struct(() => GroupMemberRemoveChange)),
+  groupInviteEnable: field(8, T.struct(() => GroupInviteEnable)),
+  groupInviteDisable: field(9, T.struct(() => GroupInviteDisable)),
+  groupJoinRequest: field(10, T.struct(() => GroupJoinRequest)),
+  groupJoinReject: field(11, T.struct(() => GroupJoinReject)),
+  groupAdminSettingsChange: field(12, T.struct(() => GroupAdminSettings)),
+});
+export const GroupChangeEvent = struct('GroupChangeEvent', { groupChange: field(1, T.struct(() => GroupChange)), forKeyRotation: field(2, T.bool) });
+export const FrankingData = struct('FrankingData', {
+  frankingTag: field(1, T.binary),
+  encryptedNonce: field(2, T.binary),
+  encryptedMediaHashes: field(4, T.list(T.binary)),
+});
+export const MessageCreateEvent = struct('MessageCreateEvent', {
+  contents: field(100, T.binary),
+  conversationKeyVersion: field(101, S),
+  shouldNotify: field(102, T.bool),
+  ttlMsec: field(103, T.i64),
+  deliveredAtMsec: field(104, T.i64),
+  isPendingPublicKey: field(105, T.bool),
+  priority: field(106, T.i32),
+  additionalActionList: field(107, T.list(T.i32)),
+  frankingData: field(108, T.struct(() => FrankingData)),
+  isMessageRequest: field(109, T.bool),
+});
+export const MessageFailureEvent = struct('MessageFailureEvent', { failureType: field(1, T.i32), rateLimitTier: field(2, T.i32) });
+export const MessageDeleteEvent = struct('MessageDeleteEvent', { sequenceIds: field(1, strings), deleteMessageAction: field(2, T.i32) });
+const detailFields = {
+  messageCreateEvent: field(1, T.struct(() => MessageCreateEvent)),
+  conversationKeyChangeEvent: field(3, T.struct(() => ConversationKeyChangeEvent)),
+  groupChangeEvent: field(4, T.struct(() => GroupChangeEvent)),
+  messageFailureEvent: field(5, T.struct(() => MessageFailureEvent)),
+  messageDeleteEvent: field(7, T.struct(() => MessageDeleteEvent)),
+};
+/** The event union; ids 2 and 11 are retired, variants not modelled here stay in `$unknown`. */
+export const MessageEventDetail = union('MessageEventDetail', detailFields);
+export const MessageSigningKeyInfo = struct('MessageSigningKeyInfo', { memberId: field(1, S), publicKeyVersion: field(2, S), signingPublicKey: field(3, S) });
+export const MessageEventSignature = struct('MessageEventSignature', {
+  signature: field(1, S),
+  publicKeyVersion: field(2, S),
+  signatureVersion: field(3, S),
+  signingPublicKey: field(4, S),
+  messageSigningKeyInfoList: field(5, T.list(T.struct(() => MessageSigningKeyInfo))),
+});
+const eventFields = {
+  sequenceId: field(1, S),
+  messageId: field(2, S),
+  senderId: field(3, S),
+  conversationId: field(4, S),
+  conversationToken: field(5, S),
+  createdAtMsec: field(6, S),
+  detail: field(7, T.struct(() => MessageEventDetail)),
+  relaySource: field(8, T.i32),
+  messageEventSignature: field(9, T.struct(() => MessageEventSignature)),
+  previousSequenceId: field(10, S),
+  isTrusted: field(11, T.bool),
+};
+export const MessageEvent = struct('MessageEvent', eventFields);
+
+// --- views for receivers: what no check reads is left out, so it is skipped rather than built ---
+const { ratchetTreeChange: _ratchetTree, ...keyChangeViewFields } = keyChangeFields;
+/** ConversationKeyChangeEvent without the ratchet-tree change. */
+export const ConversationKeyChangeEventView = struct('ConversationKeyChangeEvent', keyChangeViewFields);
+/** MessageEventDetail whose key change is {@link ConversationKeyChangeEventView}. */
+export const MessageEventDetailView = union('MessageEventDetail', {
+  ...detailFields,
+  conversationKeyChangeEvent: field(3, T.struct(() => ConversationKeyChangeEventView)),
+});
+
+/** MessageEvent whose detail is {@link MessageEventDetailView}. */
+export const MessageEventView = struct('MessageEvent', { ...eventFields, detail: field(7, T.struct(() => MessageEventDetailView)) });
+
+/** A wrapped conversation key, as the SDK names it. */
+export type ParticipantKey = Omit<Infer<typeof ConversationParticipantKey>, '$unknown'>;

@@ -1,0 +1,233 @@
+/**
+ * The Sendbird adapter's channel requests: every rule of docs/sendbird.md §"Group channels" with a
+ * valid and an invalid case, requests for the documented uses, the multipart body parsed back, Supergroup plans.
+ */
+import { describe, expect, test } from 'vitest';
+import {
+  createSendbirdGroupChannelRequest,
+  inviteSendbirdUsersRequest,
+  planSendbirdSupergroup,
+  SendbirdValidationError,
+  type SendbirdGroupChannelParams,
+  type SendbirdProblem,
+} from '../../helpers/kit.js';
+
+const TOKEN = 'secret-api-token-4f1c2d9e8b7a';
+const options = { applicationId: 'A1B2C3D4-E5F6-4789-ABCD-0123456789AB', apiToken: TOKEN };
+
+function problems(params: unknown, opts: object = options): SendbirdProblem[] {
+  try {
+    createSendbirdGroupChannelRequest(params as SendbirdGroupChannelParams, opts as typeof options);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SendbirdValidationError);
+    expect(JSON.stringify(e) + String(e) + (e as Error).message).not.toContain(TOKEN);
+    expect((e as SendbirdValidationError).code).toBe('ERR_SENDBIRD_REQUEST_INVALID');
+    return [...(e as SendbirdValidationError).problems];
+  }
+  return [];
+}
+
+const ok = (params: SendbirdGroupChannelParams) => expect(problems(params)).toEqual([]);
+const refused = (params: unknown, path: string, code: number | null) => expect(problems(params)).toContainEqual(expect.objectContaining({ path, sendbirdCode: code }));
+const users = (n: number, prefix = 'u') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+
+describe('create: every rule, valid and invalid', () => {
+  const base = { user_ids: ['alice', 'bob'] };
+  test.each([
+    ['no users', {}, 'user_ids', 400105],
+    ['an empty user list', { user_ids: [] }, 'user_ids', 400105],
+    ['user_ids and users together', { user_ids: ['a'], users: [{ user_id: 'a' }] }, 'users', 400920],
+    ['user_ids not a list', { user_ids: 'alice' }, 'user_ids', 400102],
+    ['a user id that is not a string', { user_ids: ['alice', 7] }, 'user_ids[1]', 400100],
+    ['an empty user id', { user_ids: ['alice', ''] }, 'user_ids[1]', 400111],
+    ['a duplicate user id', { user_ids: ['alice', 'bob', 'alice'] }, 'user_ids[2]', 400111],
+    ['users without user_id', { users: [{ user_id: 'a' }, { id: 'b' }] }, 'users[1].user_id', 400100],
+    ['more than 100 users in one request', { user_ids: users(101), is_super: true }, 'user_ids', 400203],
+    ['more than 100 members without is_super', { user_ids: users(101) }, 'user_ids', 400203],
+    ['a name of 192 characters', { ...base, name: 'n'.repeat(192) }, 'name', 400110],
+    ['a name that is not a string', { ...base, name: 5 }, 'name', 400100],
+    ['a channel_url of 3 characters', { ...base, channel_url: 'abc' }, 'channel_url', 400111],
+    ['a channel_url of 101 characters', { ...base, channel_url: 'c'.repeat(101) }, 'channel_url', 400110],
+    ['a channel_url with a hyphen', { ...base, channel_url: 'team-room' }, 'channel_url', 400151],
+    ['a channel_url with a slash', { ...base, channel_url: 'team/room' }, 'channel_url', 400151],
+    ['a channel_url of 60 emoji (60 code points, not allowed characters)', { ...base, channel_url: '😀'.repeat(60) }, 'channel_url', 400151],
+    ['a cover_url of 2,049 characters', { ...base, cover_url: `https://x/${'c'.repeat(2039)}` }, 'cover_url', 400110],
+    ['a custom_type of 129 characters', { ...base, custom_type: 't'.repeat(129) }, 'custom_type', 400110],
+    ['data that is not a string', { ...base, data: { a: 1 } }, 'data', 400100],
+    ['is_distinct not a boolean', { ...base, is_distinct: 'yes' }, 'is_distinct', 400104],
+    ['is_public not a boolean', { ...base, is_public: 1 }, 'is_public', 400104],
+    ['is_super not a boolean', { ...base, is_super: 'true' }, 'is_super', 400104],
+    ['is_ephemeral not a boolean', { ...base, is_ephemeral: null }, 'is_ephemeral', 400104],
+    ['strict not a boolean', { ...base, strict: 0 }, 'strict', 400104],
+    ['block_sdk_user_channel_join not a boolean', { ...base, block_sdk_user_channel_join: 'no' }, 'block_sdk_user_channel_join', 400104],
+    ['is_super with is_distinct', { ...base, is_super: true, is_distinct: true }, 'is_distinct', 400111],
+    ['is_public with is_distinct', { ...base, is_public: true, is_distinct: true }, 'is_distinct', 400920],
+    ['access_code without is_public', { ...base, access_code: '1234' }, 'access_code', 400920],
+    ['operator_ids not among the users', { ...base, operator_ids: ['alice', 'carol'] }, 'operator_ids[1]', 400111],
+    ['operator_ids not a list', { ...base, operator_ids: 'alice' }, 'operator_ids', 400102],
+    ['more than 100 operators', { user_ids: users(100), operator_ids: users(101), is_super: true }, 'operator_ids', 400203],
+    ['inviter_id not among the users', { ...base, inviter_id: 'carol' }, 'inviter_id', 400111],
+    ['invitation_status for a non-user', { ...base, invitation_status: { carol: 'joined' } }, 'invitation_status.carol', 400111],
+    ['invitation_status with an unknown state', { ...base, invitation_status: { bob: 'pending' } }, 'invitation_status.bob', 400111],
+    ['invitation_status not an object', { ...base, invitation_status: ['bob'] }, 'invitation_status', 400103],
+    ['hidden_status with an unknown state', { ...base, hidden_status: { bob: 'hidden' } }, 'hidden_status.bob', 400111],
+    ['hidden_status for a non-user', { ...base, hidden_status: { carol: 'unhidden' } }, 'hidden_status.carol', 400111],
+    ['hidden_status not an object', { ...base, hidden_status: 'bob' }, 'hidden_status', 400103],
+    ['an operator listed twice', { ...base, operator_ids: ['alice', 'alice'] }, 'operator_ids[1]', 400111],
+    ['cover_url with cover_file', { ...base, cover_url: 'https://x/c.png', cover_file: { data: new Uint8Array(3), filename: 'c.png' } }, 'cover_file', 400920],
+    ['a cover_file that is not a file', { ...base, cover_file: 'c.png' }, 'cover_file', 400111],
+    ['an unknown property (typo)', { ...base, is_publc: true }, 'is_publc', null],
+  ])('refuses %s', (_n, params, path, code) => refused(params, path, code));
+
+  test.each([
+    ['user_ids', { user_ids: ['alice'] }],
+    ['users as objects', { users: [{ user_id: 'alice' }, { user_id: 'bob' }] }],
+    ['users as plain ids (older docs)', { users: ['alice', 'bob'] }],
+    ['100 users without is_super', { user_ids: users(100) }],
+    ['100 operators', { user_ids: users(100), operator_ids: users(100) }],
+    ['a name of 191 characters (code points)', { ...base, name: '名'.repeat(191) }],
+    ['channel_url of 4 and 100 characters', { ...base, channel_url: 'abcd' }],
+    ['channel_url of 100 characters', { ...base, channel_url: 'A_1'.repeat(33) + 'x' }],
+    ['cover_url of 2,048 characters', { ...base, cover_url: `https://x/${'c'.repeat(2038)}` }],
+    ['custom_type of 128 characters', { ...base, custom_type: 't'.repeat(128) }],
+    ['a public channel with an access code', { ...base, is_public: true, access_code: '1234' }],
+    ['a distinct private channel', { ...base, is_distinct: true, custom_type: 'dm' }],
+    ['a Supergroup', { ...base, is_super: true, is_ephemeral: true, strict: true, block_sdk_user_channel_join: true }],
+    ['operators, inviter and statuses among the users', { ...base, operator_ids: ['alice'], inviter_id: 'alice', invitation_status: { bob: 'invited_by_friend' }, hidden_status: { alice: 'hidden_allow_auto_unhide' } }],
+  ] as [string, SendbirdGroupChannelParams][])('accepts %s', (_n, params) => ok(params));
+
+  test('users as plain ids or as objects go into the body as given', () => {
+    for (const list of [['alice', 'bob'], [{ user_id: 'alice' }, { user_id: 'bob' }]]) {
+      expect(JSON.parse(createSendbirdGroupChannelRequest({ users: list } as SendbirdGroupChannelParams, options).body as string)).toEqual({ users: list });
+    }
+  });
+
+  test('every problem is reported at once, in one error', () => {
+    const ps = problems({ user_ids: ['a', 'a'], name: 'n'.repeat(200), channel_url: 'x-', is_super: true, is_distinct: true, colour: 'red' });
+    expect(ps.map((p) => [p.path, p.sendbirdCode])).toEqual([
+      ['colour', null],
+      ['user_ids[1]', 400111],
+      ['name', 400110],
+      ['channel_url', 400111],
+      ['is_distinct', 400111],
+    ]);
+  });
+
+  test('bad options are typed errors that never echo the token', () => {
+    for (const [opts, field] of [
+      [{ ...options, applicationId: 'evil.example.com/x' }, 'options.applicationId'],
+      [{ ...options, apiToken: '' }, 'options.apiToken'],
+      [{ ...options, apiToken: `${TOKEN}\r\nX-Evil: 1` }, 'options.apiToken'],
+      [{ applicationId: options.applicationId }, 'options.apiToken'],
+    ] as const) {
+      let err: unknown;
+      try {
+        createSendbirdGroupChannelRequest({ user_ids: ['a'] }, opts as typeof options);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field });
+      expect(`${String(err)} ${JSON.stringify(err)}`).not.toContain(TOKEN);
+    }
+  });
+});
+
+describe('requests for the uses docs/sendbird.md documents', () => {
+  test('a group channel: JSON body, Api-Token header, the application host', () => {
+    const r = createSendbirdGroupChannelRequest({ user_ids: ['alice', 'bob'], name: 'Team', custom_type: 'team', data: 'hello', operator_ids: ['alice'] }, options);
+    expect(r).toMatchObject({ method: 'POST', url: 'https://api-A1B2C3D4-E5F6-4789-ABCD-0123456789AB.sendbird.com/v3/group_channels', path: '/v3/group_channels' });
+    expect(r.headers).toEqual({ 'Api-Token': TOKEN, 'Content-Type': 'application/json; charset=utf8' });
+    expect(JSON.parse(r.body as string)).toEqual({ user_ids: ['alice', 'bob'], name: 'Team', custom_type: 'team', data: 'hello', operator_ids: ['alice'] });
+  });
+
+  test.each([
+    ['distinct 1:1', { user_ids: ['alice', 'bob'], is_distinct: true }],
+    ['public with access code', { users: [{ user_id: 'alice' }], is_public: true, access_code: '8080' }],
+    ['Supergroup', { user_ids: ['alice', 'bob'], is_super: true, channel_url: 'launch_room' }],
+    ['strict, ephemeral, hidden', { user_ids: ['alice', 'bob'], strict: true, is_ephemeral: true, hidden_status: { bob: 'hidden_prevent_auto_unhide' } }],
+    ['invited members', { user_ids: ['alice', 'bob'], inviter_id: 'alice', invitation_status: { bob: 'invited_by_non_friend' }, block_sdk_user_channel_join: true }],
+  ] as [string, SendbirdGroupChannelParams][])('%s: the body is exactly the properties', (_n, params) => {
+    expect(JSON.parse(createSendbirdGroupChannelRequest(params, options).body as string)).toEqual(params);
+  });
+
+  test('a cover file makes a multipart body; parsed back, every field is there', async () => {
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    const r = createSendbirdGroupChannelRequest({ user_ids: ['alice', 'bob'], name: 'Team', is_public: true, invitation_status: { bob: 'joined' }, cover_file: { data: png, filename: 'cover.png', type: 'image/png' } }, options);
+    expect(r.headers).toEqual({ 'Api-Token': TOKEN });
+    expect(r.body).toBeInstanceOf(FormData);
+    const form = await new Response(r.body as FormData).formData();
+    expect(form.get('name')).toBe('Team');
+    expect(form.get('is_public')).toBe('true');
+    expect(JSON.parse(form.get('user_ids') as string)).toEqual(['alice', 'bob']);
+    expect(JSON.parse(form.get('invitation_status') as string)).toEqual({ bob: 'joined' });
+    const file = form.get('cover_file') as File;
+    expect(file.name).toBe('cover.png');
+    expect(file.type).toBe('image/png');
+    expect(new Uint8Array(await file.arrayBuffer())).toEqual(png);
+    const text = await new Response(r.body as FormData).text();
+    expect(text).toMatch(/Content-Disposition: form-data; name="cover_file"; filename="cover.png"/);
+    // A platform Blob works too.
+    const withBlob = createSendbirdGroupChannelRequest({ user_ids: ['a'], cover_file: new Blob([png], { type: 'image/png' }) }, options);
+    expect(((await new Response(withBlob.body as FormData).formData()).get('cover_file') as File).size).toBe(png.length);
+  });
+});
+
+describe('Supergroups larger than 100', () => {
+  test('250 users: a create with 100, invites of 100 and 50, in order; operators go first', () => {
+    const ids = users(250);
+    const plan = planSendbirdSupergroup({ user_ids: ids, operator_ids: ['u200', 'u5'], name: 'Big', is_super: true }, { ...options, generateChannelUrl: () => 'big_room' });
+    expect(plan.channelUrl).toBe('big_room');
+    const created = JSON.parse(plan.create.body as string);
+    expect(created.user_ids).toHaveLength(100);
+    expect(created.user_ids.slice(0, 2)).toEqual(['u5', 'u200']);
+    expect(created).toMatchObject({ is_super: true, channel_url: 'big_room', operator_ids: ['u200', 'u5'] });
+    expect(plan.invites.map((r) => [r.method, r.path, JSON.parse(r.body as string).user_ids.length])).toEqual([
+      ['POST', '/v3/group_channels/big_room/invite', 100],
+      ['POST', '/v3/group_channels/big_room/invite', 50],
+    ]);
+    const all = [...created.user_ids, ...plan.invites.flatMap((r) => JSON.parse(r.body as string).user_ids)];
+    expect(new Set(all).size).toBe(250);
+    expect(all.filter((u: string) => u !== 'u5' && u !== 'u200')).toEqual(ids.filter((u) => u !== 'u5' && u !== 'u200'));
+  });
+
+  test('a generated channel URL is valid and unpredictable; is_super defaults to true, false or a non-boolean is refused', () => {
+    const a = planSendbirdSupergroup({ user_ids: users(120) }, options);
+    const b = planSendbirdSupergroup({ user_ids: users(120) }, options);
+    expect(a.channelUrl).toMatch(/^sb_[a-z0-9]{24}$/);
+    expect(a.channelUrl).not.toBe(b.channelUrl);
+    expect(JSON.parse(a.create.body as string).is_super).toBe(true);
+    expect(() => planSendbirdSupergroup({ user_ids: users(120), is_super: false }, options)).toThrow(SendbirdValidationError);
+    let err: unknown;
+    try {
+      planSendbirdSupergroup({ user_ids: users(120), is_super: 'yes' } as unknown as SendbirdGroupChannelParams, options);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as SendbirdValidationError).problems).toContainEqual(expect.objectContaining({ path: 'is_super', sendbirdCode: 400104 }));
+  });
+
+  test('the inviter and users with a status go into the first batch too; more than 100 of them is refused', () => {
+    const plan = planSendbirdSupergroup(
+      { user_ids: users(150), inviter_id: 'u149', invitation_status: { u120: 'invited_by_friend' }, hidden_status: { u110: 'hidden_allow_auto_unhide' } },
+      { ...options, generateChannelUrl: () => 'big_room' },
+    );
+    const first = JSON.parse(plan.create.body as string).user_ids as string[];
+    expect(first.slice(0, 3).sort()).toEqual(['u110', 'u120', 'u149']);
+    expect(first).toHaveLength(100);
+    const many = Object.fromEntries(users(101).map((u) => [u, 'joined']));
+    expect(() => planSendbirdSupergroup({ user_ids: users(150), invitation_status: many } as SendbirdGroupChannelParams, options)).toThrow(/must all be in the first 100/);
+  });
+
+  test('an invite carries up to 100 users; 101 is refused for the per-request limit only', () => {
+    const r = inviteSendbirdUsersRequest('big_room', users(100), options);
+    expect(r).toMatchObject({ method: 'POST', path: '/v3/group_channels/big_room/invite', url: `https://api-${options.applicationId}.sendbird.com/v3/group_channels/big_room/invite` });
+    expect(JSON.parse(r.body as string)).toEqual({ user_ids: users(100) });
+    let err: unknown;
+    try {
+      inviteSendbirdUsersRequest('big_room', users(101), options);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as SendbirdValidationError).problems.map((p) => [p.path, p.sendbirdCode, /per request/.test(p.message)])).toEqual([['user_ids', 400203, true]]);
+  });
+});

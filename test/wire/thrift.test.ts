@@ -1,0 +1,96 @@
+/**
+ * The typed Thrift codec (src/wire/thrift.ts): descriptions decode to their type, required
+ * fields, canonical encodings, and bounded work and memory on hostile input.
+ */
+import { describe, expect, test } from 'vitest';
+import { decodeStruct, encodeStruct, field, required, struct, T, TType, union } from '../../src/wire/thrift/index.js';
+import { ConversationKeyChangeEventView, GroupOpData, MessageEventDetail, MessageEventDetailView } from '../../src/wire/xchat/events.js';
+
+const Point = struct('Point', { x: required(1, T.i32), y: field(2, T.i32), label: field(3, T.string) });
+const Shape = union('Shape', { point: field(1, T.struct(() => Point)), points: field(2, T.list(T.struct(() => Point))) });
+
+/** Bytes of a list<STRUCT> field `id` of `count` empty structs, wrapped in the given struct headers. */
+function emptyStructList(count: number): Uint8Array {
+  // GroupOpData{4: TypeData{6: EditOpData{6: list<MaybeTreeNode> of `count` empty structs}}}
+  const head = [TType.STRUCT, 0, 4, TType.STRUCT, 0, 6, TType.LIST, 0, 6, TType.STRUCT, (count >>> 24) & 0xff, (count >>> 16) & 0xff, (count >>> 8) & 0xff, count & 0xff];
+  const out = new Uint8Array(head.length + count + 3);
+  out.set(head);
+  // count × STOP (an empty MaybeTreeNode), then STOP EditOpData, STOP TypeData, STOP GroupOpData.
+  return out;
+}
+
+describe('typed descriptions', () => {
+  test('a value round-trips and keeps its type', () => {
+    const v = { point: { x: -3, y: 7, label: 'héllo' } };
+    const bytes = encodeStruct(Shape, v);
+    const back = decodeStruct(Shape, bytes);
+    expect(back).toEqual(v);
+    expect(back.point?.x).toBe(-3);
+  });
+
+  test('a required field missing does not decode, and cannot be encoded', () => {
+    const noX = Uint8Array.from([TType.I32, 0, 2, 0, 0, 0, 5, TType.STOP]);
+    expect(() => decodeStruct(Point, noX)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_THRIFT', message: expect.stringContaining('lacks its required field x') }));
+    expect(() => encodeStruct(Point, { y: 5 } as never)).toThrow(expect.objectContaining({ code: 'ERR_INTERNAL' }));
+  });
+
+  test('a union with two fields, or none, is refused', () => {
+    const two = Uint8Array.from([TType.STRUCT, 0, 1, TType.I32, 0, 1, 0, 0, 0, 1, TType.STOP, TType.LIST, 0, 2, TType.STRUCT, 0, 0, 0, 0, TType.STOP]);
+    expect(() => decodeStruct(Shape, two)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_THRIFT' }));
+    expect(() => decodeStruct(Shape, Uint8Array.of(TType.STOP))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_THRIFT' }));
+  });
+
+  test('descriptions are frozen', () => {
+    expect(Object.isFrozen(Point)).toBe(true);
+    expect(Object.isFrozen(Point.fields)).toBe(true);
+    expect(Object.isFrozen(T)).toBe(true);
+  });
+
+  test('a detached buffer is a typed error, not a TypeError', () => {
+    const b = encodeStruct(Point, { x: 1 });
+    structuredClone(b.buffer, { transfer: [b.buffer as ArrayBuffer] });
+    expect(() => decodeStruct(Point, b)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_THRIFT' }));
+  });
+});
+
+describe('bounded allocation', () => {
+  test('a list of a million empty structs (one byte each) is refused past the budget, not built', () => {
+    const bytes = emptyStructList(1_000_000);
+    expect(() => decodeStruct(GroupOpData, bytes)).toThrow(expect.objectContaining({ code: 'ERR_TOO_LARGE' }));
+  });
+
+  test('a list of empty byte strings (four bytes each, about a hundred bytes of heap each) is refused', () => {
+    const Blobs = struct('Blobs', { list: field(1, T.list(T.binary)) });
+    const n = 500_000;
+    const bytes = new Uint8Array(3 + 5 + 4 * n + 1);
+    bytes.set([TType.LIST, 0, 1, TType.STRING, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
+    expect(() => decodeStruct(Blobs, bytes)).toThrow(expect.objectContaining({ code: 'ERR_TOO_LARGE' }));
+    // The same list, small, decodes.
+    const small = new Uint8Array(3 + 5 + 4 * 10 + 1);
+    small.set([TType.LIST, 0, 1, TType.STRING, 0, 0, 0, 10]);
+    expect(decodeStruct(Blobs, small).list).toHaveLength(10);
+  });
+
+  test('a declared count never allocates on its own: the first bad element stops the list', () => {
+    // list<ConversationParticipantKey> declaring 2^20 elements, the first one empty (required fields missing).
+    const n = 1 << 20;
+    const bytes = new Uint8Array(3 + 3 + 5 + n + 2);
+    bytes.set([TType.STRUCT, 0, 3, TType.LIST, 0, 2, TType.STRUCT, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
+    expect(() => decodeStruct(MessageEventDetailView, bytes)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_THRIFT', message: expect.stringContaining('lacks its required field userId') }));
+  });
+
+  test('receivers skip what no check reads: a ratchet tree of a million empty nodes decodes to nothing', () => {
+    // ConversationKeyChangeEvent{1: ckv, 4: GroupOpData{...million empty nodes...}}
+    const tree = emptyStructList(1_000_000);
+    const ckv = [TType.STRING, 0, 1, 0, 0, 0, 1, 0x31];
+    const bytes = new Uint8Array(3 + ckv.length + 3 + tree.length + 2);
+    bytes.set([TType.STRUCT, 0, 3], 0);
+    bytes.set(ckv, 3);
+    bytes.set([TType.STRUCT, 0, 4], 3 + ckv.length);
+    bytes.set(tree, 6 + ckv.length);
+    const view = decodeStruct(MessageEventDetailView, bytes, { keepUnknown: false });
+    expect(view.conversationKeyChangeEvent).toEqual({ conversationKeyVersion: '1' });
+    expect(() => decodeStruct(MessageEventDetail, bytes)).toThrow(expect.objectContaining({ code: 'ERR_TOO_LARGE' }));
+    expect(ConversationKeyChangeEventView.fields.map((f) => f.id)).toEqual([1, 2, 5]);
+  });
+});
