@@ -94,3 +94,12 @@ describe('bounded allocation', () => {
     expect(ConversationKeyChangeEventView.fields.map((f) => f.id)).toEqual([1, 2, 5]);
   });
 });
+
+describe('trailing bytes', () => {
+  const Point = struct('Point', { x: field(1, T.i32) });
+  const bytes = Uint8Array.from([...encodeStruct(Point, { x: 7 }), 0x00, 0xff]);
+  test('are refused by default and ignored only when asked', () => {
+    expect(() => decodeStruct(Point, bytes)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_THRIFT' }));
+    expect(decodeStruct(Point, bytes, { allowTrailing: true })).toEqual({ x: 7 });
+  });
+});

@@ -25,6 +25,12 @@ export interface DecodeOptions {
    * object, array, string and byte string.
    */
   budgetFactor?: number;
+  /**
+   * Ignore bytes after the struct's end (default false: they are an error). Only for inputs whose
+   * trailing bytes are known to be harmless, such as a decrypted, signed message plaintext, which
+   * the official SDK reads the same way.
+   */
+  allowTrailing?: boolean;
 }
 
 /** The most any one decode may allocate (estimated): 32 MiB, some ten times an honest 10,000-member detail. */
@@ -260,7 +266,7 @@ function readStruct(r: Reader, def: AnyStructDef, depth: number): Record<string,
 }
 
 /**
- * Decodes one struct that must span the whole input.
+ * Decodes one struct that must span the whole input (unless `options.allowTrailing`).
  * @throws {DecodeError} `ERR_INVALID_THRIFT` for malformed, non-canonical or trailing bytes,
  * `ERR_TOO_LARGE` when decoding would allocate far more than the input's size
  */
@@ -270,6 +276,6 @@ export function decodeStruct<S>(def: StructDef<S>, bytes: Uint8Array, options: D
   if (isDetached(bytes)) throw new DecodeError(ErrorCodes.INVALID_THRIFT, 'the Uint8Array is detached (its buffer was transferred)', name);
   const r = new Reader(bytes, options.keepUnknown ?? true, options.budgetFactor ?? 6, name);
   const v = readStruct(r, def, 0);
-  if (r.pos !== bytes.length) r.fail(`${bytes.length - r.pos} trailing bytes after ${def.name}`);
+  if (r.pos !== bytes.length && options.allowTrailing !== true) r.fail(`${bytes.length - r.pos} trailing bytes after ${def.name}`);
   return v as S;
 }

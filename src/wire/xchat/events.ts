@@ -146,14 +146,50 @@ export const MessageCreateEvent = struct('MessageCreateEvent', {
 });
 export const MessageFailureEvent = struct('MessageFailureEvent', { failureType: field(1, T.i32), rateLimitTier: field(2, T.i32) });
 export const MessageDeleteEvent = struct('MessageDeleteEvent', { sequenceIds: field(1, strings), deleteMessageAction: field(2, T.i32) });
+export const MessageTypingEvent = struct('MessageTypingEvent', { conversationId: field(1, S) });
+export const ClearConversationOptions = struct('ClearConversationOptions', { clearAllMessages: field(1, T.bool), sortOrderMsec: field(2, T.i64) });
+export const ConversationDeleteEvent = struct('ConversationDeleteEvent', {
+  conversationId: field(1, S),
+  clearConversationOptions: field(2, T.struct(() => ClearConversationOptions)),
+});
+export const MessageDurationChange = struct('MessageDurationChange', { ttlMsec: field(1, T.i64), applyToAllMessages: field(2, T.bool) });
+export const MessageDurationRemove = struct('MessageDurationRemove', { currentTtlMsec: field(1, T.i64) });
+export const MuteConversation = struct('MuteConversation', { mutedConversationIds: field(1, strings) });
+export const UnmuteConversation = struct('UnmuteConversation', { unmutedConversationIds: field(1, strings) });
+/** The four screen-capture settings share one shape: a placeholder string nobody sets. */
+export const ScreenCaptureSetting = struct('ScreenCaptureSetting', { placeholder: field(1, S) });
+export const ConversationMetadataChange = union('ConversationMetadataChange', {
+  messageDurationChange: field(1, T.struct(() => MessageDurationChange)),
+  messageDurationRemove: field(2, T.struct(() => MessageDurationRemove)),
+  muteConversation: field(3, T.struct(() => MuteConversation)),
+  unmuteConversation: field(4, T.struct(() => UnmuteConversation)),
+  enableScreenCaptureDetection: field(5, T.struct(() => ScreenCaptureSetting)),
+  disableScreenCaptureDetection: field(6, T.struct(() => ScreenCaptureSetting)),
+  enableScreenCaptureBlocking: field(7, T.struct(() => ScreenCaptureSetting)),
+  disableScreenCaptureBlocking: field(8, T.struct(() => ScreenCaptureSetting)),
+});
+export const ConversationMetadataChangeEvent = struct('ConversationMetadataChangeEvent', {
+  conversationMetadataChange: field(1, T.struct(() => ConversationMetadataChange)),
+});
+export const GrokSearchResponseEvent = struct('GrokSearchResponseEvent', { searchResponseId: field(1, S) });
+export const MarkConversationReadEvent = struct('MarkConversationReadEvent', { seenUntilSequenceId: field(1, S), seenAtMillis: field(2, T.i64) });
+export const MarkConversationUnreadEvent = struct('MarkConversationUnreadEvent', { seenUntilSequenceId: field(1, S) });
+export const MemberAccountDeleteEvent = struct('MemberAccountDeleteEvent', { memberId: field(1, S) });
 const detailFields = {
   messageCreateEvent: field(1, T.struct(() => MessageCreateEvent)),
   conversationKeyChangeEvent: field(3, T.struct(() => ConversationKeyChangeEvent)),
   groupChangeEvent: field(4, T.struct(() => GroupChangeEvent)),
   messageFailureEvent: field(5, T.struct(() => MessageFailureEvent)),
+  messageTypingEvent: field(6, T.struct(() => MessageTypingEvent)),
   messageDeleteEvent: field(7, T.struct(() => MessageDeleteEvent)),
+  conversationDeleteEvent: field(8, T.struct(() => ConversationDeleteEvent)),
+  conversationMetadataChangeEvent: field(9, T.struct(() => ConversationMetadataChangeEvent)),
+  grokSearchResponseEvent: field(10, T.struct(() => GrokSearchResponseEvent)),
+  markConversationReadEvent: field(12, T.struct(() => MarkConversationReadEvent)),
+  markConversationUnreadEvent: field(13, T.struct(() => MarkConversationUnreadEvent)),
+  memberAccountDeleteEvent: field(14, T.struct(() => MemberAccountDeleteEvent)),
 };
-/** The event union; ids 2 and 11 are retired, variants not modelled here stay in `$unknown`. */
+/** The event union; ids 2 and 11 are retired, variants not known here stay in `$unknown`. */
 export const MessageEventDetail = union('MessageEventDetail', detailFields);
 export const MessageSigningKeyInfo = struct('MessageSigningKeyInfo', { memberId: field(1, S), publicKeyVersion: field(2, S), signingPublicKey: field(3, S) });
 export const MessageEventSignature = struct('MessageEventSignature', {
