@@ -32,6 +32,7 @@ export { Identity, generateIdentity, exportPrivateKeys, importPrivateKeys, verif
 export { generateConversationKey, wrapConversationKey, unwrapConversationKey, CONVERSATION_KEY_LENGTH, WRAPPED_KEY_LENGTH } from './core/ecies.js';
 export type { SigningKeyEntry } from './core/trust.js';
 export type { RecipientKey } from './core/recipient.js';
+export type { WrappingReport, WrappingPlace } from './core/wrap.js';
 
 export { buildKeyRegistration, type KeyRegistrationBody, type KeyRegistrationOptions } from './adapters/xchat/registration.js';
 export { keyRecordFromRegistration, keyListing, type KeyRecord, type KeyListing } from './adapters/xchat/keys.js';
@@ -50,6 +51,7 @@ export {
   type PreparedGroupCreate,
   type PreparedGroupMembersChange,
   type PreparedChange,
+  type PreparedWrapping,
   type ConversationKeyChangeParams,
   type GroupCreateParams,
   type GroupMembersChangeParams,

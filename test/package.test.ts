@@ -37,7 +37,7 @@ const SURFACE: Record<string, string[]> = {
     'findDuplicateKey', 'groupCreatePayload', 'groupMemberAddPayload', 'isCanonicalBase64', 'keyChangePayload', 'messageCreatePayload', 'parseJsonStrict',
     'parseKeyRotation', 'parsePublicKey', 'required', 'sec1ToSpki', 'struct', 'union',
   ],
-  'chat-keykit/backends': ['resolveBackend', 'setDefaultBackend'],
+  'chat-keykit/backends': ['resolveBackend', 'runtimeReport', 'setDefaultBackend'],
   'chat-keykit/testing': ['numberedMessageIds', 'seededRandom', 'withTestingHooks'],
 };
 
@@ -53,10 +53,29 @@ test('each entry point resolves to dist with its types, and exports exactly its 
     const sub = entry === 'chat-keykit' ? '.' : `./${entry.slice('chat-keykit/'.length)}`;
     const target = pkg.exports[sub];
     expect(target, entry).toBeDefined();
-    for (const file of [target.types, target.import]) expect(existsSync(join(root, file)), file).toBe(true);
+    // `types` first, then `default` (not `import` alone, so that require() of Node ≥ 20.19 resolves it too).
+    expect(Object.keys(target), entry).toEqual(['types', 'default']);
+    for (const file of [target.types, target.default]) expect(existsSync(join(root, file)), file).toBe(true);
   }
   expect(surface()).toEqual(Object.fromEntries(Object.entries(SURFACE).map(([k, v]) => [k, [...v].sort()])));
   expect(Object.keys(pkg.dependencies).sort()).toEqual(['@noble/ciphers', '@noble/curves', '@noble/hashes', 'uint8arrays']);
+});
+
+test('#node-backend and #thread-pool: browsers and unknown runtimes get the portable module, Node the node ones (browser first: a build with both conditions is a browser build)', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const portable = './dist/core/platform/portable.js';
+  expect(pkg.imports).toEqual({
+    '#node-backend': { browser: portable, node: './dist/core/platform/node-backend.js', default: portable },
+    '#thread-pool': { browser: portable, node: './dist/core/platform/thread-pool.js', default: portable },
+  });
+  for (const target of Object.values(pkg.imports) as Record<string, string>[]) {
+    expect(Object.keys(target)).toEqual(['browser', 'node', 'default']);
+    for (const file of Object.values(target)) expect(existsSync(join(root, file)), file).toBe(true);
+  }
+  // The portable module imports nothing (types only), so a browser build reaches no Node built-in through it.
+  expect(readFileSync(join(root, 'dist', 'core', 'platform', 'portable.js'), 'utf8')).not.toMatch(/^\s*import\b|\bimport\(|\brequire\(|from ['"]/m);
+  // `npm pack` builds first, from a clean dist/ (test/pack.test.ts packs a fresh copy).
+  expect(pkg.scripts.prepack).toBe('npm run clean --silent && npm run build --silent');
 });
 
 test('nothing exported is mutable: every exported object is frozen, all the way down', async () => {

@@ -6,8 +6,10 @@
  */
 import { ErrorCodes, InvalidInputError } from '../errors.js';
 import type { BackendName, CryptoBackend } from './backend.js';
+import { degrade } from './degraded.js';
 import { nobleBackend } from './noble.js';
 import { testingHooksOf, type WithTestingHooks } from './testing.js';
+import { loadNodeBackend } from '#node-backend';
 
 /** Options every crypto function accepts. */
 export interface CryptoOptions extends WithTestingHooks {
@@ -16,12 +18,16 @@ export interface CryptoOptions extends WithTestingHooks {
 }
 
 /**
- * Backend loaders. The native ones are imported on first use only, so that a bundle for a browser
- * never evaluates `node:crypto`, and a runtime without it simply reports the backend unavailable.
+ * Backend loaders. The native ones are loaded on first use only. The node:crypto backend comes
+ * from `#node-backend` (package.json `imports`), which a browser build resolves to a module
+ * without it, so that no browser bundle contains or requests `node:crypto`.
  */
 const BACKENDS: Record<BackendName, () => Promise<CryptoBackend>> = {
   noble: async () => nobleBackend,
-  node: async () => (await import('./node.js')).nodeBackend,
+  node: async () => {
+    if (!loadNodeBackend) throw new Error('node:crypto is not available in this runtime');
+    return loadNodeBackend();
+  },
   webcrypto: async () => (await import('./webcrypto.js')).createWebCryptoBackend(),
 };
 
@@ -30,14 +36,42 @@ const AUTO_ORDER: readonly BackendName[] = ['node', 'webcrypto', 'noble'];
 
 const cache = new Map<BackendName, Promise<CryptoBackend | null>>();
 
+/**
+ * Loads a backend once; null when this runtime does not have it. A loaded backend must draw one
+ * random byte, so that a stand-in for a missing module (a bundler's empty shim of a Node
+ * built-in) shows as unavailable here rather than as a TypeError in the caller's first call.
+ */
 async function load(name: BackendName): Promise<CryptoBackend | null> {
   let p = cache.get(name);
   if (!p) {
     const loader = BACKENDS[name];
-    p = loader().catch(() => null);
+    p = loader().then(
+      (b) => {
+        b.randomBytes(1);
+        return b;
+      },
+    ).catch(() => null);
     cache.set(name, p);
   }
   return p;
+}
+
+/**
+ * The first available backend of `order`. Landing on noble after WebCrypto was missing is a
+ * degradation: recorded and warned about once (degraded.ts).
+ */
+export async function firstAvailable(order: readonly BackendName[], loader: (name: BackendName) => Promise<CryptoBackend | null> = load): Promise<CryptoBackend> {
+  let webcryptoMissing = false;
+  for (const name of order) {
+    const b = await loader(name);
+    if (b) {
+      if (b.name === 'noble' && webcryptoMissing) degrade('webcrypto-unavailable');
+      return b;
+    }
+    if (name === 'webcrypto') webcryptoMissing = true;
+  }
+  if (webcryptoMissing) degrade('webcrypto-unavailable');
+  return nobleBackend;
 }
 
 let defaultChoice: BackendName | CryptoBackend | undefined;
@@ -71,11 +105,7 @@ export async function resolveBackend(requested?: BackendName | CryptoBackend): P
     if (!b) throw new InvalidInputError(ErrorCodes.UNSUPPORTED_BACKEND, `the ${choice} backend is not available in this runtime`, 'backend');
     return b;
   }
-  for (const name of AUTO_ORDER) {
-    const b = await load(name);
-    if (b) return b;
-  }
-  return nobleBackend;
+  return firstAvailable(AUTO_ORDER);
 }
 
 /** A source of random bytes; `injected` tells whether it is a caller's deterministic stream. */

@@ -24,7 +24,7 @@ import { CONVERSATION_KEY_LENGTH } from './ecies.js';
 import { parsePrivateKey } from './scalar.js';
 import { SecretBytes, wipe } from './secret.js';
 import { signPayload } from './signing.js';
-import { wrapForRecipients, type Recipient, type WrappedKey } from './wrap.js';
+import { wrapForRecipients, type Recipient, type WrappedKey, type WrappingReport } from './wrap.js';
 
 /** A public key record, as the official SDK takes it (one per user and key version). */
 export interface PublicKeyInput {
@@ -192,6 +192,8 @@ export interface NewKey {
   messageIds: string[];
   /** One per recipient, in recipient order. */
   participantKeys: WrappedKey[];
+  /** How the key was wrapped (where, on how many workers, and any fallback). */
+  wrapping: WrappingReport;
   /** Signs the UTF-8 bytes of a payload with the sender's key. */
   sign(payload: string): Promise<Uint8Array>;
   /** The sender's public data. */
@@ -216,13 +218,14 @@ export async function runKeyChange<R>(
     try {
       const conversationKeyVersion = nextKeyVersion(ctx.clock, ctx.maxFutureSkewMs, 'testing hooks: now');
       const messageIds = Array.from({ length: actions }, (_, i) => newMessageId(ctx.random, ctx.options, `action ${i}`));
-      const participantKeys = await wrapForRecipients(ctx.backend, conversationKey, recipients, ctx.random, ctx.options);
+      const { keys: participantKeys, wrapping } = await wrapForRecipients(ctx.backend, conversationKey, recipients, ctx.random, ctx.options);
       return await sign({
         backend: ctx.backend,
         conversationKey,
         conversationKeyVersion,
         messageIds,
         participantKeys,
+        wrapping,
         sign: (payload) => signPayload(ctx.backend, signer.signingPrivateKey, payload),
         sender: async () => ({
           userId: signer.userId,

@@ -1,15 +1,15 @@
 /**
  * The portable reference backend: @noble/curves (P-256, RFC 6979), @noble/hashes (SHA-256) and
- * @noble/ciphers (AES-GCM). Runs anywhere JavaScript runs, React Native included; the other
+ * @noble/ciphers (AES-GCM, loaded on first use). Runs anywhere JavaScript runs, React Native included; the other
  * backends are checked against it.
  *
  * @module
  */
-import { gcm } from '@noble/ciphers/aes.js';
 import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import type { CryptoBackend } from './backend.js';
+import type { gcm as Gcm } from './noble-aes.js';
 
 /**
  * Base-point multiplications (public keys, ephemeral keys, signatures) use a precomputed window-8
@@ -22,6 +22,14 @@ function base(): void {
     tableReady = true;
   }
 }
+
+/**
+ * AES-GCM (@noble/ciphers), loaded on first use: in a browser, noble's AES is needed only where
+ * WebCrypto is missing (an insecure origin), so a bundler that splits code keeps it out of the
+ * JavaScript every page loads.
+ */
+let aes: Promise<{ gcm: typeof Gcm }> | undefined;
+const gcm = async (key: Uint8Array, iv: Uint8Array) => (await (aes ??= import('./noble-aes.js'))).gcm(key, iv);
 
 /** Sign and verify options matching the official SDK: RFC 6979 nonces, no low-S rule. */
 const ECDSA_OPTS = { lowS: false, prehash: true } as const;
@@ -58,10 +66,11 @@ export const nobleBackend: CryptoBackend = /* @__PURE__ */ Object.freeze({
       return false;
     }
   },
-  aesGcmEncrypt: async (key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array) => gcm(key, iv).encrypt(plaintext),
+  aesGcmEncrypt: async (key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array) => (await gcm(key, iv)).encrypt(plaintext),
   aesGcmDecrypt: async (key: Uint8Array, iv: Uint8Array, sealed: Uint8Array) => {
+    const cipher = await gcm(key, iv);
     try {
-      return gcm(key, iv).decrypt(sealed);
+      return cipher.decrypt(sealed);
     } catch {
       return null;
     }

@@ -32,6 +32,12 @@ function stream(seed: number): (n: number) => Uint8Array {
   return (n) => Uint8Array.from({ length: n }, () => (c = (c * 1103515245 + 12345) & 0x7fffffff) & 0xff);
 }
 
+/** A prepared change without `wrapping` (how it ran, which differs between the paths compared), as JSON. */
+function sent(p: { wrapping: unknown }): string {
+  const { wrapping: _, ...rest } = p;
+  return JSON.stringify(rest);
+}
+
 async function group(n: number): Promise<GroupCreateParams> {
   const ids = Array.from({ length: n }, (_, i) => String(5000 + i));
   const ident = await Promise.all(ids.map(() => generateIdentity({ backend: 'node' })));
@@ -80,7 +86,8 @@ describe('interchangeable outputs', () => {
     for (const o of outputs) expect(o.reg).toEqual(outputs[0]!.reg);
     const params = await group(7);
     const created = await Promise.all(names.map((backend) => prepareGroupCreate(params, withTestingHooks({ backend, workers: 0 }, { random: stream(2), now: () => 42 }))));
-    for (const c of created) expect(JSON.stringify(c)).toBe(JSON.stringify(created[0]));
+    for (const c of created) expect(sent(c)).toBe(sent(created[0]!));
+    expect(created.map((c) => c.wrapping)).toEqual(names.map((backend) => ({ backend, workers: 'main-thread', workerCount: 0 })));
   });
 
   test('every backend opens what every other backend wraps', async () => {
@@ -126,15 +133,17 @@ describe('parallel paths give the single-threaded output', () => {
     for (const w of [1, 2, 3, 'auto'] as const) {
       const progress: number[] = [];
       const par = await prepareGroupCreate(params, { ...opts(w), onProgress: (d, t) => (expect(t).toBe(params.memberIds.length), progress.push(d)) });
-      expect(JSON.stringify(par)).toBe(JSON.stringify(single));
+      expect(sent(par)).toBe(sent(single));
+      expect(par.wrapping).toEqual({ backend: 'node', workers: 'threads', workerCount: w === 'auto' ? 2 : w });
       expect(progress.at(-1)).toBe(params.memberIds.length);
       expect(progress).toEqual([...progress].sort((a, b) => a - b));
     }
     // …but once it runs, 'auto' uses it from the warm threshold on.
     expect(poolSize()).toBe(3);
+    expect(single.wrapping).toEqual({ backend: 'node', workers: 'main-thread', workerCount: 0 });
     // Concurrent WebCrypto windows and the noble loop give the same bytes too.
     for (const backend of ['webcrypto', 'noble'] as const) {
-      expect(JSON.stringify(await prepareGroupCreate(params, { ...opts(0), backend }))).toBe(JSON.stringify(single));
+      expect(sent(await prepareGroupCreate(params, { ...opts(0), backend }))).toBe(sent(single));
     }
   });
 
@@ -146,12 +155,15 @@ describe('parallel paths give the single-threaded output', () => {
     const uninstall = installWebWorkerShim();
     try {
       // Below the cold threshold 'auto' does not start a pool…
-      expect(JSON.stringify(await prepareGroupCreate(params, opts('auto')))).toBe(JSON.stringify(single));
+      const below = await prepareGroupCreate(params, opts('auto'));
+      expect(sent(below)).toBe(sent(single));
+      expect(below.wrapping).toEqual({ backend: 'webcrypto', workers: 'main-thread', workerCount: 0 });
       expect(webPoolSize()).toBe(0);
       for (const w of [2, 'auto'] as const) {
         const progress: number[] = [];
         const par = await prepareGroupCreate(params, { ...opts(w), onProgress: (d) => progress.push(d) });
-        expect(JSON.stringify(par)).toBe(JSON.stringify(single));
+        expect(sent(par)).toBe(sent(single));
+        expect(par.wrapping).toEqual({ backend: 'webcrypto', workers: 'web-workers', workerCount: 2 });
         expect(progress.at(-1)).toBe(params.memberIds.length);
       }
       // …but uses a running one from the warm threshold.

@@ -17,7 +17,7 @@ import { checkRecipient, entryOf } from '../../core/recipient.js';
 import { constantTimeEqual, wipe, type SecretBytes } from '../../core/secret.js';
 import { verifyPayload } from '../../core/signing.js';
 import { assertSigningKeys, SigningKeys, type SigningKeyEntry } from '../../core/trust.js';
-import type { WrappedKey } from '../../core/wrap.js';
+import type { WrappedKey, WrappingReport } from '../../core/wrap.js';
 import { decodeBase64, encodeBase64NoPad } from '../../wire/base64.js';
 import { ENVELOPE_VERSION, envelopeKeys, envelopePayload, KEY_COMMITMENT_LABEL, parseChannelData, type SendbirdKeyEnvelope } from './envelope.js';
 import { assertChannelUrl, SENDBIRD_USER_ID } from './rules.js';
@@ -43,6 +43,8 @@ export interface PreparedSendbirdChannelKey {
   participantKeys: WrappedKey[];
   envelope: SendbirdKeyEnvelope;
   sender: PreparedSender;
+  /** How the key was wrapped: backend, where (workers or the calling thread), any fallback. */
+  wrapping: WrappingReport;
 }
 
 const utf8 = /* @__PURE__ */ new TextEncoder();
@@ -94,6 +96,7 @@ export async function prepareSendbirdChannelKey(params: SendbirdChannelKeyParams
         participantKeys: k.participantKeys,
         envelope: { ...unsigned, sig },
         sender: await k.sender(),
+        wrapping: k.wrapping,
       };
     });
   } finally {

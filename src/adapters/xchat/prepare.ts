@@ -39,6 +39,7 @@ import type {
   PreparedGroupCreate,
   PreparedGroupMembersChange,
   PreparedKeyChange,
+  PreparedWrapping,
 } from './types.js';
 
 export type { ParticipantKey } from '../../wire/xchat/events.js';
@@ -114,7 +115,7 @@ function prepareChange(
   recipients: Recipient[],
   conversationId: string,
   second?: SecondAction,
-): Promise<PreparedConversationChange & { sender: PreparedSender }> {
+): Promise<PreparedConversationChange & PreparedWrapping & { sender: PreparedSender }> {
   return runKeyChange(options, sender, recipients, second ? 2 : 1, async (k) => {
     const actions = [await keyChangeAction(k, sender, conversationId)];
     if (second) {
@@ -128,6 +129,7 @@ function prepareChange(
       participantKeys: k.participantKeys,
       actionSignatures: actions,
       sender: await k.sender(),
+      wrapping: k.wrapping,
     };
   });
 }

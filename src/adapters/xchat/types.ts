@@ -6,6 +6,7 @@
  */
 import type { PreparedSender, PublicKeyInput, Sender } from '../../core/keychange.js';
 import type { SecretBytes } from '../../core/secret.js';
+import type { WrappingReport } from '../../core/wrap.js';
 import type { ParticipantKey } from '../../wire/xchat/events.js';
 
 /** An action signature, exactly as the official SDK returns it. */
@@ -32,14 +33,20 @@ export interface PreparedConversationChange {
   actionSignatures: ActionSignature[];
 }
 
+/** What chat-keykit adds to every prepared change: how the key was wrapped (not sent anywhere). */
+export interface PreparedWrapping {
+  /** Backend, where the keys were sealed (worker threads, Web Workers or the calling thread), and any fallback. */
+  wrapping: WrappingReport;
+}
+
 /** Result of {@link prepareConversationKeyChange}. */
-export interface PreparedKeyChange extends PreparedConversationChange {
+export interface PreparedKeyChange extends PreparedConversationChange, PreparedWrapping {
   kind: 'keyChange';
   sender: PreparedSender;
 }
 
 /** Result of {@link prepareGroupCreate}. */
-export interface PreparedGroupCreate extends PreparedConversationChange {
+export interface PreparedGroupCreate extends PreparedConversationChange, PreparedWrapping {
   kind: 'groupCreate';
   sender: PreparedSender;
   memberIds: string[];
@@ -50,7 +57,7 @@ export interface PreparedGroupCreate extends PreparedConversationChange {
 }
 
 /** Result of {@link prepareGroupMembersChange}. */
-export interface PreparedGroupMembersChange extends PreparedConversationChange {
+export interface PreparedGroupMembersChange extends PreparedConversationChange, PreparedWrapping {
   kind: 'groupMembersAdd';
   sender: PreparedSender;
   newMemberIds: string[];
