@@ -3,12 +3,31 @@
  *
  * @module
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { generateVectors, verifyVectors } from '../vectors/index.js';
 import { UsageError } from './args.js';
 import type { Command } from './common.js';
 import { fileError, writeFileSafely } from './io.js';
+
+/**
+ * The vectors this package ships: `vectors/` at the package root (beside `dist/` in an installed
+ * package, and in the repository), two levels above this module in both `src/cli` and `dist/cli`.
+ */
+export const SHIPPED_VECTORS = fileURLToPath(new URL('../../vectors', import.meta.url));
+
+/**
+ * The directory `verify` reads without an argument: `./vectors` where it exists (the repository,
+ * or a directory written by `generate`), else the vectors shipped with the package.
+ */
+function defaultVectorsDir(cwd: string): { path: string; shown: string } | null {
+  const local = resolve(cwd, 'vectors');
+  if (existsSync(local)) return { path: local, shown: 'vectors' };
+  if (existsSync(SHIPPED_VECTORS)) return { path: SHIPPED_VECTORS, shown: SHIPPED_VECTORS };
+  return null;
+}
 
 /** The vectors command. */
 export const vectorsCommand: Command = {
@@ -19,7 +38,7 @@ export const vectorsCommand: Command = {
       out: { kind: 'string', help: 'directory to write with generate (default: vectors)', arg: 'DIR' },
       force: { kind: 'boolean', help: 'with generate: replace vector files that exist' },
     },
-    positionals: { name: 'generate|verify [DIR]', help: 'generate the files, or verify a directory of them (default: vectors)', min: 1, max: 2 },
+    positionals: { name: 'generate|verify [DIR]', help: 'generate the files, or verify a directory of them (default: ./vectors, else the vectors shipped with the package)', min: 1, max: 2 },
     details: [
       'generate never replaces an existing file without --force, and never follows a link planted at a',
       'temporary name. verify exits 1 when any vector does not match this implementation, naming file,',
@@ -48,19 +67,25 @@ export const vectorsCommand: Command = {
     }
     if (action === 'verify') {
       if (args.strings.out !== undefined || args.booleans.force !== undefined) throw new UsageError('--out and --force belong to generate');
-      const from = resolve(io.cwd, dir ?? 'vectors');
+      const fallback = dir === undefined ? defaultVectorsDir(io.cwd) : null;
+      if (dir === undefined && !fallback) {
+        throw new UsageError(`no vectors to verify: ./vectors does not exist, and this installation has none at ${SHIPPED_VECTORS}; pass a directory (chat-keykit vectors generate --out DIR writes one)`);
+      }
+      const shown = dir ?? (fallback as { shown: string }).shown;
+      const from = dir === undefined ? (fallback as { path: string }).path : resolve(io.cwd, dir);
+      if (dir === undefined) io.stderr.write(`verifying the vectors in ${from}\n`);
       let names: string[];
       try {
         names = (await readdir(from)).filter((n) => n.endsWith('.json'));
       } catch (e) {
-        throw fileError(e, 'read', 'directory', dir ?? 'vectors');
+        throw fileError(e, 'read', 'directory', shown);
       }
       const files = new Map<string, string>();
       for (const n of names) {
         try {
           files.set(n, await readFile(join(from, n), 'utf8'));
         } catch (e) {
-          throw fileError(e, 'read', 'vector file', join(dir ?? 'vectors', n));
+          throw fileError(e, 'read', 'vector file', join(shown, n));
         }
       }
       const report = await verifyVectors(files);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ALL_COMMANDS, runCli } from '../../src/cli/main.js';
+import { SHIPPED_VECTORS } from '../../src/cli/vectors.js';
 import { readIdentityFile } from '../../src/cli/identity-file.js';
 import type { CliIO } from '../../src/cli/io.js';
 
@@ -18,14 +19,14 @@ interface Run {
 }
 
 let dir: string;
-async function cli(argv: string[], opts: { tty?: boolean; stdin?: string } = {}): Promise<Run> {
+async function cli(argv: string[], opts: { tty?: boolean; stdin?: string; cwd?: string } = {}): Promise<Run> {
   let out = '';
   let err = '';
   const io: CliIO = {
     stdout: { write: (s: string) => (out += s) },
     stderr: { write: (s: string) => (err += s), isTTY: opts.tty ?? false },
     readStdin: async () => opts.stdin ?? '',
-    cwd: dir,
+    cwd: opts.cwd ?? dir,
   };
   const code = await runCli(argv, io);
   return { code, out, err, json: () => JSON.parse(out) };
@@ -477,5 +478,22 @@ describe('second security review: the command line', () => {
     expect(statSync(file('vec/keys.json')).isFile()).toBe(true);
     expect(readdirSync(file('vec')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
     expect((await cli(['vectors', 'verify', 'vec'])).code).toBe(0);
+  });
+
+  test('vectors verify without a directory reads ./vectors, else the vectors the package ships, and says which', async () => {
+    // An installed package run from a project without ./vectors: the package's own vectors.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'keykit-cli-novec-'));
+    const shipped = await cli(['vectors', 'verify'], { cwd: elsewhere });
+    expect(shipped.code).toBe(0);
+    expect(SHIPPED_VECTORS).toBe(join(import.meta.dirname, '..', '..', 'vectors'));
+    expect(shipped.json().directory).toBe(SHIPPED_VECTORS);
+    expect(shipped.err).toBe(`verifying the vectors in ${SHIPPED_VECTORS}\nOK: ${shipped.json().checked} checks, 0 failures\n`);
+    // A ./vectors directory (written by generate) comes first.
+    mkdirSync(join(elsewhere, 'vectors'));
+    writeFileSync(join(elsewhere, 'vectors', 'keys.json'), '{"not": "vectors"}');
+    const local = await cli(['vectors', 'verify'], { cwd: elsewhere });
+    expect(local.json().directory).toBe(join(elsewhere, 'vectors'));
+    expect(local.err).toMatch(new RegExp(`^verifying the vectors in ${join(elsewhere, 'vectors')}\n`));
+    expect(local.code).toBe(1);
   });
 });
