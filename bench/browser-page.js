@@ -3,7 +3,8 @@
 // inputs. Reads plan.json (sizes, implementations) and keys.json (members' SPKI identity keys and
 // the creator's 64-byte private-key blob, made in Node by the driver), publishes the results as
 // `window.__keykit` and logs progress on the console.
-import { importPrivateKeys, prepareGroupCreate, setDefaultBackend } from 'chat-keykit';
+import { importPrivateKeys, prepareGroupCreate } from 'chat-keykit';
+import { setDefaultBackend } from 'chat-keykit/backends';
 
 const GROUP = 'g1234567890123456789';
 
@@ -70,7 +71,7 @@ async function main() {
   const results = [];
   for (const n of plan.members) {
     // As bench/run-one.mjs: warm up (JIT, tables, and for workers the pool a long-lived page
-    // keeps) on a small group, then time the real one: median of 10, 5 or 1 runs. The
+    // keeps) on a small group, then time the real one: median of 11, 7 or 3 runs. The
     // implementations take turns run by run, so that a load spike from elsewhere on the machine
     // hits them alike rather than one of them.
     const ops = {};
@@ -83,9 +84,10 @@ async function main() {
       }
       ops[impl] = makeOp(impl, n);
     }
-    const runs = n >= 10_000 ? 1 : n >= 1000 ? 5 : 10;
+    const runs = n >= 10_000 ? 3 : n >= 1000 ? 7 : 11;
     const times = Object.fromEntries(plan.impls.map((i) => [i, []]));
     const jobs = Object.fromEntries(plan.impls.map((i) => [i, 0]));
+    const wrapping = {};
     for (let run = 0; run < runs; run++) {
       for (const impl of plan.impls) {
         globalThis.gc?.();
@@ -94,13 +96,14 @@ async function main() {
         const out = await ops[impl]();
         times[impl].push(performance.now() - t);
         jobs[impl] += jobsPosted - jobsBefore;
+        wrapping[impl] = out.wrapping;
         const keysOut = out.participantKeys?.length;
         if (keysOut !== n) throw new Error(`${impl} × ${n}: ${keysOut} participant keys, expected ${n}`);
       }
     }
     for (const impl of plan.impls) {
       const sorted = times[impl].sort((a, b) => a - b);
-      const r = { impl, members: n, ms: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted.at(-1), runs, workers: workersCreated, workerJobsPerRun: jobs[impl] / runs };
+      const r = { impl, members: n, ms: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted.at(-1), runs, workers: workersCreated, workerJobsPerRun: jobs[impl] / runs, wrapping: wrapping[impl] };
       results.push(r);
       console.log(`bench: ${impl} × ${n}: ${r.ms.toFixed(0)} ms (median of ${runs}, ${r.min.toFixed(0)}–${r.max.toFixed(0)})`);
     }

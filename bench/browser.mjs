@@ -6,10 +6,9 @@
 //
 //   node bench/browser.mjs [--members 100,1000,10000] [--impls sdk,webcrypto-workers,webcrypto,noble]
 //
-// The library is built and packed as for the browser suite, and the page (bench/browser-page.js)
-// is bundled with esbuild (--bundle --platform=browser --format=esm --splitting). While the
-// library's browser build is not clean, esbuild cannot resolve its Node built-ins: the bench then
-// marks them external (they are never loaded: every call names its backend) and says so.
+// The library is packed as for the browser suite (npm pack, whose prepack builds it), and the page
+// (bench/browser-page.js) is bundled with esbuild at its defaults for a browser, as an ES module
+// (--bundle --platform=browser --format=esm).
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
@@ -33,13 +32,7 @@ let chromium;
 try {
   log('building and packing the library …');
   await h.installPackedLibrary(tmp);
-  let build = await h.buildEsbuild(tmp, join(here, 'browser-page.js'), { name: 'bench', extra: ['--splitting'] });
-  let note = '';
-  if (!build.ok && build.builtinLines.length > 0) {
-    note = 'note: esbuild cannot resolve the library\'s Node built-ins for the browser today; the page was built with --external:node:* (never loaded: every call names its backend)';
-    log(note);
-    build = await h.buildEsbuild(tmp, join(here, 'browser-page.js'), { name: 'bench', extra: ['--splitting', '--external:node:*'] });
-  }
+  const build = await h.buildEsbuild(tmp, join(here, 'browser-page.js'), { name: 'bench', esm: true });
   if (!build.ok) throw new Error(`esbuild failed to build the bench page:\n${build.output}`);
 
   // The official SDK's browser build, served next to the page.
@@ -53,13 +46,14 @@ try {
   const max = Math.max(...members);
   log(`generating ${max} identities in Node …`);
   const kit = await import(pathToFileURL(join(tmp, 'node_modules', 'chat-keykit', 'dist', 'index.js')).href);
+  const wire = await import(pathToFileURL(join(tmp, 'node_modules', 'chat-keykit', 'dist', 'wire.js')).href);
   const ids = Array.from({ length: max }, (_, i) => String(1_000_000 + i));
   const publicKeys = [];
   let creatorBlob;
   for (let i = 0; i < max; i++) {
     const id = await kit.generateIdentity({ backend: 'node' });
-    if (i === 0) creatorBlob = kit.encodeBase64(kit.exportPrivateKeys(id));
-    publicKeys.push(kit.encodeBase64(kit.sec1ToSpki(id.identityPublicKey)));
+    if (i === 0) creatorBlob = wire.encodeBase64(kit.exportPrivateKeys(id));
+    publicKeys.push(wire.encodeBase64(wire.sec1ToSpki(id.identityPublicKey)));
   }
   writeFileSync(join(build.outDir, 'keys.json'), JSON.stringify({ version: VERSION, ids, publicKeys, creatorBlob }));
   writeFileSync(join(build.outDir, 'plan.json'), JSON.stringify({ members, impls }));
@@ -76,7 +70,6 @@ try {
   console.log(`chat-keykit browser bench: prepareGroupCreate, ${new Date().toISOString().slice(0, 10)}`);
   console.log(`machine: ${cpu?.model ?? 'unknown CPU'}, ${availableParallelism()} hardware threads, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
   console.log(`browser: headless Chromium ${chromium.version} (navigator.hardwareConcurrency ${env.hardwareConcurrency}, gc between runs: ${env.gc}); official SDK @xdevplatform/chat-xdk ${sdkVersion} (WASM) in the same page`);
-  if (note) console.log(note);
   const label = { sdk: 'official SDK (WASM)', 'webcrypto-workers': 'webcrypto, Web Workers (pool up)', webcrypto: 'webcrypto, main thread (workers: 0)', noble: 'noble' };
   const rows = results.map((r) => {
     const sdk = results.find((x) => x.impl === 'sdk' && x.members === r.members);
@@ -90,6 +83,7 @@ try {
       'vs SDK': sdk ? `${(sdk.ms / r.ms).toFixed(2)}x` : '-',
       'vs SDK, best runs': sdk && r.runs > 1 ? `${(sdk.min / r.min).toFixed(2)}x` : '-',
       'worker jobs/run': r.workerJobsPerRun,
+      wrapping: r.wrapping ? `${r.wrapping.workers}${r.wrapping.workerCount ? ` ×${r.wrapping.workerCount}` : ''}` : '-',
     };
   });
   console.table(rows);

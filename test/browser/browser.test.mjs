@@ -1,7 +1,7 @@
 /**
  * The browser suite (`npm run test:browser`): chat-keykit as a web app gets it.
  *
- * The library is built and packed (`npm pack`), installed into consumer projects, and one shared
+ * The library is packed (`npm pack`, whose prepack builds it), installed into consumer projects, and one shared
  * page (test/browser/page/app.js) is built with Vite, webpack and esbuild. Each page is served
  * from 127.0.0.1 and run in headless Chromium three ways:
  *   - secure: http://127.0.0.1 (a secure context, crypto.subtle present);
@@ -9,7 +9,8 @@
  *   - insecure: http://insecure.test (mapped to 127.0.0.1 by --host-resolver-rules; not a secure
  *     context, so no crypto.subtle).
  * Every check names the bundler and the variant, and lists what failed. A bundle-size check
- * builds a three-function page with esbuild --minify.
+ * builds a three-function page with esbuild (--minify --splitting), runs it, and counts the
+ * JavaScript it loads. docs/browser.md §"Testing in a browser" lists every check.
  *
  * Needs /usr/bin/chromium (or CHROMIUM_PATH). KEYKIT_PACK_FROM=<dir> packs another copy of the
  * library (e.g. a candidate fix); KEYKIT_BROWSER_KEEP=1 keeps the temporary projects.
@@ -21,7 +22,8 @@ import * as h from './harness.mjs';
 
 const PAGE = join(import.meta.dirname, 'page', 'app.js');
 const SIZE_ENTRY = join(import.meta.dirname, 'page', 'size-entry.js');
-const SIZE_LIMIT = 100_000; // bytes, minified (not gzipped)
+const SIZE_LIMIT = 100_000; // bytes of minified JavaScript (not gzipped) the size page loads
+const SIZE_LIMIT_ALL = 110_000; // bytes of every chunk of the size page, loaded or not
 const LARGE = 300; // the page's large group (Web Workers from 256 members with webcrypto)
 const BUNDLERS = ['vite', 'webpack', 'esbuild'];
 const VARIANTS = {
@@ -29,8 +31,12 @@ const VARIANTS = {
   csp: (s) => s.url('/?csp'),
   insecure: (s) => s.url('/', h.INSECURE_HOST),
 };
-/** A console warning that tells the page's developer the library fell back to noble. */
-const NOBLE_FALLBACK_WARNING = /noble|secure context|isSecureContext|crypto\.subtle/i;
+/** chat-keykit's own console warnings (degraded.ts): one per cause per page. */
+const KEYKIT_WARNING = /^chat-keykit: /;
+const WARNINGS = {
+  'web-workers-blocked': /^chat-keykit: Web Workers could not start .*Content Security Policy without worker-src blob:.*calling thread/,
+  'webcrypto-unavailable': /^chat-keykit: crypto\.subtle is not available because this page is not a secure context .*noble backend/,
+};
 /**
  * Chromium's own report of a refused blob: worker (a console error it prints, not the page): the
  * one CSP refusal a library that tries Web Workers and falls back cannot avoid. Any other CSP
@@ -47,6 +53,7 @@ const servers = {};
 const pageRuns = {};
 let size;
 let sizeDiagnostic;
+let sizeRun;
 
 const phases = {};
 const suiteStart = performance.now();
@@ -61,7 +68,7 @@ const phase = async (name, fn) => {
 
 beforeAll(async () => {
   tmp = h.makeTempDir();
-  packed = await phase('npm run build + npm pack', () => h.installPackedLibrary(tmp));
+  packed = await phase('npm pack (prepack builds)', () => h.installPackedLibrary(tmp));
   const [vite, webpack, esbuild, sizeBuild] = await phase('bundlers (in parallel)', () => Promise.all([
     h.buildVite(tmp, PAGE),
     h.buildWebpack(tmp, PAGE),
@@ -75,6 +82,15 @@ beforeAll(async () => {
   if (!size.ok) sizeDiagnostic = await h.buildSizePage(tmp, SIZE_ENTRY, { name: 'size-external-node', extra: ['--external:node:*'] });
   chromium = await phase('launch Chromium', () => h.launchChromium());
   for (const b of BUNDLERS) if (builds[b].ok) servers[b] = await h.serveStatic(builds[b].outDir);
+  if (size.ok) {
+    const server = await h.serveStatic(size.outDir);
+    try {
+      const r = await h.runPage(chromium, server.url('/'), { timeoutMs: 30_000 });
+      sizeRun = { ...r, served: server.served };
+    } finally {
+      await server.close();
+    }
+  }
 }, 120_000);
 
 afterAll(async () => {
@@ -121,6 +137,30 @@ function stepProblems(r, filter = () => true) {
 }
 
 const largeStep = (r) => steps(r).find((s) => s.name.startsWith(`prepareGroupCreate ${LARGE} `));
+/** The prepare steps of small groups (4 to 6 members, below every worker threshold). */
+const smallSteps = (r) => steps(r).filter((s) => s.ok && /^prepare(GroupCreate 4|ConversationKeyChange|GroupMembersChange)/.test(s.name));
+
+/** What runtimeReport() said on the page, against what it must say. */
+function runtimeProblems(r, expected) {
+  const got = r.state?.result?.runtime;
+  if (!got) return ['runtimeReport() gave nothing'];
+  const reasons = (got.degraded ?? []).map((d) => d.reason);
+  const p = [];
+  if (got.backend !== expected.backend || got.workers !== expected.workers || JSON.stringify(reasons) !== JSON.stringify(expected.degraded)) {
+    p.push(`runtimeReport() is ${JSON.stringify({ backend: got.backend, workers: got.workers, degraded: reasons })}, expected ${JSON.stringify(expected)}`);
+  }
+  for (const d of got.degraded ?? []) if (typeof d.message !== 'string' || d.message.length < 20) p.push(`runtimeReport().degraded has no message for ${d.reason}`);
+  return p;
+}
+
+/** chat-keykit's console warnings: exactly one per expected cause, matching its text, and no other. */
+function warningProblems(r, causes) {
+  const ours = r.consoleWarnings.filter((w) => KEYKIT_WARNING.test(w));
+  const p = [];
+  for (const c of causes) if (ours.filter((w) => WARNINGS[c].test(w)).length !== 1) p.push(`expected exactly one console warning for ${c} matching ${WARNINGS[c]}, got ${JSON.stringify(ours)}`);
+  if (ours.length !== causes.length) p.push(`expected ${causes.length} chat-keykit warning(s), got ${JSON.stringify(ours)}`);
+  return p;
+}
 
 /** The common part of every page check: built, served, ran; returns the run or the problems. */
 async function runChecked(bundler, variant) {
@@ -153,28 +193,38 @@ describe.each(BUNDLERS)('%s', (bundler) => {
       if (backend !== 'webcrypto') problems.push(`resolveBackend() is "${backend}", expected "webcrypto"`);
       problems.push(...stepProblems(run));
       const large = largeStep(run);
-      if (large?.ok && !(large.details.workersStarted > 0)) problems.push(`the ${LARGE}-member group create started no Web Worker`);
+      if (large?.ok) {
+        if (!(large.details.workersStarted > 0)) problems.push(`the ${LARGE}-member group create started no Web Worker`);
+        const w = large.details.wrapping;
+        if (w?.backend !== 'webcrypto' || w?.workers !== 'web-workers' || !(w?.workerCount >= 2) || 'fallback' in w) problems.push(`prepared.wrapping of the ${LARGE}-member group is ${JSON.stringify(w)}, expected web-workers without a fallback`);
+      }
+      for (const s of smallSteps(run)) if (s.details?.wrapping?.workers !== 'main-thread' || 'fallback' in (s.details?.wrapping ?? {})) problems.push(`${s.name}: prepared.wrapping ${JSON.stringify(s.details?.wrapping)}, expected main-thread`);
+      problems.push(...runtimeProblems(run, { backend: 'webcrypto', workers: 'web-workers', degraded: [] }));
+      problems.push(...warningProblems(run, []));
     }
     expectNoProblems(`${bundler}/secure`, problems);
   });
 
-  test(`${bundler}: strict CSP (default-src 'self'): the ${LARGE}-member group create succeeds`, async () => {
+  test(`${bundler}: strict CSP (default-src 'self'): the ${LARGE}-member group create succeeds on the calling thread, and says so`, async () => {
     const { run, problems } = await runChecked(bundler, 'csp');
     if (run) {
       problems.push(...pageProblems(run, { allowWorkerCsp: true }));
       problems.push(...stepProblems(run));
-      if (!largeStep(run)) problems.push(`the ${LARGE}-member group create did not run`);
-      // How it ran, for the record (the library does not expose it yet): backend, workers, CSP.
+      const large = largeStep(run);
+      if (!large) problems.push(`the ${LARGE}-member group create did not run`);
+      else if (large.ok) {
+        const w = large.details.wrapping;
+        if (w?.workers !== 'main-thread' || w?.fallback !== 'web-workers-blocked') problems.push(`prepared.wrapping of the ${LARGE}-member group is ${JSON.stringify(w)}, expected main-thread with fallback web-workers-blocked`);
+      }
+      problems.push(...runtimeProblems(run, { backend: 'webcrypto', workers: 'main-thread', degraded: ['web-workers-blocked'] }));
+      problems.push(...warningProblems(run, ['web-workers-blocked']));
       const seen = run.state?.result?.seen;
-      console.log(
-        `${bundler}/csp: backend ${run.state?.result?.backend}; workers created ${seen?.workersCreated}, worker error events ${seen?.workerErrorEvents}; ` +
-          `CSP violations ${JSON.stringify(seen?.cspViolations)}; console warnings ${JSON.stringify(run.consoleWarnings)}`,
-      );
+      console.log(`${bundler}/csp: workers created ${seen?.workersCreated}, constructor errors ${seen?.workerConstructorErrors?.length}, error events ${seen?.workerErrorEvents}; CSP violations ${JSON.stringify(seen?.cspViolations)}`);
     }
     expectNoProblems(`${bundler}/csp`, problems);
   });
 
-  test(`${bundler}: insecure origin (http://${h.INSECURE_HOST}, no crypto.subtle): identities work and the noble fallback is visible`, async () => {
+  test(`${bundler}: insecure origin (http://${h.INSECURE_HOST}, no crypto.subtle): every step works on noble, and the fallback is said`, async () => {
     const { run, problems } = await runChecked(bundler, 'insecure');
     if (run) {
       const env = run.state?.result?.env;
@@ -183,15 +233,16 @@ describe.each(BUNDLERS)('%s', (bundler) => {
       problems.push(...stepProblems(run));
       const backend = run.state?.result?.backend;
       if (backend !== 'noble') problems.push(`resolveBackend() is "${backend}", expected "noble"`);
-      if (!run.consoleWarnings.some((w) => NOBLE_FALLBACK_WARNING.test(w))) {
-        problems.push(`the fallback to noble is silent: no console warning matching ${NOBLE_FALLBACK_WARNING} (warnings: ${JSON.stringify(run.consoleWarnings)})`);
-      }
+      const w = largeStep(run)?.details?.wrapping;
+      if (w && (w.backend !== 'noble' || w.workers !== 'main-thread' || 'fallback' in w)) problems.push(`prepared.wrapping of the ${LARGE}-member group is ${JSON.stringify(w)}, expected noble on the main thread`);
+      problems.push(...runtimeProblems(run, { backend: 'noble', workers: 'main-thread', degraded: ['webcrypto-unavailable'] }));
+      problems.push(...warningProblems(run, ['webcrypto-unavailable']));
     }
     expectNoProblems(`${bundler}/insecure`, problems);
   });
 });
 
-test(`bundle size: generateIdentity + prepareGroupCreate + createGroupRequest, esbuild --bundle --minify --platform=browser, under ${kB(SIZE_LIMIT)}`, () => {
+test(`bundle size: a page with generateIdentity + prepareGroupCreate + createGroupRequest (esbuild --bundle --minify --splitting --platform=browser) loads under ${kB(SIZE_LIMIT)} of JavaScript to create a group`, () => {
   const problems = [];
   const show = (s) =>
     `${s.packages.map((p) => `${p.package} ${kB(p.bytes)}`).join(', ')}; largest files: ${s.topFiles
@@ -202,9 +253,18 @@ test(`bundle size: generateIdentity + prepareGroupCreate + createGroupRequest, e
     problems.push(`esbuild failed (exit ${size.code}): ${size.builtinLines.filter((l) => l.includes('ERROR')).join(' / ') || size.output.split('\n')[0]}`);
     if (sizeDiagnostic?.ok) problems.push(`with --external:node:* it would be ${kB(sizeDiagnostic.bytes)}: ${show(sizeDiagnostic)}`);
   } else {
-    console.log(`bundle size: ${kB(size.bytes)} (${show(size)})`);
-    if (size.bytes >= SIZE_LIMIT) problems.push(`${kB(size.bytes)} minified, limit ${kB(SIZE_LIMIT)}: ${show(size)}`);
     for (const l of size.builtinLines) problems.push(`output: ${l}`);
+    problems.push(...pageProblems(sizeRun));
+    if (sizeRun.state?.result?.members !== 3) problems.push(`the size page did not create its group: ${JSON.stringify(sizeRun.state)}`);
+    const loaded = sizeRun.served.filter((f) => f.path.endsWith('.js'));
+    const loadedBytes = loaded.reduce((a, f) => a + f.bytes, 0);
+    const lazy = size.chunks.filter((c) => !loaded.some((f) => f.path === `/${c.file}`));
+    console.log(
+      `bundle size: the page loads ${kB(loadedBytes)} of JavaScript (${loaded.map((f) => `${f.path.slice(1)} ${kB(f.bytes)}`).join(', ')}); ` +
+        `not loaded: ${lazy.map((c) => `${c.file} ${kB(c.bytes)}`).join(', ') || 'none'}; all chunks ${kB(size.bytes)} (${show(size)})`,
+    );
+    if (loadedBytes >= SIZE_LIMIT) problems.push(`the page loads ${kB(loadedBytes)} of minified JavaScript, limit ${kB(SIZE_LIMIT)}: ${show(size)}`);
+    if (size.bytes >= SIZE_LIMIT_ALL) problems.push(`all chunks together are ${kB(size.bytes)}, limit ${kB(SIZE_LIMIT_ALL)}: ${show(size)}`);
   }
   expectNoProblems('bundle size', problems);
 });
@@ -230,7 +290,8 @@ function writeReport() {
         consoleErrors: r.consoleErrors.length,
       };
     }
-    for (const [k, s] of [['size', size], ['size with --external:node:*', sizeDiagnostic]]) if (s) summary.size[k] = { ok: s.ok, bytes: s.bytes, packages: s.packages };
+    for (const [k, s] of [['size', size], ['size with --external:node:*', sizeDiagnostic]]) if (s) summary.size[k] = { ok: s.ok, bytes: s.bytes, chunks: s.chunks, packages: s.packages };
+    if (sizeRun) summary.size.loaded = sizeRun.served.filter((f) => f.path.endsWith('.js'));
     mkdirSync(REPORT_DIR, { recursive: true });
     writeFileSync(join(REPORT_DIR, 'report.json'), JSON.stringify({ summary, builds, pages: all, size, sizeDiagnostic }, null, 2));
     console.log(`browser suite summary (full report: test/.browser/report.json):\n${JSON.stringify(summary, null, 1)}`);

@@ -50,18 +50,15 @@ export function makeTempDir(prefix = 'keykit-browser-') {
 export const packRoot = process.env.KEYKIT_PACK_FROM ? resolve(process.env.KEYKIT_PACK_FROM) : repoRoot;
 
 /**
- * Builds the library (`npm run build`), packs it (`npm pack`) and installs the tarball into
+ * Packs the library (`npm pack`, whose `prepack` builds dist/) and installs the tarball into
  * `<dir>/node_modules/chat-keykit` as npm would: the tarball's files, and its dependencies next to
  * it. The dependencies are links into the repository's node_modules (installed from the lockfile
  * by `npm ci`), so nothing touches the network at test time. Consumer projects are then made as
  * subfolders of `dir`, where Node-style resolution finds `dir/node_modules`.
  * @returns {Promise<{ tarball: string, tarballBytes: number, files: string[] }>}
  */
-export async function installPackedLibrary(dir, { build = true, from = packRoot } = {}) {
-  if (build) {
-    const b = await run('npm', ['run', 'build', '--silent'], { cwd: from });
-    if (b.code !== 0) throw new Error(`npm run build failed in ${from}:\n${b.stdout}${b.stderr}`);
-  }
+export async function installPackedLibrary(dir, { from = packRoot } = {}) {
+  // `prepack` builds dist/ afresh (clean + tsc) before packing.
   const p = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: from });
   if (p.code !== 0) throw new Error(`npm pack failed:\n${p.stdout}${p.stderr}`);
   const info = JSON.parse(p.stdout.slice(p.stdout.indexOf('[')))[0];
@@ -149,13 +146,16 @@ export async function buildWebpack(root, pageSource) {
   return finish('webpack', r, out, t);
 }
 
-/** esbuild `--bundle --platform=browser --format=esm` (plus `extra` flags). */
-export async function buildEsbuild(root, pageSource, { name = 'esbuild', extra = [] } = {}) {
+/**
+ * esbuild `--bundle --platform=browser` (plus `extra` flags): an IIFE loaded as a classic script,
+ * or with `esm` an ES module (`--format=esm`) loaded as a module script.
+ */
+export async function buildEsbuild(root, pageSource, { name = 'esbuild', extra = [], esm = false } = {}) {
   const dir = consumer(root, name, 'app.js', pageSource);
   const t = performance.now();
-  const r = await run(bin('esbuild'), ['app.js', '--bundle', '--platform=browser', '--format=esm', '--outdir=dist', ...extra], { cwd: dir });
+  const r = await run(bin('esbuild'), ['app.js', '--bundle', '--platform=browser', ...(esm ? ['--format=esm'] : []), '--outdir=dist', ...extra], { cwd: dir });
   const out = join(dir, 'dist');
-  if (r.code === 0) writeFileSync(join(out, 'index.html'), PAGE_HTML('app.js', true));
+  if (r.code === 0) writeFileSync(join(out, 'index.html'), PAGE_HTML('app.js', esm));
   return finish(name, r, out, t);
 }
 
@@ -179,11 +179,13 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '
 /**
  * A static file server on 127.0.0.1 (random free port) for one folder. An HTML page requested
  * with `?csp` in its query is sent with `Content-Security-Policy: default-src 'self'` (workers
- * and everything else the page starts inherit it). Records every path requested.
- * @returns {Promise<{ port: number, url: (path?: string, host?: string) => string, requests: string[], close: () => Promise<void> }>}
+ * and everything else the page starts inherit it). Records every path requested, and the bytes of
+ * every file served.
+ * @returns {Promise<{ port: number, url: (path?: string, host?: string) => string, requests: string[], served: { path: string, bytes: number }[], close: () => Promise<void> }>}
  */
 export async function serveStatic(root) {
   const requests = [];
+  const served = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     requests.push(url.pathname + url.search);
@@ -203,7 +205,9 @@ export async function serveStatic(root) {
     }
     const headers = { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
     if (url.searchParams.has('csp') && extname(path) === '.html') headers['content-security-policy'] = STRICT_CSP;
-    res.writeHead(200, headers).end(readFileSync(path));
+    const content = readFileSync(path);
+    served.push({ path: url.pathname, bytes: content.length });
+    res.writeHead(200, headers).end(content);
   });
   await new Promise((ok, fail) => {
     server.once('error', fail);
@@ -214,6 +218,7 @@ export async function serveStatic(root) {
     port,
     url: (path = '/', host = '127.0.0.1') => `http://${host}:${port}${path}`,
     requests,
+    served,
     close: () => new Promise((ok) => server.close(() => ok())),
   };
 }
@@ -309,23 +314,27 @@ function packageOf(input) {
 }
 
 /**
- * The bundle-size build: esbuild `--bundle --minify --platform=browser` of a page importing only
- * `generateIdentity`, `prepareGroupCreate` and `createGroupRequest`. Returns the output size and,
- * from esbuild's metafile, the bytes each package contributes.
+ * The bundle-size build: esbuild `--bundle --minify --splitting --format=esm --platform=browser`
+ * of a page importing only `generateIdentity`, `prepareGroupCreate` and `createGroupRequest`.
+ * Code splitting, as Vite and webpack do by default: what only some pages need (Web Workers for
+ * large groups, noble's AES-GCM where WebCrypto is missing) is a chunk loaded on first use.
+ * Returns every output file's size and, from esbuild's metafile, the bytes each package contributes.
  */
 export async function buildSizePage(root, entrySource, { name = 'size', extra = [] } = {}) {
   const dir = consumer(root, name, 'app.js', entrySource);
   const t = performance.now();
-  const r = await run(bin('esbuild'), ['app.js', '--bundle', '--minify', '--platform=browser', '--outfile=dist/app.js', '--metafile=meta.json', ...extra], { cwd: dir });
-  const result = finish(name, r, join(dir, 'dist'), t);
-  result.ok = r.code === 0 && existsSync(join(dir, 'dist', 'app.js'));
-  if (!result.ok) return { ...result, bytes: null, packages: [] };
-  const bytes = statSync(join(dir, 'dist', 'app.js')).size;
+  const r = await run(bin('esbuild'), ['app.js', '--bundle', '--minify', '--splitting', '--format=esm', '--platform=browser', '--outdir=dist', '--metafile=meta.json', ...extra], { cwd: dir });
+  const out = join(dir, 'dist');
+  if (r.code === 0) writeFileSync(join(out, 'index.html'), PAGE_HTML('app.js', true));
+  const result = finish(name, r, out, t);
+  if (!result.ok) return { ...result, bytes: null, packages: [], chunks: [] };
   const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
   const byPackage = new Map();
   const files = [];
-  for (const out of Object.values(meta.outputs)) {
-    for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) {
+  const chunks = [];
+  for (const [path, o] of Object.entries(meta.outputs)) {
+    if (path.endsWith('.js')) chunks.push({ file: path.slice('dist/'.length), bytes: o.bytes });
+    for (const [input, { bytesInOutput }] of Object.entries(o.inputs)) {
       const p = packageOf(input);
       byPackage.set(p, (byPackage.get(p) ?? 0) + bytesInOutput);
       files.push({ file: input.slice(input.lastIndexOf('node_modules/') + 13), bytes: bytesInOutput });
@@ -333,5 +342,5 @@ export async function buildSizePage(root, entrySource, { name = 'size', extra = 
   }
   const packages = [...byPackage].map(([pkg, b]) => ({ package: pkg, bytes: b })).sort((a, b) => b.bytes - a.bytes);
   const topFiles = files.sort((a, b) => b.bytes - a.bytes).slice(0, 15);
-  return { ...result, bytes, packages, topFiles };
+  return { ...result, bytes: chunks.reduce((a, c) => a + c.bytes, 0), chunks: chunks.sort((a, b) => b.bytes - a.bytes), packages, topFiles };
 }

@@ -2,8 +2,9 @@
 // webpack, esbuild). Plain JavaScript (no TypeScript, no top-level await) so that each bundler
 // takes it with its defaults. It imports the package root only, as a web app would.
 //
-// It exercises the public API end to end, records how the library ran (backend, Web Workers
-// started, CSP violations) and publishes a JSON result as `window.__keykit` for the driver
+// It exercises the public API end to end, records how the library ran (what it says:
+// resolveBackend, runtimeReport, prepared.wrapping; and what the page sees: Web Workers started,
+// CSP violations) and publishes a JSON result as `window.__keykit` for the driver
 // (test/browser/browser.test.mjs), plus a readable copy in the page for screenshots.
 import {
   generateIdentity,
@@ -18,10 +19,9 @@ import {
   verifyCreateGroupRequest,
   verifyAddConversationKeysRequest,
   verifyAddMembersRequest,
-  resolveBackend,
-  createSendbirdGroupChannelRequest,
-  openSendbirdChannelKey,
 } from 'chat-keykit';
+import { resolveBackend, runtimeReport } from 'chat-keykit/backends';
+import { prepareSendbirdChannelKey, createSendbirdGroupChannelRequest, openSendbirdChannelKey } from 'chat-keykit/sendbird';
 
 const GROUP = 'g1234567890123456789';
 const VERSION = '1700000000000';
@@ -88,6 +88,7 @@ async function run() {
       userAgent: globalThis.navigator?.userAgent,
     },
     backend: null,
+    runtime: null,
     steps,
     seen,
   };
@@ -165,14 +166,14 @@ async function run() {
     tampered.group_name = 'Tampered';
     const bad = await verifyCreateGroupRequest(tampered, { senderId: alice.userId, signingKeys, recipient: asRecipient(last) });
     assert(!bad.valid && bad.problems.length > 0, 'a tampered body (group_name) is invalid');
-    return { prepareMs, workersStarted: seen.workersCreated - workersBefore, tamperedProblems: bad.problems.map((p) => p.code) };
+    return { prepareMs, wrapping: prepared.wrapping, workersStarted: seen.workersCreated - workersBefore, tamperedProblems: bad.problems.map((p) => p.code) };
   };
   await step('prepareGroupCreate 4 + createGroupRequest + verifyCreateGroupRequest', () => groupCreate(4));
   await step(`prepareGroupCreate ${LARGE} + createGroupRequest + verifyCreateGroupRequest`, () => groupCreate(LARGE));
 
   await step('prepareConversationKeyChange + addConversationKeysRequest + verifyAddConversationKeysRequest', async () => {
     const members = users.slice(0, 4);
-    const prepared = await prepareConversationKeyChange({ publicKeys: members.map((u) => u.record.publicKeyInput), sender, conversationId: GROUP });
+    const prepared = await prepareConversationKeyChange({ publicKeys: members.map((u) => u.record.publicKeyInput), sender, conversationId: GROUP, memberIds: members.map((u) => u.userId) });
     const body = wire(addConversationKeysRequest(prepared));
     const options = { conversationId: GROUP, senderId: alice.userId, signingKeys, recipient: asRecipient(members[3]) };
     const report = await verifyAddConversationKeysRequest(body, options);
@@ -182,7 +183,7 @@ async function run() {
     tampered.conversation_key_version = String(BigInt(body.conversation_key_version) + 1n);
     const bad = await verifyAddConversationKeysRequest(tampered, options);
     assert(!bad.valid, 'a tampered body (conversation_key_version) is invalid');
-    return { tamperedProblems: bad.problems.map((p) => p.code) };
+    return { wrapping: prepared.wrapping, tamperedProblems: bad.problems.map((p) => p.code) };
   });
 
   await step('prepareGroupMembersChange + addMembersRequest + verifyAddMembersRequest', async () => {
@@ -206,12 +207,17 @@ async function run() {
     tampered.user_ids = [tampered.user_ids[0]];
     const bad = await verifyAddMembersRequest(tampered, options);
     assert(!bad.valid, 'a tampered body (user_ids) is invalid');
-    return { tamperedProblems: bad.problems.map((p) => p.code) };
+    return { wrapping: prepared.wrapping, tamperedProblems: bad.problems.map((p) => p.code) };
   });
 
-  await step('Sendbird: prepareConversationKeyChange + createSendbirdGroupChannelRequest + openSendbirdChannelKey', async () => {
+  await step('Sendbird: prepareSendbirdChannelKey + createSendbirdGroupChannelRequest + openSendbirdChannelKey', async () => {
     const [a, b] = users;
-    const prepared = await prepareConversationKeyChange({ publicKeys: [a.record.publicKeyInput, b.record.publicKeyInput], sender, conversationId: 'team_room' });
+    const prepared = await prepareSendbirdChannelKey({
+      channelUrl: 'team_room',
+      publicKeys: [a.record.publicKeyInput, b.record.publicKeyInput],
+      memberIds: [a.userId, b.userId],
+      sender,
+    });
     const request = createSendbirdGroupChannelRequest(
       { user_ids: [a.userId, b.userId], channel_url: 'team_room', name: 'Team', data: '{"theme":"dark"}' },
       { applicationId: 'APP-ID', apiToken: 'API-TOKEN', e2ee: prepared },
@@ -221,7 +227,21 @@ async function run() {
     const opened = await openSendbirdChannelKey(channel, { userId: b.userId, identityPrivateKey: b.identity.identityPrivateKey, signingKeys });
     assert(opened.conversationKey.length === 32 && sameBytes(opened.conversationKey, prepared.conversationKey), 'the member opens the conversation key');
     assert(opened.appData === '{"theme":"dark"}', 'the application data survives');
-    return { url: request.url.replace(/^https:\/\/[^/]+/, '…') };
+    // A tampered envelope (another channel's URL) is refused with a typed error.
+    let refused;
+    try {
+      await openSendbirdChannelKey({ ...channel, channel_url: 'other_room' }, { userId: b.userId, identityPrivateKey: b.identity.identityPrivateKey, signingKeys });
+    } catch (e) {
+      refused = e && e.code;
+    }
+    assert(typeof refused === 'string' && refused.startsWith('ERR_'), `a tampered channel is refused with an error code (got ${refused})`);
+    return { url: request.url.replace(/^https:\/\/[^/]+/, '…'), refused };
+  });
+
+  // Last, so that the prepare calls above found out by themselves how this page runs.
+  await step('runtimeReport', async () => {
+    result.runtime = await runtimeReport();
+    return result.runtime;
   });
 
   return result;
