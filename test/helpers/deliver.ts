@@ -39,8 +39,3 @@ export function deliverMessage(sent: Sent, at: Delivery): string {
   });
   return Buffer.from(event).toString('base64');
 }
-
-/** Delivers several sends in order, numbering sequence ids from `firstSequence`. */
-export function deliverAll(sent: Sent[], at: Omit<Delivery, 'sequenceId'>, firstSequence = 100): string[] {
-  return sent.map((s, i) => deliverMessage(s, { ...at, sequenceId: String(firstSequence + i) }));
-}
