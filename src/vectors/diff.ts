@@ -51,7 +51,7 @@ export class Checker {
       await f();
     } catch (e) {
       if (e instanceof ShapeError) this.fail(id, e.path, e.problem);
-      else this.fail(id, '(vector)', `threw ${e instanceof KeykitError ? e.code : ''} ${e instanceof Error ? e.message : String(e)}`.trim());
+      else this.fail(id, '(vector)', ['threw', e instanceof KeykitError ? e.code : '', e instanceof Error ? e.message : String(e)].filter((s) => s !== '').join(' '));
     }
   }
 }

@@ -7,7 +7,7 @@
  * second implementation; that independence is elsewhere: an OpenSSL known answer
  * (test/core/ecies.test.ts), the Wycheproof ECDH and AES-GCM vectors
  * (test/conformance/wycheproof.test.ts), and the official SDK, which unwraps every vector of this
- * file (test/vectors/files.test.ts).
+ * file (test/vectors/sdk.test.ts).
  *
  * @module
  */
