@@ -94,13 +94,10 @@ export async function generate(users: VectorUser[]): Promise<EventsFile> {
   const memberAdd = add.actionSignatures[1];
   if (!keyChange || !groupCreate || !memberAdd) throw new Error('generator: missing actions');
   // The decoded fields are read back through this file's readers: the generator writes only what the check accepts.
-  const encoding = <F>(id: string, b64: string, read: Read<F>) => {
+  const encoding = <const K extends string, F>(id: string, kind: K, b64: string, read: Read<F>): Encoding<K, F> => {
     const bytes = decodeBase64(b64);
-    return { id, fields: read(detailJson(bytes), 'fields'), hex: toHex(bytes), base64: b64 };
+    return { id, kind, fields: read(detailJson(bytes), 'fields'), hex: toHex(bytes), base64: b64 };
   };
-  const kc = encoding('detail-key-change', keyChange.encodedMessageEventDetail, readKeyChange);
-  const gc = encoding('detail-group-create', groupCreate.encodedMessageEventDetail, readGroupCreate);
-  const ma = encoding('detail-member-add', memberAdd.encodedMessageEventDetail, readMemberAdd);
   const envelope = encodeMessageEvent({
     sequenceId: '2070276095283454003',
     messageId: groupCreate.messageId,
@@ -113,9 +110,9 @@ export async function generate(users: VectorUser[]): Promise<EventsFile> {
   return {
     ...header('Thrift (TBinaryProtocol) MessageEventDetail encodings of the request vectors’ events, with their decoded fields, and the MessageEvent envelope a member receives for the group create.'),
     vectors: [
-      { id: kc.id, kind: 'ConversationKeyChangeEvent', fields: kc.fields, hex: kc.hex, base64: kc.base64 },
-      { id: gc.id, kind: 'GroupChangeEvent.GroupCreate', fields: gc.fields, hex: gc.hex, base64: gc.base64 },
-      { id: ma.id, kind: 'GroupChangeEvent.GroupMemberAddChange', fields: ma.fields, hex: ma.hex, base64: ma.base64 },
+      encoding('detail-key-change', 'ConversationKeyChangeEvent', keyChange.encodedMessageEventDetail, readKeyChange),
+      encoding('detail-group-create', 'GroupChangeEvent.GroupCreate', groupCreate.encodedMessageEventDetail, readGroupCreate),
+      encoding('detail-member-add', 'GroupChangeEvent.GroupMemberAddChange', memberAdd.encodedMessageEventDetail, readMemberAdd),
       {
         id: 'envelope-group-create',
         kind: 'MessageEvent',

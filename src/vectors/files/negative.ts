@@ -163,10 +163,10 @@ export async function check(c: Checker, file: FileBody<NegativeTop, NegativeVect
   }
 }
 
-const readExpect: Read<Expectation> = (v, path) =>
-  typeof v === 'object' && v !== null && 'problem_codes' in v
-    ? object((f) => ({ valid: f('valid', isFalse), problem_codes: f('problem_codes', list(str)) }))(v, path)
-    : object((f) => ({ error_code: f('error_code', str) }))(v, path);
+const readProblems = object((f) => ({ valid: f('valid', isFalse), problem_codes: f('problem_codes', list(str)) }));
+const readErrorCode = object((f) => ({ error_code: f('error_code', str) }));
+/** `{ valid: false, problem_codes }` when it has problem codes, else `{ error_code }`. */
+const readExpect: Read<Expectation> = (v, path) => (typeof v === 'object' && v !== null && 'problem_codes' in v ? readProblems(v, path) : readErrorCode(v, path));
 
 const FUNCTIONS = ['parsePublicKey', 'decodeBase64', 'importPrivateKeys', 'unwrapConversationKey', 'decodeEventDetail', 'parseKeyRotation', 'verifyCreateGroupRequest'] as const;
 
