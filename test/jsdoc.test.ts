@@ -16,7 +16,7 @@
  *   lower-level entries (`chat-keykit/wire`, `chat-keykit/backends`, `chat-keykit/testing`) and
  *   class methods may omit it (their callers read the format documents anyway).
  *
- * A failure lists every gap as `<file> <function> (<entry>): <what is missing>`.
+ * A failure lists every gap as `<file>:<line> <function> (<entry>): <what is missing>`.
  */
 import ts from 'typescript';
 import { describe, expect, test } from 'vitest';
@@ -30,6 +30,7 @@ const CODES = new Set<string>(Object.values(ErrorCodes));
 
 /** One documented thing: where it is declared, its public name, and its symbol. */
 interface Documented {
+  /** `src/…/x.ts:12`, the declaration's file and line. */
   file: string;
   name: string;
   entry: string;
@@ -37,6 +38,12 @@ interface Documented {
   functions: ts.FunctionLikeDeclaration[];
   /** Must it have an `@example`? */
   example: boolean;
+}
+
+/** `file:line` of a declaration. */
+function where(node: ts.Node): string {
+  const file = node.getSourceFile();
+  return `${repoPath(file.fileName)}:${file.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
 }
 
 /** The functions, classes and public class methods of the public entry points, each once. */
@@ -48,7 +55,7 @@ function documented(): Documented[] {
     if (seen.has(e.symbol)) continue;
     const decl = e.declarations[0];
     if (!decl) continue;
-    const file = repoPath(decl.getSourceFile().fileName);
+    const file = where(decl);
     const entry = ENTRIES[e.entry] as string;
     const functions = functionsOf(e.declarations);
     if (functions.length > 0 && !e.declarations.some(ts.isClassDeclaration)) {
@@ -69,7 +76,7 @@ function documented(): Documented[] {
       const symbol = checker.getSymbolAtLocation(m.name);
       if (!symbol) continue;
       const isStatic = (flags & ts.ModifierFlags.Static) !== 0;
-      out.push({ file, name: `${e.name}${isStatic ? '.' : '#'}${symbol.getName()}`, entry, symbol, functions: functionsOf([m]), example: false });
+      out.push({ file: where(m), name: `${e.name}${isStatic ? '.' : '#'}${symbol.getName()}`, entry, symbol, functions: functionsOf([m]), example: false });
     }
   }
   return out;
