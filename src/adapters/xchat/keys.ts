@@ -21,6 +21,9 @@ export interface KeyRecord {
 /**
  * The key record the X API serves after a registration: what `GET /2/users/{id}/public_keys`
  * returns for `userId` once `body` was posted and the server assigned `version`.
+ * @throws {InvalidInputError} `ERR_INVALID_USER_ID` for a user id that is not an X user id,
+ * `ERR_INVALID_VERSION` for a version that is not canonical decimal, `ERR_INVALID_ARGUMENT` for a
+ * body without the registration's keys and signature
  * @example
  * const { publicKeyInput, signingKeyEntry } = keyRecordFromRegistration('111', await buildKeyRegistration(alice), '1700000000000');
  */
@@ -115,7 +118,10 @@ function fromList(list: unknown, userId: string | undefined, field: string, out:
  *   (`{ "data": [PublicKey…] }`), when its records name their owner (`user_id` or `id`);
  * - an object keyed by user id whose values are such responses or arrays of records;
  * - a plain array of the SDK's `{ userId, publicKey, keyVersion }` or `SigningKeyEntry` records.
- * @throws {InvalidInputError} naming the record at fault
+ * @throws {InvalidInputError} naming the record at fault: `ERR_INVALID_USER_ID` for an owner that
+ * is not an X user id (or a record that names another owner than the key it is listed under),
+ * `ERR_INVALID_VERSION` for a key version that is not canonical decimal, `ERR_INVALID_ARGUMENT` for
+ * another shape, a record without an owner, or no records at all
  * @example
  * const { publicKeys, signingKeys } = keyListing(JSON.parse(await readFile('keys.json', 'utf8')));
  */
