@@ -52,6 +52,14 @@ describe('isDetached', () => {
     expect(isDetached(Buffer.alloc(0))).toBe(false);
   });
 
+  test('a view of a SharedArrayBuffer, even empty, is never detached (shared buffers cannot be transferred)', () => {
+    for (const n of [0, 8]) {
+      const view = new Uint8Array(new SharedArrayBuffer(n));
+      expect(isDetached(view)).toBe(false);
+      expect(assertBytes(view, 'data')).toBe(view);
+    }
+  });
+
   test('where the runtime answers (ArrayBuffer.prototype.detached, ES2024), its answer is taken', () => {
     // Simulated per buffer, so the test means the same on runtimes with and without the property.
     const says = (view: Uint8Array, detachedFlag: boolean) => {

@@ -85,7 +85,7 @@ export function envelopeKeys(e: SendbirdKeyEnvelope): WrappedKey[] {
  * data without an envelope is passed as `appData` instead)
  */
 export function appDataOfChannelData(data: string, field: string): string | undefined {
-  if (data.length > MAX_DATA_LENGTH) throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, `channel data longer than ${MAX_DATA_LENGTH} characters`, field);
+  if (data.length > MAX_DATA_LENGTH) throw new DecodeError(ErrorCodes.TOO_LARGE, `channel data longer than ${MAX_DATA_LENGTH} characters`, field);
   let doc: unknown;
   try {
     doc = parseJsonStrict(data, field);

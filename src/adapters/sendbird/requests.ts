@@ -138,8 +138,10 @@ function channelPath(channelUrl: string): string {
  * await fetch(req.url, req);
  */
 export function inviteSendbirdUsersRequest(channelUrl: string, userIds: string[], options: SendbirdOptions): SendbirdRequest {
-  // Checked as the users of a Supergroup: only the per-request limit applies to an invite.
+  // Checked as the users of a Supergroup: only the per-request limit applies to an invite. The
+  // channel URL, optional in a create, is required here: it is the path.
   const problems = validateGroupChannel({ channel_url: channelUrl, user_ids: userIds, is_super: true });
+  if (channelUrl === undefined) problems.unshift({ path: 'channel_url', message: 'is required: the channel to invite to', sendbirdCode: SendbirdCodes.MISSING });
   if (problems.length > 0) throw new SendbirdValidationError(problems);
   return jsonRequest('POST', `${channelPath(channelUrl)}/invite`, { user_ids: userIds }, options);
 }

@@ -55,15 +55,18 @@ export interface KeyListing {
 
 const str = (v: unknown): v is string => typeof v === 'string';
 
-/** The user a record names itself (`userId`, `user_id`, or the `id` of an API record), if any. */
-function ownerOf(rec: Record<string, unknown>): string | undefined {
-  if (str(rec.userId)) return rec.userId;
-  if (str(rec.user_id)) return rec.user_id;
-  return str(rec.id) && rec.public_key !== undefined ? rec.id : undefined;
+/**
+ * The user a record names itself (`userId`, `user_id`, or the `id` of an API record), if any.
+ * @throws {InvalidInputError} `ERR_INVALID_USER_ID` when it names two different users
+ */
+function ownerOf(rec: Record<string, unknown>, field: string): string | undefined {
+  const named = [rec.userId, rec.user_id, str(rec.id) && rec.public_key !== undefined ? rec.id : undefined].filter(str);
+  if (named.some((n) => n !== named[0])) throw new InvalidInputError(ErrorCodes.INVALID_USER_ID, `the record names two users (${named.join(', ')})`, field);
+  return named[0];
 }
 
 function fromRecord(rec: Record<string, unknown>, userId: string | undefined, field: string, out: KeyListing): void {
-  const named = ownerOf(rec);
+  const named = ownerOf(rec, field);
   if (userId !== undefined && named !== undefined && named !== userId) {
     throw new InvalidInputError(ErrorCodes.INVALID_USER_ID, `the record names user ${named} but is listed under user ${userId}`, field);
   }

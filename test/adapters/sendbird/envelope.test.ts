@@ -187,8 +187,10 @@ describe('appDataOfChannelData', () => {
     expect(() => appDataOfChannelData(data, 'currentData')).toThrow(expect.objectContaining({ name: 'DecodeError', code: 'ERR_INVALID_ENVELOPE', field: 'currentData' }));
   });
 
-  test('refuses data longer than MAX_DATA_LENGTH', () => {
-    expect(() => appDataOfChannelData(`{"ckk":{},"app":"${'x'.repeat(MAX_DATA_LENGTH)}"}`, 'currentData')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ENVELOPE', field: 'currentData' }));
+  test('refuses data longer than MAX_DATA_LENGTH with the code parseChannelData gives it (ERR_TOO_LARGE)', () => {
+    const long = `{"ckk":{},"app":"${'x'.repeat(MAX_DATA_LENGTH)}"}`;
+    expect(() => appDataOfChannelData(long, 'currentData')).toThrow(expect.objectContaining({ code: 'ERR_TOO_LARGE', field: 'currentData' }));
+    expect(() => parseChannelData(long)).toThrow(expect.objectContaining({ code: 'ERR_TOO_LARGE' }));
   });
 });
 

@@ -141,4 +141,15 @@ describe('Supergroups larger than 100', () => {
     }
     expect((err as SendbirdValidationError).problems.map((p) => [p.path, p.sendbirdCode, /per request/.test(p.message)])).toEqual([['user_ids', 400203, true]]);
   });
+
+  test('an invite without a channel URL is refused, not sent to /v3/group_channels/undefined/invite', () => {
+    let err: unknown;
+    try {
+      inviteSendbirdUsersRequest(undefined as unknown as string, users(2), options);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SendbirdValidationError);
+    expect((err as SendbirdValidationError).problems).toContainEqual(expect.objectContaining({ path: 'channel_url', sendbirdCode: 400105 }));
+  });
 });

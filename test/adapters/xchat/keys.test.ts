@@ -64,6 +64,13 @@ describe('keyRecordFromRegistration', () => {
 });
 
 describe('keyListing', () => {
+  test('a record that names two different owners is refused, whichever fields they are in', () => {
+    for (const names of [{ userId: '111', user_id: '222' }, { user_id: '111', id: '222' }, { userId: '222', id: '111' }]) {
+      expect(() => keyListing({ data: [apiRecord(m[0]!, names)] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_USER_ID', field: 'keys.data[0]' }));
+    }
+    expect(keyListing({ data: [apiRecord(m[0]!, { userId: '111', user_id: '111' })] }).publicKeys).toEqual([m[0]!.publicKeyInput]);
+  });
+
   test("the X API's response, records naming their owner (user_id, or id)", () => {
     const listing = keyListing({ data: [apiRecord(m[0]!, { user_id: '111' }), apiRecord(m[1]!, { id: '222' })] });
     expect(listing.publicKeys).toEqual([m[0]!.publicKeyInput, m[1]!.publicKeyInput]);
