@@ -93,7 +93,9 @@ export function setDefaultBackend(choice: BackendName | CryptoBackend | undefine
 
 /**
  * Resolves the backend a call should use: the one named, else the default set with
- * {@link setDefaultBackend}, else the first available of node, webcrypto and noble.
+ * {@link setDefaultBackend}, else the first available of node, webcrypto and noble. When that
+ * automatic choice lands on noble because `crypto.subtle` is missing (an insecure origin), it warns
+ * once on the console and `runtimeReport()` lists the cause (docs/browser.md §"When it runs slower").
  * @throws {InvalidInputError} `ERR_UNSUPPORTED_BACKEND` when a named backend is not available here
  */
 export async function resolveBackend(requested?: BackendName | CryptoBackend): Promise<CryptoBackend> {

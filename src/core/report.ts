@@ -52,6 +52,8 @@ async function workersFor(backend: BackendName): Promise<WrappingPlace> {
  * Web Workers exist, starts one (kept for later wraps) to find out whether they can run here: a
  * page whose Content Security Policy refuses `blob:` workers gets `workers: 'main-thread'` and
  * the cause in `degraded` (also warned about once on the console).
+ * @throws {InvalidInputError} `ERR_UNSUPPORTED_BACKEND` when the default backend set with
+ * `setDefaultBackend` is not available in this runtime
  * @example
  * const { backend, workers, degraded } = await runtimeReport();
  * if (degraded.length) showBanner(degraded.map((d) => d.message).join('\n'));
