@@ -71,7 +71,7 @@ async function main() {
   const results = [];
   for (const n of plan.members) {
     // As bench/run-one.mjs: warm up (JIT, tables, and for workers the pool a long-lived page
-    // keeps) on a small group, then time the real one: median of 11, 7 or 3 runs. The
+    // keeps) on a small group, then time the real one: median of 21, 15 or 3 runs. The
     // implementations take turns run by run, so that a load spike from elsewhere on the machine
     // hits them alike rather than one of them.
     const ops = {};
@@ -84,7 +84,7 @@ async function main() {
       }
       ops[impl] = makeOp(impl, n);
     }
-    const runs = n >= 10_000 ? 3 : n >= 1000 ? 7 : 11;
+    const runs = n >= 10_000 ? 3 : n >= 1000 ? 15 : 21;
     const times = Object.fromEntries(plan.impls.map((i) => [i, []]));
     const jobs = Object.fromEntries(plan.impls.map((i) => [i, 0]));
     const wrapping = {};
