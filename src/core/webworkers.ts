@@ -179,7 +179,10 @@ function spawn(): PoolEntry {
   }
   let started = false;
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new WebWorkerFailure('blocked', `no worker started within ${WEB_WORKER_START_TIMEOUT_MS / 1000} s`)), WEB_WORKER_START_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      settle();
+      reject(new WebWorkerFailure('blocked', `no worker started within ${WEB_WORKER_START_TIMEOUT_MS / 1000} s`));
+    }, WEB_WORKER_START_TIMEOUT_MS);
     const settle = (): void => {
       clearTimeout(timer);
       if (url !== undefined) g.URL.revokeObjectURL(url);
