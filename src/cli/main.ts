@@ -12,12 +12,12 @@ import type { Command } from './common.js';
 import { keygen } from './keygen.js';
 import { PREPARE_COMMANDS } from './prepare.js';
 import { VERIFY_COMMANDS } from './verify.js';
-import { sendbirdCreateCommand } from './sendbird.js';
+import { SENDBIRD_COMMANDS } from './sendbird.js';
 import { vectorsCommand } from './vectors.js';
 import { processIO, type CliIO } from './io.js';
 
 /** Every subcommand, by name. */
-export const ALL_COMMANDS: Record<string, Command> = { keygen, ...PREPARE_COMMANDS, ...VERIFY_COMMANDS, 'sendbird-create': sendbirdCreateCommand, vectors: vectorsCommand };
+export const ALL_COMMANDS: Record<string, Command> = { keygen, ...PREPARE_COMMANDS, ...VERIFY_COMMANDS, ...SENDBIRD_COMMANDS, vectors: vectorsCommand };
 
 /** The package's version (the CLI runs from src/cli or dist/cli, both two levels below package.json). */
 export function packageVersion(): string {
