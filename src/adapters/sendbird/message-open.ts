@@ -28,7 +28,7 @@ import { commitment, listedMembers, openSendbirdChannelKey, type SendbirdChannel
 import { channelData, parseChannelData, type SendbirdKeyEnvelope } from './envelope.js';
 import { checkKeyHistory, KEY_HISTORY_VERSION, verifiedEnvelope, type SendbirdKeyHistory } from './key-history.js';
 import { readEntry, type SendbirdFileInfo } from './message-contents.js';
-import { messagePayload, parseMessageData, type SendbirdMessageKind } from './message-data.js';
+import { messagePayload, parseMessageData, type SendbirdMessageDocument, type SendbirdMessageKind } from './message-data.js';
 import { readMessage, type MessageView } from './message-resource.js';
 import { assertChannelUrl, SENDBIRD_USER_ID } from './rules.js';
 
@@ -107,6 +107,9 @@ export interface OpenedSendbirdMessages {
   state?: SendbirdKeyHistory;
 }
 
+/** How many messages of a batch are checked up to their signature at the same time. */
+const CHECK_WINDOW = 16;
+
 /** The key each opened file message was sealed under (a copy), for `openSendbirdFile`. */
 const fileKeys = new WeakMap<object, SecretBytes>();
 
@@ -126,6 +129,9 @@ class Opener {
   private readonly envelopes = new Map<string, SendbirdKeyEnvelope>();
   private readonly versions: string[];
 
+  /** The backend the signatures of a batch are checked with: verifying off the main thread when it can. */
+  private verifier: CryptoBackend;
+
   private constructor(
     private readonly backend: CryptoBackend,
     private readonly entries: SigningKeyEntry[],
@@ -139,6 +145,13 @@ class Opener {
   ) {
     for (const e of history?.envelopes ?? []) this.envelopes.set(e.ckv, e);
     this.versions = [...this.envelopes.keys()];
+    this.verifier = backend;
+  }
+
+  /** Checks signatures off the main thread from now on, when the backend can (a batch, with several in flight). */
+  concurrently(): void {
+    const off = this.backend.verifyOffThread;
+    if (off) this.verifier = { ...this.backend, verify: (k, m, s) => off.call(this.backend, k, m, s) };
   }
 
   static async create(options: OpenSendbirdMessageOptions): Promise<Opener> {
@@ -239,15 +252,25 @@ class Opener {
     return opened.conversationKey;
   }
 
-  async open(value: unknown, field: string): Promise<OpenedSendbirdMessage> {
-    const view = readMessage(value, field);
-    return this.openView(view);
+  /** Opens one message: {@link Opener.check}, then {@link Opener.finish}. */
+  async openView(view: MessageView): Promise<OpenedSendbirdMessage> {
+    return this.finish(view, await this.check(view));
   }
 
-  async openView(view: MessageView): Promise<OpenedSendbirdMessage> {
+  /** Fixes the call's channel from a message when nothing else named it. */
+  adoptChannel(view: MessageView): void {
+    this.channelUrl ??= view.channelUrl;
+  }
+
+  /**
+   * The checks that depend on the message alone (steps 2 to 9 of docs/sendbird.md §"Reading
+   * messages"): its channel, its document, its bindings to the resource, its signature. Messages
+   * of a batch may run these at the same time.
+   */
+  async check(view: MessageView): Promise<SendbirdMessageDocument> {
     const f = view.fields;
-    if (this.channelUrl === undefined) this.channelUrl = view.channelUrl;
-    else if (view.channelUrl !== this.channelUrl) fail(ErrorCodes.SIGNATURE_INVALID, `the message belongs to channel ${view.channelUrl}, not ${this.channelUrl}`, f.channelUrl);
+    this.adoptChannel(view);
+    if (view.channelUrl !== this.channelUrl) fail(ErrorCodes.SIGNATURE_INVALID, `the message belongs to channel ${view.channelUrl}, not ${this.channelUrl}`, f.channelUrl);
     const doc = parseMessageData(view.data, f.data);
     const df = `${f.data}.ckm`;
     // Bindings: the signed document against what Sendbird says of the message.
@@ -260,9 +283,19 @@ class Opener {
     // The signature.
     const found = await this.signingKeys.lookup(doc.sender, doc.skv);
     if (!found.ok) throw new VerificationError(found.reason === 'not_found' ? ErrorCodes.SIGNING_KEY_NOT_FOUND : ErrorCodes.KEY_BINDING_INVALID, found.message, `${df}.skv`);
-    if (!(await verifyPayload(this.backend, found.key, messagePayload(doc), decodeBase64(doc.sig)))) {
+    if (!(await verifyPayload(this.verifier, found.key, messagePayload(doc), decodeBase64(doc.sig)))) {
       fail(ErrorCodes.SIGNATURE_INVALID, `the message's signature does not verify for ${doc.sender}: it was changed, or someone else signed it`, `${df}.sig`);
     }
+    return doc;
+  }
+
+  /**
+   * The checks that depend on the messages before (steps 10 to 15): replays, the key version
+   * against the history, the key and the contents. Run in the order of the messages.
+   */
+  async finish(view: MessageView, doc: SendbirdMessageDocument): Promise<OpenedSendbirdMessage> {
+    const f = view.fields;
+    const df = `${f.data}.ckm`;
     // Replays: one message id, one Sendbird message.
     const earlier = this.seen.get(doc.mid);
     if (earlier !== undefined && earlier !== view.messageId) fail(ErrorCodes.REPLAYED_MESSAGE, `message ${doc.mid} was already seen as Sendbird message ${earlier}`, `${df}.mid`);
@@ -363,15 +396,44 @@ export async function openSendbirdMessages(messages: readonly unknown[] | { mess
   const base = Array.isArray(messages) ? 'messages' : 'messages.messages';
   const opener = await Opener.create(options);
   try {
-    const results: SendbirdMessageResult[] = [];
-    for (let i = 0; i < list.length; i++) {
-      let view: MessageView | undefined;
+    // Each message's own checks (up to its signature) run CHECK_WINDOW at a time, so that a
+    // backend that verifies off the main thread verifies several at once; the rest runs in order.
+    const views: (MessageView | KeykitError)[] = list.map((m, i) => {
       try {
-        view = readMessage(list[i], `${base}[${i}]`);
-        results.push({ ok: true, index: i, message: await opener.openView(view) });
+        return readMessage(m, `${base}[${i}]`);
       } catch (e) {
         if (!(e instanceof KeykitError)) throw e;
-        results.push({ ok: false, index: i, ...(view === undefined ? {} : { sendbirdMessageId: view.messageId }), error: e });
+        return e;
+      }
+    });
+    const first = views.find((v): v is MessageView => !(v instanceof KeykitError));
+    if (first) opener.adoptChannel(first);
+    opener.concurrently();
+    const checked: Promise<SendbirdMessageDocument | KeykitError>[] = [];
+    const checkOne = (i: number): Promise<SendbirdMessageDocument | KeykitError> => {
+      const v = views[i] as MessageView | KeykitError;
+      return v instanceof KeykitError ? Promise.resolve(v) : opener.check(v).catch((e: unknown) => (e instanceof KeykitError ? e : Promise.reject(e)));
+    };
+    const results: SendbirdMessageResult[] = [];
+    for (let i = 0; i < list.length; i++) {
+      for (let j = checked.length; j < Math.min(list.length, i + CHECK_WINDOW); j++) {
+        const p = checkOne(j);
+        p.catch(() => undefined); // awaited in its turn; a bug's rejection is not left unhandled meanwhile
+        checked.push(p);
+      }
+      const v = views[i] as MessageView | KeykitError;
+      const doc = await (checked[i] as Promise<SendbirdMessageDocument | KeykitError>);
+      delete checked[i];
+      const fail = (e: KeykitError) => results.push({ ok: false, index: i, ...(v instanceof KeykitError ? {} : { sendbirdMessageId: v.messageId }), error: e });
+      if (doc instanceof KeykitError) {
+        fail(doc);
+        continue;
+      }
+      try {
+        results.push({ ok: true, index: i, message: await opener.finish(v as MessageView, doc) });
+      } catch (e) {
+        if (!(e instanceof KeykitError)) throw e;
+        fail(e);
       }
     }
     return { results, ...(opener.history === undefined ? {} : { state: opener.history }) };
