@@ -10,6 +10,7 @@ import {
   createSendbirdGroupChannelRequest,
   openSendbirdChannelKey,
   openSendbirdFile,
+  openSendbirdMessage,
   openSendbirdMessages,
   prepareSendbirdChannelKey,
   prepareSendbirdFileMessage,
@@ -163,6 +164,24 @@ describe('the E2EE flow over HTTP', () => {
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
     const contract = new Uint8Array(await new Response(res.body!.pipeThrough(sendbirdFileDecryptionStream(opened[4]!))).arrayBuffer());
     expect(Buffer.from(contract).equals(Buffer.from(CONTRACT))).toBe(true);
+  });
+
+  test('webhook bodies open too: a send, and the update of the edited message dated by its updated_at', async () => {
+    const asBob = { signingKeys: signingKeys(), state: states.bob, userId: 'bob', identityPrivateKey: bob.identity.identityPrivateKey };
+    const [first, edited] = sb.state.messages.get(URL_)!;
+    expect(await openSendbirdMessage(sb.messageSendWebhook(URL_, first!.message_id), asBob)).toMatchObject({ kind: 'text', text: TEXTS[0] });
+    const update = sb.messageUpdateWebhook(URL_, edited!.message_id);
+    expect(await openSendbirdMessage(update, asBob)).toMatchObject({ kind: 'edit', text: TEXTS[2], updatedAt: edited!.updated_at });
+    // The webhook's own channel (its current envelope) serves as the channel: it does not hold the
+    // key of the edit (sealed before the rotation); carol's history does, and she wrote before she left.
+    const asCarol = { signingKeys: signingKeys(), userId: 'carol', identityPrivateKey: carol.identity.identityPrivateKey };
+    await expect(openSendbirdMessage(update, asCarol)).rejects.toMatchObject({ code: 'ERR_UNKNOWN_KEY_VERSION', field: 'message.payload.data.ckm.ckv' });
+    expect(await openSendbirdMessage(update, { ...asCarol, state: states.carol })).toMatchObject({ kind: 'edit', text: TEXTS[2] });
+    // A forged channel in a webhook is refused before any message is looked at.
+    const forged = { ...update, channel: { ...(update.channel as object), data: (update.channel as { data: string }).data.replace(/"kc":"(.)/, (_m, c: string) => `"kc":"${c === 'A' ? 'B' : 'A'}`) } };
+    await expect(openSendbirdMessage(forged, { ...asBob, state: undefined })).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID', field: 'channel.data.ckk.sig' });
+    // With the history, the forged twin of a recorded envelope is refused as such.
+    await expect(openSendbirdMessage(forged, asBob)).rejects.toMatchObject({ code: 'ERR_STALE_KEY_VERSION', field: 'channel.data.ckk.ckv' });
   });
 
   test('the removed member reads everything up to the rotation and nothing after it', async () => {
