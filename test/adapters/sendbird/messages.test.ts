@@ -454,6 +454,44 @@ describe('key history and rotations', () => {
 });
 
 describe('options', () => {
+  test('garbage anywhere is a typed error, never a TypeError', async () => {
+    const junk: unknown[] = [undefined, null, 0, 'x', [], {}, new Uint8Array(3), () => 1];
+    const p = await sendText();
+    const opened = await openSendbirdMessage(textResource(p, { channelUrl: URL_, sender: 'alice', createdAt: now() }), asBob());
+    const calls: ((j: unknown) => unknown)[] = [
+      (j) => prepareSendbirdMessage(j as never, keyOf(k1, alice)),
+      (j) => prepareSendbirdMessage({ channelUrl: URL_, text: 'x' }, j as never),
+      (j) => prepareSendbirdMessage({ channelUrl: URL_, text: 'x' }, keyOf(k1, alice), j as never),
+      (j) => prepareSendbirdFileMessage(j as never, keyOf(k1, alice)),
+      (j) => prepareSendbirdMessageEdit({ channelUrl: URL_, messageId: j as never, text: 'x' }, keyOf(k1, alice)),
+      (j) => sendbirdMessageRequest(j as never, options),
+      (j) => sendbirdMessageRequest(p, j as never),
+      (j) => sendbirdFileMessageRequest(j as never, options),
+      (j) => openSendbirdMessage(j, asBob()),
+      (j) => openSendbirdMessage(textResource(p, { channelUrl: URL_, sender: 'alice', createdAt: now() }), j as never),
+      (j) => openSendbirdMessages(j as never, asBob()),
+      (j) => openSendbirdMessages([j], asBob()).then((r) => {
+        if (!r.results[0]!.ok) throw r.results[0]!.error;
+      }),
+      (j) => openSendbirdFile(j as never, opened),
+      (j) => openSendbirdFile(new Uint8Array(0), j as never),
+      (j) => createSendbirdFileDecryptor(j as never),
+      (j) => recordSendbirdChannelKey(j as never, { signingKeys: signingKeys() }),
+      (j) => recordSendbirdChannelKey(channel1, j as never),
+    ];
+    for (const [i, call] of calls.entries()) {
+      for (const j of junk) {
+        const e = await Promise.resolve()
+          .then(() => call(j))
+          .then(
+            () => null,
+            (x: unknown) => x,
+          );
+        if (e !== null) expect(e, `call ${i} with ${String(j)}`).toBeInstanceOf(KeykitError);
+      }
+    }
+  });
+
   test('malformed options are typed errors naming the option', async () => {
     const r = textResource(await sendText(), { channelUrl: URL_, sender: 'alice', createdAt: now() });
     const cases: [Record<string, unknown>, string][] = [
