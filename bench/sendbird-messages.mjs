@@ -3,8 +3,10 @@
 // opened with openSendbirdMessages per backend. The goal is the X Chat decrypt path's: 10,000 under
 // one second on Node. Run after `npm run build`:
 //
-//   node bench/sendbird-messages.mjs [--count 10000] [--rounds 3] [--impls node,webcrypto,noble] [--keys envelopes,given]
+//   node bench/sendbird-messages.mjs [--count 10000] [--rounds 3] [--impls node,node-sync,webcrypto,noble] [--keys envelopes,given]
 //
+// `node` checks sixteen signatures at a time on libuv's thread pool (the backend's verifyOffThread);
+// `node-sync` is the same backend without it, every verification on the main thread.
 // Each message costs one ECDSA verification (the sender's signature), one secretbox and one Thrift
 // decode; each key version one envelope opening (one ECDH and one more verification) per call with
 // `--keys envelopes` (the reader's identity key and key history, the usual case), none with
@@ -13,6 +15,7 @@
 // wall-clock and CPU time both.
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { buildKeyRegistration, generateIdentity } from '../dist/index.js';
+import { resolveBackend } from '../dist/backends.js';
 import {
   createSendbirdGroupChannelRequest,
   openSendbirdMessages,
@@ -81,19 +84,21 @@ async function history(count) {
 async function main() {
   const count = Number(arg('count', '10000'));
   const rounds = Number(arg('rounds', '3'));
-  const impls = arg('impls', 'node,webcrypto,noble').split(',');
+  const impls = arg('impls', 'node,node-sync,webcrypto,noble').split(',');
   const modes = arg('keys', 'envelopes,given').split(',');
   const cpu = cpus()[0];
   console.log(`chat-keykit bench: openSendbirdMessages, ${count} messages (3 senders, 2 key versions, 1 in 10 a file), median of ${rounds} rounds, ${new Date().toISOString().slice(0, 10)}`);
   console.log(`machine: ${cpu?.model ?? 'unknown CPU'}, ${availableParallelism()} hardware threads, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
   const h = await history(count);
+  const node = await resolveBackend('node');
+  const backends = { 'node-sync': Object.freeze({ ...node, verifyOffThread: undefined }) };
   const times = {};
   for (let r = 0; r < rounds; r++) {
     for (const mode of modes) {
       for (const impl of impls) {
         const t = performance.now();
         const c = process.cpuUsage();
-        const { results } = await openSendbirdMessages(h.messages, { ...h.options[mode], backend: impl });
+        const { results } = await openSendbirdMessages(h.messages, { ...h.options[mode], backend: backends[impl] ?? impl });
         const used = process.cpuUsage(c);
         const wall = performance.now() - t;
         const bad = results.filter((x) => !x.ok);

@@ -110,6 +110,9 @@ export interface OpenedSendbirdMessages {
 /** How many messages of a batch are checked up to their signature at the same time. */
 const CHECK_WINDOW = 16;
 
+/** What stands in a batch's list of checks for a message already finished. */
+const DONE: Promise<undefined> = Promise.resolve(undefined);
+
 /** The key each opened file message was sealed under (a copy), for `openSendbirdFile`. */
 const fileKeys = new WeakMap<object, SecretBytes>();
 
@@ -409,7 +412,7 @@ export async function openSendbirdMessages(messages: readonly unknown[] | { mess
     const first = views.find((v): v is MessageView => !(v instanceof KeykitError));
     if (first) opener.adoptChannel(first);
     opener.concurrently();
-    const checked: Promise<SendbirdMessageDocument | KeykitError>[] = [];
+    const checked: Promise<SendbirdMessageDocument | KeykitError | undefined>[] = [];
     const checkOne = (i: number): Promise<SendbirdMessageDocument | KeykitError> => {
       const v = views[i] as MessageView | KeykitError;
       return v instanceof KeykitError ? Promise.resolve(v) : opener.check(v).catch((e: unknown) => (e instanceof KeykitError ? e : Promise.reject(e)));
@@ -422,8 +425,8 @@ export async function openSendbirdMessages(messages: readonly unknown[] | { mess
         checked.push(p);
       }
       const v = views[i] as MessageView | KeykitError;
-      const doc = await (checked[i] as Promise<SendbirdMessageDocument | KeykitError>);
-      delete checked[i];
+      const doc = (await checked[i]) as SendbirdMessageDocument | KeykitError;
+      checked[i] = DONE; // let the document go, keeping the array packed
       const fail = (e: KeykitError) => results.push({ ok: false, index: i, ...(v instanceof KeykitError ? {} : { sendbirdMessageId: v.messageId }), error: e });
       if (doc instanceof KeykitError) {
         fail(doc);
