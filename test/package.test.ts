@@ -26,8 +26,11 @@ const SURFACE: Record<string, string[]> = {
     'verifyAddConversationKeysRequest', 'verifyAddMembersRequest', 'verifyCreateGroupRequest', 'verifyKeyBinding', 'wipe', 'wipeIdentity', 'wrapConversationKey',
   ],
   'chat-keykit/sendbird': [
-    'ENVELOPE_FIELD', 'ENVELOPE_VERSION', 'SENDBIRD_BATCH', 'SendbirdCodes', 'SendbirdValidationError', 'assertChannelUrl', 'createSendbirdGroupChannelRequest',
-    'inviteSendbirdUsersRequest', 'isChannelUrl', 'openSendbirdChannelKey', 'parseChannelData', 'planSendbirdSupergroup', 'prepareSendbirdChannelKey',
+    'DEFAULT_PLACEHOLDER', 'DEFAULT_ROTATION_GRACE_MS', 'ENCRYPTED_FILE_NAME', 'ENVELOPE_FIELD', 'ENVELOPE_VERSION', 'MESSAGE_FIELD', 'MESSAGE_VERSION', 'SENDBIRD_BATCH',
+    'SendbirdCodes', 'SendbirdValidationError', 'assertChannelUrl', 'createSendbirdFileDecryptor', 'createSendbirdGroupChannelRequest', 'inviteSendbirdUsersRequest',
+    'isChannelUrl', 'openSendbirdChannelKey', 'openSendbirdFile', 'openSendbirdMessage', 'openSendbirdMessages', 'parseChannelData', 'parseMessageData',
+    'planSendbirdSupergroup', 'prepareSendbirdChannelKey', 'prepareSendbirdFileMessage', 'prepareSendbirdMessage', 'prepareSendbirdMessageEdit',
+    'recordSendbirdChannelKey', 'sendbirdFileDecryptionStream', 'sendbirdFileMessageRequest', 'sendbirdKeyRecord', 'sendbirdMessageRequest',
     'updateSendbirdChannelKeyRequest', 'validateGroupChannel',
   ],
   'chat-keykit/wire': [

@@ -69,6 +69,15 @@ export const nodeBackend: CryptoBackend = Object.freeze({
       return false;
     }
   },
+  verifyOffThread: (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) =>
+    new Promise<boolean>((resolve) => {
+      if (signature.length !== 64) return resolve(false);
+      try {
+        nodeVerify('sha256', view(message), { key: spkiKey(publicKey), dsaEncoding: 'ieee-p1363' }, view(signature), (err, ok) => resolve(err === null && ok));
+      } catch {
+        resolve(false);
+      }
+    }),
   aesGcmEncrypt: async (key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array) => {
     const c = createCipheriv('aes-128-gcm', view(key), view(iv));
     const head = c.update(view(plaintext));

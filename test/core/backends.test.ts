@@ -112,6 +112,23 @@ describe('interchangeable outputs', () => {
     expect(high).toBeDefined();
     for (const { backend } of backends) expect(await backend.verify(id.signingPublicKey, msg, new Uint8Array(64))).toBe(false);
   });
+
+  test('verifyOffThread (node) gives verify\'s answers, many at once: valid, high-S, tampered, malformed, another key', async () => {
+    const node = backends.find((b) => b.name === 'node')?.backend;
+    if (!node) return;
+    expect(node.verifyOffThread).toBeTypeOf('function');
+    const id = await generateIdentity();
+    const other = await generateIdentity();
+    const cases: [Uint8Array, Uint8Array, Uint8Array][] = [];
+    for (let i = 0; i < 40; i++) {
+      const m = new TextEncoder().encode(`message ${i}`);
+      const s = await node.sign(id.signingPrivateKey, m);
+      cases.push([id.signingPublicKey, m, s], [id.signingPublicKey, m, Uint8Array.from(s, (b, j) => (j === 5 ? b ^ 1 : b))], [other.signingPublicKey, m, s], [id.signingPublicKey, m, s.subarray(0, 63)]);
+    }
+    const expected = await Promise.all(cases.map(([k, m, s]) => node.verify(k, m, s)));
+    expect(await Promise.all(cases.map(([k, m, s]) => node.verifyOffThread!(k, m, s)))).toEqual(expected);
+    expect(expected.filter(Boolean)).toHaveLength(40);
+  });
 });
 
 describe('parallel paths give the single-threaded output', () => {
