@@ -112,6 +112,18 @@ describe('interchangeable outputs', () => {
     expect(high).toBeDefined();
     for (const { backend } of backends) expect(await backend.verify(id.signingPublicKey, msg, new Uint8Array(64))).toBe(false);
   });
+
+  test('signatures: identical on every backend for 300 random keys and messages (node derives the RFC 6979 nonce itself)', async () => {
+    const random = stream(17);
+    const n = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+    const keys = [Uint8Array.from(Buffer.from((n - 1n).toString(16), 'hex')), Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? 1 : 0))];
+    for (let i = 0; i < 300; i++) {
+      const key = keys[i] ?? random(32);
+      const message = random(i % 97);
+      const sigs = await Promise.all(backends.map(({ backend }) => backend.sign(key, message)));
+      for (const s of sigs) expect(Buffer.from(s).toString('hex')).toBe(Buffer.from(sigs[0]!).toString('hex'));
+    }
+  });
 });
 
 describe('parallel paths give the single-threaded output', () => {

@@ -1,0 +1,87 @@
+/**
+ * Deterministic ECDSA-P256-SHA256 signing (RFC 6979, raw `r‖s`, s not normalised) for the node
+ * backend, byte-identical to noble's `p256.sign(message, key, { prehash: true, lowS: false })`.
+ *
+ * node:crypto signs with random nonces only, so the nonce is derived here as RFC 6979 §3.2 says
+ * (HMAC-DRBG over SHA-256 with `node:crypto` HMACs), and OpenSSL does the expensive part, the
+ * base-point multiplication `k·G`, through `ECDH.setPrivateKey(k).getPublicKey()`. The rest is two
+ * multiplications and one inversion modulo n. About 45 µs per signature against some 700 µs for
+ * noble's on the same machine: message sending signs once per message.
+ *
+ * The nonce buffers are wiped after use and the ECDH object's scalar is overwritten; like noble,
+ * the scalar arithmetic uses BigInt, which cannot be wiped and is not constant-time.
+ *
+ * @module
+ */
+import { createECDH, createHash, createHmac } from 'node:crypto';
+import { p256 } from '@noble/curves/nist.js';
+
+const Fn = p256.Point.Fn;
+const N = Fn.ORDER;
+const ONE = Buffer.alloc(32);
+ONE[31] = 1;
+const BYTE_0 = Buffer.of(0);
+const BYTE_1 = Buffer.of(1);
+
+/** One ECDH context, reused: signing is synchronous, so no two signatures share it at once. */
+const ecdh = createECDH('prime256v1');
+
+const view = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+const toBig = (b: Uint8Array): bigint => BigInt(`0x${view(b).toString('hex')}`);
+const to32 = (x: bigint): Buffer => Buffer.from(x.toString(16).padStart(64, '0'), 'hex');
+const hmac = (key: Buffer, ...parts: Uint8Array[]): Buffer => {
+  const h = createHmac('sha256', key);
+  for (const p of parts) h.update(p);
+  return h.digest();
+};
+
+/**
+ * Signs `message` (hashed with SHA-256) with a valid 32-byte P-256 private scalar.
+ * @returns the 64-byte `r‖s`
+ */
+export function signDeterministic(privateKey: Uint8Array, message: Uint8Array): Uint8Array {
+  const x = view(privateKey);
+  const d = toBig(x);
+  const digest = createHash('sha256').update(view(message)).digest();
+  const z = toBig(digest) % N; // bits2int_modN: the hash is exactly as long as n
+  const h1 = to32(z);
+  let v: Buffer = Buffer.alloc(32, 1);
+  let k: Buffer = Buffer.alloc(32, 0);
+  const step = (...parts: Uint8Array[]) => {
+    const nextK = hmac(k, v, ...parts);
+    k.fill(0);
+    k = nextK;
+    const nextV = hmac(k, v);
+    v.fill(0);
+    v = nextV;
+  };
+  try {
+    step(BYTE_0, x, h1);
+    step(BYTE_1, x, h1);
+    for (;;) {
+      const nextV = hmac(k, v);
+      v.fill(0);
+      v = nextV;
+      const nonce = toBig(v);
+      if (nonce >= 1n && nonce < N) {
+        ecdh.setPrivateKey(v);
+        const point = ecdh.getPublicKey();
+        const r = toBig(point.subarray(1, 33)) % N;
+        if (r !== 0n) {
+          const s = Fn.mul(Fn.inv(nonce), Fn.add(z, Fn.mul(r, d)));
+          if (s !== 0n) {
+            const out = new Uint8Array(64);
+            out.set(to32(r), 0);
+            out.set(to32(s), 32);
+            return out;
+          }
+        }
+      }
+      step(BYTE_0); // RFC 6979 §3.2 h.3: K = HMAC_K(V ‖ 0x00), V = HMAC_K(V)
+    }
+  } finally {
+    ecdh.setPrivateKey(ONE); // overwrite the nonce held by OpenSSL
+    v.fill(0);
+    k.fill(0);
+  }
+}
