@@ -76,6 +76,11 @@ export function encodeGroupMemberAddDetail(
   });
 }
 
+/** Encodes a MessageDeleteEvent wrapped in MessageEventDetail (variant 7): action 2 deletes for everyone, 1 for the sender only. */
+export function encodeMessageDeleteDetail(d: { sequenceIds: readonly string[]; deleteForAll: boolean }): Uint8Array {
+  return encodeStruct(MessageEventDetail, { messageDeleteEvent: { sequenceIds: [...d.sequenceIds], deleteMessageAction: d.deleteForAll ? 2 : 1 } });
+}
+
 /**
  * Decodes a MessageEventDetail into one typed {@link EventDetail}, as a receiver reads it: within
  * a decoding budget, with the ratchet-tree change and unknown fields checked and skipped.
