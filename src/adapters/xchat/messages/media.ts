@@ -1,5 +1,5 @@
 /**
- * Media attachments (docs/xchat-messages.md §"3. HTTP bodies", media upload): the upload bodies, the
+ * Media attachments (docs/xchat-sending.md §"Media"): the upload bodies, the
  * download path, and the attachment descriptor of an upload.
  *
  * The flow: encrypt the file with `encryptMedia(file, conversationKey)` (the key of the version

@@ -1,6 +1,6 @@
 /**
- * Request bodies and paths of the X API's message endpoints (docs/xchat-messages.md §"3. HTTP
- * bodies"; the OpenAPI schemas `SendChatMessageRequest` and `DeleteChatMessagesRequest`).
+ * Request bodies and paths of the X API's message endpoints (docs/xchat-sending.md §"Request
+ * bodies and paths"; the OpenAPI schemas `SendChatMessageRequest` and `DeleteChatMessagesRequest`).
  *
  * Like the key-management builders, these return bodies, built from what was signed: a send body
  * from a `SendPayload` (ours or the SDK's), checked to hold a MessageCreateEvent and its
