@@ -113,6 +113,18 @@ describe('interchangeable outputs', () => {
     for (const { backend } of backends) expect(await backend.verify(id.signingPublicKey, msg, new Uint8Array(64))).toBe(false);
   });
 
+  test('small draws (the node backend serves them from a pool) never repeat, across many refills', () => {
+    for (const { backend } of backends) {
+      const seen = new Set<string>();
+      for (let i = 0; i < 3000; i++) {
+        const r = backend.randomBytes(1 + (i % 40));
+        expect(r).toHaveLength(1 + (i % 40));
+        if (r.length >= 8) seen.add(Buffer.from(r.subarray(0, 8)).toString('hex'));
+      }
+      expect(seen.size).toBe([...Array(3000).keys()].filter((i) => 1 + (i % 40) >= 8).length);
+    }
+  });
+
   test('signatures: identical on every backend for 300 random keys and messages (node derives the RFC 6979 nonce itself)', async () => {
     const random = stream(17);
     const n = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
