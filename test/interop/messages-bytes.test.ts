@@ -24,7 +24,8 @@ import {
 } from '../helpers/kit.js';
 import { deliverMessage } from '../helpers/deliver.js';
 import { decodeStruct, encodeStruct } from '../../src/wire/thrift/index.js';
-import { MessageEvent } from '../../src/wire/xchat/events.js';
+import { MessageCreateEvent, MessageEvent } from '../../src/wire/xchat/events.js';
+import { sealSecretbox } from '../../src/core/secretbox.js';
 import { MessageEntryHolder } from '../../src/wire/xchat/contents.js';
 import { hex, layoutWithoutContents, openSent, sdkFor, signedPayload } from '../helpers/messages.js';
 import { makeMembers, senderOf, type Member } from '../helpers/members.js';
@@ -196,6 +197,29 @@ describe('replies: the same preview as the SDK, embedded events re-serialised al
       const params = { conversationId: '111:222', text: 'my reply', replyToEvent };
       same(await encryptReply({ ...params, ...ours() }), sdkAlice.encryptReply({ ...params, ...keys() }), '111:222');
     }
+  });
+
+  test('an original with an entity type and an attachment kind unknown here: copied as the SDK copies them', async () => {
+    const sent = await encryptMessage({ conversationId: '111:222', text: 'orig', ...keys(), sender: senderOf(bob) });
+    const unknownVariant = (id: number) => ({ $unknown: [{ id, type: 12, raw: Uint8Array.of(0) }] });
+    const holder = {
+      contents: {
+        message: {
+          messageText: 'orig',
+          entities: [{ startIndex: 0, endIndex: 1, content: unknownVariant(8) }, { startIndex: 0, endIndex: 2, content: { url: {} } }],
+          attachments: [unknownVariant(9), { post: { restId: '1' } }],
+        },
+      },
+    };
+    const ev = decodeStruct(MessageCreateEvent, Uint8Array.from(Buffer.from(sent.encryptedContent, 'base64')));
+    ev.contents = sealSecretbox(KEY, encodeStruct(MessageEntryHolder, holder as never));
+    const odd = deliverMessage({ ...sent, encryptedContent: Buffer.from(encodeStruct(MessageCreateEvent, ev)).toString('base64') }, { sequenceId: '109', senderId: '222', conversationId: '111:222' });
+    const params = { conversationId: '111:222', text: 'r', replyToEvent: odd };
+    const mine = await encryptReply({ ...params, ...ours() });
+    same(mine, sdkAlice.encryptReply({ ...params, ...keys() }), '111:222');
+    const preview = decodeStruct(MessageEntryHolder, openSent(mine, KEY).plaintext).contents!.message!.replyingToPreview!;
+    expect(preview.entities).toEqual([{ startIndex: 0, endIndex: 1 }, { startIndex: 0, endIndex: 2, content: { url: {} } }]);
+    expect(preview.attachments).toEqual([{ post: { restId: '1' } }]);
   });
 
   test('with the edit: text and entities from the edit, the edit embedded', async () => {

@@ -57,6 +57,27 @@ function senderId(value: unknown, field: string): bigint {
   return n;
 }
 
+type Entities = Preview['entities'];
+type Attachments = Preview['attachments'];
+
+/** Has a decoded union a variant known here? (Unknown ones are dropped in decoding, leaving `{}`.) */
+const known = (u: object): boolean => Object.keys(u).some((k) => k !== '$unknown');
+
+/**
+ * Quoted entities and attachments as the SDK copies them: an entity whose type is unknown here
+ * keeps its offsets without a type, an attachment of an unknown kind is left out.
+ */
+function quotedEntities(list: Entities): Entities {
+  return list?.map((e) => {
+    if (e.content === undefined || known(e.content)) return e;
+    const { content: _unknown, ...rest } = e;
+    return rest;
+  });
+}
+function quotedAttachments(list: Attachments): Attachments {
+  return list?.filter(known);
+}
+
 /** Removes keys whose value is undefined, so that optional Thrift fields stay absent. */
 function compact<V extends object>(v: V): V {
   for (const k of Object.keys(v) as (keyof V)[]) if (v[k] === undefined) delete v[k];
@@ -129,8 +150,8 @@ async function derivedPreview(p: Record<string, unknown>, conversationId: string
     return compact({
       senderId: o.senderId ?? BigInt(raw.senderId as string),
       messageText: o.text ?? quoted,
-      entities: o.entities ?? (edited ? edited.entities : original?.entities),
-      attachments: o.attachments ?? original?.attachments,
+      entities: o.entities ?? quotedEntities(edited ? edited.entities : original?.entities),
+      attachments: o.attachments ?? quotedAttachments(original?.attachments),
       replyingToMessageSequenceId: sequenceId,
       replyingToMessageId: raw.messageId,
       rawEventMessageCreate: raw,
