@@ -13,6 +13,7 @@ import {
   prepareConversationKeyChange,
   withTestingHooks,
   encryptAddReaction,
+  resolveBackend,
   encryptEdit,
   encryptMessage,
   encryptRemoveReaction,
@@ -47,8 +48,20 @@ beforeAll(async () => {
 const keys = () => ({ conversationKey: Uint8Array.from(KEY), conversationKeyVersion: CKV });
 const ours = () => ({ ...keys(), sender: senderOf(alice) });
 
-/** Our output and the SDK's for the same inputs must agree everywhere but in the random parts. */
-function same(mine: SendPayload, theirs: SdkSent, conversationId: string, key = KEY): void {
+/** Does the signature of a send verify over the payload with this conversation id (alice signing)? */
+async function signedFor(sent: SendPayload | SdkSent, conversationId: string): Promise<boolean> {
+  const backend = await resolveBackend();
+  const payload = new TextEncoder().encode(signedPayload(sent, '111', conversationId));
+  return backend.verify(alice.identity.signingPublicKey, payload, Uint8Array.from(Buffer.from(sent.signature, 'base64')));
+}
+
+/**
+ * Our output and the SDK's for the same inputs must agree everywhere but in the random parts, and
+ * both must be signed for `conversationId`.
+ */
+async function same(mine: SendPayload, theirs: SdkSent, conversationId: string, key = KEY): Promise<void> {
+  expect(await signedFor(mine, conversationId), 'ours signed for the conversation').toBe(true);
+  expect(await signedFor(theirs, conversationId), "the SDK's signed for the conversation").toBe(true);
   const a = openSent(mine, key);
   const b = openSent(theirs, key);
   expect(hex(a.plaintext)).toBe(hex(b.plaintext));
@@ -107,7 +120,7 @@ describe('encryptMessage: the same plaintext, event layout and payload as the SD
     test.each(cases)(`%s (conversation ${conversationId})`, async (_, extra) => {
       const mine = await encryptMessage({ conversationId, ...ours(), ...extra } as never);
       const theirs = sdkAlice.encryptMessage({ conversationId, ...keys(), ...extra });
-      same(mine, theirs, conversationId.startsWith('g') ? conversationId : '111:222');
+      await same(mine, theirs, conversationId.startsWith('g') ? conversationId : '111:222');
     });
   }
 });
@@ -124,18 +137,23 @@ describe('reactions and edits: the same entries as the SDK, from an event or exp
     { targetEvent: target, targetMessageSequenceId: '77' },
     { targetEvent: target, conversationId: '222' },
   ];
+  const elsewhere = () => ({ targetEvent: target, conversationId: 'g1234567890123456789' });
   test('add and remove a reaction', async () => {
     for (const form of forms()) {
       for (const emoji of ['👍', '❤️', 'a,b']) {
-        same(await encryptAddReaction({ emoji, ...form, ...ours() } as never), sdkAlice.encryptAddReaction({ emoji, ...form, ...keys() }), '111:222');
-        same(await encryptRemoveReaction({ emoji, ...form, ...ours() } as never), sdkAlice.encryptRemoveReaction({ emoji, ...form, ...keys() }), '111:222');
+        await same(await encryptAddReaction({ emoji, ...form, ...ours() } as never), sdkAlice.encryptAddReaction({ emoji, ...form, ...keys() }), '111:222');
+        await same(await encryptRemoveReaction({ emoji, ...form, ...ours() } as never), sdkAlice.encryptRemoveReaction({ emoji, ...form, ...keys() }), '111:222');
       }
     }
+  });
+  test('an explicit conversation id wins over the target event\'s', async () => {
+    await same(await encryptAddReaction({ emoji: '👍', ...elsewhere(), ...ours() } as never), sdkAlice.encryptAddReaction({ emoji: '👍', ...elsewhere(), ...keys() }), 'g1234567890123456789');
+    await same(await encryptEdit({ updatedText: 'x', ...elsewhere(), ...ours() } as never), sdkAlice.encryptEdit({ updatedText: 'x', ...elsewhere(), ...keys() }), 'g1234567890123456789');
   });
   test('edit, with and without entities', async () => {
     for (const form of forms()) {
       for (const extra of [{}, { entities: [[0, 5, 'hashtag']] }, { entities: [] }]) {
-        same(await encryptEdit({ updatedText: 'hello', ...extra, ...form, ...ours() } as never), sdkAlice.encryptEdit({ updatedText: 'hello', ...extra, ...form, ...keys() }), '111:222');
+        await same(await encryptEdit({ updatedText: 'hello', ...extra, ...form, ...ours() } as never), sdkAlice.encryptEdit({ updatedText: 'hello', ...extra, ...form, ...keys() }), '111:222');
       }
     }
   });
@@ -195,7 +213,7 @@ describe('replies: the same preview as the SDK, embedded events re-serialised al
   test('from the delivered original: sender as i64, text, entities, sequence and message id, the raw event', async () => {
     for (const replyToEvent of [original, withAttachments, noisy]) {
       const params = { conversationId: '111:222', text: 'my reply', replyToEvent };
-      same(await encryptReply({ ...params, ...ours() }), sdkAlice.encryptReply({ ...params, ...keys() }), '111:222');
+      await same(await encryptReply({ ...params, ...ours() }), sdkAlice.encryptReply({ ...params, ...keys() }), '111:222');
     }
   });
 
@@ -206,8 +224,11 @@ describe('replies: the same preview as the SDK, embedded events re-serialised al
       contents: {
         message: {
           messageText: 'orig',
-          entities: [{ startIndex: 0, endIndex: 1, content: unknownVariant(8) }, { startIndex: 0, endIndex: 2, content: { url: {} } }],
-          attachments: [unknownVariant(9), { post: { restId: '1' } }],
+          entities: [
+            { startIndex: 0, endIndex: 1, content: unknownVariant(8) },
+            { startIndex: 0, endIndex: 2, content: { url: {} }, $unknown: [{ id: 9, type: 8, raw: Uint8Array.of(0, 0, 0, 1) }] },
+          ],
+          attachments: [unknownVariant(9), { post: { restId: '1', $unknown: [{ id: 7, type: 2, raw: Uint8Array.of(1) }] } }],
         },
       },
     };
@@ -216,7 +237,7 @@ describe('replies: the same preview as the SDK, embedded events re-serialised al
     const odd = deliverMessage({ ...sent, encryptedContent: Buffer.from(encodeStruct(MessageCreateEvent, ev)).toString('base64') }, { sequenceId: '109', senderId: '222', conversationId: '111:222' });
     const params = { conversationId: '111:222', text: 'r', replyToEvent: odd };
     const mine = await encryptReply({ ...params, ...ours() });
-    same(mine, sdkAlice.encryptReply({ ...params, ...keys() }), '111:222');
+    await same(mine, sdkAlice.encryptReply({ ...params, ...keys() }), '111:222');
     const preview = decodeStruct(MessageEntryHolder, openSent(mine, KEY).plaintext).contents!.message!.replyingToPreview!;
     expect(preview.entities).toEqual([{ startIndex: 0, endIndex: 1 }, { startIndex: 0, endIndex: 2, content: { url: {} } }]);
     expect(preview.attachments).toEqual([{ post: { restId: '1' } }]);
@@ -224,20 +245,20 @@ describe('replies: the same preview as the SDK, embedded events re-serialised al
 
   test('with the edit: text and entities from the edit, the edit embedded', async () => {
     const params = { conversationId: '111:222', text: 'my reply', replyToEvent: original, replyToEditEvent: edit };
-    same(await encryptReply({ ...params, ...ours() }), sdkAlice.encryptReply({ ...params, ...keys() }), '111:222');
+    await same(await encryptReply({ ...params, ...ours() }), sdkAlice.encryptReply({ ...params, ...keys() }), '111:222');
   });
 
   test('an original under another key version: its key change embedded, the key from it (SDK) or given (ours)', async () => {
     const params = { conversationId: '111:222', text: 'late reply', replyToEvent: oldOriginal, replyToCkces: [keyChange] };
     const theirs = sdkAlice.encryptReply({ ...params, ...keys() });
     const recipient = { userId: '111', identityPrivateKey: alice.identity.identityPrivateKey };
-    same(await encryptReply({ ...params, ...ours(), recipient }), theirs, '111:222');
-    same(await encryptReply({ ...params, ...ours(), conversationKeys: { [OLD_CKV]: OLD_KEY } }), theirs, '111:222');
-    same(await encryptReply({ ...params, ...ours(), conversationKeys: new Map([[OLD_CKV, OLD_KEY]]) }), theirs, '111:222');
+    await same(await encryptReply({ ...params, ...ours(), recipient }), theirs, '111:222');
+    await same(await encryptReply({ ...params, ...ours(), conversationKeys: { [OLD_CKV]: OLD_KEY } }), theirs, '111:222');
+    await same(await encryptReply({ ...params, ...ours(), conversationKeys: new Map([[OLD_CKV, OLD_KEY]]) }), theirs, '111:222');
     // A key change of the reply's own version is not embedded (nothing to add), by either.
     const own = { ...params, conversationKeyVersion: OLD_CKV, conversationKey: Uint8Array.from(OLD_KEY) };
     const mine = await encryptReply({ ...own, sender: senderOf(alice), recipient });
-    same(mine, sdkAlice.encryptReply(own), '111:222', OLD_KEY);
+    await same(mine, sdkAlice.encryptReply(own), '111:222', OLD_KEY);
     const preview = (k: Uint8Array, sent: SendPayload) => decodeStruct(MessageEntryHolder, openSent(sent, k).plaintext).contents!.message!.replyingToPreview!;
     expect(preview(OLD_KEY, mine).rawEventCkces).toBeUndefined();
     expect(preview(KEY, await encryptReply({ ...params, ...ours(), recipient })).rawEventCkces).toHaveLength(1);
@@ -255,7 +276,7 @@ describe('replies: the same preview as the SDK, embedded events re-serialised al
     ];
     for (const extra of cases) {
       const params = { conversationId: '111:222', text: 'my reply', ...extra };
-      same(await encryptReply({ ...params, ...ours() } as never), sdkAlice.encryptReply({ ...params, ...keys() }), '111:222');
+      await same(await encryptReply({ ...params, ...ours() } as never), sdkAlice.encryptReply({ ...params, ...keys() }), '111:222');
     }
   });
 });
