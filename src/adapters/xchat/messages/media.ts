@@ -114,8 +114,11 @@ export function mediaUploadInitializeRequest(params: { conversationId: string; t
 }
 
 /**
- * Builds the body of one append (JSON form): segment `segmentIndex` of the encrypted media.
+ * Builds the body of one append (JSON form): segment `segmentIndex` of the encrypted media, for
+ * media produced piece by piece (a `createMediaEncryptor`'s output, say).
  * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` (index outside 0 to 999, an empty segment, a bad hash key)
+ * @example
+ * const body = mediaUploadAppendRequest({ conversationId: 'g123', mediaHashKey }, 0, firstSegment);
  */
 export function mediaUploadAppendRequest(target: MediaUpload, segmentIndex: number, segment: Uint8Array): MediaUploadAppendBody {
   const u = upload(target);
@@ -151,6 +154,8 @@ export function* mediaUploadAppendRequests(target: MediaUpload, encrypted: Uint8
  * @param params - the upload, `numParts` (the segments appended), and optionally the `messageId` of
  * the message that carries it and a `ttlMsec`
  * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT`, `ERR_INVALID_TTL`, `ERR_COMMA_IN_FIELD`
+ * @example
+ * const body = mediaUploadFinalizeRequest({ conversationId: 'g123', mediaHashKey, numParts: bodies.length });
  */
 export function mediaUploadFinalizeRequest(params: MediaUpload & { numParts: number; messageId?: string; ttlMsec?: number }): MediaUploadFinalizeBody {
   const p = assertObject(params, 'params');
