@@ -191,8 +191,11 @@ describe("the SDK's messages as our originals and targets", () => {
 
   test("the SDK's reply to our message is one we could have made", async () => {
     const ours = deliver(await encryptMessage({ conversationId: GROUP, text: 'ours', ...mine, sender: senderOf(alice) }), '111', GROUP);
+    const oursSeq = String(seq);
     const theirs = peer.chat.encryptReply({ conversationId: GROUP, text: 'theirs', replyToEvent: ours, conversationKey: Uint8Array.from(KEY), conversationKeyVersion: CKV });
-    expect(received(deliver(theirs, '333', GROUP))).toMatchObject({ verified: true, replyPreviewValidation: 'valid' });
+    expect(received(deliver(theirs, '333', GROUP))).toMatchObject({ verified: true, replyPreviewValidation: 'valid', content: { replying_to_preview: { senderId: '111', messageText: 'ours' } } });
+    const reaction = peer.chat.encryptAddReaction({ emoji: '👀', targetEvent: ours, conversationKey: Uint8Array.from(KEY), conversationKeyVersion: CKV });
+    expect(received(deliver(reaction, '333', GROUP))).toMatchObject({ verified: true, content: { content_type: 'reaction', emoji: '👀', target_message_id: oursSeq } });
   });
 });
 
