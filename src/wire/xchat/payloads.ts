@@ -206,6 +206,8 @@ export interface MessageDeletePayloadInput {
  * The MessageDeleteEvent payload: `MessageDeleteEvent,msg,snd,conv,action,seq…` with the action as
  * the detail's integer (2 for everyone, 1 for the sender only) and the sequence ids flattened.
  * Version 7 is what the SDK signs; its verifier rebuilds the same layout at versions 2 to 6.
+ * @throws {UnsupportedVersionError} `ERR_UNSUPPORTED_SIGNATURE_VERSION` for a version outside 2 to 7
+ * @throws {InvalidInputError} `ERR_COMMA_IN_FIELD` for a component that contains a comma
  */
 export function messageDeletePayload(version: number, p: MessageDeletePayloadInput): string {
   checkSignatureVersion(version);

@@ -39,21 +39,25 @@ type Preview = Infer<typeof ReplyingToPreview>;
 const I64_MAX = (1n << 63n) - 1n;
 const given = (v: unknown) => v !== undefined && v !== null;
 
-function fail(field: string, reason: string, code: (typeof ErrorCodes)[keyof typeof ErrorCodes] = ErrorCodes.INVALID_ARGUMENT): never {
-  throw new InvalidInputError(code, reason, field);
+function fail(field: string, reason: string): never {
+  throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, reason, field);
+}
+
+function badUserId(field: string, reason: string): never {
+  throw new InvalidInputError(ErrorCodes.INVALID_USER_ID, reason, field);
 }
 
 /** A user id as the preview's i64: an X user id string, or a safe integer, within i64. */
 function senderId(value: unknown, field: string): bigint {
   let id: string;
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value) || value < 1) fail(field, `expected a positive safe integer or a user id string, got ${String(value)}`, ErrorCodes.INVALID_USER_ID);
+    if (!Number.isSafeInteger(value) || value < 1) badUserId(field, `expected a positive safe integer or a user id string, got ${String(value)}`);
     id = String(value);
   } else {
     id = X_USER_ID.assert(value, field);
   }
   const n = BigInt(id);
-  if (n > I64_MAX) fail(field, 'a user id in a reply preview is a signed 64-bit integer: this one is larger', ErrorCodes.INVALID_USER_ID);
+  if (n > I64_MAX) badUserId(field, 'a user id in a reply preview is a signed 64-bit integer: this one is larger');
   return n;
 }
 
@@ -187,7 +191,8 @@ function explicitPreview(p: Record<string, unknown>): Preview {
  * is not a text message of this conversation, an edit of another message or sender, a key change
  * that is not one, explicit fields that disagree with the original, no key for the original's
  * version, no target at all; `ERR_INVALID_USER_ID` for `replyToSenderId`
- * @throws {DecodeError} for events that do not decode
+ * @throws {DecodeError} `ERR_INVALID_BASE64`, `ERR_INVALID_THRIFT`, `ERR_TOO_LARGE` for events that do
+ * not decode (or hold a union of kinds unknown here, which cannot be re-serialised)
  * @throws {VerificationError} `ERR_DECRYPT_FAILED` when the original does not open with the key of its version
  * @example
  * const sent = await encryptReply({ conversationId: 'g123', text: 'agreed', replyToEvent: original.encoded_event,

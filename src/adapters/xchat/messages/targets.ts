@@ -94,7 +94,12 @@ export function encryptAddReaction(params: EncryptReactionParams, options?: Cryp
 
 /**
  * Encrypts and signs the removal of a reaction, as the official SDK's `encryptRemoveReaction` does.
- * @throws as {@link encryptAddReaction}
+ * @param params - as {@link encryptAddReaction}'s
+ * @returns the SDK's `SendPayload`; send it like a message
+ * @throws {InvalidInputError} as {@link encryptMessage} (`ERR_INVALID_CONVERSATION_ID`, `ERR_INVALID_KEY`,
+ * `ERR_INVALID_VERSION`, `ERR_INVALID_USER_ID`, `ERR_COMMA_IN_FIELD`), and `ERR_INVALID_ARGUMENT` for
+ * an empty emoji or a target that is not set
+ * @throws {DecodeError} `ERR_INVALID_BASE64`, `ERR_INVALID_THRIFT` for a `targetEvent` that does not parse
  * @example
  * const sent = await encryptRemoveReaction({ emoji: '👍', conversationId: 'g123', targetMessageSequenceId: '2070…', conversationKey, conversationKeyVersion, sender });
  */
@@ -105,7 +110,13 @@ export function encryptRemoveReaction(params: EncryptReactionParams, options?: C
 /**
  * Encrypts and signs an edit of a message, as the official SDK's `encryptEdit` does: the new text
  * and, when given, its entities (omitting them clears the original's).
- * @throws as {@link encryptAddReaction}, and for entities as {@link encryptMessage}
+ * @param params - `updatedText`, `entities`, the target (`targetEvent`, or `conversationId` and
+ * `targetMessageSequenceId`), the conversation key and version, and `sender`
+ * @returns the SDK's `SendPayload`; send it like a message
+ * @throws {InvalidInputError} as {@link encryptMessage} (`ERR_INVALID_CONVERSATION_ID`, `ERR_INVALID_KEY`,
+ * `ERR_INVALID_VERSION`, `ERR_INVALID_USER_ID`, `ERR_COMMA_IN_FIELD`), and `ERR_INVALID_ARGUMENT` for
+ * the text, its entities, or a target that is not set
+ * @throws {DecodeError} `ERR_INVALID_BASE64`, `ERR_INVALID_THRIFT` for a `targetEvent` that does not parse
  * @example
  * const sent = await encryptEdit({ updatedText: 'hello', targetEvent, conversationKey, conversationKeyVersion, sender });
  */
