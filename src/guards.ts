@@ -29,7 +29,8 @@ type MaybeDetachable = { readonly detached?: boolean; slice(begin: number, end: 
 export function isDetached(bytes: Uint8Array): boolean {
   const buffer = bytes.buffer as unknown as MaybeDetachable;
   if (typeof buffer.detached === 'boolean') return buffer.detached;
-  if (bytes.byteLength !== 0) return false;
+  // A SharedArrayBuffer cannot be transferred, so never detached (slicing an empty one throws on Node 20).
+  if (bytes.byteLength !== 0 || (typeof SharedArrayBuffer === 'function' && (bytes.buffer as unknown) instanceof SharedArrayBuffer)) return false;
   try {
     buffer.slice(0, 0);
     return false;
@@ -51,7 +52,7 @@ export function assertBytes(value: unknown, field: string, ...lengths: number[])
   return value;
 }
 
-/** Asserts a plain object (not null, not an array, not bytes). */
+/** Asserts an object: not null, not an array, not bytes (class instances pass; their fields are checked by the caller). */
 export function assertObject(value: unknown, field: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
     fail(field, `expected an object, got ${typeName(value)}`);

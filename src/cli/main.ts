@@ -6,7 +6,7 @@
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { KeykitError } from '../errors.js';
+import { KeykitError, VerificationError } from '../errors.js';
 import { helpText, parseArgs, UsageError } from './args.js';
 import type { Command } from './common.js';
 import { keygen } from './keygen.js';
@@ -14,10 +14,19 @@ import { PREPARE_COMMANDS } from './prepare.js';
 import { VERIFY_COMMANDS } from './verify.js';
 import { sendbirdCreateCommand } from './sendbird.js';
 import { vectorsCommand } from './vectors.js';
+import { decryptMediaCommand, encryptMediaCommand } from './media.js';
 import { processIO, type CliIO } from './io.js';
 
 /** Every subcommand, by name. */
-export const ALL_COMMANDS: Record<string, Command> = { keygen, ...PREPARE_COMMANDS, ...VERIFY_COMMANDS, 'sendbird-create': sendbirdCreateCommand, vectors: vectorsCommand };
+export const ALL_COMMANDS: Record<string, Command> = {
+  keygen,
+  ...PREPARE_COMMANDS,
+  ...VERIFY_COMMANDS,
+  'sendbird-create': sendbirdCreateCommand,
+  'encrypt-media': encryptMediaCommand,
+  'decrypt-media': decryptMediaCommand,
+  vectors: vectorsCommand,
+};
 
 /** The package's version (the CLI runs from src/cli or dist/cli, both two levels below package.json). */
 export function packageVersion(): string {
@@ -71,6 +80,8 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
       io.stderr.write(`chat-keykit ${name}: ${e.message}\n(see chat-keykit ${name} --help)\n`);
     } else if (e instanceof KeykitError) {
       io.stderr.write(`chat-keykit ${name}: ${e.message} [${e.code}]\n`);
+      // A check that failed (a signature, a tag) is exit 1; bad input is exit 2.
+      if (e instanceof VerificationError) return 1;
     } else {
       io.stderr.write(`chat-keykit ${name}: unexpected error: ${e instanceof Error ? e.message : String(e)}\n`);
     }

@@ -44,7 +44,9 @@ let defaultChoice: BackendName | CryptoBackend | undefined;
 
 /**
  * Sets the backend used by calls that do not name one (`undefined` restores the automatic
- * choice). The named backend is checked when the next call resolves it.
+ * choice). An unknown name is refused at once; whether a known backend is available in this
+ * runtime is checked when the next call resolves it.
+ * @throws {InvalidInputError} `ERR_UNSUPPORTED_BACKEND` for a name that is not noble, node or webcrypto
  * @example
  * setDefaultBackend('noble'); // e.g. to compare against the portable reference
  */

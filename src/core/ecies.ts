@@ -109,6 +109,7 @@ export async function eciesUnwrap(backend: CryptoBackend, blob: Uint8Array, priv
 
 /**
  * Generates a fresh 32-byte conversation key.
+ * @throws {InvalidInputError} `ERR_UNSUPPORTED_BACKEND` for a backend this runtime does not have
  * @example
  * const key = await generateConversationKey();
  */

@@ -47,6 +47,7 @@ export class Identity {
     return { identityPublicKey: encodeBase64(this.identityPublicKey), signingPublicKey: encodeBase64(this.signingPublicKey) };
   }
 
+  /** `Identity(identityPublicKey=…, private keys redacted)`: the public identity key only. */
   toString(): string {
     return `Identity(identityPublicKey=${encodeBase64(this.identityPublicKey)}, private keys redacted)`;
   }
@@ -63,6 +64,7 @@ async function identityFromScalars(backend: CryptoBackend, identityPrivateKey: S
 
 /**
  * Generates a new identity: two independent P-256 key pairs.
+ * @throws {InvalidInputError} `ERR_UNSUPPORTED_BACKEND` for a backend this runtime does not have
  * @example
  * const alice = await generateIdentity();
  */
@@ -88,6 +90,8 @@ export function assertIdentity(value: unknown, field = 'identity'): Identity {
  * Exports the private keys as the 64-byte blob the official SDK's `importKeys` takes:
  * identity scalar ‖ signing scalar, both 32 bytes big-endian.
  * @returns the blob as {@link SecretBytes} (redacted when printed); wipe it when done
+ * @throws {InvalidInputError} `ERR_INVALID_KEY` for a private key that is not a scalar in [1, n-1],
+ * `ERR_INVALID_ARGUMENT` for a value that is not an identity or a public key that is not 65 bytes
  * @example
  * const blob = exportPrivateKeys(alice); // 64 bytes
  */
@@ -123,6 +127,10 @@ export async function importPrivateKeys(blob: Uint8Array, options?: CryptoOption
 /**
  * The fingerprint of an identity public key: URL-safe unpadded base64 of SHA-256 over its SPKI.
  * @param identityPublicKey - SEC1 or SPKI, bytes or base64
+ * @throws {InvalidInputError} `ERR_INVALID_KEY` for a key that is not a P-256 point
+ * @throws {DecodeError} `ERR_INVALID_BASE64` for text that is not base64
+ * @example
+ * const fingerprint = await publicKeyFingerprint(alice.identityPublicKey); // 43 characters, URL-safe
  */
 export async function publicKeyFingerprint(identityPublicKey: Uint8Array | string, options?: CryptoOptions): Promise<string> {
   const sec1 = parsePublicKey(identityPublicKey, 'identityPublicKey');
@@ -160,7 +168,12 @@ export async function verifyKeyBinding(
   return backend.verify(signingKey, message, signature);
 }
 
-/** Wipes an identity's private keys in place; the object is unusable afterwards. */
+/**
+ * Wipes an identity's private keys in place; the object is unusable afterwards.
+ * @example
+ * const alice = await importPrivateKeys(blob);
+ * try { await buildKeyRegistration(alice); } finally { wipeIdentity(alice); }
+ */
 export function wipeIdentity(identity: Identity): void {
   wipe(identity.identityPrivateKey, identity.signingPrivateKey);
 }

@@ -17,6 +17,7 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
  * `util.inspect` show `[REDACTED]` instead of the bytes.
  */
 export class SecretBytes extends Uint8Array {
+  /** `"[REDACTED]"`: `JSON.stringify` never writes the bytes. */
   toJSON(): string {
     return '[REDACTED]';
   }
@@ -43,7 +44,12 @@ export class SecretBytes extends Uint8Array {
   }
 }
 
-/** Zeroes every given buffer in place (best effort; see the module comment). */
+/**
+ * Zeroes every given buffer in place (best effort; see the module comment).
+ * @example
+ * const key = await unwrapConversationKey(wrapped, identityPrivateKey);
+ * try { use(key); } finally { wipe(key); }
+ */
 export function wipe(...buffers: (Uint8Array | undefined | null)[]): void {
   for (const b of buffers) if (b) b.fill(0);
 }
@@ -51,6 +57,8 @@ export function wipe(...buffers: (Uint8Array | undefined | null)[]): void {
 /**
  * Compares two byte arrays in time that depends only on their lengths, not on their contents.
  * @returns true when both have the same length and the same bytes
+ * @example
+ * if (!constantTimeEqual(receivedTag, expectedTag)) throw new Error('bad tag');
  */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;

@@ -158,7 +158,11 @@ export function decodeBase64(text: unknown, field = 'base64'): Uint8Array {
   return decodeWith(text, field, false);
 }
 
-/** Decodes URL-safe base64, padded or not (used for fingerprints). */
+/**
+ * Decodes URL-safe base64, padded or not (used for fingerprints).
+ * @throws {DecodeError} `ERR_INVALID_BASE64` for text that is not canonical URL-safe base64
+ * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` for a value that is not a string
+ */
 export function decodeBase64Url(text: unknown, field = 'base64url'): Uint8Array {
   return decodeWith(text, field, true);
 }

@@ -1,13 +1,12 @@
 /**
- * Identities: generation, the 64-byte private blob, registration bodies, the key binding, and
- * keeping private keys out of every printed form.
+ * Identities: generation, the 64-byte private blob, the key binding, and keeping private keys
+ * out of every printed form. (Registration bodies: test/adapters/xchat/registration.test.ts.)
  */
-import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import {
   buildKeyRegistration,
-  decodeBase64,
   encodeBase64,
   exportPrivateKeys,
   generateIdentity,
@@ -18,14 +17,6 @@ import {
   verifyKeyBinding,
   withTestingHooks,
 } from '../helpers/kit.js';
-
-const SPKI_B64_PREFIX = 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE';
-
-/** Verifies a raw r‖s P-256 signature with OpenSSL (node:crypto), independently of our code. */
-function opensslVerify(spkiB64: string, message: Uint8Array, sigB64: string): boolean {
-  const key = createPublicKey({ key: Buffer.from(spkiB64, 'base64'), format: 'der', type: 'spki' });
-  return nodeVerify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(sigB64, 'base64'));
-}
 
 function secretsOf(id: Identity): string[] {
   return [id.identityPrivateKey, id.signingPrivateKey].flatMap((k) => {
@@ -113,38 +104,6 @@ describe('the 64-byte private blob', () => {
     ['a string', 'AAAA', 'ERR_INVALID_KEY', 'blob'],
   ])('importPrivateKeys refuses %s', async (_n, blob, code, field) => {
     await expect(importPrivateKeys(blob as Uint8Array)).rejects.toMatchObject({ code, field });
-  });
-});
-
-describe('buildKeyRegistration', () => {
-  test('the body X API expects, checked with OpenSSL', async () => {
-    const id = await generateIdentity();
-    const body = await buildKeyRegistration(id, { now: () => 1795356988969 });
-    expect(Object.keys(body).sort()).toEqual(['generate_version', 'public_key', 'version']);
-    expect(body.version).toBe('1795356988969');
-    expect(body.generate_version).toBe(true);
-    const pk = body.public_key;
-    expect(pk.registration_method).toBe('CustomPin');
-    expect(pk.public_key.startsWith(SPKI_B64_PREFIX)).toBe(true);
-    expect(pk.public_key).toHaveLength(124);
-    expect(pk.signing_public_key).toBe(encodeBase64(sec1ToSpki(id.signingPublicKey)));
-    expect(pk.identity_public_key_signature).toHaveLength(88);
-    // identity_public_key_signature: the signing key over the identity SPKI bytes.
-    expect(opensslVerify(pk.signing_public_key, decodeBase64(pk.public_key), pk.identity_public_key_signature)).toBe(true);
-    // signing_public_key_signature: the identity key over the signing SPKI bytes.
-    expect(opensslVerify(pk.public_key, decodeBase64(pk.signing_public_key), pk.signing_public_key_signature)).toBe(true);
-    const digest = createHash('sha256').update(decodeBase64(pk.public_key)).digest('base64url');
-    expect(pk.public_key_fingerprint).toBe(digest);
-    // Deterministic signatures (RFC 6979): same identity, same body.
-    expect(await buildKeyRegistration(id, { now: () => 1795356988969 })).toEqual(body);
-    expect(await buildKeyRegistration(id, { version: '5', generateVersion: false })).toMatchObject({ version: '5', generate_version: false });
-  });
-
-  test('bad options are typed errors', async () => {
-    const id = await generateIdentity();
-    await expect(buildKeyRegistration(id, { version: 'abc' })).rejects.toMatchObject({ code: 'ERR_INVALID_VERSION', field: 'version' });
-    await expect(buildKeyRegistration(id, { generateVersion: 'yes' as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'generateVersion' });
-    await expect(buildKeyRegistration({} as Identity)).rejects.toMatchObject({ code: 'ERR_INVALID_KEY', field: 'identity.identityPrivateKey' });
   });
 });
 

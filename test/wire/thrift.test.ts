@@ -1,10 +1,17 @@
 /**
- * The typed Thrift codec (src/wire/thrift.ts): descriptions decode to their type, required
- * fields, canonical encodings, and bounded work and memory on hostile input.
+ * The typed Thrift codec (src/wire/thrift/): descriptions decode to their type, required
+ * fields, canonical encodings, and bounded work and memory on hostile input. Then the properties
+ * over X Chat's structs: generated values round-trip (bytes and value), mutated or arbitrary bytes
+ * decode to a value that re-encodes to the same bytes or give a DecodeError, and unknown fields
+ * are kept.
  */
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { decodeStruct, encodeStruct, field, required, struct, T, TType, union } from '../../src/wire/thrift/index.js';
+import { DecodeError } from '../../src/errors.js';
+import { decodeStruct, encodeStruct, field, required, struct, T, TType, union, type AnyStructDef, type TypeDesc, type Unknowns } from '../../src/wire/thrift/index.js';
+import * as events from '../../src/wire/xchat/events.js';
 import { ConversationKeyChangeEventView, GroupOpData, MessageEventDetail, MessageEventDetailView } from '../../src/wire/xchat/events.js';
+import { MIN_RUNS_BOTH_OUTCOMES, mutate, mutation, RUNS, typedOrValue } from '../helpers/properties.js';
 
 const Point = struct('Point', { x: required(1, T.i32), y: field(2, T.i32), label: field(3, T.string) });
 const Shape = union('Shape', { point: field(1, T.struct(() => Point)), points: field(2, T.list(T.struct(() => Point))) });
@@ -118,5 +125,107 @@ describe('trailing bytes', () => {
   test('are refused by default and ignored only when asked', () => {
     expect(() => decodeStruct(Point, bytes)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_THRIFT' }));
     expect(decodeStruct(Point, bytes, { allowTrailing: true })).toEqual({ x: 7 });
+  });
+});
+
+// Properties (moved from test/hardening/properties.test.ts).
+/** A fast-check arbitrary for any value of a Thrift type, derived from the schema tables. */
+function arbitraryOf(t: TypeDesc, depth = 0): fc.Arbitrary<unknown> {
+  switch (t.k) {
+    case 'bool': return fc.boolean();
+    case 'byte': return fc.integer({ min: -128, max: 127 });
+    case 'i16': return fc.integer({ min: -32768, max: 32767 });
+    case 'i32': return fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
+    case 'i64': return fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n });
+    case 'double': return fc.double({ noNaN: true });
+    case 'string': return fc.string({ unit: 'binary', maxLength: 12 });
+    case 'binary': return fc.uint8Array({ maxLength: 24 });
+    case 'struct': return structArbitrary(t.def(), depth + 1);
+    case 'list':
+    case 'set': return fc.array(arbitraryOf(t.elem, depth + 1), { maxLength: depth > 3 ? 1 : 3 });
+    case 'map': return fc.array(fc.tuple(arbitraryOf(t.key, depth + 1), arbitraryOf(t.value, depth + 1)), { maxLength: depth > 3 ? 1 : 2 });
+  }
+}
+
+function structArbitrary(def: AnyStructDef, depth: number): fc.Arbitrary<Record<string, unknown>> {
+  if (def.union) return fc.oneof(...def.fields.map((f) => arbitraryOf(f.type, depth).map((v) => ({ [f.name]: v }))));
+  const model = Object.fromEntries(def.fields.map((f) => [f.name, arbitraryOf(f.type, depth)]));
+  return fc.record(model, { requiredKeys: def.fields.filter((f) => f.required).map((f) => f.name) });
+}
+
+const SCHEMAS: AnyStructDef[] = [events.MessageEventDetail, events.MessageEvent, events.GroupOpData, events.ConversationKeyChangeEvent, events.GroupMemberAddChange];
+
+describe('properties', () => {
+  for (const def of SCHEMAS) {
+    test(`${def.name}: generated values round-trip, bytes and value`, () => {
+      fc.assert(
+        fc.property(structArbitrary(def, 0), (value) => {
+          const bytes = encodeStruct(def, value);
+          const back = decodeStruct(def, bytes);
+          expect(back).toEqual(value);
+          expect(Buffer.from(encodeStruct(def, back)).equals(Buffer.from(bytes))).toBe(true);
+        }),
+        { numRuns: RUNS, seed: 0x5eed },
+      );
+    });
+
+    test(`${def.name}: mutated encodings decode to a value that re-encodes identically, or a DecodeError`, () => {
+      let decoded = 0;
+      let refused = 0;
+      fc.assert(
+        fc.property(structArbitrary(def, 0), fc.array(mutation, { minLength: 1, maxLength: 3 }), (value, ms) => {
+          let bytes = encodeStruct(def, value);
+          for (const m of ms) bytes = mutate(bytes, m);
+          const r = typedOrValue(() => decodeStruct(def, bytes));
+          if (r.ok) {
+            decoded++;
+            expect(Buffer.from(encodeStruct(def, r.value)).equals(Buffer.from(bytes))).toBe(true);
+          } else {
+            refused++;
+            expect(r.error).toMatchObject({ code: 'ERR_INVALID_THRIFT' });
+          }
+        }),
+        { numRuns: Math.max(RUNS * 3, MIN_RUNS_BOTH_OUTCOMES), seed: 0xbad },
+      );
+      // Both outcomes occur, so neither branch is vacuous.
+      expect(decoded).toBeGreaterThan(0);
+      expect(refused).toBeGreaterThan(0);
+    });
+  }
+
+  test('unknown fields of every type are skipped and kept: a schema that knows nothing decodes everything', () => {
+    const knowsNothing = (def: AnyStructDef) => struct(`${def.name}?`, {});
+    for (const def of SCHEMAS.filter((d) => !d.union)) {
+      fc.assert(
+        fc.property(structArbitrary(def, 0), (value) => {
+          const bytes = encodeStruct(def, value);
+          const opaque: Unknowns = decodeStruct(knowsNothing(def), bytes);
+          expect((opaque.$unknown ?? []).map((f) => f.id)).toEqual(def.fields.filter((f) => value[f.name] !== undefined).map((f) => f.id));
+          expect(Buffer.from(encodeStruct(knowsNothing(def), opaque)).equals(Buffer.from(bytes))).toBe(true);
+        }),
+        { numRuns: RUNS, seed: 0x0dd },
+      );
+    }
+  });
+
+  test('arbitrary bytes: value that re-encodes identically, or a DecodeError; never slow', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 256 }), fc.constantFrom(...SCHEMAS), (bytes, def) => {
+        const t = performance.now();
+        const r = typedOrValue(() => decodeStruct(def, bytes));
+        expect(performance.now() - t).toBeLessThan(250);
+        if (r.ok) expect(Buffer.from(encodeStruct(def, r.value)).equals(Buffer.from(bytes))).toBe(true);
+        else expect(r.error).toBeInstanceOf(DecodeError);
+      }),
+      { numRuns: RUNS * 5, seed: 7 },
+    );
+  });
+
+  test('a huge declared length or count is refused before allocating', () => {
+    // list<string> with count 2^31-1 in a 16-byte input.
+    const bytes = Uint8Array.from([0x0c, 0x00, 0x04, 0x0c, 0x00, 0x01, 0x0c, 0x00, 0x01, 0x0f, 0x00, 0x01, 0x0b, 0x7f, 0xff, 0xff, 0xff]);
+    const t = performance.now();
+    expect(() => decodeStruct(events.MessageEventDetail, bytes)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_THRIFT' }));
+    expect(performance.now() - t).toBeLessThan(50);
   });
 });

@@ -61,8 +61,11 @@ async function commitment(backend: CryptoBackend, key: Uint8Array): Promise<stri
 /**
  * Prepares a new conversation key for a Sendbird channel: wrapped for each member, with the signed
  * key envelope that goes into the channel's `data` (create or rotation).
- * @throws {InvalidInputError} for a bad channel URL, sender, member list (duplicates, the sender
- * missing) or key record; `ERR_MISSING_PUBLIC_KEY` for a member without one
+ * @throws {InvalidInputError} `ERR_INVALID_CONVERSATION_ID` for a bad channel URL,
+ * `ERR_INVALID_USER_ID` or `ERR_COMMA_IN_FIELD` for a bad user id, `ERR_DUPLICATE_ID` for a member
+ * listed twice, `ERR_INVALID_VERSION` or `ERR_INVALID_KEY` for a bad key record or sender,
+ * `ERR_INVALID_ARGUMENT` for the sender missing from the members (or another malformed input),
+ * `ERR_MISSING_PUBLIC_KEY` for a member without a key
  * @example
  * const prepared = await prepareSendbirdChannelKey({ channelUrl: 'team_room', publicKeys, memberIds: ['alice', 'bob'], sender });
  * const request = createSendbirdGroupChannelRequest({ channel_url: 'team_room', user_ids: ['alice', 'bob'] }, { applicationId, apiToken, e2ee: prepared });
@@ -159,8 +162,8 @@ function listedMembers(ch: Record<string, unknown>): Set<string> | undefined {
  *
  * When the resource lists its `members` (Sendbird omits them for Supergroups and with
  * `show_member=false`), the user and the key's sender must be among them.
- * @throws {DecodeError} `ERR_INVALID_ENVELOPE`, `ERR_TOO_LARGE`; {@link UnsupportedVersionError}
- * `ERR_UNSUPPORTED_ENVELOPE_VERSION`
+ * @throws {DecodeError} `ERR_INVALID_ENVELOPE`, `ERR_TOO_LARGE`
+ * @throws {UnsupportedVersionError} `ERR_UNSUPPORTED_ENVELOPE_VERSION`
  * @throws {VerificationError} `ERR_NOT_A_MEMBER` (the user or the sender is not a listed member,
  * or the user has no wrapped key), `ERR_RECIPIENT_KEY_MISMATCH`, `ERR_DECRYPT_FAILED`,
  * `ERR_SIGNATURE_INVALID`, `ERR_SIGNING_KEY_NOT_FOUND`, `ERR_KEY_BINDING_INVALID`,

@@ -85,7 +85,7 @@ export function envelopeKeys(e: SendbirdKeyEnvelope): WrappedKey[] {
  * data without an envelope is passed as `appData` instead)
  */
 export function appDataOfChannelData(data: string, field: string): string | undefined {
-  if (data.length > MAX_DATA_LENGTH) throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, `channel data longer than ${MAX_DATA_LENGTH} characters`, field);
+  if (data.length > MAX_DATA_LENGTH) throw new DecodeError(ErrorCodes.TOO_LARGE, `channel data longer than ${MAX_DATA_LENGTH} characters`, field);
   let doc: unknown;
   try {
     doc = parseJsonStrict(data, field);
@@ -131,6 +131,9 @@ export const MAX_DATA_LENGTH = 8 * 1024 * 1024;
  * @throws {DecodeError} `ERR_INVALID_ENVELOPE` when `data` is not an envelope or is malformed,
  * `ERR_TOO_LARGE` past {@link MAX_DATA_LENGTH} or {@link MAX_RECIPIENTS}
  * @throws {UnsupportedVersionError} `ERR_UNSUPPORTED_ENVELOPE_VERSION` for another envelope version
+ * @example
+ * const { envelope, appData } = parseChannelData(channel.data);
+ * console.log(envelope.ckv, envelope.keys.map(([userId]) => userId));
  */
 export function parseChannelData(data: unknown): { envelope: SendbirdKeyEnvelope; appData?: string } {
   if (typeof data !== 'string' || data.length === 0) bad('the channel has no data, so no key envelope (not an end-to-end encrypted channel)');

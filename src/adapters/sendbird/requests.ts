@@ -109,7 +109,7 @@ function prepareParams(params: unknown, options: SendbirdOptions, limits: { batc
  * property; with `options.e2ee` the channel's `data` carries the key envelope.
  * @throws {SendbirdValidationError} `ERR_SENDBIRD_REQUEST_INVALID`, listing every problem with
  * the Sendbird error code it would cause
- * @throws {InvalidInputError} for bad `options` (application id, API token)
+ * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` for bad `options` (application id, API token)
  * @example
  * const req = createSendbirdGroupChannelRequest({ user_ids: ['alice', 'bob'], name: 'Team' }, { applicationId, apiToken });
  * await fetch(req.url, req);
@@ -130,11 +130,18 @@ function channelPath(channelUrl: string): string {
 
 /**
  * Builds `POST /v3/group_channels/{channel_url}/invite` for up to 100 users.
- * @throws {SendbirdValidationError} for a bad channel URL or user list (more than 100, duplicates)
+ * @throws {SendbirdValidationError} `ERR_SENDBIRD_REQUEST_INVALID` for a bad channel URL or user
+ * list (more than 100, duplicates)
+ * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` for bad `options` (application id, API token)
+ * @example
+ * const req = inviteSendbirdUsersRequest('team_room', ['carol', 'dave'], { applicationId, apiToken });
+ * await fetch(req.url, req);
  */
 export function inviteSendbirdUsersRequest(channelUrl: string, userIds: string[], options: SendbirdOptions): SendbirdRequest {
-  // Checked as the users of a Supergroup: only the per-request limit applies to an invite.
+  // Checked as the users of a Supergroup: only the per-request limit applies to an invite. The
+  // channel URL, optional in a create, is required here: it is the path.
   const problems = validateGroupChannel({ channel_url: channelUrl, user_ids: userIds, is_super: true });
+  if (channelUrl === undefined) problems.unshift({ path: 'channel_url', message: 'is required: the channel to invite to', sendbirdCode: SendbirdCodes.MISSING });
   if (problems.length > 0) throw new SendbirdValidationError(problems);
   return jsonRequest('POST', `${channelPath(channelUrl)}/invite`, { user_ids: userIds }, options);
 }
@@ -173,8 +180,15 @@ function randomChannelUrl(): string {
  *
  * `is_super` defaults to true here (this function plans Supergroups); `false` or a non-boolean
  * is a problem like any other.
- * @throws {SendbirdValidationError} as {@link createSendbirdGroupChannelRequest}, and when
- * `is_super` is false or the users that must be created first are more than 100
+ * @throws {SendbirdValidationError} `ERR_SENDBIRD_REQUEST_INVALID` as
+ * {@link createSendbirdGroupChannelRequest}, and when `is_super` is false or the users that must be
+ * created first are more than 100
+ * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` for params that are not an object, or bad
+ * `options` (application id, API token)
+ * @example
+ * const plan = planSendbirdSupergroup({ user_ids: allUserIds, name: 'Town hall' }, { applicationId, apiToken });
+ * await fetch(plan.create.url, plan.create);
+ * for (const invite of plan.invites) await fetch(invite.url, invite);
  */
 export function planSendbirdSupergroup(params: SendbirdGroupChannelParams, options: SupergroupPlanOptions): SupergroupPlan {
   credentials(options);
@@ -233,7 +247,14 @@ export interface SendbirdKeyUpdate {
 /**
  * Builds `PUT /v3/group_channels/{channel_url}` with `{ data }`: a new key envelope (key rotation,
  * for example after members joined or left), keeping the application's data.
- * @throws {SendbirdValidationError} when the change is not for this channel or not for exactly these users
+ * @throws {SendbirdValidationError} `ERR_SENDBIRD_REQUEST_INVALID` when the change is not for this
+ * channel or not for exactly these users, or `currentData` holds no envelope
+ * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` for an update that is not an object, or bad
+ * `options` (application id, API token)
+ * @example
+ * const prepared = await prepareSendbirdChannelKey({ channelUrl: channel.channel_url, publicKeys, memberIds, sender });
+ * const req = updateSendbirdChannelKeyRequest({ channel_url: channel.channel_url, prepared, user_ids: memberIds, currentData: channel.data }, { applicationId, apiToken });
+ * await fetch(req.url, req);
  */
 export function updateSendbirdChannelKeyRequest(update: SendbirdKeyUpdate, options: SendbirdOptions): SendbirdRequest {
   credentials(options);

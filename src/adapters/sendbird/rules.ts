@@ -11,6 +11,9 @@ import { ANY_USER_ID, type UserIdRule } from '../../rules.js';
 /**
  * Is `url` a channel URL as Sendbird documents it: 4 to 100 letters, digits and underscores? (The
  * live API was seen accepting `-`; the documentation does not.)
+ * @example
+ * isChannelUrl('team_room'); // true
+ * isChannelUrl('team-room'); // false: a hyphen is not in the documented alphabet
  */
 export function isChannelUrl(url: unknown): url is string {
   return typeof url === 'string' && /^[A-Za-z0-9_]{4,100}$/.test(url);
@@ -19,6 +22,8 @@ export function isChannelUrl(url: unknown): url is string {
 /**
  * Asserts {@link isChannelUrl}.
  * @throws {InvalidInputError} `ERR_INVALID_CONVERSATION_ID`
+ * @example
+ * const channelUrl = assertChannelUrl(request.params.channel, 'channel'); // throws, naming `channel`, when it is not one
  */
 export function assertChannelUrl(url: unknown, field: string): string {
   if (typeof url !== 'string') throw new InvalidInputError(ErrorCodes.INVALID_CONVERSATION_ID, `expected a channel URL string, got ${typeName(url)}`, field);

@@ -125,6 +125,9 @@ export function requestUserIds(p: Record<string, unknown>): string[] {
 /**
  * Checks the properties of a group-channel create; returns every problem (empty when valid).
  * @param limits - `batch: false` skips the 100-users-per-request limits (for planning Supergroups)
+ * @example
+ * for (const p of validateGroupChannel({ user_ids: ['alice', 'alice'], name: 'Team' })) console.log(p.path, p.sendbirdCode, p.message);
+ * // user_ids[1] 400111 user alice is listed twice
  */
 export function validateGroupChannel(value: unknown, limits: { batch?: boolean } = {}): SendbirdProblem[] {
   const out: SendbirdProblem[] = [];

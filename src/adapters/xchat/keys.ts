@@ -21,6 +21,9 @@ export interface KeyRecord {
 /**
  * The key record the X API serves after a registration: what `GET /2/users/{id}/public_keys`
  * returns for `userId` once `body` was posted and the server assigned `version`.
+ * @throws {InvalidInputError} `ERR_INVALID_USER_ID` for a user id that is not an X user id,
+ * `ERR_INVALID_VERSION` for a version that is not canonical decimal, `ERR_INVALID_ARGUMENT` for a
+ * body without the registration's keys and signature
  * @example
  * const { publicKeyInput, signingKeyEntry } = keyRecordFromRegistration('111', await buildKeyRegistration(alice), '1700000000000');
  */
@@ -52,15 +55,18 @@ export interface KeyListing {
 
 const str = (v: unknown): v is string => typeof v === 'string';
 
-/** The user a record names itself (`userId`, `user_id`, or the `id` of an API record), if any. */
-function ownerOf(rec: Record<string, unknown>): string | undefined {
-  if (str(rec.userId)) return rec.userId;
-  if (str(rec.user_id)) return rec.user_id;
-  return str(rec.id) && rec.public_key !== undefined ? rec.id : undefined;
+/**
+ * The user a record names itself (`userId`, `user_id`, or the `id` of an API record), if any.
+ * @throws {InvalidInputError} `ERR_INVALID_USER_ID` when it names two different users
+ */
+function ownerOf(rec: Record<string, unknown>, field: string): string | undefined {
+  const named = [rec.userId, rec.user_id, str(rec.id) && rec.public_key !== undefined ? rec.id : undefined].filter(str);
+  if (named.some((n) => n !== named[0])) throw new InvalidInputError(ErrorCodes.INVALID_USER_ID, `the record names two users (${named.join(', ')})`, field);
+  return named[0];
 }
 
 function fromRecord(rec: Record<string, unknown>, userId: string | undefined, field: string, out: KeyListing): void {
-  const named = ownerOf(rec);
+  const named = ownerOf(rec, field);
   if (userId !== undefined && named !== undefined && named !== userId) {
     throw new InvalidInputError(ErrorCodes.INVALID_USER_ID, `the record names user ${named} but is listed under user ${userId}`, field);
   }
@@ -115,7 +121,10 @@ function fromList(list: unknown, userId: string | undefined, field: string, out:
  *   (`{ "data": [PublicKey…] }`), when its records name their owner (`user_id` or `id`);
  * - an object keyed by user id whose values are such responses or arrays of records;
  * - a plain array of the SDK's `{ userId, publicKey, keyVersion }` or `SigningKeyEntry` records.
- * @throws {InvalidInputError} naming the record at fault
+ * @throws {InvalidInputError} naming the record at fault: `ERR_INVALID_USER_ID` for an owner that
+ * is not an X user id (or a record that names another owner than the key it is listed under),
+ * `ERR_INVALID_VERSION` for a key version that is not canonical decimal, `ERR_INVALID_ARGUMENT` for
+ * another shape, a record without an owner, or no records at all
  * @example
  * const { publicKeys, signingKeys } = keyListing(JSON.parse(await readFile('keys.json', 'utf8')));
  */

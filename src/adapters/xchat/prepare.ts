@@ -230,8 +230,10 @@ export async function prepareGroupCreate(params: GroupCreateParams, options?: Pr
  * and new members), and two action signatures (ConversationKeyChangeEvent, then
  * GroupChangeEvent.GroupMemberAddChange). The `current*` values must describe the group's present
  * state; absent ones are signed as `null`.
- * @throws {InvalidInputError} as {@link prepareGroupCreate}, and when a new member is already a
- * member, the sender is not a current member, or `newMemberIds` is empty
+ * @throws {InvalidInputError} as {@link prepareGroupCreate}: `ERR_INVALID_CONVERSATION_ID`,
+ * `ERR_MISSING_PUBLIC_KEY`, `ERR_DUPLICATE_ID`, `ERR_INVALID_USER_ID`, `ERR_INVALID_VERSION`,
+ * `ERR_INVALID_TTL`, `ERR_COMMA_IN_FIELD`, `ERR_NULL_SENTINEL`; and `ERR_INVALID_ARGUMENT` when a new
+ * member is already a member, the sender is not a current member, or `newMemberIds` is empty
  * @example
  * const prepared = await prepareGroupMembersChange({ publicKeys, sender, conversationId: 'g123',
  *   newMemberIds: ['444'], currentMemberIds: ['111', '222'], currentAdminIds: ['111'] });

@@ -45,7 +45,10 @@ export interface KeyRegistrationOptions extends CryptoOptions {
 /**
  * Builds the key-registration body for `POST /2/users/{id}/public_keys`: both public keys as SPKI,
  * the two cross signatures over the other key's SPKI bytes, and the fingerprint.
- * @throws {InvalidInputError} `ERR_INVALID_VERSION` for a version that is not canonical decimal
+ * @throws {InvalidInputError} `ERR_INVALID_VERSION` for a version that is not canonical decimal (or a
+ * clock that gives none), `ERR_INVALID_KEY` for an identity without valid private keys,
+ * `ERR_INVALID_ARGUMENT` for a `generateVersion` that is not a boolean or an identity of another
+ * shape, `ERR_UNSUPPORTED_BACKEND`
  * @example
  * const body = await buildKeyRegistration(alice);
  * await fetch(`https://api.x.com/2/users/${me}/public_keys`, { method: 'POST', body: JSON.stringify(body) });

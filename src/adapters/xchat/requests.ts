@@ -211,7 +211,10 @@ function signingKeyOf(p: PreparedChangeInput): string | undefined {
 /**
  * Builds the body of `POST /2/chat/conversations/group` from a prepared group create.
  * @param prepared - the result of `prepareGroupCreate` (chat-keykit's or the official SDK's)
- * @throws {InvalidInputError} when `prepared` is not a group create or is internally inconsistent
+ * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` when `prepared` is not a group create or is internally
+ * inconsistent (its signed details say something else than its other fields)
+ * @throws {DecodeError} `ERR_INVALID_BASE64`, `ERR_INVALID_THRIFT`, `ERR_TOO_LARGE` for a signed
+ * detail (`encodedMessageEventDetail`) or `options.keyRotation` that does not decode
  * @example
  * const body = createGroupRequest(await prepareGroupCreate(params));
  * await fetch('https://api.x.com/2/chat/conversations/group', { method: 'POST', body: JSON.stringify(body) });
@@ -244,7 +247,15 @@ export function createGroupRequest(prepared: PreparedChangeInput, options: Creat
 /**
  * Builds the body of `POST /2/chat/conversations/{id}/keys` (start a one-to-one, or rotate any
  * conversation's key) from a prepared key change.
- * @throws {InvalidInputError} when `prepared` is not a key change or is internally inconsistent
+ * @param prepared - the result of `prepareConversationKeyChange` (chat-keykit's or the official SDK's)
+ * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` when `prepared` is not a key change or is internally
+ * inconsistent (its signed details say something else than its other fields)
+ * @throws {DecodeError} `ERR_INVALID_BASE64`, `ERR_INVALID_THRIFT`, `ERR_TOO_LARGE` for a signed
+ * detail (`encodedMessageEventDetail`) or `options.keyRotation` that does not decode
+ * @example
+ * const change = await prepareConversationKeyChange(params);
+ * const body = addConversationKeysRequest(change);
+ * await fetch(`https://api.x.com/2/chat/conversations/${change.conversationId}/keys`, { method: 'POST', body: JSON.stringify(body) });
  */
 export function addConversationKeysRequest(prepared: PreparedChangeInput, options: RequestOptions = {}): AddConversationKeysBody {
   const p = assertPrepared(prepared);
@@ -264,11 +275,18 @@ export function addConversationKeysRequest(prepared: PreparedChangeInput, option
  * Builds the body of `POST /2/chat/conversations/{id}/members` from a prepared member add.
  * `user_ids` are the signed new member ids; the participant keys cover the whole new roster. The
  * group's title and avatar URL, re-encrypted with the new key, go in as options.
- * @throws {InvalidInputError} when `prepared` is not a member add or is internally inconsistent;
- * `ERR_INVALID_ARGUMENT` for encrypted metadata that is too short or does not open with the new key
- * @throws {DecodeError} `ERR_INVALID_BASE64` for encrypted metadata that is not base64
+ * @param prepared - the result of `prepareGroupMembersChange` (chat-keykit's or the official SDK's)
+ * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` when `prepared` is not a member add or is internally
+ * inconsistent (its signed details say something else than its other fields), for an
+ * `options.keyRotation` (the members endpoint has no such field), or for encrypted metadata that is
+ * too short or does not open with the new key
+ * @throws {DecodeError} `ERR_INVALID_BASE64`, `ERR_INVALID_THRIFT`, `ERR_TOO_LARGE` for a signed
+ * detail (`encodedMessageEventDetail`) that does not decode; `ERR_INVALID_BASE64` for encrypted
+ * metadata that is not base64
  * @example
+ * const prepared = await prepareGroupMembersChange(params);
  * const body = addMembersRequest(prepared, { encryptedTitle: await encryptMetadata('Team', prepared.conversationKey) });
+ * await fetch(`https://api.x.com/2/chat/conversations/${prepared.conversationId}/members`, { method: 'POST', body: JSON.stringify(body) });
  */
 export function addMembersRequest(prepared: PreparedChangeInput, options: AddMembersRequestOptions = {}): AddMembersBody {
   const p = assertPrepared(prepared);

@@ -48,6 +48,7 @@ export interface MediaDecryptor {
 
 /**
  * The ciphertext length of `plaintextLength` bytes of media: `24 + n + 17·⌈n/1024⌉`.
+ * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` for a length that is not a non-negative safe integer
  * @example
  * mediaCiphertextLength(1024); // 1065
  */

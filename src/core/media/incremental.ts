@@ -224,8 +224,10 @@ export async function createMediaEncryptor(key: Uint8Array, options?: CryptoOpti
  * only a `finish()` that returns proves the stream was not truncated.
  * @param key - the 32-byte conversation key of the message that carried the media
  * @param options - backend, and `expectedLength` to refuse a stream of any other plaintext length
- * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` for a key that is not 32 bytes; `push` and
- * `finish` throw the errors of {@link decryptMedia}, and after one of them, `ERR_DECRYPT_FAILED` again
+ * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` for a key that is not 32 bytes
+ * @throws {VerificationError} `ERR_DECRYPT_FAILED` from `push` and `finish`, as {@link decryptMedia}
+ * throws it, and from every call after one of them failed
+ * @throws {DecodeError} `ERR_INVALID_ENVELOPE` from `finish` for a length no stream can have
  * @example
  * const dec = await createMediaDecryptor(conversationKey);
  * for await (const part of download) sink.write(dec.push(part));

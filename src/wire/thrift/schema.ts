@@ -113,12 +113,21 @@ function define<S>(name: string, union: boolean, specs: Specs): StructDef<S> {
   return def;
 }
 
-/** Describes a struct: field names (our camelCase) to field specs (the IDL's ids and types). */
+/**
+ * Describes a struct: field names (our camelCase) to field specs (the IDL's ids and types).
+ * @throws {InternalError} `ERR_INTERNAL` for a description that uses a field id twice
+ * @example
+ * const Point = struct('Point', { x: required(1, T.i32), y: field(2, T.i32) });
+ */
 export function struct<F extends Specs>(name: string, specs: F): StructDef<StructOf<F>> {
   return define(name, false, specs);
 }
 
-/** Describes a union: a struct with exactly one field present. */
+/**
+ * Describes a union: a struct with exactly one field present.
+ * @throws {InternalError} `ERR_INTERNAL` for a description that uses a field id twice or has a
+ * required field
+ */
 export function union<F extends Specs>(name: string, specs: F): StructDef<UnionOf<F>> {
   return define(name, true, specs);
 }

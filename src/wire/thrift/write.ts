@@ -195,7 +195,7 @@ function writeStruct(w: Writer, def: AnyStructDef, value: unknown, path: string)
 
 /**
  * Encodes a struct value with its description.
- * @throws {InternalError} when the value does not fit the description (a bug in the caller)
+ * @throws {InternalError} `ERR_INTERNAL` when the value does not fit the description (a bug in the caller)
  */
 export function encodeStruct<S>(def: StructDef<S>, value: S): Uint8Array {
   const w = new Writer();

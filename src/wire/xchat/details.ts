@@ -44,7 +44,10 @@ function compact<V extends object>(v: V): V {
   return v;
 }
 
-/** Encodes a ConversationKeyChangeEvent wrapped in MessageEventDetail (variant 3). */
+/**
+ * Encodes a ConversationKeyChangeEvent wrapped in MessageEventDetail (variant 3).
+ * @throws {InternalError} `ERR_INTERNAL` for a value that does not fit the struct (a bug in the caller)
+ */
 export function encodeKeyChangeDetail(d: { conversationKeyVersion: string; participantKeys: readonly ParticipantKey[]; forKeyRotation?: boolean }): Uint8Array {
   return encodeStruct(MessageEventDetail, {
     conversationKeyChangeEvent: {
@@ -55,7 +58,10 @@ export function encodeKeyChangeDetail(d: { conversationKeyVersion: string; parti
   });
 }
 
-/** Encodes a GroupChangeEvent.GroupCreate wrapped in MessageEventDetail (variant 4 → 1). */
+/**
+ * Encodes a GroupChangeEvent.GroupCreate wrapped in MessageEventDetail (variant 4 → 1).
+ * @throws {InternalError} `ERR_INTERNAL` for a value that does not fit the struct (a bug in the caller)
+ */
 export function encodeGroupCreateDetail(d: Omit<GroupCreateDetail, 'type'> & { memberIds: string[]; adminIds: string[]; conversationKeyVersion: string }): Uint8Array {
   const { forKeyRotation, ...create } = d;
   return encodeStruct(MessageEventDetail, {
@@ -63,7 +69,10 @@ export function encodeGroupCreateDetail(d: Omit<GroupCreateDetail, 'type'> & { m
   });
 }
 
-/** Encodes a GroupChangeEvent.GroupMemberAddChange wrapped in MessageEventDetail (variant 4 → 5). */
+/**
+ * Encodes a GroupChangeEvent.GroupMemberAddChange wrapped in MessageEventDetail (variant 4 → 5).
+ * @throws {InternalError} `ERR_INTERNAL` for a value that does not fit the struct (a bug in the caller)
+ */
 export function encodeGroupMemberAddDetail(
   d: Omit<GroupMemberAddDetail, 'type'> & { memberIds: string[]; currentMemberIds: string[]; currentAdminIds: string[]; currentPendingMemberIds: string[]; conversationKeyVersion: string },
 ): Uint8Array {
@@ -119,7 +128,11 @@ export interface EnvelopeFields {
   signature?: { signature: string; publicKeyVersion: string; signatureVersion: string; signingPublicKey?: string };
 }
 
-/** Encodes a MessageEvent envelope (what the backend delivers), from an already-encoded detail. */
+/**
+ * Encodes a MessageEvent envelope (what the backend delivers), from an already-encoded detail.
+ * @throws {DecodeError} `ERR_INVALID_THRIFT` or `ERR_TOO_LARGE` for a `detail` that does not decode
+ * @throws {InternalError} `ERR_INTERNAL` for a value that does not fit the struct (a bug in the caller)
+ */
 export function encodeMessageEvent(e: EnvelopeFields): Uint8Array {
   const sig = e.signature;
   return encodeStruct(

@@ -69,6 +69,10 @@ export interface KeyChangePayloadInput {
 /**
  * The ConversationKeyChangeEvent payload. From version 6 it embeds the plaintext conversation key
  * (unpadded base64), so it is a secret: never log it or send it.
+ * @throws {UnsupportedVersionError} `ERR_UNSUPPORTED_SIGNATURE_VERSION` for a version outside 2 to 7
+ * @throws {InvalidInputError} `ERR_COMMA_IN_FIELD` for a component that contains a comma,
+ * `ERR_INVALID_ARGUMENT` without the conversation key (versions 6 and 7) or the participant keys
+ * (versions 2 to 5)
  */
 export function keyChangePayload(version: number, p: KeyChangePayloadInput): string {
   checkSignatureVersion(version);
@@ -106,6 +110,8 @@ export interface GroupCreatePayloadInput {
 /**
  * The GroupChangeEvent.GroupCreate payload. It has no conversation id, and admin ids and TTL are
  * not signed at any version: the event detail is their only anchor.
+ * @throws {UnsupportedVersionError} `ERR_UNSUPPORTED_SIGNATURE_VERSION` for a version outside 2 to 7
+ * @throws {InvalidInputError} `ERR_COMMA_IN_FIELD` for a component that contains a comma
  */
 export function groupCreatePayload(version: number, p: GroupCreatePayloadInput): string {
   checkSignatureVersion(version);
@@ -139,7 +145,11 @@ export interface GroupMemberAddPayloadInput {
   groupInviteEnable?: { inviteUrl?: string; affiliateId?: string; expiresAtMsec?: number | bigint };
 }
 
-/** The GroupChangeEvent.GroupMemberAddChange payload (layouts of versions 2 to 7). */
+/**
+ * The GroupChangeEvent.GroupMemberAddChange payload (layouts of versions 2 to 7).
+ * @throws {UnsupportedVersionError} `ERR_UNSUPPORTED_SIGNATURE_VERSION` for a version outside 2 to 7
+ * @throws {InvalidInputError} `ERR_COMMA_IN_FIELD` for a component that contains a comma
+ */
 export function groupMemberAddPayload(version: number, p: GroupMemberAddPayloadInput): string {
   checkSignatureVersion(version);
   const c: Component[] = [
@@ -177,7 +187,11 @@ export interface MessageCreatePayloadInput {
   contents: Uint8Array;
 }
 
-/** The MessageCreateEvent payload (versions 2 to 7): `…,ckv,b64nopad(contents)`. */
+/**
+ * The MessageCreateEvent payload (versions 2 to 7): `…,ckv,b64nopad(contents)`.
+ * @throws {UnsupportedVersionError} `ERR_UNSUPPORTED_SIGNATURE_VERSION` for a version outside 2 to 7
+ * @throws {InvalidInputError} `ERR_COMMA_IN_FIELD` for a component that contains a comma
+ */
 export function messageCreatePayload(version: number, p: MessageCreatePayloadInput): string {
   checkSignatureVersion(version);
   return joinPayload([

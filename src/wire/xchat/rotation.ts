@@ -77,7 +77,8 @@ function stripUndefined<V extends object>(v: V): V {
 /**
  * Builds a `base64_encoded_key_rotation` payload.
  * @returns padded standard base64 of the Thrift GroupOpData
- * @throws {InvalidInputError} for ids or versions that are not decimal i64, or a bad op type
+ * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` for ids or versions that are not decimal i64,
+ * a bad op type or members of the other op type, `ERR_DUPLICATE_ID` for two key infos of one user
  * @example
  * const rotation = buildKeyRotation({ treeVersion: '1', actionBy: { userId: '111', keyVersion: '1700000000000' },
  *   opType: 'genGroup', initialMembers: [{ userId: '111', keyVersion: '1700000000000' }] });

@@ -2,10 +2,14 @@
  * The key-rotation payload against bytes assembled by hand from the GroupOpData field table
  * (docs/xchat-keys.md §"Thrift structs"; `thrift/trees.thrift` of the official SDK's repository),
  * not from our encoder: a wrong field id or type that encoder and decoder shared would pass a
- * round trip, but not this.
+ * round trip, but not this. Then the properties: built payloads parse back to the same rotation,
+ * and arbitrary or mutated payloads parse to a rotation that rebuilds to the same bytes, or give
+ * a typed error.
  */
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { buildKeyRotation, decodeBase64, parseKeyRotation, type KeyRotation } from '../../helpers/kit.js';
+import { buildKeyRotation, decodeBase64, encodeBase64, parseKeyRotation, type KeyRotation } from '../../helpers/kit.js';
+import { mutate, mutation, RUNS, typedOrValue } from '../../helpers/properties.js';
 
 const i64 = (n: number) => n.toString(16).padStart(16, '0');
 const i32 = (n: number) => n.toString(16).padStart(8, '0');
@@ -47,5 +51,55 @@ describe('key-rotation payload, byte for byte', () => {
     const expected = `0a0002${i64(1)}` + `0c0003${member(111, 1)}` + '0c0004' + '0c0001' + `0f00030c${i32(2)}${member(111, 1)}${member(222, 1)}` + '00' + '00' + '00';
     expect(Buffer.from(decodeBase64(buildKeyRotation(rotation))).toString('hex')).toBe(expected);
     expect(parseKeyRotation(Buffer.from(expected, 'hex').toString('base64'))).toEqual(rotation);
+  });
+});
+
+// Properties (moved from test/hardening/properties.test.ts).
+describe('properties', () => {
+  const dec = fc.bigInt({ min: 0n, max: (1n << 63n) - 1n }).map(String);
+  const member = fc.record({ userId: dec, keyVersion: dec });
+  const members = fc.array(member, { maxLength: 3 });
+  const rotation = fc.oneof(
+    fc.record({ treeVersion: dec, actionBy: member, opType: fc.constant('genGroup' as const), groupId: fc.string({ maxLength: 8 }), initialMembers: members }, { requiredKeys: ['treeVersion', 'actionBy', 'opType'] }),
+    fc.record({ treeVersion: dec, actionBy: member, opType: fc.constant('edit' as const), membersLeft: members, membersToAdd: members, membersUpdated: members }, { requiredKeys: ['treeVersion', 'actionBy', 'opType'] }),
+  ).chain((r) =>
+    fc
+      .option(
+        fc.uniqueArray(fc.record({ userId: dec, identityPublicKey: fc.uint8Array({ maxLength: 8 }), identityKeySignature: fc.uint8Array({ maxLength: 8 }) }, { requiredKeys: ['userId'] }), { maxLength: 3, selector: (k) => k.userId }),
+        { nil: undefined },
+      )
+      .map((info) => (info === undefined ? r : { ...r, memberKeyInfo: info })),
+  );
+  test('built payloads parse back to the same rotation', () => {
+    fc.assert(
+      fc.property(rotation, (r) => {
+        expect(parseKeyRotation(buildKeyRotation(r as KeyRotation))).toEqual(r);
+      }),
+      { numRuns: RUNS, seed: 31 },
+    );
+  });
+  test('arbitrary bytes: a rotation that rebuilds to the same bytes, or a typed error', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        const b64 = encodeBase64(bytes);
+        const out = typedOrValue(() => parseKeyRotation(b64));
+        if (out.ok) expect(buildKeyRotation(out.value)).toBe(b64);
+        else expect(out.error).toMatchObject({ code: 'ERR_INVALID_THRIFT', field: 'keyRotation' });
+      }),
+      { numRuns: RUNS * 3, seed: 33 },
+    );
+  });
+  test('mutated payloads: a rotation that rebuilds to the same bytes, or a typed error', () => {
+    fc.assert(
+      fc.property(rotation, fc.array(mutation, { minLength: 1, maxLength: 2 }), (r, ms) => {
+        let bytes = decodeBase64(buildKeyRotation(r as KeyRotation));
+        for (const m of ms) bytes = mutate(bytes, m);
+        const b64 = encodeBase64(bytes);
+        const out = typedOrValue(() => parseKeyRotation(b64));
+        if (out.ok) expect(buildKeyRotation(out.value)).toBe(b64);
+        else expect(out.error).toMatchObject({ code: 'ERR_INVALID_THRIFT', field: 'keyRotation' });
+      }),
+      { numRuns: RUNS * 3, seed: 32 },
+    );
   });
 });

@@ -46,7 +46,12 @@ function expectedRoster(options: VerifyKeysOptions, conversationId: string): Set
  * Verifies the body of `POST /2/chat/conversations/{id}/keys` (a key change).
  * @param options - as {@link verifyCreateGroupRequest}, plus the signed `conversationId` (`g…`, or
  * `min:max` for a one-to-one) and, for a group, the expected `memberIds`
- * @throws {InvalidInputError} only for malformed `options`
+ * @throws {InvalidInputError} only for malformed `options`: `ERR_INVALID_USER_ID` (`senderId`,
+ * `recipient.userId`), `ERR_INVALID_KEY` (`recipient.identityPrivateKey`), `ERR_INVALID_VERSION`
+ * (`recipient.keyVersion`), `ERR_INVALID_ARGUMENT` (`signingKeys`, `now`, `limits` and the other
+ * shapes), `ERR_UNSUPPORTED_BACKEND`; and
+ * `ERR_INVALID_CONVERSATION_ID` (`conversationId`), `ERR_INVALID_USER_ID` or `ERR_DUPLICATE_ID`
+ * (`memberIds`)
  * @example
  * const report = await verifyAddConversationKeysRequest(body, { senderId: '111', signingKeys, conversationId: 'g123', memberIds: ['111', '222'] });
  */

@@ -78,7 +78,12 @@ async function checkAdd(ctx: Ctx, b: Record<string, unknown>, a: Action, userIds
  * The wrapped keys must cover exactly the signed current members plus the new ones.
  * @param options - as {@link verifyCreateGroupRequest}, plus the group's `conversationId` and, to
  * fix the signed split, the group's `currentMemberIds` and `currentAdminIds`
- * @throws {InvalidInputError} only for malformed `options`
+ * @throws {InvalidInputError} only for malformed `options`: `ERR_INVALID_USER_ID` (`senderId`,
+ * `recipient.userId`), `ERR_INVALID_KEY` (`recipient.identityPrivateKey`), `ERR_INVALID_VERSION`
+ * (`recipient.keyVersion`), `ERR_INVALID_ARGUMENT` (`signingKeys`, `now`, `limits` and the other
+ * shapes), `ERR_UNSUPPORTED_BACKEND`; and
+ * `ERR_INVALID_CONVERSATION_ID` (`conversationId`), `ERR_INVALID_USER_ID` or `ERR_DUPLICATE_ID`
+ * (`currentMemberIds`, `currentAdminIds`)
  * @example
  * const report = await verifyAddMembersRequest(body, { senderId: '111', signingKeys, conversationId: 'g123', currentMemberIds: ['111', '222'] });
  */

@@ -59,7 +59,10 @@ async function checkCreate(ctx: Ctx, b: Record<string, unknown>, create: Action,
  * key is opened and with which the key-change signature is checked) and `serverView`
  * @returns a report: `valid` only when no problem was found and every signature was checked
  * (`verdict` says how much was verified). Malformed bodies give problems, not exceptions.
- * @throws {InvalidInputError} only for malformed `options`
+ * @throws {InvalidInputError} only for malformed `options`: `ERR_INVALID_USER_ID` (`senderId`,
+ * `recipient.userId`), `ERR_INVALID_KEY` (`recipient.identityPrivateKey`), `ERR_INVALID_VERSION`
+ * (`recipient.keyVersion`), `ERR_INVALID_ARGUMENT` (`signingKeys`, `now`, `limits` and the other
+ * shapes), `ERR_UNSUPPORTED_BACKEND`
  * @example
  * const report = await verifyCreateGroupRequest(body, { senderId: '111', signingKeys, recipient: { userId: '222', identityPrivateKey } });
  * if (!report.valid) console.error(report.verdict, report.problems);

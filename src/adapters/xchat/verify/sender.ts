@@ -26,7 +26,11 @@ export type BodyKind = 'create' | 'keys' | 'members';
 /** The actions each kind of body carries, in order. */
 export const ACTIONS_OF: Record<BodyKind, readonly ActionType[]> = { create: ['keyChange', 'groupCreate'], keys: ['keyChange'], members: ['keyChange', 'groupMemberAdd'] };
 
-/** The kind a body's fields say it is (`group_members`: create, `user_ids`: members, else keys), or null. */
+/**
+ * The kind a body's fields say it is (`group_members`: create, `user_ids`: members, else keys), or null.
+ * @example
+ * bodyKind(JSON.parse(requestText)); // 'create' for a body with group_members
+ */
 export function bodyKind(body: unknown): BodyKind | null {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
   if ('group_members' in body) return 'create';
@@ -57,7 +61,10 @@ export type SenderIdentification =
  * @returns the sender and how many signatures proved it, or why none was found: `unreadable` (no
  * readable action), `uncheckable` (no signature can be checked here, e.g. only a version 6/7 key
  * change without a recipient), `none` (no listed key verifies), `several` (more than one does)
- * @throws {InvalidInputError} for malformed options, or a `keys`/`members` body without `conversationId`
+ * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` for malformed options (`signingKeys`, a body
+ * of no known kind without `kind`, a `keys`/`members` body without `conversationId`),
+ * `ERR_INVALID_USER_ID`, `ERR_INVALID_KEY` or `ERR_INVALID_VERSION` for a malformed `recipient`,
+ * `ERR_UNSUPPORTED_BACKEND`
  * @example
  * const who = await identifySender(body, { signingKeys, recipient });
  * if (who.senderId) await verifyCreateGroupRequest(body, { senderId: who.senderId, signingKeys, recipient });

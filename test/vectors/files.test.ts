@@ -1,47 +1,21 @@
 /**
- * The committed test vectors: deterministic, equal to a fresh generation, checked field by field
- * by `vectors verify` (which must catch any single change), and accepted by the official SDK.
+ * The committed vector files (src/vectors/files/*.ts): deterministic, equal to a fresh generation,
+ * checked field by field by `vectors verify` (which must catch any single change, name a field of
+ * the wrong shape, and compare the ids and inputs with the generated files).
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { decodeBase64, encodeBase64, encodeMessageEvent } from '../helpers/kit.js';
-import {
-  ConversationKeyChangeEvent,
-  ConversationParticipantKey,
-  GroupChange,
-  GroupChangeEvent,
-  GroupCreate,
-  GroupMemberAddChange,
-  MessageEvent,
-  MessageEventDetail,
-  MessageEventSignature,
-} from '../../src/wire/xchat/events.js';
-import type { AnyStructDef, TypeDesc } from '../../src/wire/thrift/index.js';
 import { runCli } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { generateVectors, VECTOR_FILES, verifyVectors } from '../../src/vectors/index.js';
-import { envelopes, xdkWithKeys } from '../helpers/xdk.js';
-
-const root = resolve(import.meta.dirname, '..', '..');
-const dir = join(root, 'vectors');
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { committed, file, mutated, type Obj } from './committed.js';
 
 let fresh: Map<string, string>;
-let committed: Map<string, string>;
 beforeAll(async () => {
   fresh = await generateVectors();
-  committed = new Map(readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 });
-const file = (name: string): Obj => JSON.parse(committed.get(name)!);
-/** The committed files with one file changed. */
-const mutated = (name: string, change: (f: Obj) => void): Map<string, string> => {
-  const f = file(name);
-  change(f);
-  return new Map(committed).set(name, JSON.stringify(f, null, 2));
-};
-const readme = () => readFileSync(join(dir, 'README.md'), 'utf8');
 
 describe('generation', () => {
   test('is deterministic: two runs give byte-identical files', async () => {
@@ -54,104 +28,11 @@ describe('generation', () => {
     expect([...committed.keys()].sort()).toEqual([...VECTOR_FILES].sort());
     for (const [name, text] of fresh) expect(committed.get(name), `${name} is stale: run chat-keykit vectors generate --out vectors`).toBe(text);
   });
-
-  test('vectors/README.md documents every file and the randomness stream', () => {
-    for (const name of VECTOR_FILES) expect(readme()).toContain(`## ${name}`);
-    expect(readme()).toMatch(/SHA-256\(seed ‖ counter\)/);
-  });
-
-  test('vectors/README.md is self-contained: no reference to a protocol file outside the repository', () => {
-    expect(readme()).not.toMatch(/PROTOCOL/);
-    for (const [name, text] of committed) expect(JSON.parse(text).protocol, name).not.toMatch(/PROTOCOL|\.md\b/);
-  });
-
-  /**
-   * Every JSON key of a file appears in a code span of that file's README section (the header keys
-   * in Conventions), and every name in the first column of a section's tables is a key (or a
-   * value, such as a `function`) of that file: the README neither misses nor invents fields.
-   */
-  test('vectors/README.md documents every field of every file, and no field the files lack', () => {
-    const sections = new Map<string, string>();
-    for (const part of readme().split(/^## /m).slice(1)) sections.set(part.slice(0, part.indexOf('\n')).trim(), part);
-    const names = (text: string) =>
-      new Set([...text.replace(/```[\s\S]*?```/g, '').matchAll(/`([^`]+)`/g)].flatMap((m) => (m[1] as string).match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []));
-    const header = ['protocol', 'format_version', 'generator', 'description', 'vectors', 'id'];
-    const conventions = names(sections.get('Conventions') ?? '');
-    for (const key of header) expect(conventions.has(key), `Conventions documents ${key}`).toBe(true);
-    for (const name of VECTOR_FILES) {
-      const keys = new Set<string>();
-      const values = new Set<string>();
-      const walk = (v: unknown): void => {
-        if (typeof v === 'string') values.add(v);
-        if (Array.isArray(v)) v.forEach(walk);
-        else if (v && typeof v === 'object') {
-          for (const [k, x] of Object.entries(v)) {
-            keys.add(k);
-            walk(x);
-          }
-        }
-      };
-      walk(file(name));
-      const section = sections.get(name) ?? '';
-      const documented = names(section);
-      const missing = [...keys].filter((k) => !header.includes(k) && !documented.has(k));
-      expect(missing, `fields of ${name} missing from its README section`).toEqual([]);
-      const firstColumn = section.split('\n').flatMap((line) => [...names(/^\|([^|]*)\|/.exec(line)?.[1] ?? '')]);
-      expect(firstColumn.length, `${name} has a field table`).toBeGreaterThan(0);
-      const invented = firstColumn.filter((n) => !keys.has(n) && !values.has(n));
-      expect(invented, `names in the tables of ${name} that the file lacks`).toEqual([]);
-    }
-  });
-});
-
-describe('vectors/README.md Thrift tables', () => {
-  /** A Thrift type as the README writes it. */
-  const typeName = (t: TypeDesc): string =>
-    t.k === 'struct' ? t.def().name : t.k === 'list' ? `list<${typeName(t.elem)}>` : t.k === 'map' ? `map<${typeName(t.key)}, ${typeName(t.value)}>` : t.k;
-
-  test('the struct table of events.json gives the ids, names and types of src/wire/events.ts', () => {
-    const section = readme().split(/^## /m).find((part) => part.startsWith('events.json')) ?? '';
-    const rows: { struct: string; id: number; name: string; type: string }[] = [];
-    let struct = '';
-    for (const line of section.split('\n')) {
-      const m = /^\| *([^|]*?) *\| *(\d+) *\| *([a-z_]+) *\| *(.*?) *\|$/.exec(line);
-      if (!m) continue;
-      struct = m[1] ? (m[1] as string).replace(/ \(union\)$/, '') : struct;
-      rows.push({ struct, id: Number(m[2]), name: m[3] as string, type: (m[4] as string).replace(/ *\{[^}]*\}/g, '').replace(/ *\(.*\)$/, '') });
-    }
-    const defs: Record<string, AnyStructDef> = {
-      MessageEventDetail,
-      ConversationKeyChangeEvent,
-      ConversationParticipantKey,
-      GroupChangeEvent,
-      GroupChange,
-      GroupCreate,
-      GroupMemberAddChange,
-      MessageEvent,
-      MessageEventSignature,
-    };
-    expect(new Set(rows.map((r) => r.struct))).toEqual(new Set(Object.keys(defs)));
-    // The README gives the IDL's names; ours are camelCase, and three follow the SDK's JavaScript names.
-    const SDK_NAMES: Record<string, string> = { conversation_participant_keys: 'participantKeys', encrypted_conversation_key: 'encryptedKey', group_change: 'groupChange' };
-    const ours = (idl: string) => SDK_NAMES[idl] ?? idl.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
-    for (const r of rows) {
-      const field = defs[r.struct]?.fields.find((f) => f.id === r.id);
-      expect(field?.name, `${r.struct} field ${r.id}`).toBe(ours(r.name));
-      expect(r.type, `${r.struct}.${r.name} type`).toBe(typeName(field!.type));
-    }
-    // Structs are documented whole; of the two unions, the variants the vectors use.
-    for (const [name, def] of Object.entries(defs)) {
-      if (def.union) continue;
-      expect(rows.filter((r) => r.struct === name).map((r) => r.id), name).toEqual(def.fields.map((f) => f.id));
-    }
-    expect(rows.filter((r) => r.struct === 'MessageEventDetail').map((r) => r.id)).toEqual([3, 4]);
-    expect(rows.filter((r) => r.struct === 'GroupChange').map((r) => r.id)).toEqual([1, 5]);
-  });
 });
 
 describe('vectors verify', () => {
   test('passes on the committed files', async () => {
-    const r = await verifyVectors(committed);
+    const r = await verifyVectors(new Map(committed));
     expect(r.failures).toEqual([]);
     expect(r.checked).toBeGreaterThan(250);
   });
@@ -179,14 +60,6 @@ describe('vectors verify', () => {
     const r = await verifyVectors(files);
     expect(r.ok).toBe(false);
     expect(r.failures.some((x) => message.test(x)), r.failures.join('\n')).toBe(true);
-  });
-
-  test('names the first differing JSON path of a body, and the first differing character of a long string', async () => {
-    const body = await verifyVectors(mutated('requests.json', (f) => (f.vectors[0].body.group_name = 'Renamed')));
-    expect(body.failures).toContain('requests.json request-group-create body.group_name: expected "Renamed", got "Team"');
-    const payload = await verifyVectors(mutated('signatures.json', (f) => (f.vectors[5].payload = f.vectors[5].payload.replace(',111,', ',112,'))));
-    const line = payload.failures.find((x) => x.startsWith('signatures.json ConversationKeyChangeEvent-v7 payload:'));
-    expect(line).toMatch(/differs at character 44 .*expected .*,112,g1234.*, got .*,111,g1234/);
   });
 
   test('fails on a missing or unknown file and on a wrong protocol header', async () => {
@@ -218,6 +91,39 @@ describe('vectors verify', () => {
     expect(await runCli(['vectors', 'verify', 'nowhere'], io)).toBe(2);
     expect(await runCli(['vectors', 'publish'], io)).toBe(2);
     expect(stdout).toContain('"ok": false');
+  });
+});
+
+describe('vectors verify: a field of the wrong shape is a failure naming it, never a TypeError', () => {
+  const failuresOf = async (files: Map<string, string>) => {
+    const r = await verifyVectors(files);
+    expect(r.ok).toBe(false);
+    expect(r.failures.filter((x) => /TypeError|Cannot read|is not a function|threw/.test(x))).toEqual([]);
+    return r.failures;
+  };
+
+  const shapes: [string, string, (f: Obj) => void, string][] = [
+    ['keys.json', 'a registration without its key', (f) => delete f.vectors[0].registration.public_key.public_key, 'keys.json identity-111 registration.public_key.public_key: must be a string, is absent'],
+    ['ecies.json', 'an input that is not hex', (f) => (f.vectors[1].plaintext_hex = 'XY'), 'ecies.json wrap-for-222 plaintext_hex: must be lowercase hex, is "XY"'],
+    ['signatures.json', 'an event input of the wrong type', (f) => (f.inputs.group_create.title = 5), 'signatures.json (file) inputs.group_create.title: must be a string, is 5'],
+    ['signatures.json', 'an unknown event', (f) => (f.vectors[0].event = 'Other'), 'signatures.json ConversationKeyChangeEvent-v2 event: must be one of "ConversationKeyChangeEvent", "GroupChangeEvent.GroupCreate", "GroupChangeEvent.GroupMemberAddChange", "GroupChangeEvent.GroupMemberAddChange+invite", "MessageCreateEvent", is "Other"'],
+    ['events.json', 'a TTL that is a number', (f) => (f.vectors[1].fields.ttlMsec = 86400000), 'events.json detail-group-create fields.ttlMsec: must be a decimal integer string, is 86400000'],
+    ['requests.json', 'a recipient list that is not a list', (f) => (f.vectors[1].verify.recipients = {}), 'requests.json request-key-rotation verify.recipients: must be a list, is {}'],
+    ['rotation.json', 'an unknown operation', (f) => (f.vectors[0].input.opType = 'merge'), 'rotation.json rotation-gen-group input.opType: must be one of "genGroup", "edit", is "merge"'],
+    ['negative.json', 'a missing expectation', (f) => delete f.vectors[0].expect, 'negative.json key-64-bytes expect: must be an object, is absent'],
+    ['negative.json', 'a request body expected valid', (f) => (f.vectors[20].expect.valid = true), 'negative.json body-renamed-group expect.valid: must be false, is true'],
+  ];
+  test.each(shapes)('%s: %s', async (name, _what, change, message) => {
+    expect(await failuresOf(mutated(name, change))).toContain(message);
+  });
+
+  test('an unknown key in a negative vector’s expectation is a failure, as in any compared value', async () => {
+    expect(await failuresOf(mutated('negative.json', (f) => (f.vectors[20].expect.note = 'x')))).toEqual(['negative.json body-renamed-group expect.note: expected "x", got (absent)']);
+  });
+
+  test('an envelope naming a malformed detail says so', async () => {
+    const failures = await failuresOf(mutated('events.json', (f) => (f.vectors[1].hex = 7)));
+    expect(failures).toContain('events.json envelope-group-create fields.detail: no well-formed vector "detail-group-create" in this file');
   });
 });
 
@@ -295,55 +201,5 @@ describe('vectors verify: completeness against the generated files', () => {
     expect(await runCli(['vectors', 'verify', '.'], io)).toBe(1);
     expect(stderr).toContain('mismatch: keys.json identity-111 (vector): missing: generated by this implementation, absent from the file');
     expect(stderr).toMatch(/^FAILED: \d+ checks, 1 failures$/m);
-  });
-});
-
-describe('the official SDK accepts the vectors', () => {
-  /** An SDK instance holding a user's identity scalar (and any valid signing scalar). */
-  const sdkFor = (identityHex: string, signingHex = `${'00'.repeat(31)}02`) => xdkWithKeys(Uint8Array.from(Buffer.from(identityHex + signingHex, 'hex')));
-
-  test('it unwraps every ECIES vector', async () => {
-    for (const v of file('ecies.json').vectors) {
-      const chat = await sdkFor(v.recipient_private_hex);
-      expect(Buffer.from(chat.decryptConversationKey(v.wrapped_b64)).toString('hex'), v.id).toBe(v.plaintext_hex);
-    }
-  });
-
-  test('it verifies every signature vector and every registration binding', async () => {
-    const sigs = file('signatures.json');
-    const chat = await sdkFor(`${'00'.repeat(31)}01`);
-    for (const v of sigs.vectors) {
-      expect(chat.verify(sigs.signer_public_sec1_b64, decodeBase64(v.signature_b64), new TextEncoder().encode(v.payload)), v.id).toBe(true);
-    }
-    for (const v of file('keys.json').vectors) {
-      const pk = v.registration.public_key;
-      expect(chat.verifyKeyBinding(pk.public_key, pk.signing_public_key, pk.identity_public_key_signature), v.id).toBe(true);
-      const mine = await sdkFor(v.identity_private_hex, v.signing_private_hex);
-      expect(mine.getPublicKeys().identity, v.id).toBe(v.identity_public_sec1_b64);
-      expect(mine.getPublicKeyFingerprint(), v.id).toBe(v.fingerprint);
-    }
-  });
-
-  test('every recipient’s SDK verifies and decrypts the events of every request vector', async () => {
-    const req = file('requests.json');
-    const signingKeys = req.signing_keys;
-    for (const v of req.vectors) {
-      const actions = v.body.action_signatures.map((a: Obj) => ({
-        messageId: a.message_id,
-        encodedMessageEventDetail: a.encoded_message_event_detail,
-        signature: a.message_event_signature.signature,
-        signatureVersion: a.message_event_signature.signature_version,
-        publicKeyVersion: a.message_event_signature.public_key_version,
-      }));
-      const events = envelopes(actions, v.verify.sender_id, v.verify.conversation_id, encodeMessageEvent);
-      for (const r of v.verify.recipients) {
-        const chat = await sdkFor(r.identity_private_hex);
-        const out = chat.decryptEvents(events, signingKeys);
-        expect(out.errors, `${v.id} as ${r.user_id}`).toEqual({});
-        expect(out.messages.every((m) => m.event.verified === true)).toBe(true);
-        const key = out.conversationKeys.keys[v.body.conversation_key_version];
-        expect(encodeBase64(key!), `${v.id} as ${r.user_id}`).toBe(encodeBase64(Buffer.from(r.conversation_key_hex, 'hex')));
-      }
-    }
   });
 });

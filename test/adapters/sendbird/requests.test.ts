@@ -1,6 +1,7 @@
 /**
- * The Sendbird adapter's channel requests: every rule of docs/sendbird.md §"Group channels" with a
- * valid and an invalid case, requests for the documented uses, the multipart body parsed back, Supergroup plans.
+ * The Sendbird adapter's channel requests (src/adapters/sendbird/requests.ts): requests for the
+ * documented uses, bad options, the multipart body parsed back, Supergroup plans and invites. (The
+ * rules of each property, docs/sendbird.md §"Group channels", are in validate.test.ts.)
  */
 import { describe, expect, test } from 'vitest';
 import {
@@ -9,108 +10,18 @@ import {
   planSendbirdSupergroup,
   SendbirdValidationError,
   type SendbirdGroupChannelParams,
-  type SendbirdProblem,
 } from '../../helpers/kit.js';
 
 const TOKEN = 'secret-api-token-4f1c2d9e8b7a';
 const options = { applicationId: 'A1B2C3D4-E5F6-4789-ABCD-0123456789AB', apiToken: TOKEN };
 
-function problems(params: unknown, opts: object = options): SendbirdProblem[] {
-  try {
-    createSendbirdGroupChannelRequest(params as SendbirdGroupChannelParams, opts as typeof options);
-  } catch (e) {
-    expect(e).toBeInstanceOf(SendbirdValidationError);
-    expect(JSON.stringify(e) + String(e) + (e as Error).message).not.toContain(TOKEN);
-    expect((e as SendbirdValidationError).code).toBe('ERR_SENDBIRD_REQUEST_INVALID');
-    return [...(e as SendbirdValidationError).problems];
-  }
-  return [];
-}
-
-const ok = (params: SendbirdGroupChannelParams) => expect(problems(params)).toEqual([]);
-const refused = (params: unknown, path: string, code: number | null) => expect(problems(params)).toContainEqual(expect.objectContaining({ path, sendbirdCode: code }));
 const users = (n: number, prefix = 'u') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
-describe('create: every rule, valid and invalid', () => {
-  const base = { user_ids: ['alice', 'bob'] };
-  test.each([
-    ['no users', {}, 'user_ids', 400105],
-    ['an empty user list', { user_ids: [] }, 'user_ids', 400105],
-    ['user_ids and users together', { user_ids: ['a'], users: [{ user_id: 'a' }] }, 'users', 400920],
-    ['user_ids not a list', { user_ids: 'alice' }, 'user_ids', 400102],
-    ['a user id that is not a string', { user_ids: ['alice', 7] }, 'user_ids[1]', 400100],
-    ['an empty user id', { user_ids: ['alice', ''] }, 'user_ids[1]', 400111],
-    ['a duplicate user id', { user_ids: ['alice', 'bob', 'alice'] }, 'user_ids[2]', 400111],
-    ['users without user_id', { users: [{ user_id: 'a' }, { id: 'b' }] }, 'users[1].user_id', 400100],
-    ['more than 100 users in one request', { user_ids: users(101), is_super: true }, 'user_ids', 400203],
-    ['more than 100 members without is_super', { user_ids: users(101) }, 'user_ids', 400203],
-    ['a name of 192 characters', { ...base, name: 'n'.repeat(192) }, 'name', 400110],
-    ['a name that is not a string', { ...base, name: 5 }, 'name', 400100],
-    ['a channel_url of 3 characters', { ...base, channel_url: 'abc' }, 'channel_url', 400111],
-    ['a channel_url of 101 characters', { ...base, channel_url: 'c'.repeat(101) }, 'channel_url', 400110],
-    ['a channel_url with a hyphen', { ...base, channel_url: 'team-room' }, 'channel_url', 400151],
-    ['a channel_url with a slash', { ...base, channel_url: 'team/room' }, 'channel_url', 400151],
-    ['a channel_url of 60 emoji (60 code points, not allowed characters)', { ...base, channel_url: '😀'.repeat(60) }, 'channel_url', 400151],
-    ['a cover_url of 2,049 characters', { ...base, cover_url: `https://x/${'c'.repeat(2039)}` }, 'cover_url', 400110],
-    ['a custom_type of 129 characters', { ...base, custom_type: 't'.repeat(129) }, 'custom_type', 400110],
-    ['data that is not a string', { ...base, data: { a: 1 } }, 'data', 400100],
-    ['is_distinct not a boolean', { ...base, is_distinct: 'yes' }, 'is_distinct', 400104],
-    ['is_public not a boolean', { ...base, is_public: 1 }, 'is_public', 400104],
-    ['is_super not a boolean', { ...base, is_super: 'true' }, 'is_super', 400104],
-    ['is_ephemeral not a boolean', { ...base, is_ephemeral: null }, 'is_ephemeral', 400104],
-    ['strict not a boolean', { ...base, strict: 0 }, 'strict', 400104],
-    ['block_sdk_user_channel_join not a boolean', { ...base, block_sdk_user_channel_join: 'no' }, 'block_sdk_user_channel_join', 400104],
-    ['is_super with is_distinct', { ...base, is_super: true, is_distinct: true }, 'is_distinct', 400111],
-    ['is_public with is_distinct', { ...base, is_public: true, is_distinct: true }, 'is_distinct', 400920],
-    ['access_code without is_public', { ...base, access_code: '1234' }, 'access_code', 400920],
-    ['operator_ids not among the users', { ...base, operator_ids: ['alice', 'carol'] }, 'operator_ids[1]', 400111],
-    ['operator_ids not a list', { ...base, operator_ids: 'alice' }, 'operator_ids', 400102],
-    ['more than 100 operators', { user_ids: users(100), operator_ids: users(101), is_super: true }, 'operator_ids', 400203],
-    ['inviter_id not among the users', { ...base, inviter_id: 'carol' }, 'inviter_id', 400111],
-    ['invitation_status for a non-user', { ...base, invitation_status: { carol: 'joined' } }, 'invitation_status.carol', 400111],
-    ['invitation_status with an unknown state', { ...base, invitation_status: { bob: 'pending' } }, 'invitation_status.bob', 400111],
-    ['invitation_status not an object', { ...base, invitation_status: ['bob'] }, 'invitation_status', 400103],
-    ['hidden_status with an unknown state', { ...base, hidden_status: { bob: 'hidden' } }, 'hidden_status.bob', 400111],
-    ['hidden_status for a non-user', { ...base, hidden_status: { carol: 'unhidden' } }, 'hidden_status.carol', 400111],
-    ['hidden_status not an object', { ...base, hidden_status: 'bob' }, 'hidden_status', 400103],
-    ['an operator listed twice', { ...base, operator_ids: ['alice', 'alice'] }, 'operator_ids[1]', 400111],
-    ['cover_url with cover_file', { ...base, cover_url: 'https://x/c.png', cover_file: { data: new Uint8Array(3), filename: 'c.png' } }, 'cover_file', 400920],
-    ['a cover_file that is not a file', { ...base, cover_file: 'c.png' }, 'cover_file', 400111],
-    ['an unknown property (typo)', { ...base, is_publc: true }, 'is_publc', null],
-  ])('refuses %s', (_n, params, path, code) => refused(params, path, code));
-
-  test.each([
-    ['user_ids', { user_ids: ['alice'] }],
-    ['users as objects', { users: [{ user_id: 'alice' }, { user_id: 'bob' }] }],
-    ['users as plain ids (older docs)', { users: ['alice', 'bob'] }],
-    ['100 users without is_super', { user_ids: users(100) }],
-    ['100 operators', { user_ids: users(100), operator_ids: users(100) }],
-    ['a name of 191 characters (code points)', { ...base, name: '名'.repeat(191) }],
-    ['channel_url of 4 and 100 characters', { ...base, channel_url: 'abcd' }],
-    ['channel_url of 100 characters', { ...base, channel_url: 'A_1'.repeat(33) + 'x' }],
-    ['cover_url of 2,048 characters', { ...base, cover_url: `https://x/${'c'.repeat(2038)}` }],
-    ['custom_type of 128 characters', { ...base, custom_type: 't'.repeat(128) }],
-    ['a public channel with an access code', { ...base, is_public: true, access_code: '1234' }],
-    ['a distinct private channel', { ...base, is_distinct: true, custom_type: 'dm' }],
-    ['a Supergroup', { ...base, is_super: true, is_ephemeral: true, strict: true, block_sdk_user_channel_join: true }],
-    ['operators, inviter and statuses among the users', { ...base, operator_ids: ['alice'], inviter_id: 'alice', invitation_status: { bob: 'invited_by_friend' }, hidden_status: { alice: 'hidden_allow_auto_unhide' } }],
-  ] as [string, SendbirdGroupChannelParams][])('accepts %s', (_n, params) => ok(params));
-
+describe('create', () => {
   test('users as plain ids or as objects go into the body as given', () => {
     for (const list of [['alice', 'bob'], [{ user_id: 'alice' }, { user_id: 'bob' }]]) {
       expect(JSON.parse(createSendbirdGroupChannelRequest({ users: list } as SendbirdGroupChannelParams, options).body as string)).toEqual({ users: list });
     }
-  });
-
-  test('every problem is reported at once, in one error', () => {
-    const ps = problems({ user_ids: ['a', 'a'], name: 'n'.repeat(200), channel_url: 'x-', is_super: true, is_distinct: true, colour: 'red' });
-    expect(ps.map((p) => [p.path, p.sendbirdCode])).toEqual([
-      ['colour', null],
-      ['user_ids[1]', 400111],
-      ['name', 400110],
-      ['channel_url', 400111],
-      ['is_distinct', 400111],
-    ]);
   });
 
   test('bad options are typed errors that never echo the token', () => {
@@ -229,5 +140,16 @@ describe('Supergroups larger than 100', () => {
       err = e;
     }
     expect((err as SendbirdValidationError).problems.map((p) => [p.path, p.sendbirdCode, /per request/.test(p.message)])).toEqual([['user_ids', 400203, true]]);
+  });
+
+  test('an invite without a channel URL is refused, not sent to /v3/group_channels/undefined/invite', () => {
+    let err: unknown;
+    try {
+      inviteSendbirdUsersRequest(undefined as unknown as string, users(2), options);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SendbirdValidationError);
+    expect((err as SendbirdValidationError).problems).toContainEqual(expect.objectContaining({ path: 'channel_url', sendbirdCode: 400105 }));
   });
 });

@@ -1,0 +1,61 @@
+/**
+ * Conversation keys on the command line: read from a file, never from a flag (a flag's value is
+ * visible in the process list). The file is either what `unwrap --show-key` prints (JSON with
+ * `conversation_key` and `format`), or the key alone as base64 or hex text.
+ *
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { SecretBytes, wipe } from '../index.js';
+import { decodeBase64 } from '../wire/base64.js';
+import { parseJsonStrict } from '../wire/json.js';
+import { UsageError } from './args.js';
+import { fileError, type CliIO } from './io.js';
+
+const HEX = /^[0-9a-fA-F]{64}$/;
+
+/** The 32 bytes of a key written as base64 or hex, or undefined. */
+function keyBytes(text: string, format: string | undefined): Uint8Array | undefined {
+  if ((format === undefined || format === 'hex') && HEX.test(text)) return Uint8Array.from(Buffer.from(text, 'hex'));
+  if (format === undefined || format === 'base64') {
+    try {
+      const bytes = decodeBase64(text, 'key');
+      if (bytes.length === 32) return bytes;
+      wipe(bytes);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Reads a conversation key file.
+ * @returns the key (wipe it when done)
+ */
+export async function readKeyFile(io: CliIO, path: string): Promise<SecretBytes> {
+  let text: string;
+  try {
+    text = (await readFile(resolve(io.cwd, path), 'utf8')).trim();
+  } catch (e) {
+    throw fileError(e, 'read', 'key file', path);
+  }
+  let key: Uint8Array | undefined;
+  if (text.startsWith('{')) {
+    let doc: unknown;
+    try {
+      doc = parseJsonStrict(text, 'key file');
+    } catch {
+      throw new UsageError(`key file ${path} is not valid JSON (or has a key twice)`);
+    }
+    const d = doc as { conversation_key?: unknown; format?: unknown };
+    if (typeof d.conversation_key === 'string') key = keyBytes(d.conversation_key, typeof d.format === 'string' ? d.format : undefined);
+  } else {
+    key = keyBytes(text, undefined);
+  }
+  if (!key) throw new UsageError(`key file ${path} holds no 32-byte conversation key (base64 or hex, or the JSON of unwrap --show-key)`);
+  const out = new SecretBytes(key);
+  wipe(key);
+  return out;
+}
