@@ -129,6 +129,30 @@ describe('interchangeable outputs', () => {
     expect(await Promise.all(cases.map(([k, m, s]) => node.verifyOffThread!(k, m, s)))).toEqual(expected);
     expect(expected.filter(Boolean)).toHaveLength(40);
   });
+
+  test('small draws (the node backend serves them from a pool) never repeat, across many refills', () => {
+    for (const { backend } of backends) {
+      const seen = new Set<string>();
+      for (let i = 0; i < 3000; i++) {
+        const r = backend.randomBytes(1 + (i % 40));
+        expect(r).toHaveLength(1 + (i % 40));
+        if (r.length >= 8) seen.add(Buffer.from(r.subarray(0, 8)).toString('hex'));
+      }
+      expect(seen.size).toBe([...Array(3000).keys()].filter((i) => 1 + (i % 40) >= 8).length);
+    }
+  });
+
+  test('signatures: identical on every backend for 300 random keys and messages (node derives the RFC 6979 nonce itself)', async () => {
+    const random = stream(17);
+    const n = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+    const keys = [Uint8Array.from(Buffer.from((n - 1n).toString(16), 'hex')), Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? 1 : 0))];
+    for (let i = 0; i < 300; i++) {
+      const key = keys[i] ?? random(32);
+      const message = random(i % 97);
+      const sigs = await Promise.all(backends.map(({ backend }) => backend.sign(key, message)));
+      for (const s of sigs) expect(Buffer.from(s).toString('hex')).toBe(Buffer.from(sigs[0]!).toString('hex'));
+    }
+  });
 });
 
 describe('parallel paths give the single-threaded output', () => {
