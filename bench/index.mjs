@@ -1,5 +1,6 @@
 // npm run bench: prepareGroupCreate for 100, 1,000 and 10,000 members with every backend and,
-// in the same run, the official SDK (@xdevplatform/chat-xdk); then request verification.
+// in the same run, the official SDK (@xdevplatform/chat-xdk); then request verification, hostile
+// inputs, and sending messages (bench/messages-send.mjs).
 // Each measurement runs in its own process (bench/run-one.mjs) so that peak memory is its own.
 // Prints a table: ms per member, peak memory growth, output size, ratio to the official SDK.
 //
@@ -50,3 +51,7 @@ console.table(verify.map((r) => ({ members: r.members, ms: r.ms.toFixed(2) })));
 
 // Hostile inputs of up to 16 MB: time and memory, each in its own process (bench/hostile.mjs).
 execFileSync(process.execPath, [fileURLToPath(new URL('./hostile.mjs', import.meta.url))], { stdio: 'inherit' });
+
+// Sending: encryptMessage for 10,000 messages per backend against the SDK (bench/messages-send.mjs).
+console.log('');
+execFileSync(process.execPath, [fileURLToPath(new URL('./messages-send.mjs', import.meta.url))], { stdio: 'inherit' });

@@ -53,6 +53,10 @@ export const ErrorCodes = /* @__PURE__ */ Object.freeze({
   RECIPIENT_KEY_MISMATCH: 'ERR_RECIPIENT_KEY_MISMATCH',
   /** A validly signed key older than the caller's last one (a replayed envelope, a rollback). */
   STALE_KEY_VERSION: 'ERR_STALE_KEY_VERSION',
+  /** A message under a conversation-key version the caller has no key or envelope for. */
+  UNKNOWN_KEY_VERSION: 'ERR_UNKNOWN_KEY_VERSION',
+  /** A signed message presented again as another message (its message id seen on another one). */
+  REPLAYED_MESSAGE: 'ERR_REPLAYED_MESSAGE',
   // UnsupportedVersionError: a protocol or envelope version we deliberately do not handle.
   UNSUPPORTED_SIGNATURE_VERSION: 'ERR_UNSUPPORTED_SIGNATURE_VERSION',
   UNSUPPORTED_ENVELOPE_VERSION: 'ERR_UNSUPPORTED_ENVELOPE_VERSION',

@@ -2,8 +2,8 @@
  * chat-keykit: end-to-end-encryption keys for group chats, wire-compatible with X Chat.
  *
  * The root entry is the main flow: identities and their registration, conversation keys, the
- * prepare functions, the X API request bodies and their verifiers, encrypted metadata and media,
- * errors and `SecretBytes`.
+ * prepare functions, sending messages (replies, edits, reactions, deletes), the X API request
+ * bodies and their verifiers, encrypted metadata and media, errors and `SecretBytes`.
  * The rest is behind subpaths: `chat-keykit/sendbird` (the Sendbird adapter), `chat-keykit/wire`
  * (encodings and codecs), `chat-keykit/backends` (crypto backends), `chat-keykit/testing`
  * (deterministic hooks for tests, never for production).
@@ -68,7 +68,9 @@ export {
   type RequestOptions,
   type PreparedChangeInput,
   type CreateGroupRequestOptions,
+  type AddMembersRequestOptions,
 } from './adapters/xchat/requests.js';
+export * from './adapters/xchat/messages/index.js';
 export {
   verifyCreateGroupRequest,
   verifyAddConversationKeysRequest,

@@ -35,6 +35,7 @@ export {
   encodeKeyChangeDetail,
   encodeGroupCreateDetail,
   encodeGroupMemberAddDetail,
+  encodeMessageDeleteDetail,
   decodeEventDetail,
   encodeMessageEvent,
   decodeMessageEvent,
@@ -51,9 +52,12 @@ export {
   groupCreatePayload,
   groupMemberAddPayload,
   messageCreatePayload,
+  messageDeletePayload,
   checkSignatureVersion,
   CURRENT_SIGNATURE_VERSION,
   MIN_SIGNATURE_VERSION,
   MAX_SIGNATURE_VERSION,
+  type MessageCreatePayloadInput,
+  type MessageDeletePayloadInput,
 } from './wire/xchat/payloads.js';
 export { buildKeyRotation, parseKeyRotation, type KeyRotation, type RotationMember, type RotationKeyInfo } from './wire/xchat/rotation.js';

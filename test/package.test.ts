@@ -24,10 +24,17 @@ const SURFACE: Record<string, string[]> = {
     'identifySender', 'importPrivateKeys', 'keyListing', 'keyRecordFromRegistration', 'mediaCiphertextLength', 'mediaDecryptionStream', 'mediaEncryptionStream',
     'openKeyChange', 'prepareConversationKeyChange', 'prepareGroupCreate', 'prepareGroupMembersChange', 'publicKeyFingerprint', 'unwrapConversationKey',
     'verifyAddConversationKeysRequest', 'verifyAddMembersRequest', 'verifyCreateGroupRequest', 'verifyKeyBinding', 'wipe', 'wipeIdentity', 'wrapConversationKey',
+    // Sending messages (src/adapters/xchat/messages/).
+    'encryptMessage', 'encryptReply', 'encryptEdit', 'encryptAddReaction', 'encryptRemoveReaction', 'prepareMessageDelete', 'sendMessageRequest',
+    'deleteMessagesRequest', 'conversationPath', 'mediaUploadInitializeRequest', 'mediaUploadAppendRequest', 'mediaUploadAppendRequests',
+    'mediaUploadFinalizeRequest', 'mediaUploadPath', 'mediaDownloadPath', 'mediaAttachment', 'MEDIA_SEGMENT_SIZE', 'MAX_MEDIA_SEGMENTS',
   ],
   'chat-keykit/sendbird': [
-    'ENVELOPE_FIELD', 'ENVELOPE_VERSION', 'SENDBIRD_BATCH', 'SendbirdCodes', 'SendbirdValidationError', 'assertChannelUrl', 'createSendbirdGroupChannelRequest',
-    'inviteSendbirdUsersRequest', 'isChannelUrl', 'openSendbirdChannelKey', 'parseChannelData', 'planSendbirdSupergroup', 'prepareSendbirdChannelKey',
+    'DEFAULT_PLACEHOLDER', 'DEFAULT_ROTATION_GRACE_MS', 'ENCRYPTED_FILE_NAME', 'ENVELOPE_FIELD', 'ENVELOPE_VERSION', 'MESSAGE_FIELD', 'MESSAGE_VERSION', 'SENDBIRD_BATCH',
+    'SendbirdCodes', 'SendbirdValidationError', 'assertChannelUrl', 'createSendbirdFileDecryptor', 'createSendbirdGroupChannelRequest', 'inviteSendbirdUsersRequest',
+    'isChannelUrl', 'openSendbirdChannelKey', 'openSendbirdFile', 'openSendbirdMessage', 'openSendbirdMessages', 'parseChannelData', 'parseMessageData',
+    'planSendbirdSupergroup', 'prepareSendbirdChannelKey', 'prepareSendbirdFileMessage', 'prepareSendbirdMessage', 'prepareSendbirdMessageEdit',
+    'recordSendbirdChannelKey', 'sendbirdFileDecryptionStream', 'sendbirdFileMessageRequest', 'sendbirdKeyRecord', 'sendbirdMessageRequest',
     'updateSendbirdChannelKeyRequest', 'validateGroupChannel',
   ],
   'chat-keykit/wire': [
@@ -35,6 +42,7 @@ const SURFACE: Record<string, string[]> = {
     'checkSignatureVersion', 'decodeBase64', 'decodeBase64Url', 'decodeEventDetail', 'decodeMessageEvent', 'decodeStruct', 'encodeBase64', 'encodeBase64NoPad',
     'encodeBase64UrlNoPad', 'encodeGroupCreateDetail', 'encodeGroupMemberAddDetail', 'encodeKeyChangeDetail', 'encodeMessageEvent', 'encodeStruct', 'field',
     'findDuplicateKey', 'groupCreatePayload', 'groupMemberAddPayload', 'isCanonicalBase64', 'keyChangePayload', 'messageCreatePayload', 'parseJsonStrict',
+    'encodeMessageDeleteDetail', 'messageDeletePayload',
     'parseKeyRotation', 'parsePublicKey', 'required', 'sec1ToSpki', 'struct', 'union',
   ],
   'chat-keykit/backends': ['resolveBackend', 'runtimeReport', 'setDefaultBackend'],

@@ -43,6 +43,6 @@ test('the "Using it" example runs as written and prints a valid verdict', async 
   expect(await runExample('## Using it', 'using-it')).toEqual([['verified', []]]);
 });
 
-test('the Sendbird example runs as written: a member opens the key and the app data', async () => {
-  expect(await runExample('## Sendbird', 'sendbird')).toEqual([[32, '{"theme":"dark"}']]);
+test('the Sendbird example runs as written: bob reads alice’s text and her photo, from channel create to the decrypted file', async () => {
+  expect(await runExample('## Sendbird', 'sendbird')).toEqual([['alice', 'Dinner at 7?', 'beach.jpg', 4, 2]]);
 });

@@ -94,14 +94,14 @@ function tempNameFor(target: string): string {
 }
 
 /**
- * Writes a file without ever following a planted link or leaving it half-written: the content
+ * Writes a file (text as UTF-8, or bytes) without ever following a planted link or leaving it half-written: the content
  * goes to a random temporary name created exclusively (`O_EXCL` fails on an existing name,
  * symlinks included) with `mode`, is synced, then published under the target name: with a hard
  * link, which fails when the name exists, unless `overwrite`, then renamed over it. The
  * temporary file is removed in every case.
  * @returns the absolute path written
  */
-export async function writeFileSafely(io: CliIO, path: string, content: string, overwrite: boolean, mode: number): Promise<string> {
+export async function writeFileSafely(io: CliIO, path: string, content: string | Uint8Array, overwrite: boolean, mode: number): Promise<string> {
   const target = resolve(io.cwd, path);
   const tmp = tempNameFor(target);
   let created = false;
@@ -109,7 +109,7 @@ export async function writeFileSafely(io: CliIO, path: string, content: string, 
     const h = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
     created = true;
     try {
-      await h.writeFile(content, 'utf8');
+      await h.writeFile(content, typeof content === 'string' ? 'utf8' : {});
       await h.sync();
     } finally {
       await h.close();

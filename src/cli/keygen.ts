@@ -6,6 +6,7 @@
  */
 import { buildKeyRegistration, generateIdentity, wipe } from '../index.js';
 import { isXUserId } from '../adapters/xchat/rules.js';
+import { SENDBIRD_USER_ID } from '../adapters/sendbird/rules.js';
 import { UsageError } from './args.js';
 import { backendFlag, backendOf, print, withFlagNames, type Command } from './common.js';
 import { writeIdentityFile } from './identity-file.js';
@@ -16,17 +17,20 @@ export const keygen: Command = {
     name: 'keygen',
     summary: 'create an identity; writes the private keys to a file (mode 0600) and prints the registration body',
     flags: {
-      'user-id': { kind: 'string', required: true, help: 'your X user id', arg: 'ID' },
+      'user-id': { kind: 'string', required: true, help: 'your X user id (with --sendbird, your Sendbird user id)', arg: 'ID' },
+      sendbird: { kind: 'boolean', help: 'a Sendbird user: any user id of 1 to 256 characters without a comma' },
       out: { kind: 'string', help: 'identity file to write (default: identity-<user id>.json)', arg: 'FILE' },
       version: { kind: 'string', help: 'proposed key version (default: now in milliseconds)', arg: 'VERSION' },
       force: { kind: 'boolean', help: 'replace an existing identity file' },
       backend: backendFlag,
     },
-    details: 'Prints the body of POST /2/users/{id}/public_keys. The private keys are never printed.',
+    details: 'Prints the body of POST /2/users/{id}/public_keys (for Sendbird: the registration your application publishes). The private keys are never printed.',
   },
   async run(args, io) {
     const userId = args.strings['user-id'] as string;
-    if (!isXUserId(userId)) throw new UsageError('--user-id must be an X user id (digits)');
+    if (args.booleans.sendbird === true ? !SENDBIRD_USER_ID.is(userId) : !isXUserId(userId)) {
+      throw new UsageError(args.booleans.sendbird === true ? '--user-id must be 1 to 256 characters without a comma' : '--user-id must be an X user id (digits; --sendbird for a Sendbird user id)');
+    }
     const identity = await generateIdentity({ backend: backendOf(args) });
     try {
       const body = await withFlagNames({ version: '--version' }, () => buildKeyRegistration(identity, { backend: backendOf(args), ...(args.strings.version ? { version: args.strings.version } : {}) }));

@@ -12,7 +12,7 @@ import type { Command } from './common.js';
 import { keygen } from './keygen.js';
 import { PREPARE_COMMANDS } from './prepare.js';
 import { VERIFY_COMMANDS } from './verify.js';
-import { sendbirdCreateCommand } from './sendbird.js';
+import { SENDBIRD_COMMANDS } from './sendbird.js';
 import { vectorsCommand } from './vectors.js';
 import { decryptMediaCommand, encryptMediaCommand } from './media.js';
 import { processIO, type CliIO } from './io.js';
@@ -22,9 +22,9 @@ export const ALL_COMMANDS: Record<string, Command> = {
   keygen,
   ...PREPARE_COMMANDS,
   ...VERIFY_COMMANDS,
-  'sendbird-create': sendbirdCreateCommand,
   'encrypt-media': encryptMediaCommand,
   'decrypt-media': decryptMediaCommand,
+  ...SENDBIRD_COMMANDS,
   vectors: vectorsCommand,
 };
 

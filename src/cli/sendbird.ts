@@ -1,21 +1,29 @@
 /**
  * `chat-keykit sendbird-create`: the Sendbird group-channel create request (or, above 100 users, a
- * Supergroup plan), from flags named after Sendbird's properties. Prints the request as JSON with
- * the API token redacted (unless --show-token); every validation problem goes to stderr.
+ * Supergroup plan), from flags named after Sendbird's properties; with `--identity` and
+ * `--public-keys`, an end-to-end encrypted channel whose `data` carries the signed key envelope.
+ * Prints the request as JSON with the API token redacted; every validation problem goes to stderr.
+ * Also the table of every Sendbird command.
  *
  * @module
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
+import { wipe } from '../index.js';
 import {
   createSendbirdGroupChannelRequest,
   planSendbirdSupergroup,
+  prepareSendbirdChannelKey,
   SendbirdValidationError,
+  type PreparedSendbirdChannelKey,
   type SendbirdGroupChannelParams,
-  type SendbirdRequest,
 } from '../sendbird.js';
 import { UsageError, type FlagSpec } from './args.js';
-import type { Command } from './common.js';
+import { backendFlag, backendOf, print, withFlagNames, type Command } from './common.js';
+import { readIdentityFile } from './identity-file.js';
+import { apiToken, apiTokenFileFlag, applicationIdFlag, describeRequest, sendbirdListing, sendbirdKeysFlag, signerOf } from './sendbird-io.js';
+import { sendbirdOpenCommand, sendbirdRotateCommand } from './sendbird-keys.js';
+import { sendbirdReadCommand, sendbirdSendCommand } from './sendbird-messages.js';
 
 /** MIME types of the usual cover images, by file extension (others go as octet-stream). */
 const IMAGE_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp' };
@@ -32,22 +40,16 @@ function jsonFlag(value: string | undefined, name: string): unknown {
   }
 }
 
-async function describe(r: SendbirdRequest, showToken: boolean): Promise<unknown> {
-  const headers = { ...r.headers, ...(showToken ? {} : { 'Api-Token': '<redacted: pass --show-token to print it>' }) };
-  if (typeof r.body === 'string') return { ...r, headers, body: JSON.parse(r.body) };
-  const parts: Record<string, string> = {};
-  for (const [k, v] of r.body.entries()) parts[k] = typeof v === 'string' ? v : `<file ${(v as File).name}, ${(v as File).type || 'no type'}, ${(v as File).size} bytes>`;
-  return { ...r, headers, body: { 'multipart/form-data': parts } };
-}
-
 /** The sendbird-create command. */
-export const sendbirdCreateCommand: Command = {
+const sendbirdCreateCommand: Command = {
   spec: {
     name: 'sendbird-create',
     summary: 'build a Sendbird POST /v3/group_channels request (with --is-super above 100 users: a Supergroup plan)',
     flags: {
-      'application-id': { kind: 'string', required: true, help: 'Sendbird application id', arg: 'ID' },
-      'api-token': text('API token (default: the SENDBIRD_API_TOKEN environment variable)', 'TOKEN'),
+      'application-id': applicationIdFlag,
+      'api-token-file': apiTokenFileFlag,
+      identity: { kind: 'string', help: 'identity file (keygen --sendbird): end-to-end encryption, a key envelope signed by you in data', arg: 'FILE' },
+      'public-keys': { ...sendbirdKeysFlag, required: false, help: `${sendbirdKeysFlag.help} (with --identity)` },
       'user-ids': { kind: 'list', help: 'users of the channel', arg: 'IDS' },
       name: text('channel name (at most 191 characters)'),
       'channel-url': text('channel URL (4-100 letters, digits, underscores)', 'URL'),
@@ -66,14 +68,18 @@ export const sendbirdCreateCommand: Command = {
       'hidden-status': text('JSON object user id → unhidden | hidden_allow_auto_unhide | hidden_prevent_auto_unhide', 'JSON'),
       'operator-ids': { kind: 'list', help: 'operators (must be among the users)', arg: 'IDS' },
       'block-sdk-user-channel-join': bool('users join only through the Platform API'),
-      'show-token': { kind: 'boolean', help: 'print the API token in the request headers' },
+      backend: backendFlag,
     },
-    details: 'Every problem Sendbird would refuse is listed on stderr with its Sendbird error code (exit 2).',
+    details: [
+      'Every problem Sendbird would refuse is listed on stderr with its Sendbird error code (exit 2).',
+      'With --identity and --public-keys the channel is end-to-end encrypted: --channel-url is required and',
+      'every user gets the key (you among them); the key itself is never printed.',
+    ].join('\n'),
   },
   async run(args, io) {
     const s = args.strings;
-    const apiToken = s['api-token'] ?? process.env.SENDBIRD_API_TOKEN;
-    if (!apiToken) throw new UsageError('--api-token or SENDBIRD_API_TOKEN is required');
+    const token = await apiToken(args, io);
+    if ((s.identity === undefined) !== (s['public-keys'] === undefined)) throw new UsageError('--identity and --public-keys go together (end-to-end encryption)');
     const params: Record<string, unknown> = {
       user_ids: args.lists['user-ids'],
       name: s.name,
@@ -102,18 +108,28 @@ export const sendbirdCreateCommand: Command = {
       params.cover_file = { data, filename: basename(path), ...(type === undefined ? {} : { type }) };
     }
     for (const k of Object.keys(params)) if (params[k] === undefined) delete params[k];
-    const options = { applicationId: s['application-id'] as string, apiToken };
-    const show = args.booleans['show-token'] === true;
+    let e2ee: PreparedSendbirdChannelKey | undefined;
+    if (s.identity !== undefined) {
+      const id = await readIdentityFile(io, s.identity);
+      const listing = await sendbirdListing(io, s['public-keys'] as string);
+      if (typeof params.channel_url !== 'string') throw new UsageError('--channel-url is required for an end-to-end encrypted channel: the key envelope is signed for it');
+      const channelUrl = params.channel_url;
+      e2ee = await withFlagNames({ 'params.memberIds': '--user-ids', 'params.channelUrl': '--channel-url', 'params.publicKeys': '--public-keys' }, () =>
+        prepareSendbirdChannelKey({ channelUrl, publicKeys: listing.publicKeys, memberIds: (params.user_ids as string[] | undefined) ?? [], sender: signerOf(id, listing, io) }, { backend: backendOf(args) }),
+      );
+      wipe(id.identity.identityPrivateKey, id.identity.signingPrivateKey);
+    }
+    const options = { applicationId: s['application-id'] as string, apiToken: token, ...(e2ee === undefined ? {} : { e2ee }) };
     try {
       const ids = (params.user_ids as string[] | undefined) ?? [];
       // Only an explicit --is-super makes a Supergroup (a one-way conversion); without it, more
       // than 100 users is a problem the create request reports.
       if (ids.length > 100 && params.is_super === true) {
         const plan = planSendbirdSupergroup(params as SendbirdGroupChannelParams, options);
-        io.stdout.write(`${JSON.stringify({ channel_url: plan.channelUrl, create: await describe(plan.create, show), invites: await Promise.all(plan.invites.map((r) => describe(r, show))) }, null, 2)}\n`);
+        print(io, { channel_url: plan.channelUrl, create: describeRequest(plan.create), invites: plan.invites.map(describeRequest) });
         io.stderr.write(`Supergroup plan: 1 create and ${plan.invites.length} invite request${plan.invites.length === 1 ? '' : 's'}\n`);
       } else {
-        io.stdout.write(`${JSON.stringify(await describe(createSendbirdGroupChannelRequest(params as SendbirdGroupChannelParams, options), show), null, 2)}\n`);
+        print(io, describeRequest(createSendbirdGroupChannelRequest(params as SendbirdGroupChannelParams, options)));
       }
       return 0;
     } catch (e) {
@@ -121,6 +137,17 @@ export const sendbirdCreateCommand: Command = {
       io.stderr.write(`Sendbird would refuse this request: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}\n`);
       for (const p of e.problems) io.stderr.write(`  - ${p.path}: ${p.message}${p.sendbirdCode === null ? '' : ` [Sendbird ${p.sendbirdCode}]`}\n`);
       return 2;
+    } finally {
+      wipe(e2ee?.conversationKey);
     }
   },
+};
+
+/** Every Sendbird command, by name. */
+export const SENDBIRD_COMMANDS: Record<string, Command> = {
+  'sendbird-create': sendbirdCreateCommand,
+  'sendbird-open': sendbirdOpenCommand,
+  'sendbird-rotate': sendbirdRotateCommand,
+  'sendbird-send': sendbirdSendCommand,
+  'sendbird-read': sendbirdReadCommand,
 };

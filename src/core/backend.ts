@@ -53,4 +53,11 @@ export interface CryptoBackend {
    * leaves unchanged while using it. Without it, media use noble's ChaCha20 and Poly1305 directly.
    */
   chacha20Poly1305?(key: Uint8Array): ChaCha20Poly1305;
+  /**
+   * Optional: `verify` run off the calling thread (on Node, libuv's thread pool), with the same
+   * result. For callers with many signatures to check at once (a page of Sendbird messages): with
+   * several in flight they run in parallel, which `verify` (synchronous native code on Node) cannot.
+   * One at a time it is slower than `verify`, by the hand-over to another thread.
+   */
+  verifyOffThread?(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
 }

@@ -158,12 +158,19 @@ async function keyChangeContext(options: PrepareOptions | undefined): Promise<Ke
   };
 }
 
+const HEX = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** A UUID v4 (RFC 4122 version and variant bits set) from 16 random bytes, lowercase. */
 function uuidV4(bytes: Uint8Array): string {
-  const b = Uint8Array.from(bytes);
-  b[6] = ((b[6] as number) & 0x0f) | 0x40;
-  b[8] = ((b[8] as number) & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  let out = '';
+  for (let i = 0; i < 16; i++) {
+    let x = bytes[i] as number;
+    if (i === 6) x = (x & 0x0f) | 0x40;
+    else if (i === 8) x = (x & 0x3f) | 0x80;
+    out += HEX[x] as string;
+    if (i === 3 || i === 5 || i === 7 || i === 9) out += '-';
+  }
+  return out;
 }
 
 /** A message id: a random UUID v4, or the testing hook's (checked). */

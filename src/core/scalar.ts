@@ -9,13 +9,26 @@ import { typeName } from '../guards.js';
 import { SecretBytes } from './secret.js';
 
 const N = p256.Point.Fn.ORDER;
+/** n, big-endian. */
+const N_BYTES = /* @__PURE__ */ Uint8Array.from(N.toString(16).match(/../g) as string[], (h) => parseInt(h, 16));
 
-/** True when 32 bytes encode a valid P-256 private scalar 1 ≤ d < n. */
+/**
+ * True when 32 bytes encode a valid P-256 private scalar 1 ≤ d < n. Compared byte by byte with n,
+ * without BigInts (it runs on every signature), and without stopping at the first difference.
+ */
 export function isValidScalar(bytes: Uint8Array): boolean {
   if (bytes.length !== 32) return false;
-  let d = 0n;
-  for (const b of bytes) d = (d << 8n) | BigInt(b);
-  return d > 0n && d < N;
+  let any = 0;
+  let less = 0;
+  let decided = 0;
+  for (let i = 0; i < 32; i++) {
+    const b = bytes[i] as number;
+    const m = N_BYTES[i] as number;
+    any |= b;
+    less |= ~decided & (b < m ? 1 : 0);
+    decided |= b !== m ? 1 : 0;
+  }
+  return any !== 0 && (less & 1) === 1;
 }
 
 /**

@@ -358,14 +358,15 @@ describe('usage and input errors exit 2 with a message', () => {
 });
 
 describe('sendbird-create', () => {
-  const app = ['--application-id', 'app-1', '--api-token', 'tok-SECRET-123'];
-  test('prints the request with the token redacted, or shown on request', async () => {
+  const app = ['--application-id', 'app-1', '--api-token-file', 'token.txt'];
+  beforeAll(() => writeFileSync(file('token.txt'), 'tok-SECRET-123\n'));
+  test('prints the request with the token redacted; the token comes from a file or the environment, never a flag', async () => {
     const r = await cli(['sendbird-create', ...app, '--user-ids', 'alice,bob', '--name', 'Team', '--is-public', '--operator-ids', 'alice', '--invitation-status', '{"bob":"joined"}']);
     expect(r.code).toBe(0);
     expect(r.out).not.toContain('tok-SECRET-123');
     expect(r.json()).toMatchObject({ method: 'POST', url: 'https://api-app-1.sendbird.com/v3/group_channels', body: { user_ids: ['alice', 'bob'], name: 'Team', is_public: true, operator_ids: ['alice'], invitation_status: { bob: 'joined' } } });
-    const shown = await cli(['sendbird-create', ...app, '--user-ids', 'alice', '--show-token']);
-    expect(shown.json().headers['Api-Token']).toBe('tok-SECRET-123');
+    expect(r.json().headers['Api-Token']).toMatch(/^<redacted/);
+    for (const flag of ['--api-token', '--show-token']) expect((await cli(['sendbird-create', '--application-id', 'app-1', flag, 'x', '--user-ids', 'a'])).err).toMatch(/unknown option/);
   });
 
   test('every problem on stderr with its Sendbird code, exit 2', async () => {
@@ -378,7 +379,13 @@ describe('sendbird-create', () => {
     }
     expect(r.err).not.toContain('tok-SECRET-123');
     expect((await cli(['sendbird-create', ...app, '--user-ids', 'a', '--hidden-status', '{bad'])).err).toMatch(/--hidden-status must be JSON/);
-    expect((await cli(['sendbird-create', '--application-id', 'app-1', '--user-ids', 'a'])).err).toMatch(/--api-token or SENDBIRD_API_TOKEN/);
+    const saved = process.env.SENDBIRD_API_TOKEN;
+    delete process.env.SENDBIRD_API_TOKEN;
+    try {
+      expect((await cli(['sendbird-create', '--application-id', 'app-1', '--user-ids', 'a'])).err).toMatch(/set SENDBIRD_API_TOKEN or pass --api-token-file/);
+    } finally {
+      if (saved !== undefined) process.env.SENDBIRD_API_TOKEN = saved;
+    }
   });
 
   test('above 100 users with --is-super a Supergroup plan, without it a refusal; a cover file makes a multipart body', async () => {

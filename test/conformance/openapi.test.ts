@@ -10,6 +10,20 @@ import {
   buildKeyRegistration,
   buildKeyRotation,
   createGroupRequest,
+  conversationPath,
+  deleteMessagesRequest,
+  encryptAddReaction,
+  encryptMedia,
+  encryptMessage,
+  encryptMetadata,
+  encryptReply,
+  mediaDownloadPath,
+  mediaUploadAppendRequests,
+  mediaUploadFinalizeRequest,
+  mediaUploadInitializeRequest,
+  mediaUploadPath,
+  prepareMessageDelete,
+  sendMessageRequest,
   prepareConversationKeyChange,
   prepareGroupCreate,
   prepareGroupMembersChange,
@@ -58,10 +72,81 @@ beforeAll(async () => {
   ];
   bodies['/2/chat/conversations/{id}/members'] = [{ path: 'member add', body: addMembersRequest(add) }];
   bodies['/2/users/{id}/public_keys'] = [{ path: 'registration', body: await buildKeyRegistration(m[0]!.identity) }];
+  bodies['/2/chat/conversations/{id}/members'].push({
+    path: 'member add with encrypted metadata',
+    body: addMembersRequest(add, { encryptedTitle: await encryptMetadata('Team', add.conversationKey), encryptedAvatarUrl: await encryptMetadata('https://example.com/a.png', add.conversationKey) }),
+  });
+
+  // The message endpoints.
+  const key = { conversationKey: new Uint8Array(32).fill(4), conversationKeyVersion: '1700000000500', sender };
+  const message = await encryptMessage({ conversationId: '222', text: 'hi', ...key });
+  const reply = await encryptReply({ conversationId: 'g1', text: 're', replyToSequenceId: '5', ...key });
+  const reaction = await encryptAddReaction({ emoji: '👍', conversationId: 'g1', targetMessageSequenceId: '5', ...key });
+  bodies['/2/chat/conversations/{id}/messages'] = [
+    { path: 'message', body: sendMessageRequest(message) },
+    { path: 'reply with a conversation token', body: sendMessageRequest(reply, { conversationToken: 'tok' }) },
+    { path: 'reaction', body: sendMessageRequest(reaction) },
+  ];
+  const forAll = await prepareMessageDelete({ conversationId: '222', sequenceIds: ['5', '6'], deleteForAll: true, sender });
+  const forSelf = await prepareMessageDelete({ conversationId: 'g1', sequenceIds: ['7'], deleteForAll: false, sender });
+  bodies['/2/chat/conversations/{id}/messages/delete'] = [
+    { path: 'for all, with media', body: deleteMessagesRequest(forAll, { mediaHashKeys: ['abc123'] }) },
+    { path: 'for self, without the payload', body: deleteMessagesRequest(forSelf, { includeSignaturePayload: false }) },
+  ];
+  const encrypted = await encryptMedia(new Uint8Array(5000).fill(1), key.conversationKey);
+  const upload = { conversationId: '111:222', mediaHashKey: 'abc123' };
+  bodies['/2/chat/media/upload/initialize'] = [
+    { path: 'one-to-one', body: mediaUploadInitializeRequest({ conversationId: '222-111', totalBytes: encrypted.length }) },
+    { path: 'group', body: mediaUploadInitializeRequest({ conversationId: 'g1', totalBytes: 0 }) },
+  ];
+  bodies['/2/chat/media/upload/{id}/append'] = [...mediaUploadAppendRequests(upload, encrypted, { segmentSize: 2048 })].map((body, i) => ({ path: `segment ${i}`, body }));
+  bodies['/2/chat/media/upload/{id}/finalize'] = [
+    { path: 'minimal', body: mediaUploadFinalizeRequest({ ...upload, numParts: 3 }) },
+    { path: 'full', body: mediaUploadFinalizeRequest({ ...upload, numParts: 1000, messageId: message.messageId, ttlMsec: 86_400_000 }) },
+  ];
+});
+
+describe('our paths match the path patterns of the X API schema', () => {
+  const pattern = (path: string, method: string, name: string) => {
+    const params = (api.paths[path] as Record<string, { parameters?: { name: string; schema: { pattern?: string } }[] }>)[method]!.parameters!;
+    const p = params.find((x) => x.name === name)!.schema.pattern;
+    expect(p, `${path} ${name}`).toBeDefined();
+    return new RegExp(p!);
+  };
+  test('conversation paths, the download path, the upload session paths', () => {
+    const conversation = pattern('/2/chat/conversations/{id}/messages', 'post', 'id');
+    expect(pattern('/2/chat/conversations/{id}/messages/delete', 'post', 'id').source).toBe(conversation.source);
+    const ids = ['111:222', '222:111', '111-222', '222', '9223372036854775807:1', 'g1234567890123456789'];
+    for (const id of ids) {
+      for (const endpoint of ['messages', 'messages/delete'] as const) {
+        const path = conversationPath(id, endpoint);
+        const m = /^\/2\/chat\/conversations\/([^/]+)\/(messages|messages\/delete)$/.exec(path);
+        expect(m, path).not.toBeNull();
+        expect(conversation.test(m![1]!), path).toBe(true);
+      }
+      const download = /^\/2\/chat\/media\/([^/]+)\/([^/]+)$/.exec(mediaDownloadPath(id, 'abc123'))!;
+      expect(pattern('/2/chat/media/{id}/{media_hash_key}', 'get', 'id').test(download[1]!)).toBe(true);
+      expect(pattern('/2/chat/media/{id}/{media_hash_key}', 'get', 'media_hash_key').test(download[2]!)).toBe(true);
+    }
+    const finalize = /^\/2\/chat\/media\/upload\/([^/]+)\/finalize$/.exec(mediaUploadPath('finalize', '1234567890123456789'))!;
+    expect(pattern('/2/chat/media/upload/{id}/finalize', 'post', 'id').test(finalize[1]!)).toBe(true);
+    expect(mediaUploadPath('initialize')).toBe('/2/chat/media/upload/initialize');
+    expect(api.paths['/2/chat/media/upload/initialize']).toBeDefined();
+  });
 });
 
 describe('our bodies validate against the X API schema', () => {
-  for (const path of ['/2/chat/conversations/group', '/2/chat/conversations/{id}/keys', '/2/chat/conversations/{id}/members', '/2/users/{id}/public_keys']) {
+  for (const path of [
+    '/2/chat/conversations/group',
+    '/2/chat/conversations/{id}/keys',
+    '/2/chat/conversations/{id}/members',
+    '/2/users/{id}/public_keys',
+    '/2/chat/conversations/{id}/messages',
+    '/2/chat/conversations/{id}/messages/delete',
+    '/2/chat/media/upload/initialize',
+    '/2/chat/media/upload/{id}/append',
+    '/2/chat/media/upload/{id}/finalize',
+  ]) {
     test(path, () => {
       const v = validator(requestSchema(path));
       expect(bodies[path]!.length).toBeGreaterThan(0);

@@ -119,6 +119,47 @@ describe('interchangeable outputs', () => {
     expect(high).toBeDefined();
     for (const { backend } of backends) expect(await backend.verify(id.signingPublicKey, msg, new Uint8Array(64))).toBe(false);
   });
+
+  test('verifyOffThread (node) gives verify\'s answers, many at once: valid, high-S, tampered, malformed, another key', async () => {
+    const node = backends.find((b) => b.name === 'node')?.backend;
+    if (!node) return;
+    expect(node.verifyOffThread).toBeTypeOf('function');
+    const id = await generateIdentity();
+    const other = await generateIdentity();
+    const cases: [Uint8Array, Uint8Array, Uint8Array][] = [];
+    for (let i = 0; i < 40; i++) {
+      const m = new TextEncoder().encode(`message ${i}`);
+      const s = await node.sign(id.signingPrivateKey, m);
+      cases.push([id.signingPublicKey, m, s], [id.signingPublicKey, m, Uint8Array.from(s, (b, j) => (j === 5 ? b ^ 1 : b))], [other.signingPublicKey, m, s], [id.signingPublicKey, m, s.subarray(0, 63)]);
+    }
+    const expected = await Promise.all(cases.map(([k, m, s]) => node.verify(k, m, s)));
+    expect(await Promise.all(cases.map(([k, m, s]) => node.verifyOffThread!(k, m, s)))).toEqual(expected);
+    expect(expected.filter(Boolean)).toHaveLength(40);
+  });
+
+  test('small draws (the node backend serves them from a pool) never repeat, across many refills', () => {
+    for (const { backend } of backends) {
+      const seen = new Set<string>();
+      for (let i = 0; i < 3000; i++) {
+        const r = backend.randomBytes(1 + (i % 40));
+        expect(r).toHaveLength(1 + (i % 40));
+        if (r.length >= 8) seen.add(Buffer.from(r.subarray(0, 8)).toString('hex'));
+      }
+      expect(seen.size).toBe([...Array(3000).keys()].filter((i) => 1 + (i % 40) >= 8).length);
+    }
+  });
+
+  test('signatures: identical on every backend for 300 random keys and messages (node derives the RFC 6979 nonce itself)', async () => {
+    const random = stream(17);
+    const n = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+    const keys = [Uint8Array.from(Buffer.from((n - 1n).toString(16), 'hex')), Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? 1 : 0))];
+    for (let i = 0; i < 300; i++) {
+      const key = keys[i] ?? random(32);
+      const message = random(i % 97);
+      const sigs = await Promise.all(backends.map(({ backend }) => backend.sign(key, message)));
+      for (const s of sigs) expect(Buffer.from(s).toString('hex')).toBe(Buffer.from(sigs[0]!).toString('hex'));
+    }
+  });
 });
 
 describe('parallel paths give the single-threaded output', () => {

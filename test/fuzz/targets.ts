@@ -28,6 +28,9 @@ import {
   createSendbirdGroupChannelRequest,
   openSendbirdChannelKey,
   prepareSendbirdChannelKey,
+  prepareSendbirdMessage,
+  prepareSendbirdFileMessage,
+  openSendbirdMessages,
   type VerificationReport,
 } from '../helpers/kit.js';
 import { decodeStruct, encodeStruct } from '../../src/wire/thrift/index.js';
@@ -95,6 +98,16 @@ export async function makeTargets(): Promise<Target[]> {
   const sendbirdChange = await prepareSendbirdChannelKey({ channelUrl: 'fuzz_room', publicKeys: m.map((x) => x.publicKeyInput), memberIds: m.map((x) => x.id), sender: senderOf(m[0]!) });
   const sendbirdBody = JSON.parse(createSendbirdGroupChannelRequest({ user_ids: ['111', '222', '333'], channel_url: 'fuzz_room', data: 'app' }, { applicationId: 'app', apiToken: 't', e2ee: sendbirdChange }).body as string);
   const sendbirdChannel = { channel_url: 'fuzz_room', data: sendbirdBody.data, members: ['111', '222', '333'].map((user_id) => ({ user_id, role: '', state: '' })) } as Json;
+  const sendbirdKey = { conversationKey: sendbirdChange.conversationKey, conversationKeyVersion: sendbirdChange.conversationKeyVersion, sender: senderOf(m[0]!) };
+  const sbText = await prepareSendbirdMessage({ channelUrl: 'fuzz_room', text: 'hello', customType: 'c' }, sendbirdKey);
+  const sbFile = await prepareSendbirdFileMessage({ channelUrl: 'fuzz_room', file: new Uint8Array(40), fileName: 'a.jpg', mimeType: 'image/jpeg', width: 2, height: 3 }, sendbirdKey);
+  const sbPage = {
+    messages: [
+      { type: 'MESG', message_id: 7, channel_url: 'fuzz_room', user: { user_id: '111' }, message: sbText.message, data: sbText.data, created_at: 1, updated_at: 0 },
+      { type: 'FILE', message_id: 8, channel_url: 'fuzz_room', user: { user_id: '111' }, data: sbFile.data, created_at: 2, updated_at: 0, file: { url: 'u', name: sbFile.fileName, type: sbFile.mimeType, size: sbFile.fileSize, data: sbFile.data } },
+      { messageId: 9, messageType: 'user', channelUrl: 'fuzz_room', sender: { userId: '111' }, data: sbText.data, createdAt: 3, updatedAt: 0 },
+    ],
+  } as Json;
 
   return [
     {
@@ -211,6 +224,18 @@ export async function makeTargets(): Promise<Target[]> {
       seeds: [sendbirdChannel],
       async run(input) {
         await guarded(() => openSendbirdChannelKey(input as never, { userId: '222', identityPrivateKey: m[1]!.identity.identityPrivateKey, signingKeys }));
+      },
+    },
+    {
+      name: 'openSendbirdMessages',
+      kind: 'json',
+      seeds: [sbPage],
+      async run(input) {
+        await guarded(async () => {
+          const { results } = await openSendbirdMessages(input as never, { signingKeys, channel: sendbirdChannel as never, userId: '222', identityPrivateKey: m[1]!.identity.identityPrivateKey });
+          // Fail-closed, one result per message, each opened or a typed error.
+          for (const r of results) expect(r.ok ? typeof r.message.messageId : r.error).toSatisfy((x: unknown) => x === 'string' || x instanceof KeykitError);
+        });
       },
     },
     {

@@ -381,6 +381,16 @@ describe('tokens, the request log and webhooks', () => {
     expect(sb.signWebhook(body)).toMatch(/^[0-9a-f]{64}$/);
     expect(sb.signWebhook(body)).not.toBe(sb.signWebhook(`${body} `));
   });
+
+  test('group_channel:message_update: the message as edited, with its updated_at', async () => {
+    const url = await newChannel(['alice', 'bob']);
+    const id = (await sendText(url, 'alice', 'first', { data: 'v1' })).body.message_id as number;
+    expect(sb.messageUpdateWebhook(url, id)).toMatchObject({ category: 'group_channel:message_update', payload: { message_id: id, data: 'v1', updated_at: 0 } });
+    const edited = await call('PUT', `/group_channels/${url}/messages/${id}`, { message_type: 'MESG', message: 'second', data: 'v2' });
+    const hook = sb.messageUpdateWebhook(url, id);
+    expect(hook).toMatchObject({ category: 'group_channel:message_update', sender: { user_id: 'alice' }, type: 'MESG', payload: { message_id: id, message: 'second', data: 'v2', updated_at: edited.body.updated_at } });
+    expect((hook.payload as Json).updated_at).toBeGreaterThan((hook.payload as Json).created_at);
+  });
 });
 
 describe('users and limits', () => {

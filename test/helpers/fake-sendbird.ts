@@ -21,7 +21,8 @@
  * - sendbird-platform-sdk-typescript models (`SendMessageData`, `SendBirdMessageResponse`,
  *   `UpdateMessageByIdData`, `GcLeaveChannelData`, `GcBanUserData`, `SendBirdMember`): request
  *   and response property names.
- * - Sendbird docs "Webhooks › Group channel" (`group_channel:message_send` sample payload) and
+ * - Sendbird docs "Webhooks › Group channel" (`group_channel:message_send` sample payload; the
+ *   `…:message_update` body is that one with its category and `updated_at`, a guess) and
  *   "Webhooks › Overview" (`x-sendbird-signature` = HMAC-SHA256 of the body keyed by the token).
  *
  * Simplifications, on purpose: users named anywhere are created on the fly (Sendbird creates
@@ -223,6 +224,12 @@ export interface FakeSendbird {
   channelResource(channelUrl: string, options?: { members?: boolean }): Record<string, unknown>;
   /** The `group_channel:message_send` webhook body for a stored message. */
   messageSendWebhook(channelUrl: string, messageId: number, options?: WebhookOptions): Record<string, unknown>;
+  /**
+   * The `group_channel:message_update` webhook body for a stored message: the message_send body
+   * with that category and the message's `updated_at` in the payload (a guess: Sendbird documents
+   * no sample of it).
+   */
+  messageUpdateWebhook(channelUrl: string, messageId: number, options?: WebhookOptions): Record<string, unknown>;
   /** `x-sendbird-signature` of a webhook body: hex HMAC-SHA256 of the exact body text, keyed by the API token. */
   signWebhook(body: string): string;
   /** Stops listening and drops open connections; the port is free when this resolves. Safe to call twice. */
@@ -1021,6 +1028,10 @@ export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<F
     messageResource: (url, id) => messageObject(storedMessage(url, id)),
     channelResource: (url, o) => channelResource(url, o),
     messageSendWebhook,
+    messageUpdateWebhook(url, id, o) {
+      const body = messageSendWebhook(url, id, o);
+      return { ...body, category: 'group_channel:message_update', payload: { ...(body.payload as Record<string, unknown>), updated_at: storedMessage(url, id).updated_at } };
+    },
     signWebhook: (body) => createHmac('sha256', apiToken).update(body, 'utf8').digest('hex'),
     close() {
       closed ??= new Promise<void>((resolve, reject) => {

@@ -60,6 +60,23 @@ describe('typed descriptions', () => {
   });
 });
 
+describe('the writer', () => {
+  test('encodings are independent: small, large (past the shared buffer), after a failed one, while another value is being described', () => {
+    const small = { x: 1, label: 'a' };
+    const expected = encodeStruct(Point, small);
+    const big = { x: 2, label: 'é'.repeat(6000) };
+    const bigBytes = encodeStruct(Point, big);
+    expect(bigBytes.length).toBe(3 + 4 + 3 + 4 + 12000 + 1);
+    expect(decodeStruct(Point, bigBytes)).toEqual(big);
+    expect(() => encodeStruct(Point, { label: 'no x' } as never)).toThrow(expect.objectContaining({ code: 'ERR_INTERNAL' }));
+    expect(encodeStruct(Point, small)).toEqual(expected);
+    // A description whose value getter encodes another struct mid-way (a nested encoding).
+    const nested = { x: 3, get label() { return Buffer.from(encodeStruct(Point, small)).toString('hex'); } };
+    expect(decodeStruct(Point, encodeStruct(Point, nested as never)).label).toBe(Buffer.from(expected).toString('hex'));
+    expect(encodeStruct(Point, small)).toEqual(expected);
+  });
+});
+
 describe('bounded allocation', () => {
   test('a list of a million empty structs (one byte each) is refused past the budget, not built', () => {
     const bytes = emptyStructList(1_000_000);

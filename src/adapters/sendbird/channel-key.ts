@@ -50,7 +50,7 @@ export interface PreparedSendbirdChannelKey {
 const utf8 = /* @__PURE__ */ new TextEncoder();
 
 /** The key commitment: unpadded base64 of SHA-256(label ‖ 0x00 ‖ key). */
-async function commitment(backend: CryptoBackend, key: Uint8Array): Promise<string> {
+export async function commitment(backend: CryptoBackend, key: Uint8Array): Promise<string> {
   const label = utf8.encode(KEY_COMMITMENT_LABEL);
   const input = new Uint8Array(label.length + 1 + key.length);
   input.set(label);
@@ -107,6 +107,22 @@ export async function prepareSendbirdChannelKey(params: SendbirdChannelKeyParams
   }
 }
 
+/**
+ * Checks an envelope's signature: the sender's trusted signing key at `skv` (its binding
+ * verified), over the payload built with `channelUrl` (docs/sendbird.md §"The key envelope",
+ * checks 6 and 7).
+ * @throws {VerificationError} `ERR_SIGNING_KEY_NOT_FOUND`, `ERR_KEY_BINDING_INVALID`, `ERR_SIGNATURE_INVALID`
+ */
+export async function verifyEnvelope(backend: CryptoBackend, signingKeys: SigningKeys, channelUrl: string, envelope: SendbirdKeyEnvelope): Promise<void> {
+  const found = await signingKeys.lookup(envelope.sender, envelope.skv);
+  if (!found.ok) {
+    throw new VerificationError(found.reason === 'not_found' ? ErrorCodes.SIGNING_KEY_NOT_FOUND : ErrorCodes.KEY_BINDING_INVALID, found.message, 'channel.data.ckk.skv');
+  }
+  if (!(await verifyPayload(backend, found.key, envelopePayload(channelUrl, envelope), decodeBase64(envelope.sig)))) {
+    throw new VerificationError(ErrorCodes.SIGNATURE_INVALID, `the key envelope's signature does not verify for ${envelope.sender} on channel ${channelUrl}: it was changed, moved from another channel, or someone else signed it`, 'channel.data.ckk.sig');
+  }
+}
+
 /** The parts of a Sendbird group channel resource the opener reads (others are ignored). */
 export interface SendbirdChannelResource {
   channel_url: string;
@@ -147,7 +163,7 @@ export interface OpenedSendbirdChannelKey {
 }
 
 /** The user ids of a channel resource's `members`, or undefined when it lists none. */
-function listedMembers(ch: Record<string, unknown>): Set<string> | undefined {
+export function listedMembers(ch: Record<string, unknown>): Set<string> | undefined {
   if (!Array.isArray(ch.members) || ch.members.length === 0) return undefined;
   const out = new Set<string>();
   for (const m of ch.members as unknown[]) {
@@ -197,13 +213,7 @@ export async function openSendbirdChannelKey(channel: SendbirdChannelResource, o
       throw new VerificationError(ErrorCodes.STALE_KEY_VERSION, `the envelope's key version ${envelope.ckv} is older than ${minVersion}, the last one accepted (a replayed envelope?)`, 'channel.data.ckk.ckv');
     }
     const backend = await resolveBackend(options.backend);
-    const found = await new SigningKeys(entries, backend).lookup(envelope.sender, envelope.skv);
-    if (!found.ok) {
-      throw new VerificationError(found.reason === 'not_found' ? ErrorCodes.SIGNING_KEY_NOT_FOUND : ErrorCodes.KEY_BINDING_INVALID, found.message, 'channel.data.ckk.skv');
-    }
-    if (!(await verifyPayload(backend, found.key, envelopePayload(channelUrl, envelope), decodeBase64(envelope.sig)))) {
-      throw new VerificationError(ErrorCodes.SIGNATURE_INVALID, `the key envelope's signature does not verify for ${envelope.sender} on channel ${channelUrl}: it was changed, moved from another channel, or someone else signed it`, 'channel.data.ckk.sig');
-    }
+    await verifyEnvelope(backend, new SigningKeys(entries, backend), channelUrl, envelope);
     const { entry, index } = entryOf(envelopeKeys(envelope), recipient, 'channel.data.ckk.keys');
     key = await openWrappedKey(backend, entry.encryptedKey, recipient.identityPrivateKey, `channel.data.ckk.keys[${index}][1]`).catch((e: unknown) => {
       throw e instanceof KeykitError && e.code === ErrorCodes.DECRYPT_FAILED ? e.withField(`channel.data.ckk.keys[${index}][1]`) : e;

@@ -25,6 +25,36 @@ export {
   type OpenedSendbirdChannelKey,
 } from './channel-key.js';
 export { parseChannelData, ENVELOPE_FIELD, ENVELOPE_VERSION, type SendbirdKeyEnvelope } from './envelope.js';
+export { sendbirdKeyRecord } from './keys.js';
+export { recordSendbirdChannelKey, type SendbirdKeyHistory, type RecordSendbirdChannelKeyOptions } from './key-history.js';
+export {
+  prepareSendbirdMessage,
+  prepareSendbirdMessageEdit,
+  prepareSendbirdFileMessage,
+  DEFAULT_PLACEHOLDER,
+  ENCRYPTED_FILE_NAME,
+  type SendbirdMessageKey,
+  type SendbirdMessageOptions,
+  type SendbirdMessageExtras,
+  type SendbirdMessageParams,
+  type SendbirdMessageEditParams,
+  type SendbirdFileMessageParams,
+  type PreparedSendbirdMessage,
+  type PreparedSendbirdFileMessage,
+} from './message-prepare.js';
+export { sendbirdMessageRequest, sendbirdFileMessageRequest, type SendbirdMessageRequestOptions } from './message-requests.js';
+export {
+  openSendbirdMessage,
+  openSendbirdMessages,
+  DEFAULT_ROTATION_GRACE_MS,
+  type OpenSendbirdMessageOptions,
+  type OpenedSendbirdMessage,
+  type OpenedSendbirdFile,
+  type OpenedSendbirdMessages,
+  type SendbirdMessageResult,
+} from './message-open.js';
+export { openSendbirdFile, createSendbirdFileDecryptor, sendbirdFileDecryptionStream, type OpenSendbirdFileOptions } from './file-open.js';
+export { parseMessageData, MESSAGE_FIELD, MESSAGE_VERSION, type SendbirdMessageDocument, type SendbirdMessageKind } from './message-data.js';
 export { isChannelUrl, assertChannelUrl } from './rules.js';
 export {
   validateGroupChannel,

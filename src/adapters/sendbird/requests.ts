@@ -49,7 +49,7 @@ export interface SendbirdRequest {
 
 const APP_ID = /^[A-Za-z0-9-]{1,64}$/;
 
-function credentials(options: unknown): { host: string; headers: Record<string, string> } {
+export function credentials(options: unknown): { host: string; headers: Record<string, string> } {
   const o = assertObject(options, 'options');
   if (typeof o.applicationId !== 'string' || !APP_ID.test(o.applicationId)) {
     throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected a Sendbird application id (letters, digits and hyphens)', 'options.applicationId');
@@ -62,7 +62,7 @@ function credentials(options: unknown): { host: string; headers: Record<string, 
 
 const JSON_TYPE = { 'Content-Type': 'application/json; charset=utf8' };
 
-function jsonRequest(method: 'POST' | 'PUT', path: string, body: unknown, options: SendbirdOptions): SendbirdRequest {
+export function jsonRequest(method: 'POST' | 'PUT', path: string, body: unknown, options: SendbirdOptions): SendbirdRequest {
   const { host, headers } = credentials(options);
   return { method, url: `${host}${path}`, path, headers: { ...headers, ...JSON_TYPE }, body: JSON.stringify(body) };
 }
@@ -124,7 +124,7 @@ export function createSendbirdGroupChannelRequest(params: SendbirdGroupChannelPa
   return jsonRequest('POST', '/v3/group_channels', p, options);
 }
 
-function channelPath(channelUrl: string): string {
+export function channelPath(channelUrl: string): string {
   return `/v3/group_channels/${encodeURIComponent(channelUrl)}`;
 }
 

@@ -13,6 +13,8 @@
  */
 import { ErrorCodes, InvalidInputError } from '../../errors.js';
 import { assertArray, assertObject, assertString, typeName } from '../../guards.js';
+import { openSecretbox, SECRETBOX_OVERHEAD } from '../../core/secretbox.js';
+import { wipe } from '../../core/secret.js';
 import { decodeBase64 } from '../../wire/base64.js';
 import { decodeEventDetail, type EventDetail } from '../../wire/xchat/details.js';
 import type { ParticipantKey } from '../../wire/xchat/events.js';
@@ -71,6 +73,8 @@ export interface AddMembersBody {
   conversation_key_version: string;
   conversation_participant_keys: ParticipantKeyBody[];
   action_signatures: ActionSignatureBody[];
+  encrypted_title?: string;
+  encrypted_avatar_url?: string;
 }
 
 /**
@@ -79,6 +83,8 @@ export interface AddMembersBody {
  */
 export interface PreparedChangeInput {
   conversationId: string;
+  /** The new key (chat-keykit's and the SDK's prepared changes have it): encrypted metadata is checked against it. */
+  conversationKey?: Uint8Array;
   conversationKeyVersion: string;
   participantKeys: ParticipantKey[];
   actionSignatures: ActionSignature[];
@@ -103,6 +109,17 @@ export interface RequestOptions {
   keyRotation?: string;
 }
 
+/** Options of {@link addMembersRequest}. */
+export interface AddMembersRequestOptions extends Omit<RequestOptions, 'keyRotation'> {
+  /**
+   * `encrypted_title`: the group's title re-encrypted with the new conversation key, from
+   * `encryptMetadata(title, prepared.conversationKey)`.
+   */
+  encryptedTitle?: string;
+  /** `encrypted_avatar_url`: the avatar URL re-encrypted the same way. */
+  encryptedAvatarUrl?: string;
+}
+
 /** Options of {@link createGroupRequest}. */
 export interface CreateGroupRequestOptions extends RequestOptions {
   /** `group_description`: plain text, not signed. */
@@ -121,7 +138,8 @@ function detailOf(a: ActionSignature, field: string): EventDetail {
   return decodeEventDetail(decodeBase64(a.encodedMessageEventDetail, `${field}.encodedMessageEventDetail`));
 }
 
-function action(a: ActionSignature, signingPublicKey: string | undefined, opts: RequestOptions): ActionSignatureBody {
+/** The body form of an action signature (`signing_public_key` and `signature_payload` as the options say). */
+export function actionSignatureBody(a: ActionSignature, signingPublicKey: string | undefined, opts: RequestOptions): ActionSignatureBody {
   const sig: MessageEventSignatureBody = {
     signature: a.signature,
     public_key_version: a.publicKeyVersion,
@@ -140,7 +158,7 @@ function action(a: ActionSignature, signingPublicKey: string | undefined, opts: 
 /** A key-change action for the body: never with `signature_payload`, which holds the plaintext key from version 6. */
 function keyChangeAction(a: ActionSignature, signingPublicKey: string | undefined, opts: RequestOptions): ActionSignatureBody {
   const { signaturePayload: _secret, ...rest } = a;
-  return action(rest, signingPublicKey, opts);
+  return actionSignatureBody(rest, signingPublicKey, opts);
 }
 
 function participantKeys(keys: ParticipantKey[]): ParticipantKeyBody[] {
@@ -220,7 +238,7 @@ export function createGroupRequest(prepared: PreparedChangeInput, options: Creat
     ...(d.avatarUrl === undefined ? {} : { group_avatar_url: d.avatarUrl }),
     ...(opts.description === undefined ? {} : { group_description: opts.description }),
     ...(d.ttlMsec === undefined ? {} : { ttl_msec: d.ttlMsec.toString() }),
-    action_signatures: [keyChangeAction(kc, signingKey, opts), action(gc, signingKey, opts)],
+    action_signatures: [keyChangeAction(kc, signingKey, opts), actionSignatureBody(gc, signingKey, opts)],
     ...rotationOption(opts),
   };
   return body;
@@ -255,21 +273,24 @@ export function addConversationKeysRequest(prepared: PreparedChangeInput, option
 
 /**
  * Builds the body of `POST /2/chat/conversations/{id}/members` from a prepared member add.
- * `user_ids` are the signed new member ids; the participant keys cover the whole new roster.
+ * `user_ids` are the signed new member ids; the participant keys cover the whole new roster. The
+ * group's title and avatar URL, re-encrypted with the new key, go in as options.
  * @param prepared - the result of `prepareGroupMembersChange` (chat-keykit's or the official SDK's)
  * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` when `prepared` is not a member add or is internally
- * inconsistent (its signed details say something else than its other fields), or for an
- * `options.keyRotation` (the members endpoint has no such field)
+ * inconsistent (its signed details say something else than its other fields), for an
+ * `options.keyRotation` (the members endpoint has no such field), or for encrypted metadata that is
+ * too short or does not open with the new key
  * @throws {DecodeError} `ERR_INVALID_BASE64`, `ERR_INVALID_THRIFT`, `ERR_TOO_LARGE` for a signed
- * detail (`encodedMessageEventDetail`) that does not decode
+ * detail (`encodedMessageEventDetail`) that does not decode; `ERR_INVALID_BASE64` for encrypted
+ * metadata that is not base64
  * @example
  * const prepared = await prepareGroupMembersChange(params);
- * const body = addMembersRequest(prepared);
+ * const body = addMembersRequest(prepared, { encryptedTitle: await encryptMetadata('Team', prepared.conversationKey) });
  * await fetch(`https://api.x.com/2/chat/conversations/${prepared.conversationId}/members`, { method: 'POST', body: JSON.stringify(body) });
  */
-export function addMembersRequest(prepared: PreparedChangeInput, options: Omit<RequestOptions, 'keyRotation'> = {}): AddMembersBody {
+export function addMembersRequest(prepared: PreparedChangeInput, options: AddMembersRequestOptions = {}): AddMembersBody {
   const p = assertPrepared(prepared);
-  const opts = assertObject(options, 'options') as RequestOptions;
+  const opts = assertObject(options, 'options') as AddMembersRequestOptions & RequestOptions;
   if (opts.keyRotation !== undefined) {
     throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'the members endpoint has no base64_encoded_key_rotation field', 'options.keyRotation');
   }
@@ -279,6 +300,25 @@ export function addMembersRequest(prepared: PreparedChangeInput, options: Omit<R
     user_ids: d.memberIds ?? [],
     conversation_key_version: p.conversationKeyVersion,
     conversation_participant_keys: participantKeys(p.participantKeys),
-    action_signatures: [keyChangeAction(kc, signingKey, opts), action(add, signingKey, opts)],
+    action_signatures: [keyChangeAction(kc, signingKey, opts), actionSignatureBody(add, signingKey, opts)],
+    ...encryptedMetadata(opts.encryptedTitle, p.conversationKey, 'encrypted_title', 'options.encryptedTitle'),
+    ...encryptedMetadata(opts.encryptedAvatarUrl, p.conversationKey, 'encrypted_avatar_url', 'options.encryptedAvatarUrl'),
   };
+}
+
+/**
+ * An encrypted metadata field: standard base64 of a secretbox blob (at least 40 bytes) that, when
+ * the prepared change carries its new key, opens with that key (a title left under the old key
+ * would be unreadable to the new members).
+ */
+function encryptedMetadata(value: unknown, key: Uint8Array | undefined, name: string, field: string): Record<string, string> {
+  if (value === undefined) return {};
+  const blob = decodeBase64(assertString(value, field), field);
+  if (blob.length < SECRETBOX_OVERHEAD) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected encryptMetadata output (at least ${SECRETBOX_OVERHEAD} bytes), got ${blob.length} bytes`, field);
+  if (key instanceof Uint8Array && key.length === 32) {
+    const plain = openSecretbox(key, blob);
+    if (plain === null) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'does not open with the new conversation key: encrypt it with prepared.conversationKey', field);
+    wipe(plain);
+  }
+  return { [name]: value as string };
 }

@@ -9,10 +9,32 @@ import { TType, typeCode, type AnyStructDef, type RawField, type StructDef, type
 
 const utf8Encoder = /* @__PURE__ */ new TextEncoder();
 
+/**
+ * The buffer writers start in, shared (encoding is synchronous and never nested): most structs fit,
+ * and a fresh buffer and view per encoding cost more than the encoding of a small struct. What a
+ * writer leaves in a buffer (a message's plaintext, say) is zeroed when it is done with it.
+ */
+const SCRATCH = /* @__PURE__ */ new Uint8Array(4096);
+const SCRATCH_VIEW = /* @__PURE__ */ new DataView(SCRATCH.buffer);
+let scratchInUse = false;
+
 class Writer {
-  private buf = new Uint8Array(256);
-  private view = new DataView(this.buf.buffer);
+  private buf: Uint8Array;
+  private view: DataView;
+  private readonly shared: boolean;
   pos = 0;
+
+  constructor() {
+    this.shared = !scratchInUse;
+    if (this.shared) {
+      scratchInUse = true;
+      this.buf = SCRATCH;
+      this.view = SCRATCH_VIEW;
+    } else {
+      this.buf = new Uint8Array(256);
+      this.view = new DataView(this.buf.buffer);
+    }
+  }
 
   private reserve(n: number): void {
     if (this.pos + n <= this.buf.length) return;
@@ -20,6 +42,7 @@ class Writer {
     while (size < this.pos + n) size *= 2;
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));
+    this.buf.fill(0, 0, this.pos);
     this.buf = next;
     this.view = new DataView(next.buffer);
   }
@@ -60,8 +83,16 @@ class Writer {
     this.view.setInt32(this.pos, written);
     this.pos += 4 + written;
   }
+  /** The bytes written (a copy); the buffer is zeroed and the shared one released. */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    const out = this.buf.slice(0, this.pos);
+    this.release();
+    return out;
+  }
+
+  release(): void {
+    this.buf.fill(0, 0, this.pos);
+    if (this.shared) scratchInUse = false;
   }
 }
 
@@ -168,7 +199,12 @@ function writeStruct(w: Writer, def: AnyStructDef, value: unknown, path: string)
  */
 export function encodeStruct<S>(def: StructDef<S>, value: S): Uint8Array {
   const w = new Writer();
-  writeStruct(w, def, value, def.name);
+  try {
+    writeStruct(w, def, value, def.name);
+  } catch (e) {
+    w.release();
+    throw e;
+  }
   return w.finish();
 }
 

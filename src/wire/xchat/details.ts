@@ -86,6 +86,15 @@ export function encodeGroupMemberAddDetail(
 }
 
 /**
+ * Encodes a MessageDeleteEvent wrapped in MessageEventDetail (variant 7): action 2 deletes for
+ * everyone, 1 for the sender only.
+ * @throws {InternalError} `ERR_INTERNAL` for a value that does not fit the struct (a bug in the caller)
+ */
+export function encodeMessageDeleteDetail(d: { sequenceIds: readonly string[]; deleteForAll: boolean }): Uint8Array {
+  return encodeStruct(MessageEventDetail, { messageDeleteEvent: { sequenceIds: [...d.sequenceIds], deleteMessageAction: d.deleteForAll ? 2 : 1 } });
+}
+
+/**
  * Decodes a MessageEventDetail into one typed {@link EventDetail}, as a receiver reads it: within
  * a decoding budget, with the ratchet-tree change and unknown fields checked and skipped.
  * @param field - the name of the input in error messages

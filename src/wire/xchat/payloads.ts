@@ -203,3 +203,34 @@ export function messageCreatePayload(version: number, p: MessageCreatePayloadInp
     ['contents', encodeBase64NoPad(p.contents)],
   ]);
 }
+
+/** Inputs of a MessageDeleteEvent payload. */
+export interface MessageDeletePayloadInput {
+  messageId: string;
+  senderId: string;
+  /** The canonical conversation id (`min:max` for a one-to-one). */
+  conversationId: string;
+  /** `delete_message_action`: 2 deletes for everyone, 1 for the sender only. */
+  deleteForAll: boolean;
+  /** The sequence ids of the deleted messages, in detail order. */
+  sequenceIds: readonly string[];
+}
+
+/**
+ * The MessageDeleteEvent payload: `MessageDeleteEvent,msg,snd,conv,action,seq…` with the action as
+ * the detail's integer (2 for everyone, 1 for the sender only) and the sequence ids flattened.
+ * Version 7 is what the SDK signs; its verifier rebuilds the same layout at versions 2 to 6.
+ * @throws {UnsupportedVersionError} `ERR_UNSUPPORTED_SIGNATURE_VERSION` for a version outside 2 to 7
+ * @throws {InvalidInputError} `ERR_COMMA_IN_FIELD` for a component that contains a comma
+ */
+export function messageDeletePayload(version: number, p: MessageDeletePayloadInput): string {
+  checkSignatureVersion(version);
+  return joinPayload([
+    ['eventName', 'MessageDeleteEvent'],
+    ['messageId', p.messageId],
+    ['senderId', p.senderId],
+    ['conversationId', p.conversationId],
+    ['deleteMessageAction', p.deleteForAll ? '2' : '1'],
+    ['sequenceIds', p.sequenceIds],
+  ]);
+}

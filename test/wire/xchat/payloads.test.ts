@@ -9,9 +9,11 @@ import {
   encodeBase64,
   encodeGroupCreateDetail,
   encodeGroupMemberAddDetail,
+  encodeMessageDeleteDetail,
   groupCreatePayload,
   groupMemberAddPayload,
   keyChangePayload,
+  messageDeletePayload,
   resolveBackend,
   unwrapConversationKey,
 } from '../../helpers/kit.js';
@@ -78,5 +80,18 @@ describe('Example B: a member add', () => {
     await checkSignature(payload, 'ONCOU5mSPwOWKJ7Q+I2svE+V1jFCwEf2sNPPvWPOx04Nu0Y/mlg+JItsPsFJaX8WFHLpUbPRc5EaFsKAf/Ww4Q');
     const ours = encodeGroupMemberAddDetail({ ...input, currentTtlMsec: 86_400_000n });
     expect(encodeBase64(ours)).toBe('DAAEDAABDAAFDwABCwAAAAEAAAADNDQ0DwACCwAAAAMAAAADMTExAAAAAzIyMgAAAAMzMzMPAAMLAAAAAQAAAAMxMTELAAQAAAAEVGVhbQsABgAAAA0xNzk1MzU3MzE1MTI5CgAHAAAAAAUmXAAPAAgLAAAAAAAAAgACAAAA');
+  });
+});
+
+describe('MessageDeleteEvent (docs/xchat-messages.md §"2.8 prepareMessageDelete")', () => {
+  test('the detail, byte for byte as the SDK writes it, and the payload', () => {
+    expect(encodeBase64(encodeMessageDeleteDetail({ sequenceIds: ['5', '6'], deleteForAll: true }))).toBe('DAAHDwABCwAAAAIAAAABNQAAAAE2CAACAAAAAgAA');
+    const self = decodeEventDetail(encodeMessageDeleteDetail({ sequenceIds: ['7'], deleteForAll: false }));
+    expect(self).toEqual({ type: 'other', value: { messageDeleteEvent: { sequenceIds: ['7'], deleteMessageAction: 1 } } });
+    const p = { messageId: 'm', senderId: '111', conversationId: '111:222', sequenceIds: ['5', '6'] };
+    expect(messageDeletePayload(7, { ...p, deleteForAll: true })).toBe('MessageDeleteEvent,m,111,111:222,2,5,6');
+    expect(messageDeletePayload(7, { ...p, deleteForAll: false })).toBe('MessageDeleteEvent,m,111,111:222,1,5,6');
+    expect(() => messageDeletePayload(7, { ...p, deleteForAll: true, sequenceIds: ['5,6'] })).toThrow(expect.objectContaining({ code: 'ERR_COMMA_IN_FIELD', field: 'sequenceIds[0]' }));
+    expect(() => messageDeletePayload(1, { ...p, deleteForAll: true })).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_SIGNATURE_VERSION' }));
   });
 });

@@ -36,18 +36,20 @@ export function sealEntry(key: Uint8Array, holder: MessageEntryHolderValue, rand
  * @param key - the 32-byte conversation key of the message's key version
  * @param contents - field 100 of the MessageCreateEvent
  * @param field - where the contents came from, for errors
+ * @param keepUnknown - keep unknown fields in `$unknown` (default); false drops them, as the SDK
+ * does when it copies a decrypted original into a reply preview
  * @throws {DecodeError} `ERR_INVALID_ENVELOPE` (shorter than 40 bytes), `ERR_INVALID_THRIFT` /
  * `ERR_TOO_LARGE` (the plaintext is not a holder)
  * @throws {VerificationError} `ERR_DECRYPT_FAILED` (another key, or tampered)
  */
-export function openEntry(key: Uint8Array, contents: Uint8Array, field = 'contents'): MessageEntryHolderValue {
+export function openEntry(key: Uint8Array, contents: Uint8Array, field = 'contents', keepUnknown = true): MessageEntryHolderValue {
   if (contents.length < SECRETBOX_OVERHEAD) {
     throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, `message contents have at least ${SECRETBOX_OVERHEAD} bytes, got ${contents.length}`, field);
   }
   const plaintext = openSecretbox(key, contents);
   if (plaintext === null) throw new VerificationError(ErrorCodes.DECRYPT_FAILED, 'does not open with the conversation key of its version (another key, or tampered)', field);
   try {
-    return decodeStruct(MessageEntryHolder, plaintext, { field: `${field} (decrypted)`, allowTrailing: true });
+    return decodeStruct(MessageEntryHolder, plaintext, { field: `${field} (decrypted)`, allowTrailing: true, keepUnknown });
   } finally {
     wipe(plaintext);
   }
