@@ -17,9 +17,9 @@ const S = T.string;
 
 // --- rich text ---
 /** The entity kinds' structs are all empty: one description serves them all. */
-export const EmptyStruct = struct('Empty', {});
+export const EmptyStruct = /* @__PURE__ */ struct('Empty', {});
 const mark = T.struct(() => EmptyStruct);
-export const RichTextContent = union('RichTextContent', {
+export const RichTextContent = /* @__PURE__ */ union('RichTextContent', {
   hashtag: field(1, mark),
   cashtag: field(2, mark),
   mention: field(3, mark),
@@ -28,7 +28,7 @@ export const RichTextContent = union('RichTextContent', {
   address: field(6, mark),
   phoneNumber: field(7, mark),
 });
-export const RichTextEntity = struct('RichTextEntity', {
+export const RichTextEntity = /* @__PURE__ */ struct('RichTextEntity', {
   startIndex: field(1, T.i32),
   endIndex: field(2, T.i32),
   content: field(3, T.struct(() => RichTextContent)),
@@ -36,8 +36,8 @@ export const RichTextEntity = struct('RichTextEntity', {
 const entities = T.list(T.struct(() => RichTextEntity));
 
 // --- attachments ---
-export const MediaDimensions = struct('MediaDimensions', { width: field(1, T.i64), height: field(2, T.i64) });
-export const MediaAttachment = struct('MediaAttachment', {
+export const MediaDimensions = /* @__PURE__ */ struct('MediaDimensions', { width: field(1, T.i64), height: field(2, T.i64) });
+export const MediaAttachment = /* @__PURE__ */ struct('MediaAttachment', {
   mediaHashKey: field(1, S),
   dimensions: field(2, T.struct(() => MediaDimensions)),
   /** MediaType: IMAGE 1, GIF 2, VIDEO 3, AUDIO 4, FILE 5, SVG 6. */
@@ -50,15 +50,15 @@ export const MediaAttachment = struct('MediaAttachment', {
   legacyMediaPreviewUrl: field(9, S),
   grokTag: field(10, S),
 });
-export const PostAttachment = struct('PostAttachment', { restId: field(1, S), postUrl: field(2, S), attachmentId: field(3, S) });
+export const PostAttachment = /* @__PURE__ */ struct('PostAttachment', { restId: field(1, S), postUrl: field(2, S), attachmentId: field(3, S) });
 /** An image of a URL card (an encrypted upload when the message is encrypted). */
-export const UrlAttachmentImage = struct('UrlAttachmentImage', {
+export const UrlAttachmentImage = /* @__PURE__ */ struct('UrlAttachmentImage', {
   mediaHashKey: field(1, S),
   filesizeBytes: field(2, T.i64),
   filename: field(3, S),
   dimensions: field(4, T.struct(() => MediaDimensions)),
 });
-export const UrlAttachment = struct('UrlAttachment', {
+export const UrlAttachment = /* @__PURE__ */ struct('UrlAttachment', {
   url: field(1, S),
   /** Named `banner_image_media_hash_key` in the IDL, but an image struct. */
   bannerImage: field(2, T.struct(() => UrlAttachmentImage)),
@@ -67,10 +67,10 @@ export const UrlAttachment = struct('UrlAttachment', {
   displayTitle: field(4, S),
   attachmentId: field(5, S),
 });
-export const UnifiedCardAttachment = struct('UnifiedCardAttachment', { url: field(1, S), attachmentId: field(2, S) });
-export const MoneyAttachment = struct('MoneyAttachment', { fallbackText: field(1, S), payload: field(2, T.binary) });
-export const JetfuelAttachment = struct('JetfuelAttachment', { height: field(2, T.i32), url: field(3, S), attachmentId: field(4, S) });
-export const MessageAttachment = union('MessageAttachment', {
+export const UnifiedCardAttachment = /* @__PURE__ */ struct('UnifiedCardAttachment', { url: field(1, S), attachmentId: field(2, S) });
+export const MoneyAttachment = /* @__PURE__ */ struct('MoneyAttachment', { fallbackText: field(1, S), payload: field(2, T.binary) });
+export const JetfuelAttachment = /* @__PURE__ */ struct('JetfuelAttachment', { height: field(2, T.i32), url: field(3, S), attachmentId: field(4, S) });
+export const MessageAttachment = /* @__PURE__ */ union('MessageAttachment', {
   media: field(1, T.struct(() => MediaAttachment)),
   post: field(2, T.struct(() => PostAttachment)),
   url: field(3, T.struct(() => UrlAttachment)),
@@ -81,22 +81,22 @@ export const MessageAttachment = union('MessageAttachment', {
 const attachments = T.list(T.struct(() => MessageAttachment));
 
 // --- calls (also in reply previews) ---
-export const AVCallEnded = struct('AVCallEnded', {
+export const AVCallEnded = /* @__PURE__ */ struct('AVCallEnded', {
   sentAtMillis: field(1, T.i64),
   durationSeconds: field(2, T.i64),
   isAudioOnly: field(3, T.bool),
   broadcastId: field(5, S),
 });
-export const AVCallMissed = struct('AVCallMissed', { sentAtMillis: field(1, T.i64), isAudioOnly: field(2, T.bool) });
-export const AVCallStarted = struct('AVCallStarted', { isAudioOnly: field(1, T.bool), broadcastId: field(3, S) });
-export const ReplyAVCallCard = union('ReplyAVCallCard', {
+export const AVCallMissed = /* @__PURE__ */ struct('AVCallMissed', { sentAtMillis: field(1, T.i64), isAudioOnly: field(2, T.bool) });
+export const AVCallStarted = /* @__PURE__ */ struct('AVCallStarted', { isAudioOnly: field(1, T.bool), broadcastId: field(3, S) });
+export const ReplyAVCallCard = /* @__PURE__ */ union('ReplyAVCallCard', {
   ended: field(1, T.struct(() => AVCallEnded)),
   missed: field(2, T.struct(() => AVCallMissed)),
   started: field(3, T.struct(() => AVCallStarted)),
 });
 
 // --- message contents ---
-export const ReplyingToPreview = struct('ReplyingToPreview', {
+export const ReplyingToPreview = /* @__PURE__ */ struct('ReplyingToPreview', {
   /** An i64, unlike every other user id. */
   senderId: field(1, T.i64),
   messageText: field(2, S),
@@ -111,15 +111,15 @@ export const ReplyingToPreview = struct('ReplyingToPreview', {
   avCallCard: field(11, T.struct(() => ReplyAVCallCard)),
   replyingToAttachmentId: field(12, S),
 });
-export const ForwardedMessage = struct('ForwardedMessage', { messageText: field(1, S), entities: field(2, entities) });
-export const QuickReplyOption = struct('QuickReplyOption', { id: field(1, S), label: field(2, S), metadata: field(3, S), description: field(4, S) });
-export const QuickReplyOptionsRequest = struct('QuickReplyOptionsRequest', { id: field(1, S), options: field(2, T.list(T.struct(() => QuickReplyOption))) });
-export const QuickReplyOptionsResponse = struct('QuickReplyOptionsResponse', { requestId: field(1, S), metadata: field(2, S), selectedOptionId: field(3, S) });
-export const QuickReplyRequest = union('QuickReplyRequest', { options: field(1, T.struct(() => QuickReplyOptionsRequest)) });
-export const QuickReplyResponse = union('QuickReplyResponse', { options: field(1, T.struct(() => QuickReplyOptionsResponse)) });
-export const QuickReply = union('QuickReply', { request: field(1, T.struct(() => QuickReplyRequest)), response: field(2, T.struct(() => QuickReplyResponse)) });
-export const CallToAction = struct('CallToAction', { label: field(1, S), url: field(2, S) });
-export const MessageContents = struct('MessageContents', {
+export const ForwardedMessage = /* @__PURE__ */ struct('ForwardedMessage', { messageText: field(1, S), entities: field(2, entities) });
+export const QuickReplyOption = /* @__PURE__ */ struct('QuickReplyOption', { id: field(1, S), label: field(2, S), metadata: field(3, S), description: field(4, S) });
+export const QuickReplyOptionsRequest = /* @__PURE__ */ struct('QuickReplyOptionsRequest', { id: field(1, S), options: field(2, T.list(T.struct(() => QuickReplyOption))) });
+export const QuickReplyOptionsResponse = /* @__PURE__ */ struct('QuickReplyOptionsResponse', { requestId: field(1, S), metadata: field(2, S), selectedOptionId: field(3, S) });
+export const QuickReplyRequest = /* @__PURE__ */ union('QuickReplyRequest', { options: field(1, T.struct(() => QuickReplyOptionsRequest)) });
+export const QuickReplyResponse = /* @__PURE__ */ union('QuickReplyResponse', { options: field(1, T.struct(() => QuickReplyOptionsResponse)) });
+export const QuickReply = /* @__PURE__ */ union('QuickReply', { request: field(1, T.struct(() => QuickReplyRequest)), response: field(2, T.struct(() => QuickReplyResponse)) });
+export const CallToAction = /* @__PURE__ */ struct('CallToAction', { label: field(1, S), url: field(2, S) });
+export const MessageContents = /* @__PURE__ */ struct('MessageContents', {
   messageText: field(1, S),
   entities: field(2, entities),
   attachments: field(3, attachments),
@@ -134,17 +134,17 @@ export const MessageContents = struct('MessageContents', {
 
 // --- the other entries ---
 /** A reaction added or removed: the target's sequence id and the emoji. */
-export const MessageReaction = struct('MessageReaction', { messageSequenceId: field(1, S), emoji: field(2, S), messageAttachmentId: field(3, S) });
-export const MessageEdit = struct('MessageEdit', { messageSequenceId: field(1, S), updatedText: field(2, S), entities: field(3, entities) });
-export const MarkConversationRead = struct('MarkConversationRead', { seenUntilSequenceId: field(1, S), seenAtMillis: field(2, T.i64) });
-export const MarkConversationUnread = struct('MarkConversationUnread', { seenUntilSequenceId: field(1, S) });
-export const ConversationRef = struct('ConversationRef', { conversationId: field(1, S) });
-export const ScreenCaptureDetected = struct('ScreenCaptureDetected', { type: field(1, T.i32) });
-export const DraftMessage = struct('DraftMessage', { conversationId: field(1, S), draftText: field(2, S) });
-export const NicknameMessage = struct('NicknameMessage', { userId: field(1, T.i64), nicknameText: field(2, S) });
-export const SetVerifiedStatus = struct('SetVerifiedStatus', { userId: field(1, T.i64), verifiedStatus: field(2, T.bool) });
+export const MessageReaction = /* @__PURE__ */ struct('MessageReaction', { messageSequenceId: field(1, S), emoji: field(2, S), messageAttachmentId: field(3, S) });
+export const MessageEdit = /* @__PURE__ */ struct('MessageEdit', { messageSequenceId: field(1, S), updatedText: field(2, S), entities: field(3, entities) });
+export const MarkConversationRead = /* @__PURE__ */ struct('MarkConversationRead', { seenUntilSequenceId: field(1, S), seenAtMillis: field(2, T.i64) });
+export const MarkConversationUnread = /* @__PURE__ */ struct('MarkConversationUnread', { seenUntilSequenceId: field(1, S) });
+export const ConversationRef = /* @__PURE__ */ struct('ConversationRef', { conversationId: field(1, S) });
+export const ScreenCaptureDetected = /* @__PURE__ */ struct('ScreenCaptureDetected', { type: field(1, T.i32) });
+export const DraftMessage = /* @__PURE__ */ struct('DraftMessage', { conversationId: field(1, S), draftText: field(2, S) });
+export const NicknameMessage = /* @__PURE__ */ struct('NicknameMessage', { userId: field(1, T.i64), nicknameText: field(2, S) });
+export const SetVerifiedStatus = /* @__PURE__ */ struct('SetVerifiedStatus', { userId: field(1, T.i64), verifiedStatus: field(2, T.bool) });
 
-export const MessageEntryContents = union('MessageEntryContents', {
+export const MessageEntryContents = /* @__PURE__ */ union('MessageEntryContents', {
   message: field(1, T.struct(() => MessageContents)),
   reactionAdd: field(2, T.struct(() => MessageReaction)),
   reactionRemove: field(3, T.struct(() => MessageReaction)),
@@ -163,7 +163,7 @@ export const MessageEntryContents = union('MessageEntryContents', {
   avCallStarted: field(16, T.struct(() => AVCallStarted)),
 });
 /** What a message's secretbox holds. */
-export const MessageEntryHolder = struct('MessageEntryHolder', { contents: field(1, T.struct(() => MessageEntryContents)) });
+export const MessageEntryHolder = /* @__PURE__ */ struct('MessageEntryHolder', { contents: field(1, T.struct(() => MessageEntryContents)) });
 
 /** A decoded (or to-be-encoded) message entry. */
 export type MessageEntryHolderValue = Infer<typeof MessageEntryHolder>;

@@ -18,29 +18,29 @@ const S = T.string;
 const strings = T.list(T.string);
 
 // --- trees.thrift (ratchet tree; used only by ConversationKeyChangeEvent.ratchetTreeChange and the rotation payload) ---
-export const Member = struct('Member', { userId: required(1, T.i64), keyVersion: required(2, T.i64) });
-export const PubKeyBytes = struct('PubKeyBytes', { pubKeyBytes: required(1, T.binary) });
-export const MemberKeyInfo = struct('MemberKeyInfo', {
+export const Member = /* @__PURE__ */ struct('Member', { userId: required(1, T.i64), keyVersion: required(2, T.i64) });
+export const PubKeyBytes = /* @__PURE__ */ struct('PubKeyBytes', { pubKeyBytes: required(1, T.binary) });
+export const MemberKeyInfo = /* @__PURE__ */ struct('MemberKeyInfo', {
   identityPublicKey: field(1, T.binary),
   signingPublicKey: field(2, T.binary),
   identityKeySignature: field(3, T.binary),
 });
-export const TreeKeyData = struct('TreeKeyData', { publicKey: required(1, T.struct(() => PubKeyBytes)), subTreeHash: required(2, T.binary) });
-export const TreeNode = struct('TreeNode', {
+export const TreeKeyData = /* @__PURE__ */ struct('TreeKeyData', { publicKey: required(1, T.struct(() => PubKeyBytes)), subTreeHash: required(2, T.binary) });
+export const TreeNode = /* @__PURE__ */ struct('TreeNode', {
   member: field(1, T.struct(() => Member)),
   keyData: field(2, T.struct(() => TreeKeyData)),
   nodeSecretKeyEncryptions: field(3, T.map(T.binary, T.binary)),
 });
-export const MaybeTreeNode = struct('MaybeTreeNode', { node: field(1, T.struct(() => TreeNode)) });
+export const MaybeTreeNode = /* @__PURE__ */ struct('MaybeTreeNode', { node: field(1, T.struct(() => TreeNode)) });
 const updateMap = T.map(T.i32, T.map(T.binary, T.binary));
 const newPathPks = T.map(T.i32, T.binary);
 const members = T.list(T.struct(() => Member));
-export const GenGroupOpData = struct('GenGroupOpData', {
+export const GenGroupOpData = /* @__PURE__ */ struct('GenGroupOpData', {
   updateMap: field(1, updateMap),
   newPathPks: field(2, newPathPks),
   initialMembers: field(3, members),
 });
-export const EditOpData = struct('EditOpData', {
+export const EditOpData = /* @__PURE__ */ struct('EditOpData', {
   updateMap: field(1, updateMap),
   newPathPks: field(2, newPathPks),
   membersLeft: field(3, members),
@@ -48,9 +48,9 @@ export const EditOpData = struct('EditOpData', {
   membersUpdated: field(5, members),
   fullTreeList: field(6, T.list(T.struct(() => MaybeTreeNode))),
 });
-export const TypeData = union('TypeData', { genGroup: field(1, T.struct(() => GenGroupOpData)), edit: field(6, T.struct(() => EditOpData)) });
+export const TypeData = /* @__PURE__ */ union('TypeData', { genGroup: field(1, T.struct(() => GenGroupOpData)), edit: field(6, T.struct(() => EditOpData)) });
 /** The ratchet-tree operation; id 5 is retired. */
-export const GroupOpData = struct('GroupOpData', {
+export const GroupOpData = /* @__PURE__ */ struct('GroupOpData', {
   groupId: field(1, S),
   treeVersion: field(2, T.i64),
   actionBy: field(3, T.struct(() => Member)),
@@ -60,7 +60,7 @@ export const GroupOpData = struct('GroupOpData', {
 
 // --- event.thrift ---
 /** A wrapped conversation key; every writer sets all three fields, and a key without one is unusable. */
-export const ConversationParticipantKey = struct('ConversationParticipantKey', {
+export const ConversationParticipantKey = /* @__PURE__ */ struct('ConversationParticipantKey', {
   userId: required(1, S),
   encryptedKey: required(2, S),
   publicKeyVersion: required(3, S),
@@ -72,9 +72,9 @@ const keyChangeFields = {
   forKeyRotation: field(5, T.bool),
 };
 /** Id 3 is retired. */
-export const ConversationKeyChangeEvent = struct('ConversationKeyChangeEvent', keyChangeFields);
-export const GroupInviteEnable = struct('GroupInviteEnable', { expiresAtMsec: field(1, T.i64), inviteUrl: field(2, S), affiliateId: field(3, S) });
-export const GroupAdminSettings = struct('GroupAdminSettings', {
+export const ConversationKeyChangeEvent = /* @__PURE__ */ struct('ConversationKeyChangeEvent', keyChangeFields);
+export const GroupInviteEnable = /* @__PURE__ */ struct('GroupInviteEnable', { expiresAtMsec: field(1, T.i64), inviteUrl: field(2, S), affiliateId: field(3, S) });
+export const GroupAdminSettings = /* @__PURE__ */ struct('GroupAdminSettings', {
   editGroupInfo: field(1, T.bool),
   editMessageTtl: field(2, T.bool),
   blockScreenCapture: field(3, T.bool),
@@ -82,7 +82,7 @@ export const GroupAdminSettings = struct('GroupAdminSettings', {
   sendMessage: field(5, T.bool),
   startCall: field(6, T.bool),
 });
-export const GroupCreate = struct('GroupCreate', {
+export const GroupCreate = /* @__PURE__ */ struct('GroupCreate', {
   memberIds: field(1, strings),
   adminIds: field(2, strings),
   title: field(3, S),
@@ -91,7 +91,7 @@ export const GroupCreate = struct('GroupCreate', {
   isLegacyGroupUpgrade: field(6, T.bool),
   ttlMsec: field(7, T.i64),
 });
-export const GroupMemberAddChange = struct('GroupMemberAddChange', {
+export const GroupMemberAddChange = /* @__PURE__ */ struct('GroupMemberAddChange', {
   memberIds: field(1, strings),
   currentMemberIds: field(2, strings),
   currentAdminIds: field(3, strings),
@@ -104,15 +104,15 @@ export const GroupMemberAddChange = struct('GroupMemberAddChange', {
   groupInviteEnable: field(11, T.struct(() => GroupInviteEnable)),
   adminSettings: field(12, T.struct(() => GroupAdminSettings)),
 });
-export const GroupTitleChange = struct('GroupTitleChange', { customTitle: field(1, S), conversationKeyVersion: field(2, S) });
-export const GroupAvatarUrlChange = struct('GroupAvatarUrlChange', { customAvatarUrl: field(1, S), conversationKeyVersion: field(2, S) });
-export const GroupAdminAddChange = struct('GroupAdminAddChange', { adminIds: field(1, strings) });
-export const GroupAdminRemoveChange = struct('GroupAdminRemoveChange', { adminIds: field(1, strings) });
-export const GroupMemberRemoveChange = struct('GroupMemberRemoveChange', { memberIds: field(1, strings) });
-export const GroupInviteDisable = struct('GroupInviteDisable', { disabledByMemberId: field(1, S) });
-export const GroupJoinRequest = struct('GroupJoinRequest', { requestingUserId: field(1, S) });
-export const GroupJoinReject = struct('GroupJoinReject', { rejectedUserIds: field(1, strings) });
-export const GroupChange = union('GroupChange', {
+export const GroupTitleChange = /* @__PURE__ */ struct('GroupTitleChange', { customTitle: field(1, S), conversationKeyVersion: field(2, S) });
+export const GroupAvatarUrlChange = /* @__PURE__ */ struct('GroupAvatarUrlChange', { customAvatarUrl: field(1, S), conversationKeyVersion: field(2, S) });
+export const GroupAdminAddChange = /* @__PURE__ */ struct('GroupAdminAddChange', { adminIds: field(1, strings) });
+export const GroupAdminRemoveChange = /* @__PURE__ */ struct('GroupAdminRemoveChange', { adminIds: field(1, strings) });
+export const GroupMemberRemoveChange = /* @__PURE__ */ struct('GroupMemberRemoveChange', { memberIds: field(1, strings) });
+export const GroupInviteDisable = /* @__PURE__ */ struct('GroupInviteDisable', { disabledByMemberId: field(1, S) });
+export const GroupJoinRequest = /* @__PURE__ */ struct('GroupJoinRequest', { requestingUserId: field(1, S) });
+export const GroupJoinReject = /* @__PURE__ */ struct('GroupJoinReject', { rejectedUserIds: field(1, strings) });
+export const GroupChange = /* @__PURE__ */ union('GroupChange', {
   groupCreate: field(1, T.struct(() => GroupCreate)),
   groupTitleChange: field(2, T.struct(() => GroupTitleChange)),
   groupAvatarUrlChange: field(3, T.struct(() => GroupAvatarUrlChange)),
@@ -126,13 +126,13 @@ export const GroupChange = union('GroupChange', {
   groupJoinReject: field(11, T.struct(() => GroupJoinReject)),
   groupAdminSettingsChange: field(12, T.struct(() => GroupAdminSettings)),
 });
-export const GroupChangeEvent = struct('GroupChangeEvent', { groupChange: field(1, T.struct(() => GroupChange)), forKeyRotation: field(2, T.bool) });
-export const FrankingData = struct('FrankingData', {
+export const GroupChangeEvent = /* @__PURE__ */ struct('GroupChangeEvent', { groupChange: field(1, T.struct(() => GroupChange)), forKeyRotation: field(2, T.bool) });
+export const FrankingData = /* @__PURE__ */ struct('FrankingData', {
   frankingTag: field(1, T.binary),
   encryptedNonce: field(2, T.binary),
   encryptedMediaHashes: field(4, T.list(T.binary)),
 });
-export const MessageCreateEvent = struct('MessageCreateEvent', {
+export const MessageCreateEvent = /* @__PURE__ */ struct('MessageCreateEvent', {
   contents: field(100, T.binary),
   conversationKeyVersion: field(101, S),
   shouldNotify: field(102, T.bool),
@@ -144,21 +144,21 @@ export const MessageCreateEvent = struct('MessageCreateEvent', {
   frankingData: field(108, T.struct(() => FrankingData)),
   isMessageRequest: field(109, T.bool),
 });
-export const MessageFailureEvent = struct('MessageFailureEvent', { failureType: field(1, T.i32), rateLimitTier: field(2, T.i32) });
-export const MessageDeleteEvent = struct('MessageDeleteEvent', { sequenceIds: field(1, strings), deleteMessageAction: field(2, T.i32) });
-export const MessageTypingEvent = struct('MessageTypingEvent', { conversationId: field(1, S) });
-export const ClearConversationOptions = struct('ClearConversationOptions', { clearAllMessages: field(1, T.bool), sortOrderMsec: field(2, T.i64) });
-export const ConversationDeleteEvent = struct('ConversationDeleteEvent', {
+export const MessageFailureEvent = /* @__PURE__ */ struct('MessageFailureEvent', { failureType: field(1, T.i32), rateLimitTier: field(2, T.i32) });
+export const MessageDeleteEvent = /* @__PURE__ */ struct('MessageDeleteEvent', { sequenceIds: field(1, strings), deleteMessageAction: field(2, T.i32) });
+export const MessageTypingEvent = /* @__PURE__ */ struct('MessageTypingEvent', { conversationId: field(1, S) });
+export const ClearConversationOptions = /* @__PURE__ */ struct('ClearConversationOptions', { clearAllMessages: field(1, T.bool), sortOrderMsec: field(2, T.i64) });
+export const ConversationDeleteEvent = /* @__PURE__ */ struct('ConversationDeleteEvent', {
   conversationId: field(1, S),
   clearConversationOptions: field(2, T.struct(() => ClearConversationOptions)),
 });
-export const MessageDurationChange = struct('MessageDurationChange', { ttlMsec: field(1, T.i64), applyToAllMessages: field(2, T.bool) });
-export const MessageDurationRemove = struct('MessageDurationRemove', { currentTtlMsec: field(1, T.i64) });
-export const MuteConversation = struct('MuteConversation', { mutedConversationIds: field(1, strings) });
-export const UnmuteConversation = struct('UnmuteConversation', { unmutedConversationIds: field(1, strings) });
+export const MessageDurationChange = /* @__PURE__ */ struct('MessageDurationChange', { ttlMsec: field(1, T.i64), applyToAllMessages: field(2, T.bool) });
+export const MessageDurationRemove = /* @__PURE__ */ struct('MessageDurationRemove', { currentTtlMsec: field(1, T.i64) });
+export const MuteConversation = /* @__PURE__ */ struct('MuteConversation', { mutedConversationIds: field(1, strings) });
+export const UnmuteConversation = /* @__PURE__ */ struct('UnmuteConversation', { unmutedConversationIds: field(1, strings) });
 /** The four screen-capture settings share one shape: a placeholder string nobody sets. */
-export const ScreenCaptureSetting = struct('ScreenCaptureSetting', { placeholder: field(1, S) });
-export const ConversationMetadataChange = union('ConversationMetadataChange', {
+export const ScreenCaptureSetting = /* @__PURE__ */ struct('ScreenCaptureSetting', { placeholder: field(1, S) });
+export const ConversationMetadataChange = /* @__PURE__ */ union('ConversationMetadataChange', {
   messageDurationChange: field(1, T.struct(() => MessageDurationChange)),
   messageDurationRemove: field(2, T.struct(() => MessageDurationRemove)),
   muteConversation: field(3, T.struct(() => MuteConversation)),
@@ -168,13 +168,13 @@ export const ConversationMetadataChange = union('ConversationMetadataChange', {
   enableScreenCaptureBlocking: field(7, T.struct(() => ScreenCaptureSetting)),
   disableScreenCaptureBlocking: field(8, T.struct(() => ScreenCaptureSetting)),
 });
-export const ConversationMetadataChangeEvent = struct('ConversationMetadataChangeEvent', {
+export const ConversationMetadataChangeEvent = /* @__PURE__ */ struct('ConversationMetadataChangeEvent', {
   conversationMetadataChange: field(1, T.struct(() => ConversationMetadataChange)),
 });
-export const GrokSearchResponseEvent = struct('GrokSearchResponseEvent', { searchResponseId: field(1, S) });
-export const MarkConversationReadEvent = struct('MarkConversationReadEvent', { seenUntilSequenceId: field(1, S), seenAtMillis: field(2, T.i64) });
-export const MarkConversationUnreadEvent = struct('MarkConversationUnreadEvent', { seenUntilSequenceId: field(1, S) });
-export const MemberAccountDeleteEvent = struct('MemberAccountDeleteEvent', { memberId: field(1, S) });
+export const GrokSearchResponseEvent = /* @__PURE__ */ struct('GrokSearchResponseEvent', { searchResponseId: field(1, S) });
+export const MarkConversationReadEvent = /* @__PURE__ */ struct('MarkConversationReadEvent', { seenUntilSequenceId: field(1, S), seenAtMillis: field(2, T.i64) });
+export const MarkConversationUnreadEvent = /* @__PURE__ */ struct('MarkConversationUnreadEvent', { seenUntilSequenceId: field(1, S) });
+export const MemberAccountDeleteEvent = /* @__PURE__ */ struct('MemberAccountDeleteEvent', { memberId: field(1, S) });
 const detailFields = {
   messageCreateEvent: field(1, T.struct(() => MessageCreateEvent)),
   conversationKeyChangeEvent: field(3, T.struct(() => ConversationKeyChangeEvent)),
@@ -190,9 +190,9 @@ const detailFields = {
   memberAccountDeleteEvent: field(14, T.struct(() => MemberAccountDeleteEvent)),
 };
 /** The event union; ids 2 and 11 are retired, variants not known here stay in `$unknown`. */
-export const MessageEventDetail = union('MessageEventDetail', detailFields);
-export const MessageSigningKeyInfo = struct('MessageSigningKeyInfo', { memberId: field(1, S), publicKeyVersion: field(2, S), signingPublicKey: field(3, S) });
-export const MessageEventSignature = struct('MessageEventSignature', {
+export const MessageEventDetail = /* @__PURE__ */ union('MessageEventDetail', detailFields);
+export const MessageSigningKeyInfo = /* @__PURE__ */ struct('MessageSigningKeyInfo', { memberId: field(1, S), publicKeyVersion: field(2, S), signingPublicKey: field(3, S) });
+export const MessageEventSignature = /* @__PURE__ */ struct('MessageEventSignature', {
   signature: field(1, S),
   publicKeyVersion: field(2, S),
   signatureVersion: field(3, S),
@@ -212,20 +212,20 @@ const eventFields = {
   previousSequenceId: field(10, S),
   isTrusted: field(11, T.bool),
 };
-export const MessageEvent = struct('MessageEvent', eventFields);
+export const MessageEvent = /* @__PURE__ */ struct('MessageEvent', eventFields);
 
 // --- views for receivers: what no check reads is left out, so it is skipped rather than built ---
 const { ratchetTreeChange: _ratchetTree, ...keyChangeViewFields } = keyChangeFields;
 /** ConversationKeyChangeEvent without the ratchet-tree change. */
-export const ConversationKeyChangeEventView = struct('ConversationKeyChangeEvent', keyChangeViewFields);
+export const ConversationKeyChangeEventView = /* @__PURE__ */ struct('ConversationKeyChangeEvent', keyChangeViewFields);
 /** MessageEventDetail whose key change is {@link ConversationKeyChangeEventView}. */
-export const MessageEventDetailView = union('MessageEventDetail', {
+export const MessageEventDetailView = /* @__PURE__ */ union('MessageEventDetail', {
   ...detailFields,
   conversationKeyChangeEvent: field(3, T.struct(() => ConversationKeyChangeEventView)),
 });
 
 /** MessageEvent whose detail is {@link MessageEventDetailView}. */
-export const MessageEventView = struct('MessageEvent', { ...eventFields, detail: field(7, T.struct(() => MessageEventDetailView)) });
+export const MessageEventView = /* @__PURE__ */ struct('MessageEvent', { ...eventFields, detail: field(7, T.struct(() => MessageEventDetailView)) });
 
 /** A wrapped conversation key, as the SDK names it. */
 export type ParticipantKey = Omit<Infer<typeof ConversationParticipantKey>, '$unknown'>;
