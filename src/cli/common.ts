@@ -5,6 +5,8 @@
  * @module
  */
 import { KeykitError, keyListing, type KeyListing } from '../index.js';
+import { encodeBase64, parsePublicKey } from '../wire.js';
+import type { IdentityFile } from './identity-file.js';
 import type { BackendName } from '../backends.js';
 import { UsageError, type CommandSpec, type FlagSpec, type Parsed } from './args.js';
 import { readJson, type CliIO } from './io.js';
@@ -63,4 +65,35 @@ export async function withFlagNames<T>(flags: Record<string, string>, f: () => P
     }
     throw e;
   }
+}
+
+const sameKey = (a: string | Uint8Array, b: Uint8Array): boolean => {
+  try {
+    return encodeBase64(parsePublicKey(a, 'key')) === encodeBase64(b);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The signing-key version under which the listing serves this identity: the record with its
+ * signing key (and identity key) when the listing has signing keys for the user, else the record
+ * with its identity key (both keys are registered together, under one version).
+ * @throws {UsageError} when the listing has no record of the identity's keys
+ */
+export function listedVersion(io: CliIO, id: IdentityFile, keys: KeyListing): string {
+  const own = keys.signingKeys.filter((e) => e.userId === id.userId);
+  const match =
+    own.length > 0
+      ? own.find((e) => sameKey(e.publicKey, id.identity.signingPublicKey) && sameKey(e.identityPublicKey, id.identity.identityPublicKey))?.publicKeyVersion
+      : keys.publicKeys.find((k) => k.userId === id.userId && sameKey(k.publicKey, id.identity.identityPublicKey))?.keyVersion;
+  if (match === undefined) {
+    throw new UsageError(
+      `the key listing has no record of the keys of your identity (user ${id.userId}): nobody could verify what it signs. Register them (keygen prints the body of POST /2/users/{id}/public_keys) or fetch the listing again`,
+    );
+  }
+  if (match !== id.signingKeyVersion) {
+    io.stderr.write(`note: signing with key version ${match}, under which the listing serves your keys (the identity file says ${id.signingKeyVersion})\n`);
+  }
+  return match;
 }

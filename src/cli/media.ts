@@ -96,7 +96,7 @@ export const encryptMediaCommand: Command = {
   },
   async run(args, io) {
     const [input, output] = args.positionals as [string, string];
-    const key = await readKeyFile(io, args.strings.key as string);
+    const { key } = await readKeyFile(io, args.strings.key as string);
     try {
       const stream = await createMediaEncryptor(key, { backend: backendOf(args) });
       const { read, written } = await transform(io, input, output, args.booleans.force === true, stream, 'encrypting');
@@ -125,7 +125,7 @@ export const decryptMediaCommand: Command = {
   async run(args, io) {
     const [input, output] = args.positionals as [string, string];
     const expected = expectedLength(args.strings['expected-length']);
-    const key = await readKeyFile(io, args.strings.key as string);
+    const { key } = await readKeyFile(io, args.strings.key as string);
     try {
       const stream = await createMediaDecryptor(key, { backend: backendOf(args), ...(expected === undefined ? {} : { expectedLength: expected }) });
       const { read, written } = await transform(io, input, output, args.booleans.force === true, stream, 'decrypting');
