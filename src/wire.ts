@@ -51,9 +51,15 @@ export {
   groupCreatePayload,
   groupMemberAddPayload,
   messageCreatePayload,
+  conversationDeletePayload,
+  markConversationReadPayload,
+  markConversationUnreadPayload,
+  groupChangePayload,
+  metadataChangePayload,
   checkSignatureVersion,
   CURRENT_SIGNATURE_VERSION,
   MIN_SIGNATURE_VERSION,
   MAX_SIGNATURE_VERSION,
+  type ActionHead,
 } from './wire/xchat/payloads.js';
 export { buildKeyRotation, parseKeyRotation, type KeyRotation, type RotationMember, type RotationKeyInfo } from './wire/xchat/rotation.js';

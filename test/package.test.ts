@@ -32,9 +32,9 @@ const SURFACE: Record<string, string[]> = {
   ],
   'chat-keykit/wire': [
     'CURRENT_SIGNATURE_VERSION', 'MAX_DECODE_ALLOCATION', 'MAX_DEPTH', 'MAX_SIGNATURE_VERSION', 'MIN_SIGNATURE_VERSION', 'SEC1_LENGTH', 'SPKI_LENGTH', 'T', 'XChatStructs', 'buildKeyRotation',
-    'checkSignatureVersion', 'decodeBase64', 'decodeBase64Url', 'decodeEventDetail', 'decodeMessageEvent', 'decodeStruct', 'encodeBase64', 'encodeBase64NoPad',
+    'checkSignatureVersion', 'conversationDeletePayload', 'decodeBase64', 'decodeBase64Url', 'decodeEventDetail', 'decodeMessageEvent', 'decodeStruct', 'encodeBase64', 'encodeBase64NoPad',
     'encodeBase64UrlNoPad', 'encodeGroupCreateDetail', 'encodeGroupMemberAddDetail', 'encodeKeyChangeDetail', 'encodeMessageEvent', 'encodeStruct', 'field',
-    'findDuplicateKey', 'groupCreatePayload', 'groupMemberAddPayload', 'isCanonicalBase64', 'keyChangePayload', 'messageCreatePayload', 'parseJsonStrict',
+    'findDuplicateKey', 'groupChangePayload', 'groupCreatePayload', 'groupMemberAddPayload', 'isCanonicalBase64', 'keyChangePayload', 'markConversationReadPayload', 'markConversationUnreadPayload', 'messageCreatePayload', 'metadataChangePayload', 'parseJsonStrict',
     'parseKeyRotation', 'parsePublicKey', 'required', 'sec1ToSpki', 'struct', 'union',
   ],
   'chat-keykit/backends': ['resolveBackend', 'setDefaultBackend'],
