@@ -20,7 +20,7 @@ const SURFACE: Record<string, string[]> = {
     'CONVERSATION_KEY_LENGTH', 'DEFAULT_LIMITS', 'DecodeError', 'ErrorCodes', 'Identity', 'InternalError', 'InvalidInputError', 'KeykitError', 'MAX_PROBLEMS_PER_CODE',
     'MEDIA_CHUNK_LENGTH', 'MEDIA_HEADER_LENGTH', 'ProblemCodes', 'SecretBytes', 'UnsupportedVersionError', 'VerificationError', 'WRAPPED_KEY_LENGTH',
     'addConversationKeysRequest', 'addMembersRequest', 'bodyKind', 'buildKeyRegistration', 'constantTimeEqual', 'createGroupRequest', 'createMediaDecryptor',
-    'createMediaEncryptor', 'decryptMedia', 'decryptMetadata', 'encryptMedia', 'encryptMetadata', 'exportPrivateKeys', 'generateConversationKey', 'generateIdentity',
+    'createMediaEncryptor', 'decryptEvents', 'decryptMedia', 'decryptMetadata', 'encryptMedia', 'encryptMetadata', 'exportPrivateKeys', 'generateConversationKey', 'generateIdentity',
     'identifySender', 'importPrivateKeys', 'keyListing', 'keyRecordFromRegistration', 'mediaCiphertextLength', 'mediaDecryptionStream', 'mediaEncryptionStream',
     'openKeyChange', 'prepareConversationKeyChange', 'prepareGroupCreate', 'prepareGroupMembersChange', 'publicKeyFingerprint', 'unwrapConversationKey',
     'verifyAddConversationKeysRequest', 'verifyAddMembersRequest', 'verifyCreateGroupRequest', 'verifyKeyBinding', 'wipe', 'wipeIdentity', 'wrapConversationKey',

@@ -53,4 +53,12 @@ export interface CryptoBackend {
    * leaves unchanged while using it. Without it, media use noble's ChaCha20 and Poly1305 directly.
    */
   chacha20Poly1305?(key: Uint8Array): ChaCha20Poly1305;
+  /**
+   * Optional, for a native implementation: ECDSA-P256-SHA256 verification under one public key (a
+   * validated 65-byte SEC1 point), prepared once for many messages, as a receiver checks the
+   * signatures of a conversation's few senders again and again. The returned function answers as
+   * {@link CryptoBackend.verify} does, and may run the checks on other threads, so that many can
+   * be in flight at once. Without it, `verify` is used.
+   */
+  ecdsaVerifier?(publicKey: Uint8Array): (message: Uint8Array, signature: Uint8Array) => Promise<boolean>;
 }

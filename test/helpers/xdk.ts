@@ -21,11 +21,27 @@ export interface XdkChat {
   sign(data: Uint8Array): Uint8Array;
   verify(publicKeyB64: string, signature: Uint8Array, data: Uint8Array): boolean;
   verifyKeyBinding(identityPublicKeyB64: string, signingPublicKeyB64: string, identityPublicKeySignatureB64: string): boolean;
-  encryptMessage(params: Record<string, unknown>): Record<string, unknown>;
+  encryptMessage(params: Record<string, unknown>): SdkSent;
+  encryptReply(params: Record<string, unknown>): SdkSent;
+  encryptEdit(params: Record<string, unknown>): SdkSent;
+  encryptAddReaction(params: Record<string, unknown>): SdkSent;
+  encryptRemoveReaction(params: Record<string, unknown>): SdkSent;
+  prepareMessageDelete(params: Record<string, unknown>): SdkPrepared['actionSignatures'][number];
   prepareConversationKeyChange(params: Record<string, unknown>): SdkPrepared;
   prepareGroupCreate(params: Record<string, unknown>): SdkPrepared;
   prepareGroupMembersChange(params: Record<string, unknown>): SdkPrepared;
   free(): void;
+}
+
+/** The SDK's `SendPayload`. */
+export interface SdkSent {
+  messageId: string;
+  encryptedContent: string;
+  signature: string;
+  encodedEventSignature: string;
+  signatureInfo: { publicKeyVersion: string; signatureVersion: string };
+  conversationKeyVersion: string;
+  shouldNotify: boolean;
 }
 
 export interface SdkPrepared {
