@@ -97,6 +97,15 @@ export type {
   DecryptEventsOptions,
   DecryptEventsResult,
   DecryptedEvent,
+  EventError,
+  EventsResponse,
+  EventsResponseItem,
+  ConversationKeysInput,
+  ConversationKeysResult,
+  ConversationKeySet,
+  ReceiverState,
+} from './adapters/xchat/events/types.js';
+export type {
   ReceivedEvent,
   ReceivedMessage,
   MessageContent,
@@ -116,11 +125,4 @@ export type {
   FailureType,
   RateLimitTier,
   EventBase,
-  EventError,
-  EventsResponse,
-  EventsResponseItem,
-  ConversationKeysInput,
-  ConversationKeysResult,
-  ConversationKeySet,
-  ReceiverState,
-} from './adapters/xchat/events/types.js';
+} from './adapters/xchat/events/shapes.js';

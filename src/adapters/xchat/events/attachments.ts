@@ -11,7 +11,7 @@ import type { Infer } from '../../../wire/thrift/index.js';
 import { encodeBase64NoPad } from '../../../wire/base64.js';
 import type { MediaDimensions, MessageAttachment, RichTextEntity, UrlAttachmentImage } from '../../../wire/xchat/contents.js';
 import { safeNumber } from './ints.js';
-import type { AttachmentInfo, ContentAttachment, Dimensions, Entity, MediaHashReference, MediaTypeName, UrlImage } from './types.js';
+import type { AttachmentInfo, ContentAttachment, Dimensions, Entity, MediaHashReference, MediaTypeName, UrlImage } from './shapes.js';
 
 type Attachment = Infer<typeof MessageAttachment>;
 

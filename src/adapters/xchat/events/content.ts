@@ -9,7 +9,7 @@
 import type { Infer } from '../../../wire/thrift/index.js';
 import type { MessageContents, MessageEntryHolderValue, QuickReply, ReplyingToPreview } from '../../../wire/xchat/contents.js';
 import { contentAttachmentsOf, entityOf } from './attachments.js';
-import type { MessageContent, QuickReplyInfo, ReplyPreview, SentFrom, TextContent } from './types.js';
+import type { MessageContent, QuickReplyInfo, ReplyPreview, SentFrom, TextContent } from './shapes.js';
 
 const SENT_FROM: readonly SentFrom[] = [
   'conversationScreenComposer',

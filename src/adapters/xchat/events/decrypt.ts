@@ -21,8 +21,9 @@ import { addCallerKeys, checkOptions } from './options.js';
 import { eventError, failure, setOwn } from './report.js';
 import { isSigned, signedAction } from './signed.js';
 import { raiseFloor, writeState } from './state.js';
-import type { DecryptedEvent, DecryptEventsOptions, DecryptEventsResult, EventError, EventsResponse, ReceivedEvent } from './types.js';
-import { Checker, type Check } from './verify.js';
+import type { ReceivedEvent } from './shapes.js';
+import type { DecryptedEvent, DecryptEventsOptions, DecryptEventsResult, EventError, EventsResponse } from './types.js';
+import { Checker, inLanes, type Check } from './verify.js';
 
 /** Below this many signatures, checks run one after the other (spreading them costs more than it saves). */
 const PARALLEL_FROM = 64;
@@ -31,11 +32,15 @@ const DEFAULT_IN_FLIGHT = 16;
 /** Key changes opened at once. */
 const KEY_CHANGES_AT_ONCE = 8;
 
+type Notice = Exclude<Kind, 'message' | 'keyChange'>;
+
 interface Slot {
   env: Envelope;
   kind: Kind;
   /** The signature check of a signed event other than a key change. */
   check?: Check;
+  /** Whether that signature verified. */
+  verified?: boolean;
   /** Set once the event is known to be authentic (verified, or an unsigned notice). */
   event?: ReceivedEvent;
   error?: EventError;
@@ -100,28 +105,36 @@ export async function decryptEvents(
       );
     }
 
-    // Every other signature, many at once.
-    const checks: Slot[] = [];
+    // Every other event: its signature checked (many at once), and as soon as it verifies, decrypted and mapped.
+    const signed: Slot[] = [];
     for (const s of slots) {
       if ('code' in s || s.kind === 'keyChange') continue;
       try {
         if (isSigned(s.kind)) {
           s.check = { ...signedAction(s.env, s.kind), label: s.kind };
-          checks.push(s);
+          signed.push(s);
         } else {
-          s.event = noticeOf(s.env, s.kind as Exclude<Kind, 'message' | 'keyChange'>);
+          s.event = noticeOf(s.env, s.kind as Notice);
         }
       } catch (e) {
         s.error = eventError(e);
       }
     }
-    const problems = await checker.checkAll(checks.map((s) => s.check as Check));
-    checks.forEach((s, i) => {
-      const p = problems[i];
-      if (p) s.error = eventError(p.withField(s.env.index));
+    await inLanes(signed, inFlight, async (s) => {
+      const problem = await checker.check(s.check as Check);
+      if (problem) {
+        s.error = eventError(problem.withField(s.env.index));
+        return;
+      }
+      s.verified = true;
+      try {
+        s.event = s.kind === 'message' ? await openMessage(s.env, ctx) : noticeOf(s.env, s.kind as Notice);
+      } catch (e) {
+        s.error = eventError(e);
+      }
     });
 
-    // In input order: replays, then decryption and mapping.
+    // In input order: the first authentic copy of an event wins, later ones are replays.
     const messages: DecryptedEvent[] = [];
     const errors: Record<string, EventError> = {};
     const seen = new Set<string>();
@@ -132,23 +145,14 @@ export async function decryptEvents(
         setOwn(errors, index, s);
         continue;
       }
-      if (!s.error && (s.check || s.kind === 'keyChange')) {
+      if (s.verified || (s.kind === 'keyChange' && s.event)) {
         const id = `${s.env.conversationId}\u0000${s.env.messageId}`;
-        if (seen.has(id))
-          s.error = failure(
-            ErrorCodes.DUPLICATE_EVENT,
-            `${index}: the event ${s.env.messageId} of conversation ${s.env.conversationId} appeared before in this batch (a replay)`,
-          );
+        if (seen.has(id)) {
+          const what = `the event ${s.env.messageId} of conversation ${s.env.conversationId}`;
+          s.error = failure(ErrorCodes.DUPLICATE_EVENT, `${index}: ${what} appeared before in this batch (a replay)`);
+        }
         seen.add(id);
         store.touch(s.env.conversationId as string);
-      }
-      if (!s.error && s.check) {
-        try {
-          s.event =
-            s.kind === 'message' ? await openMessage(s.env, ctx) : noticeOf(s.env, s.kind as Exclude<Kind, 'message' | 'keyChange'>);
-        } catch (e) {
-          s.error = eventError(e);
-        }
       }
       if (s.error || !s.event) setOwn(errors, index, s.error ?? failure(ErrorCodes.INTERNAL, `${index}: not handled`));
       else messages.push({ event: s.event, originalB64: s.env.b64, index });

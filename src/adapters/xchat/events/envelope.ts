@@ -11,7 +11,7 @@ import { decodeBase64 } from '../../../wire/base64.js';
 import { decodeStruct, type Infer } from '../../../wire/thrift/index.js';
 import { MessageEventView, type MessageEventDetailView, type MessageEventSignature } from '../../../wire/xchat/events.js';
 import { createdAtOf } from './ints.js';
-import type { EventBase } from './types.js';
+import type { EventBase } from './shapes.js';
 
 /** The decoded detail union. */
 export type Detail = Infer<typeof MessageEventDetailView>;

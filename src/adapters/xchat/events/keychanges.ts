@@ -26,7 +26,8 @@ import type { Envelope } from './envelope.js';
 import type { KeyStore } from './keystore.js';
 import { eventError } from './report.js';
 import { signatureOf } from './signed.js';
-import type { EventError, ReceivedEvent } from './types.js';
+import type { ReceivedEvent } from './shapes.js';
+import type { EventError } from './types.js';
 import type { Checker } from './verify.js';
 
 /** Most distinct wrapped keys one call opens (each costs an ECDH); more are refused with `ERR_TOO_LARGE`. */

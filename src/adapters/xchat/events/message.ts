@@ -12,7 +12,7 @@ import { contentOf } from './content.js';
 import type { Envelope } from './envelope.js';
 import { safeNumber } from './ints.js';
 import { validatePreview, type PreviewContext } from './preview.js';
-import type { ReceivedMessage } from './types.js';
+import type { ReceivedMessage } from './shapes.js';
 
 /**
  * Decrypts and maps a message whose signature verified.

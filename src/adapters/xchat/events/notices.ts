@@ -11,7 +11,7 @@ import type { Infer } from '../../../wire/thrift/index.js';
 import type { ConversationMetadataChange, GroupChange } from '../../../wire/xchat/events.js';
 import type { Envelope, Kind } from './envelope.js';
 import { safeNumber } from './ints.js';
-import type { FailureType, GroupChangeInfo, RateLimitTier, ReceivedEvent, SettingsChangeInfo } from './types.js';
+import type { FailureType, GroupChangeInfo, RateLimitTier, ReceivedEvent, SettingsChangeInfo } from './shapes.js';
 
 const FAILURES: readonly FailureType[] = [
   'emptyDetail',

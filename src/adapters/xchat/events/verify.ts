@@ -30,7 +30,7 @@ export class Checker {
   private readonly found = new Map<string, Promise<VerifyFn | KeykitError>>();
 
   /**
-   * @param inFlight - how many checks may run at once (1: one after the other on this thread)
+   * @param inFlight - how many checks will run at once (above 1 the backend's prepared verifier is used, which may run them on other threads)
    */
   constructor(
     private readonly backend: CryptoBackend,
@@ -72,18 +72,16 @@ export class Checker {
       `the ${c.label} signature does not verify with the signing key of user ${s.signer} (version ${s.keyVersion})`,
     );
   }
+}
 
-  /** Checks many signatures, up to {@link inFlight} at a time; the results are in order. */
-  async checkAll(checks: readonly Check[]): Promise<(KeykitError | null)[]> {
-    const out: (KeykitError | null)[] = new Array<KeykitError | null>(checks.length).fill(null);
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < checks.length) {
-        const i = next++;
-        out[i] = await this.check(checks[i] as Check);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.inFlight, checks.length)) }, lane));
-    return out;
-  }
+/**
+ * Runs `task` on every item, at most `lanes` at a time (one after the other with 1), and resolves
+ * when all are done; each task handles its own errors.
+ */
+export async function inLanes<T>(items: readonly T[], lanes: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await task(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, items.length)) }, lane));
 }
