@@ -5,8 +5,8 @@
  * chat-keykit's casing (snake_case keys to camelCase, recursively).
  */
 import { sealEntry } from '../../src/adapters/xchat/messages/entry.js';
-import { encodeStruct, type Infer } from '../../src/wire/thrift/index.js';
-import { MessageEvent, type MessageEventDetail } from '../../src/wire/xchat/events.js';
+import { decodeStruct, encodeStruct, type Infer } from '../../src/wire/thrift/index.js';
+import { MessageEvent, MessageEventDetail } from '../../src/wire/xchat/events.js';
 import type { MessageEntryHolderValue } from '../../src/wire/xchat/contents.js';
 import { encodeBase64NoPad, messageCreatePayload, resolveBackend, type ActionHead } from './kit.js';
 import type { Member } from './members.js';
@@ -102,3 +102,28 @@ export function camelize<T>(value: T): T {
   if (value instanceof Uint8Array || typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [camelKey(k), camelize(v)])) as T;
 }
+
+/** The envelope the backend delivers for an action signature (a key change, a group change, a delete). */
+export function actionEvent(
+  a: { messageId: string; encodedMessageEventDetail: string; signature: string; signatureVersion: string; publicKeyVersion: string },
+  senderId: string,
+  conversationId: string,
+  sequenceId = '1',
+): string {
+  const bytes = encodeStruct(MessageEvent, {
+    sequenceId,
+    messageId: a.messageId,
+    senderId,
+    conversationId,
+    createdAtMsec: '1700000000000',
+    detail: decodeStruct(MessageEventDetail, Buffer.from(a.encodedMessageEventDetail, 'base64')),
+    messageEventSignature: { signature: a.signature, publicKeyVersion: a.publicKeyVersion, signatureVersion: a.signatureVersion },
+  });
+  return Buffer.from(bytes).toString('base64');
+}
+
+/** Decodes a delivered event (base64), to alter it. */
+export const decodeEvent = (b64: string) => decodeStruct(MessageEvent, Buffer.from(b64, 'base64'));
+
+/** Encodes a (possibly altered) event back to base64. */
+export const encodeEvent = (e: Infer<typeof MessageEvent>): string => Buffer.from(encodeStruct(MessageEvent, e)).toString('base64');

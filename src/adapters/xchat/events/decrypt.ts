@@ -63,7 +63,7 @@ interface Slot {
  * (neither an array nor a response, a malformed option), `ERR_INVALID_USER_ID`, `ERR_INVALID_KEY`,
  * `ERR_INVALID_VERSION`, `ERR_INVALID_STATE`, `ERR_VERSION_IN_FUTURE` (a state ahead of the
  * clock), `ERR_UNSUPPORTED_BACKEND`
- * @throws {DecodeError} `ERR_TOO_LARGE` for more than a million events
+ * @throws {DecodeError} `ERR_TOO_LARGE` for more than 100,000 events
  * @example
  * const page = await fetch(`https://api.x.com/2/chat/conversations/${id}/events`, …).then((r) => r.json());
  * const { messages, errors, state } = await decryptEvents(page, { recipient: { userId, identityPrivateKey }, signingKeys, state: saved });

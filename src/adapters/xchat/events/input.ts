@@ -15,8 +15,8 @@ import type { EventError } from './types.js';
 /** One input event: its text, or why it has none. */
 export type InputItem = { index: string; b64: string } | { index: string; error: EventError };
 
-/** Most events per call: a bound on work, far above any page of the X API (100 events). */
-export const MAX_EVENTS = 1_000_000;
+/** Most events per call: a bound on work and memory, a thousand pages of the X API (100 events each). */
+export const MAX_EVENTS = 100_000;
 
 /** Longest accepted base64 text of one event (16 MiB): a key change for a 10,000-member group is about 2.6 MB. */
 export const MAX_EVENT_LENGTH = 16 * 1024 * 1024;
