@@ -17,7 +17,7 @@ const MB = 1024 * 1024;
 async function child(index, phase) {
   const cases = await hostileCases(kit);
   const c = cases[index];
-  const input = c.build();
+  const input = await c.build();
   globalThis.gc?.();
   const base = process.memoryUsage().heapUsed;
   if (phase === 'measure') return { base };

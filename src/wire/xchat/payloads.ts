@@ -256,6 +256,11 @@ function ifSet(c: Component[], field: string, v: string | number | bigint | bool
  * The ConversationDeleteEvent payload: `ConversationDeleteEvent,msg,snd,conv`, then
  * `clear_all_messages` and `sort_order_msec` of the clear options, each only when set. The
  * detail's own `conversation_id` is not signed.
+ * @throws {UnsupportedVersionError} `ERR_UNSUPPORTED_SIGNATURE_VERSION` outside 2..7
+ * @throws {InvalidInputError} `ERR_COMMA_IN_FIELD` for a component with a comma
+ * @example
+ * conversationDeletePayload(7, { messageId: 'm1', senderId: '111', conversationId: 'g9' }, { clearConversationOptions: { clearAllMessages: true } });
+ * // 'ConversationDeleteEvent,m1,111,g9,true'
  */
 export function conversationDeletePayload(version: number, h: ActionHead, d: Infer<typeof ConversationDeleteEvent>): string {
   checkSignatureVersion(version);
@@ -269,7 +274,11 @@ export function conversationDeletePayload(version: number, h: ActionHead, d: Inf
 /**
  * The MarkConversationReadEvent payload: `…,conv,seen_until_sequence_id` (required), then
  * `seen_at_millis` when set.
- * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` without a sequence id
+ * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` without a sequence id, `ERR_COMMA_IN_FIELD`
+ * @throws {UnsupportedVersionError} `ERR_UNSUPPORTED_SIGNATURE_VERSION` outside 2..7
+ * @example
+ * markConversationReadPayload(7, { messageId: 'm1', senderId: '111', conversationId: 'g9' }, { seenUntilSequenceId: '42' });
+ * // 'MarkConversationReadEvent,m1,111,g9,42'
  */
 export function markConversationReadPayload(version: number, h: ActionHead, d: Infer<typeof MarkConversationReadEvent>): string {
   checkSignatureVersion(version);
@@ -279,7 +288,13 @@ export function markConversationReadPayload(version: number, h: ActionHead, d: I
   return joinPayload(c);
 }
 
-/** The MarkConversationUnreadEvent payload: `…,conv`, then `seen_until_sequence_id` when set. */
+/**
+ * The MarkConversationUnreadEvent payload: `…,conv`, then `seen_until_sequence_id` when set.
+ * @throws {InvalidInputError} `ERR_COMMA_IN_FIELD`
+ * @throws {UnsupportedVersionError} `ERR_UNSUPPORTED_SIGNATURE_VERSION` outside 2..7
+ * @example
+ * markConversationUnreadPayload(7, { messageId: 'm1', senderId: '111', conversationId: 'g9' }, {}); // 'MarkConversationUnreadEvent,m1,111,g9'
+ */
 export function markConversationUnreadPayload(version: number, h: ActionHead, d: Infer<typeof MarkConversationUnreadEvent>): string {
   checkSignatureVersion(version);
   const c = actionHead('MarkConversationUnreadEvent', h);
@@ -306,6 +321,10 @@ export function markConversationUnreadPayload(version: number, h: ActionHead, d:
  * lists are required. A GroupAdminSettingsChange, or a change without a variant, has no payload.
  * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` when the change has no payload or lacks a
  * required field, `ERR_COMMA_IN_FIELD` for a component with a comma
+ * @throws {UnsupportedVersionError} `ERR_UNSUPPORTED_SIGNATURE_VERSION` outside 2..7
+ * @example
+ * groupChangePayload(7, { messageId: 'm1', senderId: '111', conversationId: 'g9' }, { groupTitleChange: { customTitle: 'Hikes', conversationKeyVersion: '1700000000000' } });
+ * // 'GroupChangeEvent.GroupTitleChange,m1,111,g9,1700000000000,Hikes'
  */
 export function groupChangePayload(version: number, h: ActionHead, change: Infer<typeof GroupChange>): string {
   checkSignatureVersion(version);
@@ -382,6 +401,10 @@ const METADATA_VARIANTS = {
  * nothing); MessageDurationRemove and the four screen-capture settings add nothing.
  * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` for a change without a known variant or a
  * duration change without its TTL, `ERR_COMMA_IN_FIELD`
+ * @throws {UnsupportedVersionError} `ERR_UNSUPPORTED_SIGNATURE_VERSION` outside 2..7
+ * @example
+ * metadataChangePayload(7, { messageId: 'm1', senderId: '111', conversationId: 'g9' }, { messageDurationChange: { ttlMsec: 86400000n } });
+ * // 'ConversationMetadataChangeEvent.MessageDurationChange,m1,111,g9,86400000'
  */
 export function metadataChangePayload(version: number, h: ActionHead, change: Infer<typeof ConversationMetadataChange>): string {
   checkSignatureVersion(version);
