@@ -187,9 +187,9 @@ export async function hostileCases(kit, scale = 1) {
       expect: ['ERR_INVALID_THRIFT'],
     },
     {
-      name: 'events: a 12 MB message signed by a known sender, its signature forged',
+      name: 'events: an 11 MB message signed by a known sender, its signature forged',
       build: () => {
-        const contents = new Uint8Array(n(12 * MB));
+        const contents = new Uint8Array(n(11 * MB));
         const detail = { messageCreateEvent: { contents, conversationKeyVersion: kc.conversationKeyVersion } };
         return [kcEvent, eventOf({ sequenceId: '2', messageId: 'big', detail, messageEventSignature: { signature: kcAction.signature, publicKeyVersion: '1', signatureVersion: '7' } })];
       },
@@ -197,11 +197,11 @@ export async function hostileCases(kit, scale = 1) {
       expect: ['ERR_SIGNATURE_INVALID'],
     },
     {
-      name: 'events: a genuine key change padded to 90,000 participant entries',
+      name: 'events: a genuine key change padded to 60,000 participant entries',
       build: () => {
         const junk = kc.participantKeys[0].encryptedKey;
         const padded = structuredClone(kcDetail);
-        padded.conversationKeyChangeEvent.participantKeys = [...Array.from({ length: n(90_000) }, (_, i) => ({ userId: String(1000 + i), encryptedKey: junk, publicKeyVersion: '1' })), ...kcDetail.conversationKeyChangeEvent.participantKeys];
+        padded.conversationKeyChangeEvent.participantKeys = [...Array.from({ length: n(60_000) }, (_, i) => ({ userId: String(1000 + i), encryptedKey: junk, publicKeyVersion: '1' })), ...kcDetail.conversationKeyChangeEvent.participantKeys];
         return [eventOf({ sequenceId: '1', messageId: kcAction.messageId, detail: padded, messageEventSignature: { signature: kcAction.signature, publicKeyVersion: '1', signatureVersion: '7' } })];
       },
       run: receive,
@@ -224,8 +224,8 @@ export async function hostileCases(kit, scale = 1) {
       expect: ['ERR_TOO_LARGE', 'ERR_SIGNING_KEY_NOT_FOUND'],
     },
     {
-      name: 'events: a genuine message whose plaintext declares 12 million empty entities',
-      build: async () => [kcEvent, await sealed('entities', messageHolder(emptyEntities(n(12 * MB))))],
+      name: 'events: a genuine message whose plaintext declares 10 million empty entities',
+      build: async () => [kcEvent, await sealed('entities', messageHolder(emptyEntities(n(10 * MB))))],
       run: receive,
       expect: ['ERR_TOO_LARGE'],
     },

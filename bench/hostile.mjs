@@ -8,9 +8,10 @@ import { fileURLToPath } from 'node:url';
 import * as root from '../dist/index.js';
 import * as sendbird from '../dist/sendbird.js';
 import * as wire from '../dist/wire.js';
+import * as backends from '../dist/backends.js';
 import { hostileCases, outcome } from './hostile-cases.mjs';
 
-const kit = { ...root, ...sendbird, ...wire };
+const kit = { ...root, ...sendbird, ...wire, ...backends };
 const self = fileURLToPath(import.meta.url);
 const MB = 1024 * 1024;
 

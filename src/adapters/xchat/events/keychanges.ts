@@ -25,7 +25,7 @@ import { keyChangePayload } from '../../../wire/xchat/payloads.js';
 import type { Envelope } from './envelope.js';
 import type { KeyStore } from './keystore.js';
 import { eventError } from './report.js';
-import { signatureOf } from './signed.js';
+import { build, signatureOf } from './signed.js';
 import type { ReceivedEvent } from './shapes.js';
 import type { EventError } from './types.js';
 import type { Checker } from './verify.js';
@@ -127,12 +127,8 @@ export async function takeKeyChange(env: Envelope, ctx: KeyChangeContext): Promi
       encryptedKey: p.encryptedKey,
       publicKeyVersion: p.publicKeyVersion,
     }));
-    const payload = keyChangePayload(signature.version, {
-      ...signature.head,
-      conversationKeyVersion: version,
-      conversationKey: key,
-      participantKeys,
-    });
+    const head = { ...signature.head, conversationKeyVersion: version, conversationKey: key, participantKeys };
+    const payload = build(env, 'keyChange', () => keyChangePayload(signature.version, head));
     const problem = await ctx.checker.check({ signature, payload, label: 'key change' });
     if (problem === null) {
       ctx.store.add(conversationId, version, key, 'verified');

@@ -107,7 +107,7 @@ export function signatureOf(env: Envelope, kind: Kind): Signature {
 }
 
 /** Runs a payload builder; a payload that cannot be built means an event that cannot be verified. */
-function build(env: Envelope, kind: Kind, f: () => string): string {
+export function build(env: Envelope, kind: Kind, f: () => string): string {
   try {
     return f();
   } catch (e) {

@@ -34,7 +34,10 @@ export interface EventsResponse {
  * @example
  * { g1234: { '1700000000000': key } }
  */
-export type ConversationKeysInput = Record<string, Record<string, Uint8Array> | { keys: Record<string, Uint8Array> }>;
+export type ConversationKeysInput = Record<
+  string,
+  Record<string, Uint8Array> | { keys: Record<string, Uint8Array>; latestVersion?: string | null; unverified?: string[] }
+>;
 
 /** What `decryptEvents` remembers between batches: plain JSON, to be stored by the caller and passed back. */
 export interface ReceiverState {

@@ -199,5 +199,9 @@ describe('keys', () => {
       ['MessageCreateEvent', h.messageId, h.senderId, h.conversationId, kc.conversationKeyVersion, encodeBase64NoPad(contents)].join(',');
     const r = await recv([kcEvent, await signedEvent(m[0]!, detail, text, { conversationId: G, messageId: 'a,b' })]);
     expect(codeOf(r, 1)).toBe('ERR_UNVERIFIED_EVENT');
+    // A key change likewise: its key is not kept.
+    const comma = { ...decodeEvent(kcEvent), messageId: 'a,b' };
+    const r2 = await recv([encodeEvent(comma), await hello()]);
+    expect([codeOf(r2, 0), codeOf(r2, 1)]).toEqual(['ERR_UNVERIFIED_EVENT', 'ERR_NO_CONVERSATION_KEY']);
   });
 });
