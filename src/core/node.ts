@@ -69,21 +69,6 @@ export const nodeBackend: CryptoBackend = Object.freeze({
       return false;
     }
   },
-  // A receiver checks thousands of signatures by a few senders: the KeyObject is made once, and
-  // the callback form of crypto.verify runs each check on libuv's thread pool, so that checks in
-  // flight use every core while this thread decodes and decrypts.
-  ecdsaVerifier: (publicKey: Uint8Array) => {
-    const options = { key: spkiKey(publicKey), dsaEncoding: 'ieee-p1363' } as const;
-    return (message: Uint8Array, signature: Uint8Array) =>
-      new Promise<boolean>((resolve) => {
-        if (signature.length !== 64) return resolve(false);
-        try {
-          nodeVerify('sha256', message, options, signature, (err, ok) => resolve(err === null && ok));
-        } catch {
-          resolve(false);
-        }
-      });
-  },
   aesGcmEncrypt: async (key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array) => {
     const c = createCipheriv('aes-128-gcm', view(key), view(iv));
     const head = c.update(view(plaintext));

@@ -82,6 +82,19 @@ for (const { name, backend } of backends) {
     expect(ran).toBe(ecdsa.numberOfTests);
     expect(valid).toBe(173);
   });
+
+  // A verifier prepared once per key (receivers check many signatures by one key): the same
+  // answers on the first uses and after the key got its own table (noble, from the 64th use).
+  if (backend.ecdsaVerifier) {
+    test(`ECDSA-P256-SHA256 (P1363) with a prepared verifier on the ${name} backend, before and after its key table`, async () => {
+      for (const g of ecdsa.testGroups) {
+        const v = backend.ecdsaVerifier!(parsePublicKey(hex(g.publicKey.uncompressed), 'publicKey'));
+        for (let pass = 0; pass <= Math.ceil(65 / g.tests.length); pass++) {
+          for (const t of g.tests) expect(await v(hex(t.msg), hex(t.sig)), `tcId ${t.tcId}, pass ${pass}`).toBe(t.result === 'valid');
+        }
+      }
+    });
+  }
 }
 
 type GcmGroup = { keySize: number; ivSize: number; tagSize: number };

@@ -170,7 +170,7 @@ describe('parallel paths give the single-threaded output', () => {
   });
 });
 
-test('a prepared ECDSA verifier (node, webcrypto) answers exactly as verify, with many checks in flight', async () => {
+test('a prepared ECDSA verifier (noble, webcrypto) answers exactly as verify, with many checks in flight, before and after a key table', async () => {
   const id = await generateIdentity({ backend: 'node' });
   const noble = await resolveBackend('noble');
   const messages = Array.from({ length: 24 }, (_, i) => new TextEncoder().encode(`payload ${i}`));
@@ -179,10 +179,10 @@ test('a prepared ECDSA verifier (node, webcrypto) answers exactly as verify, wit
   const cases = messages.map((msg, i) => ({ msg, sig: i % 4 === 1 ? Uint8Array.from(sigs[i]!, (b, j) => (j === 3 ? b ^ 1 : b)) : i % 4 === 3 ? (i % 8 === 3 ? sigs[i]!.subarray(0, 63) : sigs[(i + 1) % 24]!) : sigs[i]! }));
   const expected = cases.map((_, i) => i % 2 === 0);
   const withVerifier = backends.filter((b) => b.backend.ecdsaVerifier);
-  expect(withVerifier.map((b) => b.name)).toEqual(names.filter((n) => n !== 'noble'));
+  expect(withVerifier.map((b) => b.name)).toEqual(names.filter((n) => n !== 'node'));
   for (const { name, backend } of backends) {
     expect(await Promise.all(cases.map((c) => backend.verify(id.signingPublicKey, c.msg, c.sig))), name).toEqual(expected);
     const v = backend.ecdsaVerifier?.(id.signingPublicKey);
-    if (v) expect(await Promise.all(cases.map((c) => v(c.msg, c.sig))), name).toEqual(expected);
+    for (let pass = 0; v && pass < 4; pass++) expect(await Promise.all(cases.map((c) => v(c.msg, c.sig))), `${name}, pass ${pass}`).toEqual(expected);
   }
 });

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { ErrorCodes } from '../../../errors.js';
+import { ErrorCodes, type KeykitError } from '../../../errors.js';
 import { wipe } from '../../../core/secret.js';
 import { readEnvelope, kindOf, type Envelope, type Kind } from './envelope.js';
 import { readInput } from './input.js';
@@ -23,12 +23,8 @@ import { isSigned, signedAction } from './signed.js';
 import { raiseFloor, writeState } from './state.js';
 import type { ReceivedEvent } from './shapes.js';
 import type { DecryptedEvent, DecryptEventsOptions, DecryptEventsResult, EventError, EventsResponse } from './types.js';
-import { Checker, inLanes, type Check } from './verify.js';
+import { Checker, inLanes, modeFor, type Check } from './verify.js';
 
-/** Below this many signatures, checks run one after the other (spreading them costs more than it saves). */
-const PARALLEL_FROM = 64;
-/** Checks in flight by default when they run on other threads. */
-const DEFAULT_IN_FLIGHT = 16;
 /** Key changes opened at once. */
 const KEY_CHANGES_AT_ONCE = 8;
 
@@ -89,8 +85,7 @@ export async function decryptEvents(
       }
     });
     const signedCount = slots.filter((s) => !('code' in s) && isSigned(s.kind)).length;
-    const inFlight = o.threads === 0 ? 1 : (o.threads ?? (signedCount >= PARALLEL_FROM ? DEFAULT_IN_FLIGHT : 1));
-    const checker = new Checker(o.backend, o.signingKeys, inFlight);
+    const checker = new Checker(o.backend, o.signingKeys, await modeFor(o.backend, signedCount, o.threads));
     const ctx = { unwrapper, checker, store, now: o.now, skew: o.skew };
 
     // Key changes first: the messages of the whole batch may need their keys.
@@ -120,19 +115,24 @@ export async function decryptEvents(
         s.error = eventError(e);
       }
     }
-    await inLanes(signed, inFlight, async (s) => {
-      const problem = await checker.check(s.check as Check);
-      if (problem) {
-        s.error = eventError(problem.withField(s.env.index));
-        return;
-      }
-      s.verified = true;
-      try {
-        s.event = s.kind === 'message' ? await openMessage(s.env, ctx) : noticeOf(s.env, s.kind as Notice);
-      } catch (e) {
-        s.error = eventError(e);
-      }
-    });
+    const problems = checker.checkAll(signed.map((s) => s.check as Check));
+    await inLanes(
+      signed.map((s, i) => [s, problems[i] as Promise<KeykitError | null>] as const),
+      1,
+      async ([s, checked]) => {
+        const problem = await checked;
+        if (problem) {
+          s.error = eventError(problem.withField(s.env.index));
+          return;
+        }
+        s.verified = true;
+        try {
+          s.event = s.kind === 'message' ? await openMessage(s.env, ctx) : noticeOf(s.env, s.kind as Notice);
+        } catch (e) {
+          s.error = eventError(e);
+        }
+      },
+    );
 
     // In input order: the first authentic copy of an event wins, later ones are replays.
     const messages: DecryptedEvent[] = [];

@@ -138,7 +138,7 @@ test('the checker looks each signer up once, and tells unknown keys from bad bin
   const entry = a!.signingKeyEntry;
   let reads = 0;
   const counted = new Proxy(entry, { get: (t, p) => (p === 'identityPublicKeySignature' && reads++, Reflect.get(t, p)) });
-  const checker = new Checker(backend, [counted], 4);
+  const checker = new Checker(backend, [counted], { kind: 'lanes', inFlight: 4 });
   const payload = 'MessageCreateEvent,m,111,g1,5,AA';
   const bytes = await backend.sign(a!.identity.signingPrivateKey, new TextEncoder().encode(payload));
   const sig = (signer: string, keyVersion: string, b = bytes) => ({
@@ -151,10 +151,8 @@ test('the checker looks each signer up once, and tells unknown keys from bad bin
   expect(reads).toBe(1);
   expect((await checker.check(sig('111', '9')))?.code).toBe('ERR_SIGNING_KEY_NOT_FOUND');
   expect((await checker.check(sig('111', a!.version, new Uint8Array(64))))?.code).toBe('ERR_SIGNATURE_INVALID');
-  const unbound = new Checker(
-    backend,
-    [{ ...entry, identityPublicKeySignature: entry.identityPublicKeySignature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }],
-    1,
-  );
+  const unbound = new Checker(backend, [
+    { ...entry, identityPublicKeySignature: entry.identityPublicKeySignature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) },
+  ]);
   expect((await unbound.check(sig('111', a!.version)))?.code).toBe('ERR_KEY_BINDING_INVALID');
 });
