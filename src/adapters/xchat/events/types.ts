@@ -62,8 +62,10 @@ export interface DecryptEventsOptions extends CryptoOptions {
   /** How far ahead of the clock a key version may be (default one day). */
   maxFutureSkewMs?: number;
   /**
-   * Signature checks on other threads: `true`/`undefined` lets the library decide (it does so for
-   * large batches on Node), a number caps the threads, `false` keeps everything on this thread.
+   * Signature checks off the calling thread: `true`/`undefined` lets the library decide (worker
+   * threads for large batches on node, a few checks in flight with WebCrypto and noble), a number
+   * asks for that many worker threads (node) or checks in flight (the others), `false` or 0 keeps
+   * every check on the calling thread.
    */
   workers?: boolean | number;
 }

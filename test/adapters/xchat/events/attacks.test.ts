@@ -151,6 +151,25 @@ describe('signatures', () => {
   });
 });
 
+test('every signed kind of event is returned only when signed: unsigned or forged copies are refused', async () => {
+  const details = [
+    { groupChangeEvent: { groupChange: { groupJoinRequest: { requestingUserId: '444' } } } },
+    { messageDeleteEvent: { sequenceIds: ['1'], deleteMessageAction: 2 } },
+    { conversationDeleteEvent: {} },
+    { conversationMetadataChangeEvent: { conversationMetadataChange: { muteConversation: {} } } },
+    { markConversationReadEvent: { seenUntilSequenceId: '1' } },
+    { markConversationUnreadEvent: {} },
+  ];
+  const events: string[] = [];
+  for (const d of details) {
+    events.push(await signedEvent(m[0]!, d, null, { conversationId: G }));
+    events.push(await signedEvent(m[0]!, d, () => 'not the payload', { conversationId: G }));
+  }
+  const r = await recv(events);
+  expect(r.messages).toEqual([]);
+  expect(Object.values(r.errors).map((e) => e.code)).toEqual(details.flatMap(() => ['ERR_UNVERIFIED_EVENT', 'ERR_SIGNATURE_INVALID']));
+});
+
 describe('keys', () => {
   test('a message is decrypted with the key of its own conversation and version, never another', async () => {
     // Validly signed by 111 in g2, at the same version string, under g1's key.
