@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { ErrorCodes, type KeykitError } from '../../../errors.js';
+import { ErrorCodes } from '../../../errors.js';
 import { wipe } from '../../../core/secret.js';
 import { readEnvelope, kindOf, type Envelope, type Kind } from './envelope.js';
 import { readInput } from './input.js';
@@ -23,7 +23,7 @@ import { isSigned, signedAction } from './signed.js';
 import { raiseFloor, writeState } from './state.js';
 import type { ReceivedEvent } from './shapes.js';
 import type { DecryptedEvent, DecryptEventsOptions, DecryptEventsResult, EventError, EventsResponse } from './types.js';
-import { Checker, inLanes, modeFor, type Check } from './verify.js';
+import { Checker, modeFor, type Check } from './verify.js';
 
 /** Key changes opened at once. */
 const KEY_CHANGES_AT_ONCE = 8;
@@ -116,23 +116,20 @@ export async function decryptEvents(
       }
     }
     const problems = checker.checkAll(signed.map((s) => s.check as Check));
-    await inLanes(
-      signed.map((s, i) => [s, problems[i] as Promise<KeykitError | null>] as const),
-      1,
-      async ([s, checked]) => {
-        const problem = await checked;
+    for (let i = 0; i < signed.length; i++) {
+      const s = signed[i] as Slot;
+      try {
+        const problem = await problems[i];
         if (problem) {
           s.error = eventError(problem.withField(s.env.index));
-          return;
+          continue;
         }
         s.verified = true;
-        try {
-          s.event = s.kind === 'message' ? await openMessage(s.env, ctx) : noticeOf(s.env, s.kind as Notice);
-        } catch (e) {
-          s.error = eventError(e);
-        }
-      },
-    );
+        s.event = s.kind === 'message' ? await openMessage(s.env, ctx) : noticeOf(s.env, s.kind as Notice);
+      } catch (e) {
+        s.error = eventError(e);
+      }
+    }
 
     // In input order: the first authentic copy of an event wins, later ones are replays.
     const messages: DecryptedEvent[] = [];
