@@ -46,7 +46,9 @@ export async function modeFor(backend: CryptoBackend, count: number, threads: nu
   if (threads === 0 || count < 2) return { kind: 'serial' };
   if (backend.name === 'node') {
     const { defaultWorkerCount, poolSize } = await import('../../../core/workers.js');
-    const n = threads ?? defaultWorkerCount();
+    // The calling thread has its own share of the work (decoding, decrypting): by default the
+    // checks get the other cores, and a single core none.
+    const n = threads ?? defaultWorkerCount() - 1;
     const worth =
       threads !== undefined || count >= VERIFY_WORKER_THRESHOLD.COLD || (count >= VERIFY_WORKER_THRESHOLD.WARM && poolSize() > 0);
     return n >= 1 && worth ? { kind: 'workers', threads: n } : { kind: 'serial' };
