@@ -5,7 +5,29 @@
 //
 // `kit` is the library (dist or src): every entry point's exports merged.
 
+import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
+
 const MB = 1024 * 1024;
+
+// --- raw Thrift pieces for hostile plaintexts (the wire module describes envelopes, not plaintexts) ---
+const be32 = (n) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+const tString = (id, bytes) => [11, 0, id, ...be32(bytes.length), ...bytes];
+
+/** A text message's holder around `inner` bytes of MessageContents fields: holder{1: contents{1: message{…}}}. */
+function messageHolder(inner) {
+  const head = Uint8Array.of(12, 0, 1, 12, 0, 1);
+  const out = new Uint8Array(head.length + inner.length + 3);
+  out.set(head);
+  out.set(inner, head.length);
+  return out;
+}
+
+/** MessageContents field 2: a list of `count` empty entities. */
+function emptyEntities(count) {
+  const out = new Uint8Array(3 + 5 + count);
+  out.set([15, 0, 2, 12, ...be32(count)]);
+  return out;
+}
 
 /** A list<STRUCT> of `count` empty structs inside GroupOpData{4: TypeData{6: EditOpData{6: …}}}. */
 function emptyTree(count) {
@@ -57,6 +79,33 @@ export async function hostileCases(kit, scale = 1) {
   const channelKey = await kit.prepareSendbirdChannelKey({ channelUrl: 'hostile_room', publicKeys, memberIds: ids, sender });
   const envelope = JSON.parse(JSON.parse(kit.createSendbirdGroupChannelRequest({ user_ids: ids, channel_url: 'hostile_room' }, { applicationId: 'app', apiToken: 't', e2ee: channelKey }).body).data);
   const openChannel = (data) => kit.openSendbirdChannelKey({ channel_url: 'hostile_room', data }, { userId: '222', identityPrivateKey: users[1].identity.identityPrivateKey, signingKeys });
+
+  // decryptEvents, as member 222 of g1: a genuine key change, and helpers for events by 111.
+  const { MessageEvent, MessageEventDetail } = kit.XChatStructs;
+  const backend = await kit.resolveBackend();
+  const kc = await kit.prepareConversationKeyChange({ publicKeys, sender, conversationId: 'g1', memberIds: ids });
+  const kcAction = kc.actionSignatures[0];
+  const kcDetail = kit.decodeStruct(MessageEventDetail, kit.decodeBase64(kcAction.encodedMessageEventDetail));
+  const eventOf = (fields) => kit.encodeBase64(kit.encodeStruct(MessageEvent, { senderId: '111', conversationId: 'g1', createdAtMsec: '1700000000000', ...fields }));
+  const kcEvent = eventOf({ sequenceId: '1', messageId: kcAction.messageId, detail: kcDetail, messageEventSignature: { signature: kcAction.signature, publicKeyVersion: '1', signatureVersion: '7' } });
+  const signed = async (messageId, contents) => {
+    const payload = kit.messageCreatePayload(7, { messageId, senderId: '111', conversationId: 'g1', conversationKeyVersion: kc.conversationKeyVersion, contents });
+    return kit.encodeBase64NoPad(await backend.sign(sender.signingPrivateKey, new TextEncoder().encode(payload)));
+  };
+  const sealed = async (messageId, plaintext) => {
+    const nonce = backend.randomBytes(24);
+    const contents = new Uint8Array(24 + 16 + plaintext.length);
+    contents.set(nonce);
+    contents.set(xsalsa20poly1305(kc.conversationKey, nonce).encrypt(plaintext), 24);
+    const detail = { messageCreateEvent: { contents, conversationKeyVersion: kc.conversationKeyVersion } };
+    return eventOf({ sequenceId: '2', messageId, detail, messageEventSignature: { signature: await signed(messageId, contents), publicKeyVersion: '1', signatureVersion: '7' } });
+  };
+  // A report of a batch: the distinct error codes, and RETURNED when events came back.
+  const receive = async (events) => {
+    const r = await kit.decryptEvents(events, { recipient: { userId: '222', identityPrivateKey: users[1].identity.identityPrivateKey }, signingKeys });
+    const codes = [...new Set(Object.values(r.errors).map((e) => e.code)), ...(r.messages.length > 0 ? ['RETURNED'] : [])];
+    return { valid: false, problems: codes.map((code) => ({ code })) };
+  };
   return [
     {
       name: 'group create: 5 million empty member ids',
@@ -124,6 +173,84 @@ export async function hostileCases(kit, scale = 1) {
       run: openChannel,
       // Past 8 MiB the data is refused unread; smaller, the signature no longer holds.
       expect: ['ERR_TOO_LARGE', 'ERR_SIGNATURE_INVALID'],
+    },
+    {
+      name: 'events: one 16 MB event of garbage text',
+      build: () => ['!'.repeat(n(16 * MB))],
+      run: receive,
+      expect: ['ERR_INVALID_BASE64'],
+    },
+    {
+      name: 'events: 100,000 events of 160 bytes of junk base64',
+      build: () => Array.from({ length: n(100_000) }, (_, i) => kit.encodeBase64(Uint8Array.from({ length: 120 }, (_, j) => (i + j) & 0xff))),
+      run: receive,
+      expect: ['ERR_INVALID_THRIFT'],
+    },
+    {
+      name: 'events: an 11 MB message signed by a known sender, its signature forged',
+      build: () => {
+        const contents = new Uint8Array(n(11 * MB));
+        const detail = { messageCreateEvent: { contents, conversationKeyVersion: kc.conversationKeyVersion } };
+        return [kcEvent, eventOf({ sequenceId: '2', messageId: 'big', detail, messageEventSignature: { signature: kcAction.signature, publicKeyVersion: '1', signatureVersion: '7' } })];
+      },
+      run: receive,
+      expect: ['ERR_SIGNATURE_INVALID'],
+    },
+    {
+      name: 'events: a genuine key change padded to 60,000 participant entries',
+      build: () => {
+        const junk = kc.participantKeys[0].encryptedKey;
+        const padded = structuredClone(kcDetail);
+        padded.conversationKeyChangeEvent.participantKeys = [...Array.from({ length: n(60_000) }, (_, i) => ({ userId: String(1000 + i), encryptedKey: junk, publicKeyVersion: '1' })), ...kcDetail.conversationKeyChangeEvent.participantKeys];
+        return [eventOf({ sequenceId: '1', messageId: kcAction.messageId, detail: padded, messageEventSignature: { signature: kcAction.signature, publicKeyVersion: '1', signatureVersion: '7' } })];
+      },
+      run: receive,
+      // Version 7 signs the key, not the list: the recipient's entry opens and the signature holds.
+      expect: ['RETURNED'],
+    },
+    {
+      name: 'events: 5,000 key changes, each a distinct wrapped key for the recipient',
+      build: async () => {
+        const out = [];
+        for (let i = 0; i < n(5000); i++) {
+          const wrapped = await kit.wrapConversationKey(kc.conversationKey, users[1].identity.identityPublicKey);
+          const detail = { conversationKeyChangeEvent: { conversationKeyVersion: String(1_700_000_000_000 + i), participantKeys: [{ userId: '222', encryptedKey: wrapped, publicKeyVersion: '1' }] } };
+          out.push(eventOf({ sequenceId: String(i), messageId: `k${i}`, detail, messageEventSignature: { signature: kcAction.signature, publicKeyVersion: '9', signatureVersion: '7' } }));
+        }
+        return out;
+      },
+      run: receive,
+      // At most 4,096 distinct wrapped keys are opened per call.
+      expect: ['ERR_TOO_LARGE', 'ERR_SIGNING_KEY_NOT_FOUND'],
+    },
+    {
+      name: 'events: a genuine message whose plaintext declares 10 million empty entities',
+      build: async () => [kcEvent, await sealed('entities', messageHolder(emptyEntities(n(10 * MB))))],
+      run: receive,
+      expect: ['ERR_TOO_LARGE'],
+    },
+    {
+      name: 'events: a genuine reply embedding 20,000 key changes in its preview',
+      build: async () => {
+        const one = kit.encodeStruct(MessageEvent, { senderId: '111', conversationId: 'g1', detail: { conversationKeyChangeEvent: { conversationKeyVersion: '5', participantKeys: [{ userId: '222', encryptedKey: kc.participantKeys[0].encryptedKey, publicKeyVersion: '1' }] } } });
+        const count = n(20_000);
+        const list = new Uint8Array(3 + 5 + count * one.length);
+        list.set([15, 0, 10, 12, ...be32(count)]);
+        for (let i = 0; i < count; i++) list.set(one, 8 + i * one.length);
+        const raw = kit.decodeBase64(await sealed('original', messageHolder(Uint8Array.from([...tString(1, [104, 105]), 0]))));
+        // preview{8: the quoted event, 10: the key changes}
+        const preview = new Uint8Array(3 + 3 + raw.length + list.length + 1);
+        preview.set([12, 0, 4, 12, 0, 8]);
+        preview.set(raw, 6);
+        preview.set(list, 6 + raw.length);
+        const text = Uint8Array.from(tString(1, [114]));
+        const inner = new Uint8Array(text.length + preview.length);
+        inner.set(text);
+        inner.set(preview, text.length);
+        return [kcEvent, await sealed('reply', messageHolder(inner))];
+      },
+      run: receive,
+      expect: ['RETURNED'],
     },
     {
       name: 'JSON: 16 MB body text with a duplicate key at the end',

@@ -8,16 +8,17 @@ import { fileURLToPath } from 'node:url';
 import * as root from '../dist/index.js';
 import * as sendbird from '../dist/sendbird.js';
 import * as wire from '../dist/wire.js';
+import * as backends from '../dist/backends.js';
 import { hostileCases, outcome } from './hostile-cases.mjs';
 
-const kit = { ...root, ...sendbird, ...wire };
+const kit = { ...root, ...sendbird, ...wire, ...backends };
 const self = fileURLToPath(import.meta.url);
 const MB = 1024 * 1024;
 
 async function child(index, phase) {
   const cases = await hostileCases(kit);
   const c = cases[index];
-  const input = c.build();
+  const input = await c.build();
   globalThis.gc?.();
   const base = process.memoryUsage().heapUsed;
   if (phase === 'measure') return { base };

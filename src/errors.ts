@@ -34,6 +34,8 @@ export const ErrorCodes = /* @__PURE__ */ Object.freeze({
   SENDBIRD_REQUEST_INVALID: 'ERR_SENDBIRD_REQUEST_INVALID',
   /** A crypto backend that this runtime does not have. */
   UNSUPPORTED_BACKEND: 'ERR_UNSUPPORTED_BACKEND',
+  /** A receiver state (`decryptEvents`' `state` option) that is not one chat-keykit wrote. */
+  INVALID_STATE: 'ERR_INVALID_STATE',
   // DecodeError: bytes or text from outside that do not parse.
   INVALID_BASE64: 'ERR_INVALID_BASE64',
   INVALID_THRIFT: 'ERR_INVALID_THRIFT',
@@ -42,6 +44,8 @@ export const ErrorCodes = /* @__PURE__ */ Object.freeze({
   TOO_LARGE: 'ERR_TOO_LARGE',
   /** Decrypted text that is not valid UTF-8 (encrypted metadata). */
   INVALID_UTF8: 'ERR_INVALID_UTF8',
+  /** An integer the caller would get as a JavaScript number lies beyond ±2^53 (it cannot be represented exactly). */
+  UNSAFE_INTEGER: 'ERR_UNSAFE_INTEGER',
   // VerificationError: well-formed input that fails a cryptographic or membership check.
   DECRYPT_FAILED: 'ERR_DECRYPT_FAILED',
   SIGNATURE_INVALID: 'ERR_SIGNATURE_INVALID',
@@ -53,10 +57,16 @@ export const ErrorCodes = /* @__PURE__ */ Object.freeze({
   RECIPIENT_KEY_MISMATCH: 'ERR_RECIPIENT_KEY_MISMATCH',
   /** A validly signed key older than the caller's last one (a replayed envelope, a rollback). */
   STALE_KEY_VERSION: 'ERR_STALE_KEY_VERSION',
-  /** A message under a conversation-key version the caller has no key or envelope for. */
-  UNKNOWN_KEY_VERSION: 'ERR_UNKNOWN_KEY_VERSION',
-  /** A signed message presented again as another message (its message id seen on another one). */
-  REPLAYED_MESSAGE: 'ERR_REPLAYED_MESSAGE',
+  /** An event that carries no signature, or whose signed payload cannot be built, so it cannot be verified. */
+  UNVERIFIED_EVENT: 'ERR_UNVERIFIED_EVENT',
+  /** No conversation key of the conversation at the message's own key version (no key, envelope or key change for it). */
+  NO_CONVERSATION_KEY: 'ERR_NO_CONVERSATION_KEY',
+  /** Two different keys for one conversation and key version, and no way to tell which is genuine. */
+  CONFLICTING_KEYS: 'ERR_CONFLICTING_KEYS',
+  /** The same event or message (conversation and message id) again: a replay, or a signed message presented as another one. */
+  DUPLICATE_EVENT: 'ERR_DUPLICATE_EVENT',
+  /** A message without a conversation-key version: sent unencrypted, it cannot be signed over its key version either. */
+  UNENCRYPTED_MESSAGE: 'ERR_UNENCRYPTED_MESSAGE',
   // UnsupportedVersionError: a protocol or envelope version we deliberately do not handle.
   UNSUPPORTED_SIGNATURE_VERSION: 'ERR_UNSUPPORTED_SIGNATURE_VERSION',
   UNSUPPORTED_ENVELOPE_VERSION: 'ERR_UNSUPPORTED_ENVELOPE_VERSION',

@@ -96,3 +96,37 @@ export {
   type ProblemCode,
 } from './adapters/xchat/verify/index.js';
 export { openKeyChange, type KeyChangeToOpen, type OpenKeyChangeOptions } from './adapters/xchat/receive.js';
+export { decryptEvents } from './adapters/xchat/events/decrypt.js';
+export type {
+  DecryptEventsOptions,
+  DecryptEventsResult,
+  DecryptedEvent,
+  EventError,
+  EventsResponse,
+  EventsResponseItem,
+  ConversationKeysInput,
+  ConversationKeysResult,
+  ConversationKeySet,
+  ReceiverState,
+} from './adapters/xchat/events/types.js';
+export type {
+  ReceivedEvent,
+  ReceivedMessage,
+  MessageContent,
+  TextContent,
+  Entity,
+  Dimensions,
+  UrlImage,
+  ContentAttachment,
+  AttachmentInfo,
+  MediaHashReference,
+  MediaTypeName,
+  ReplyPreview,
+  SentFrom,
+  QuickReplyInfo,
+  GroupChangeInfo,
+  SettingsChangeInfo,
+  FailureType,
+  RateLimitTier,
+  EventBase,
+} from './adapters/xchat/events/shapes.js';

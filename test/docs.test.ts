@@ -83,7 +83,7 @@ describe('citations of docs/', () => {
     expect(docs.has('sendbird.md')).toBe(true);
     // The scan must actually find the citations it checks (a broken pattern would pass vacuously).
     expect(fromSources.length).toBeGreaterThan(25);
-    expect(new Set(fromSources.map((c) => c.doc))).toEqual(new Set(['xchat-keys.md', 'sendbird.md', 'xchat-messages.md', 'xchat-sending.md', 'browser.md']));
+    expect(new Set(fromSources.map((c) => c.doc))).toEqual(new Set(['xchat-keys.md', 'sendbird.md', 'xchat-messages.md', 'xchat-sending.md', 'xchat-receiving.md', 'browser.md']));
   });
 
   test('every docs/<file>.md §"<Heading>" in src/ and test/ names a ## or ### heading of that file', () => {

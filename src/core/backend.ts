@@ -60,4 +60,12 @@ export interface CryptoBackend {
    * One at a time it is slower than `verify`, by the hand-over to another thread.
    */
   verifyOffThread?(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
+  /**
+   * Optional, for a native implementation: ECDSA-P256-SHA256 verification under one public key (a
+   * validated 65-byte SEC1 point), prepared once for many messages, as a receiver checks the
+   * signatures of a conversation's few senders again and again. The returned function answers as
+   * {@link CryptoBackend.verify} does, and may run the checks on other threads, so that many can
+   * be in flight at once. Without it, `verify` is used.
+   */
+  ecdsaVerifier?(publicKey: Uint8Array): (message: Uint8Array, signature: Uint8Array) => Promise<boolean>;
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { p256 } from '@noble/curves/nist.js';
+import { bytesToNumberBE } from '@noble/curves/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import type { CryptoBackend } from './backend.js';
@@ -33,6 +34,42 @@ const gcm = async (key: Uint8Array, iv: Uint8Array) => (await (aes ??= import('.
 
 /** Sign and verify options matching the official SDK: RFC 6979 nonces, no low-S rule. */
 const ECDSA_OPTS = { lowS: false, prehash: true } as const;
+
+/**
+ * After this many verifications under one key, the key gets its own window-8 table (about 40
+ * verifications' worth of work, 0.5 MB): from then on a verification is two table lookups per
+ * window, about four times faster than the joint multiplication `verify` does.
+ */
+const TABLE_AFTER = 64;
+
+/**
+ * ECDSA-P256-SHA256 verification under one public key, as `p256.verify` with `ECDSA_OPTS` computes
+ * it (r and s in [1, n−1], e = SHA-256 mod n, R = e/s·G + r/s·Q, valid iff R ≠ O and x(R) ≡ r),
+ * with a precomputed table for Q once the key has been used often.
+ */
+function preparedVerifier(publicKey: Uint8Array): (message: Uint8Array, signature: Uint8Array) => Promise<boolean> {
+  base();
+  const { Point } = p256;
+  const Fn = Point.Fn;
+  const Q = Point.fromBytes(publicKey);
+  let uses = 0;
+  return async (message, signature) => {
+    if (signature.length !== 64 || Q.is0()) return false;
+    if (++uses === TABLE_AFTER) Q.precompute(8, false);
+    try {
+      const r = bytesToNumberBE(signature.subarray(0, 32));
+      const s = bytesToNumberBE(signature.subarray(32, 64));
+      if (!Fn.isValidNot0(r) || !Fn.isValidNot0(s)) return false;
+      const is = Fn.inv(s);
+      const u1 = Fn.create(bytesToNumberBE(sha256(message)) * is);
+      const u2 = Fn.create(r * is);
+      const R = uses >= TABLE_AFTER ? Point.BASE.multiplyUnsafe(u1).add(Q.multiplyUnsafe(u2)) : Point.BASE.mulAddUnsafe(u1, Q, u2);
+      return !R.is0() && Fn.create(R.toAffine().x) === r;
+    } catch {
+      return false;
+    }
+  };
+}
 
 /** The noble backend (a frozen singleton). */
 export const nobleBackend: CryptoBackend = /* @__PURE__ */ Object.freeze({
@@ -66,6 +103,7 @@ export const nobleBackend: CryptoBackend = /* @__PURE__ */ Object.freeze({
       return false;
     }
   },
+  ecdsaVerifier: preparedVerifier,
   aesGcmEncrypt: async (key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array) => (await gcm(key, iv)).encrypt(plaintext),
   aesGcmDecrypt: async (key: Uint8Array, iv: Uint8Array, sealed: Uint8Array) => {
     const cipher = await gcm(key, iv);

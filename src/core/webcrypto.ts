@@ -36,6 +36,7 @@ interface WebCryptoLike {
 
 const ECDH = { name: 'ECDH', namedCurve: 'P-256' } as const;
 const ECDSA = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+const ECDSA_SHA256 = { name: 'ECDSA', hash: 'SHA-256' } as const;
 
 function b64url(b: Uint8Array): string {
   let s = '';
@@ -57,6 +58,12 @@ export function createWebCryptoBackend(webcrypto: WebCryptoLike | undefined = (g
     }
     return pub;
   };
+  const importVerifyKey = (publicKey: Uint8Array): Promise<unknown> => {
+    const spki = new Uint8Array(SPKI_PREFIX.length + publicKey.length);
+    spki.set(SPKI_PREFIX, 0);
+    spki.set(publicKey, SPKI_PREFIX.length);
+    return subtle.importKey('spki', spki, ECDSA, false, ['verify']);
+  };
   return Object.freeze({
     name: 'webcrypto',
     randomBytes: (length: number) => {
@@ -76,14 +83,23 @@ export function createWebCryptoBackend(webcrypto: WebCryptoLike | undefined = (g
     verify: async (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => {
       if (signature.length !== 64) return false;
       try {
-        const spki = new Uint8Array(SPKI_PREFIX.length + publicKey.length);
-        spki.set(SPKI_PREFIX, 0);
-        spki.set(publicKey, SPKI_PREFIX.length);
-        const key = await subtle.importKey('spki', spki, ECDSA, false, ['verify']);
-        return await subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, signature, message);
+        return await subtle.verify(ECDSA_SHA256, await importVerifyKey(publicKey), signature, message);
       } catch {
         return false;
       }
+    },
+    // The key is imported once for all the messages it verifies.
+    ecdsaVerifier: (publicKey: Uint8Array) => {
+      const key = importVerifyKey(publicKey);
+      key.catch(() => undefined);
+      return async (message: Uint8Array, signature: Uint8Array) => {
+        if (signature.length !== 64) return false;
+        try {
+          return await subtle.verify(ECDSA_SHA256, await key, signature, message);
+        } catch {
+          return false;
+        }
+      };
     },
     aesGcmEncrypt: async (key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array) => {
       const k = await subtle.importKey('raw', key, 'AES-GCM', false, ['encrypt']);

@@ -1,8 +1,9 @@
 /**
- * Parallel ECIES wrapping on Node.js `worker_threads`, for large groups.
+ * Parallel ECIES wrapping on Node.js `worker_threads`, for large groups, and batches of ECDSA
+ * verifications for receivers of large histories.
  *
  * A small pool of workers, created on first use and kept for later calls, each running
- * `eciesSeal` of `ecies.ts` on OpenSSL (`node:crypto`). The caller draws every ephemeral
+ * `eciesSeal` of `ecies.ts` on OpenSSL (`node:crypto`), or verifying signatures with OpenSSL. The caller draws every ephemeral
  * scalar beforehand in recipient order, so the bytes do not depend on how the work is split:
  * the output equals the single-threaded path exactly (a test checks it).
  *
@@ -18,6 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { ErrorCodes, InternalError } from '../errors.js';
 import { eciesSeal } from './ecies.js';
 import { runWrapJobs, type WrapJob } from './jobs.js';
+import { SPKI_PREFIX } from '../wire/keys.js';
 
 /**
  * The worker program, plain CommonJS so that it runs from source under any loader (tsc output,
@@ -40,7 +42,36 @@ function openssl() {
     done: () => { ecdh.setPrivateKey(Buffer.alloc(32, 1)); },
   };
 }
+const verifyKeys = new Map();
+function verifyKey(sec1) {
+  const id = Buffer.from(sec1).toString('hex');
+  let key = verifyKeys.get(id);
+  if (!key) {
+    if (verifyKeys.size >= 64) verifyKeys.delete(verifyKeys.keys().next().value);
+    key = { key: crypto.createPublicKey({ key: Buffer.concat([SPKI_PREFIX, sec1]), format: 'der', type: 'spki' }), dsaEncoding: 'ieee-p1363' };
+    verifyKeys.set(id, key);
+  }
+  return key;
+}
+const SPKI_PREFIX = Buffer.from('${Buffer.from(SPKI_PREFIX).toString('hex')}', 'hex');
+function verifyBatch(job) {
+  const { id, keys, keyIndex, data, offsets, signatures, count } = job;
+  try {
+    const prepared = [];
+    for (let k = 0; k < keys.length; k += 65) prepared.push(verifyKey(keys.subarray(k, k + 65)));
+    const out = new Uint8Array(count);
+    for (let i = 0; i < count; i++) {
+      let ok = false;
+      try { ok = crypto.verify('sha256', data.subarray(offsets[i], offsets[i + 1]), prepared[keyIndex[i]], signatures.subarray(i * 64, i * 64 + 64)); } catch {}
+      out[i] = ok ? 1 : 0;
+    }
+    parentPort.postMessage({ id, out }, [out.buffer]);
+  } catch (e) {
+    parentPort.postMessage({ id, error: String((e && e.message) || e) });
+  }
+}
 parentPort.on('message', async (job) => {
+  if (job.kind === 'verify') return verifyBatch(job);
   const { id, key, publics, scalars, count, outLength } = job;
   const p = openssl();
   try {
@@ -96,7 +127,7 @@ function spawn(): PoolWorker {
     if (msg.progress) job.onProgress(msg.progress);
     if (msg.error !== undefined) {
       pw.jobs.delete(msg.id);
-      job.reject(new InternalError(ErrorCodes.INTERNAL, `a wrapping worker failed: ${msg.error}`));
+      job.reject(new InternalError(ErrorCodes.INTERNAL, `a worker failed: ${msg.error}`));
     } else if (msg.out) {
       pw.jobs.delete(msg.id);
       job.resolve(msg.out);
@@ -104,7 +135,7 @@ function spawn(): PoolWorker {
     if (pw.jobs.size === 0) worker.unref();
   });
   worker.on('error', (err) => {
-    for (const job of pw.jobs.values()) job.reject(new InternalError(ErrorCodes.INTERNAL, `a wrapping worker crashed: ${err.message}`));
+    for (const job of pw.jobs.values()) job.reject(new InternalError(ErrorCodes.INTERNAL, `a worker crashed: ${err.message}`));
     pw.jobs.clear();
     const i = pool.indexOf(pw);
     if (i >= 0) pool.splice(i, 1);
@@ -141,6 +172,38 @@ export async function wrapOnWorkers(
 ): Promise<Uint8Array[]> {
   while (pool.length < threads) spawn();
   return runWrapJobs(plaintext, recipients, scalars, threads, onProgress, (job, progress) => run(pool[job.index % threads] as PoolWorker, job, progress));
+}
+
+/** A batch of ECDSA-P256-SHA256 verifications: each item a message, a 64-byte `r‖s` and which key. */
+export interface VerifyBatch {
+  /** The distinct public keys, 65-byte SEC1 each, packed. */
+  keys: Uint8Array;
+  /** Per item, the index of its key. */
+  keyIndex: Uint16Array;
+  /** The messages, concatenated; item i is `data[offsets[i] .. offsets[i + 1]]`. */
+  data: Uint8Array;
+  offsets: Uint32Array;
+  /** The signatures, 64 bytes per item. */
+  signatures: Uint8Array;
+  count: number;
+}
+
+let nextBatch = 0;
+
+/**
+ * Verifies a batch on one of `threads` workers (round robin). Its buffers are transferred.
+ * @returns one byte per item: 1 when the signature verifies
+ */
+export function verifyOnWorkers(batch: VerifyBatch, threads: number): Promise<Uint8Array> {
+  while (pool.length < threads) spawn();
+  const pw = pool[nextBatch++ % threads] as PoolWorker;
+  return new Promise((resolve, reject) => {
+    const id = nextId++;
+    pw.jobs.set(id, { id, resolve, reject, onProgress: () => undefined });
+    pw.worker.ref();
+    const { keys, keyIndex, data, offsets, signatures } = batch;
+    pw.worker.postMessage({ kind: 'verify', id, ...batch }, [keys.buffer, keyIndex.buffer, data.buffer, offsets.buffer, signatures.buffer] as ArrayBuffer[]);
+  });
 }
 
 /** Terminates the pool's workers (for tests and clean shutdowns; the pool is re-created on demand). */

@@ -8,6 +8,7 @@ import { describe, expect, test } from 'vitest';
 import {
   decodeBase64,
   decodeMessageEvent,
+  decryptEvents,
   encodeBase64,
   encodeBase64NoPad,
   exportPrivateKeys,
@@ -127,5 +128,89 @@ describe('events', () => {
     expect(raw.messageFailureEvent).toEqual({ failureType: 12, rateLimitTier: 3 });
     expect(() => decodeMessageEvent(decodeBase64(fx.event_garbage_b64))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_BASE64' }));
     expect(encodeBase64NoPad(decodeBase64(fx.plaintext_b64))).toBe(fx.plaintext_b64!.replace(/=+$/, ''));
+  });
+});
+
+// What the fixture's events must give: docs/xchat-messages.md §"6. The SDK's published fixture (`xchat-sdk-vectors.json`, third-party data, not committed)".
+describe('decryptEvents on the fixture', () => {
+  const names = [
+    'event_key_change_b64',
+    'event_message_b64',
+    'event_reply_valid_b64',
+    'event_reply_forged_b64',
+    'event_failure_b64',
+    'event_garbage_b64',
+  ];
+  const signingKeys = [
+    {
+      userId: '1111',
+      publicKeyVersion: '1',
+      publicKey: fx.signing_public_b64!,
+      identityPublicKey: fx.identity_public_b64!,
+      identityPublicKeySignature: fx.identity_public_key_signature_b64!,
+    },
+  ];
+  const run = (keyVersion: string) =>
+    decryptEvents(
+      names.map((n) => fx[n]!),
+      { recipient: { userId: '1111', identityPrivateKey: decodeBase64(fx.identity_private_b64), keyVersion }, signingKeys },
+    );
+
+  test('every event gives what the SDK gives: the key, the message, a valid and a forged preview, the failure, and garbage refused', async () => {
+    const r = await run(fx.event_recipient_key_version!);
+    const events = r.messages.map((x) => x.event);
+    expect(r.messages.map((x) => x.index)).toEqual(['0', '1', '2', '3', '4']);
+    expect(events[0]).toMatchObject({
+      type: 'keyChange',
+      verified: true,
+      keyVersion: '1001',
+      conversationId: '1111:2222',
+      sequenceId: '1',
+      createdAtMsec: 1700000000000,
+    });
+    expect(encodeBase64(r.conversationKeys.keys['1001']!)).toBe(fx.conversation_key_b64);
+    expect(r.conversationKeys.latestVersion).toBe('1001');
+    expect(r.state).toEqual({ version: 1, latestVersions: { '1111:2222': '1001' } });
+    expect(events[1]).toMatchObject({
+      type: 'message',
+      verified: true,
+      keyVersion: '1001',
+      content: { contentType: 'text', text: fx.event_message_text },
+    });
+    expect(events[1]).not.toHaveProperty('replyPreviewValidation');
+    expect(events[2]).toMatchObject({
+      type: 'message',
+      verified: true,
+      replyPreviewValidation: 'valid',
+      content: {
+        text: fx.event_reply_text,
+        replyingToPreview: { messageText: fx.event_message_text, senderId: '1111', replyingToMessageSequenceId: '1' },
+      },
+    });
+    expect(events[3]).toMatchObject({
+      type: 'message',
+      verified: true,
+      replyPreviewValidation: 'invalid',
+      content: { replyingToPreview: { messageText: fx.event_reply_forged_preview_text } },
+    });
+    expect(events[4]).toEqual({
+      type: 'failure',
+      sequenceId: '1',
+      id: expect.any(String),
+      senderId: '1111',
+      conversationId: '1111:2222',
+      createdAtMsec: 1700000000000,
+      failure: 'rateLimitUpsell',
+      rateLimitTier: 'premium',
+    });
+    expect(r.errors).toEqual({ '5': { code: 'ERR_INVALID_BASE64', message: expect.any(String) } });
+  });
+
+  test('as the holder of key version "2", the fixture\'s entry is not theirs: no key, nothing decrypts', async () => {
+    const r = await run('2');
+    expect(r.messages.map((x) => x.event.type)).toEqual(['failure']);
+    expect(r.errors['0']).toMatchObject({ code: 'ERR_RECIPIENT_KEY_MISMATCH' });
+    for (const i of ['1', '2', '3']) expect(r.errors[i]).toMatchObject({ code: 'ERR_NO_CONVERSATION_KEY' });
+    expect(r.conversationKeys.latestVersion).toBeNull();
   });
 });

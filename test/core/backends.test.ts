@@ -222,3 +222,20 @@ describe('parallel paths give the single-threaded output', () => {
     await expect(prepareGroupCreate(params, { backend: 'noble', workers: 2 })).rejects.toMatchObject({ field: 'options.workers' });
   });
 });
+
+test('a prepared ECDSA verifier (noble, webcrypto) answers exactly as verify, with many checks in flight, before and after a key table', async () => {
+  const id = await generateIdentity({ backend: 'node' });
+  const noble = await resolveBackend('noble');
+  const messages = Array.from({ length: 24 }, (_, i) => new TextEncoder().encode(`payload ${i}`));
+  const sigs = await Promise.all(messages.map((msg) => noble.sign(id.signingPrivateKey, msg)));
+  // Every other one broken: a flipped bit, a wrong length, a signature of another message.
+  const cases = messages.map((msg, i) => ({ msg, sig: i % 4 === 1 ? Uint8Array.from(sigs[i]!, (b, j) => (j === 3 ? b ^ 1 : b)) : i % 4 === 3 ? (i % 8 === 3 ? sigs[i]!.subarray(0, 63) : sigs[(i + 1) % 24]!) : sigs[i]! }));
+  const expected = cases.map((_, i) => i % 2 === 0);
+  const withVerifier = backends.filter((b) => b.backend.ecdsaVerifier);
+  expect(withVerifier.map((b) => b.name)).toEqual(names.filter((n) => n !== 'node'));
+  for (const { name, backend } of backends) {
+    expect(await Promise.all(cases.map((c) => backend.verify(id.signingPublicKey, c.msg, c.sig))), name).toEqual(expected);
+    const v = backend.ecdsaVerifier?.(id.signingPublicKey);
+    for (let pass = 0; v && pass < 4; pass++) expect(await Promise.all(cases.map((c) => v(c.msg, c.sig))), `${name}, pass ${pass}`).toEqual(expected);
+  }
+});

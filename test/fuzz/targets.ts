@@ -26,6 +26,7 @@ import {
   addMembersRequest,
   prepareGroupMembersChange,
   createSendbirdGroupChannelRequest,
+  decryptEvents,
   openSendbirdChannelKey,
   prepareSendbirdChannelKey,
   prepareSendbirdMessage,
@@ -36,6 +37,7 @@ import {
 import { decodeStruct, encodeStruct } from '../../src/wire/thrift/index.js';
 import { MessageEvent, MessageEventDetail } from '../../src/wire/xchat/events.js';
 import { makeMembers, senderOf } from '../helpers/members.js';
+import { decodeEvent, sealedMessage, textEntry } from '../helpers/events.js';
 import type { Json } from './mutator.js';
 
 export interface Target {
@@ -109,7 +111,41 @@ export async function makeTargets(): Promise<Target[]> {
     ],
   } as Json;
 
+  // decryptEvents as member 222 of g42: the key change, a message, and a reply quoting it.
+  const kcEvent = encodeBase64(envelopes[0]!);
+  const message = await sealedMessage(m[0]!, prepared.conversationKey, prepared.conversationKeyVersion, textEntry('hello'), { conversationId: 'g42', sequenceId: '2' });
+  const reply = await sealedMessage(
+    m[2]!,
+    prepared.conversationKey,
+    prepared.conversationKeyVersion,
+    { contents: { message: { messageText: 'hi', replyingToPreview: { senderId: 111n, messageText: 'he', rawEventMessageCreate: decodeEvent(message) } } } },
+    { conversationId: 'g42', sequenceId: '3' },
+  );
+  const receive = (events: unknown) => decryptEvents(events as string[], { recipient, signingKeys });
+  /** Whatever the fuzzed event was: an event only when authentic, an error with one of our codes otherwise. */
+  const checkBatch = (r: Awaited<ReturnType<typeof decryptEvents>>) => {
+    for (const e of Object.values(r.errors)) expect([typeof e.code, e.code === 'ERR_INTERNAL']).toEqual(['string', false]);
+    for (const { event } of r.messages) expect('verified' in event ? event.verified : ['typing', 'failure', 'memberDeleted', 'unknown'].includes(event.type)).toBe(true);
+  };
+
   return [
+    {
+      name: 'decryptEvents',
+      kind: 'bytes',
+      thrift: true,
+      seeds: [decodeBase64(message), decodeBase64(reply), envelopes[0]!],
+      async run(input) {
+        await guarded(async () => checkBatch(await receive([kcEvent, encodeBase64(input as Uint8Array)])), false);
+      },
+    },
+    {
+      name: 'decryptEventsResponse',
+      kind: 'json',
+      seeds: [{ data: [{ id: '2', encoded_event: message }, { id: '3', encoded_event: reply }], meta: { conversation_key_events: [kcEvent], result_count: 2 } } as Json],
+      async run(input) {
+        await guarded(async () => checkBatch(await receive(input)));
+      },
+    },
     {
       name: 'decodeEventDetail',
       kind: 'bytes',

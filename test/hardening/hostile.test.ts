@@ -12,7 +12,7 @@ const cases = await hostileCases(kit, 0.1);
 describe('hostile inputs are refused within bounds', () => {
   test.each(cases.map((c, i) => [c.name, i] as const))('%s', async (_name, i) => {
     const c = cases[i]!;
-    const r = await outcome(c.run, c.build());
+    const r = await outcome(c.run, await c.build());
     if (r.error !== undefined) expect(c.expect).toContain(r.error);
     else {
       expect(r.valid).toBe(false);

@@ -238,7 +238,7 @@ class Opener {
     }
     if (envelope === undefined || this.recipient === undefined) {
       throw new VerificationError(
-        ErrorCodes.UNKNOWN_KEY_VERSION,
+        ErrorCodes.NO_CONVERSATION_KEY,
         envelope === undefined
           ? `no key for conversation-key version ${version}: pass it in conversationKeys, or a key history or channel holding its envelope`
           : `no key for conversation-key version ${version}: pass it in conversationKeys, or the reader's userId and identityPrivateKey to open its envelope`,
@@ -298,7 +298,7 @@ class Opener {
     const df = `${f.data}.ckm`;
     // Replays: one message id, one Sendbird message.
     const earlier = this.seen.get(doc.mid);
-    if (earlier !== undefined && earlier !== view.messageId) throw new VerificationError(ErrorCodes.REPLAYED_MESSAGE, `message ${doc.mid} was already seen as Sendbird message ${earlier}`, `${df}.mid`);
+    if (earlier !== undefined && earlier !== view.messageId) throw new VerificationError(ErrorCodes.DUPLICATE_EVENT, `message ${doc.mid} was already seen as Sendbird message ${earlier}`, `${df}.mid`);
     this.seen.set(doc.mid, view.messageId);
     // The key version against the history.
     const envelope = this.envelopes.get(doc.ckv);
@@ -356,7 +356,7 @@ class Opener {
  * attributed to another user, an edit of another message), `ERR_SIGNING_KEY_NOT_FOUND`,
  * `ERR_KEY_BINDING_INVALID`, `ERR_STALE_KEY_VERSION` (an older key after a rotation),
  * `ERR_NOT_A_MEMBER` (the sender did not hold that key; the reader has no copy of it),
- * `ERR_UNKNOWN_KEY_VERSION`, `ERR_DECRYPT_FAILED`
+ * `ERR_NO_CONVERSATION_KEY`, `ERR_DECRYPT_FAILED`
  * @example
  * const opened = await openSendbirdMessage(message, { signingKeys, conversationKeys: { [version]: key } });
  * console.log(opened.senderId, opened.text);
@@ -384,7 +384,7 @@ function webhookChannel(body: unknown, view: MessageView): SendbirdChannelResour
  * (the response itself, or its list), or Chat SDK messages. Every message is checked as
  * {@link openSendbirdMessage} checks one; a message that fails does not stop the others: its
  * result carries the error. Keys are opened once per version, and a message id seen on two
- * Sendbird messages is refused the second time (`ERR_REPLAYED_MESSAGE`).
+ * Sendbird messages is refused the second time (`ERR_DUPLICATE_EVENT`).
  * @returns one result per message, and the key history with the channel's envelope recorded
  * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` for malformed options or a value that is not a
  * list of messages; the errors of `recordSendbirdChannelKey` for the `channel` option

@@ -175,7 +175,7 @@ describe('the E2EE flow over HTTP', () => {
     // The webhook's own channel (its current envelope) serves as the channel: it does not hold the
     // key of the edit (sealed before the rotation); carol's history does, and she wrote before she left.
     const asCarol = { signingKeys: signingKeys(), userId: 'carol', identityPrivateKey: carol.identity.identityPrivateKey };
-    await expect(openSendbirdMessage(update, asCarol)).rejects.toMatchObject({ code: 'ERR_UNKNOWN_KEY_VERSION', field: 'message.payload.data.ckm.ckv' });
+    await expect(openSendbirdMessage(update, asCarol)).rejects.toMatchObject({ code: 'ERR_NO_CONVERSATION_KEY', field: 'message.payload.data.ckm.ckv' });
     expect(await openSendbirdMessage(update, { ...asCarol, state: states.carol })).toMatchObject({ kind: 'edit', text: TEXTS[2] });
     // A forged channel in a webhook is refused before any message is looked at.
     const forged = { ...update, channel: { ...(update.channel as object), data: (update.channel as { data: string }).data.replace(/"kc":"(.)/, (_m, c: string) => `"kc":"${c === 'A' ? 'B' : 'A'}`) } };
@@ -196,8 +196,8 @@ describe('the E2EE flow over HTTP', () => {
     // Without having recorded the rotation, she cannot even tell which key the new messages use.
     const old = await openSendbirdMessages(await history(), { signingKeys: signingKeys(), state: { ...states.carol!, envelopes: states.carol!.envelopes.slice(0, 1) }, userId: 'carol', identityPrivateKey: carol.identity.identityPrivateKey });
     expect(view(old.results).slice(3)).toEqual([
-      [sent.text[TEXTS[3]!], 'ERR_UNKNOWN_KEY_VERSION'],
-      [sent.files[1], 'ERR_UNKNOWN_KEY_VERSION'],
+      [sent.text[TEXTS[3]!], 'ERR_NO_CONVERSATION_KEY'],
+      [sent.files[1], 'ERR_NO_CONVERSATION_KEY'],
     ]);
   });
 
@@ -249,7 +249,7 @@ describe('a server that tampers with what it stores', () => {
     expect(moved.at(-1)).toMatchObject({ error: { field: 'messages[5].channel_url' } });
     // Replayed: the same signed message stored again, later.
     const replayed = await readTampered((s) => s.push({ ...s[0], message_id: 999_002, created_at: s[4].created_at + 2, dedup_id: null }));
-    expect(codes(replayed).at(-1)).toBe('ERR_REPLAYED_MESSAGE');
+    expect(codes(replayed).at(-1)).toBe('ERR_DUPLICATE_EVENT');
   });
 
   test('re-sent with the older key after the rotation: stale, even in a batch of its own', async () => {

@@ -364,8 +364,8 @@ describe('tampering: every change is refused', () => {
     // Without the envelope of that version (conversation keys only), the same message opens: the check needs the history.
     expect(await openSendbirdMessage(textResource(byDave, { channelUrl: URL_, sender: 'dave', createdAt: now() }), { signingKeys: sk, conversationKeys: keys1() })).toMatchObject({ senderId: 'dave' });
     // A version nobody gave a key or envelope for.
-    await expect(openSendbirdMessage(base, { signingKeys: signingKeys(), conversationKeys: { '1': new Uint8Array(32) } })).rejects.toMatchObject({ code: 'ERR_UNKNOWN_KEY_VERSION', field: 'message.data.ckm.ckv' });
-    await expect(openSendbirdMessage(base, { signingKeys: signingKeys(), channel: channel1 })).rejects.toMatchObject({ code: 'ERR_UNKNOWN_KEY_VERSION', field: 'message.data.ckm.ckv' });
+    await expect(openSendbirdMessage(base, { signingKeys: signingKeys(), conversationKeys: { '1': new Uint8Array(32) } })).rejects.toMatchObject({ code: 'ERR_NO_CONVERSATION_KEY', field: 'message.data.ckm.ckv' });
+    await expect(openSendbirdMessage(base, { signingKeys: signingKeys(), channel: channel1 })).rejects.toMatchObject({ code: 'ERR_NO_CONVERSATION_KEY', field: 'message.data.ckm.ckv' });
     // A wrong key given for a version whose envelope is known.
     await expect(openSendbirdMessage(base, { signingKeys: signingKeys(), channel: channel1, conversationKeys: { [k1.conversationKeyVersion]: new Uint8Array(32).fill(9) } })).rejects.toMatchObject({ code: 'ERR_DECRYPT_FAILED', field: 'message.data.ckm.ckv' });
     // Without the envelope, a wrong key fails to open the secretbox.
@@ -375,7 +375,7 @@ describe('tampering: every change is refused', () => {
   test('replays: the same signed message on a second Sendbird message is refused the second time', async () => {
     const again = { ...base, message_id: 31338, created_at: base.created_at + 5 };
     const { results } = await openSendbirdMessages([base, base, again], asBob());
-    expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['ok', 'ok', 'ERR_REPLAYED_MESSAGE']);
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['ok', 'ok', 'ERR_DUPLICATE_EVENT']);
     expect(results[2]).toMatchObject({ sendbirdMessageId: 31338, error: { field: 'messages[2].data.ckm.mid' } });
   });
 });
@@ -417,7 +417,7 @@ describe('key history and rotations', () => {
     // The channel's current envelope alone (no history) opens the new messages only; an old-key
     // message dated after the current key's version plus the grace is stale even without its key.
     const fresh = await openSendbirdMessages(history, { signingKeys: signingKeys(), channel: channel2, userId: 'bob', identityPrivateKey: bob.identity.identityPrivateKey });
-    expect(fresh.results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['ERR_UNKNOWN_KEY_VERSION', 'ok', 'ERR_UNKNOWN_KEY_VERSION', 'ERR_STALE_KEY_VERSION']);
+    expect(fresh.results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['ERR_NO_CONVERSATION_KEY', 'ok', 'ERR_NO_CONVERSATION_KEY', 'ERR_STALE_KEY_VERSION']);
   });
 
   test('recording: the floor refuses a replayed older envelope, the same envelope is recorded once, another with the same version is refused', async () => {

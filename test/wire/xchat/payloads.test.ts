@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import {
+  conversationDeletePayload,
   decodeBase64,
   decodeEventDetail,
   encodeBase64,
@@ -14,6 +15,10 @@ import {
   groupMemberAddPayload,
   keyChangePayload,
   messageDeletePayload,
+  groupChangePayload,
+  markConversationReadPayload,
+  markConversationUnreadPayload,
+  metadataChangePayload,
   resolveBackend,
   unwrapConversationKey,
 } from '../../helpers/kit.js';
@@ -93,5 +98,34 @@ describe('MessageDeleteEvent (docs/xchat-messages.md §"2.8 prepareMessageDelete
     expect(messageDeletePayload(7, { ...p, deleteForAll: false })).toBe('MessageDeleteEvent,m,111,111:222,1,5,6');
     expect(() => messageDeletePayload(7, { ...p, deleteForAll: true, sequenceIds: ['5,6'] })).toThrow(expect.objectContaining({ code: 'ERR_COMMA_IN_FIELD', field: 'sequenceIds[0]' }));
     expect(() => messageDeletePayload(1, { ...p, deleteForAll: true })).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_SIGNATURE_VERSION' }));
+  });
+});
+
+describe('the receiver-side payloads of the other signed actions (confirmed against the SDK in test/interop/receive-payloads.test.ts)', () => {
+  const h = { messageId: 'm1', senderId: '111', conversationId: 'g9' };
+
+  test('exact texts: absent values left out, empty or null as the SDK signs them', () => {
+    expect(conversationDeletePayload(7, h, {})).toBe('ConversationDeleteEvent,m1,111,g9');
+    expect(conversationDeletePayload(7, h, { clearConversationOptions: { clearAllMessages: false, sortOrderMsec: 99n } })).toBe('ConversationDeleteEvent,m1,111,g9,false,99');
+    expect(markConversationReadPayload(7, h, { seenUntilSequenceId: '7', seenAtMillis: -1n })).toBe('MarkConversationReadEvent,m1,111,g9,7,-1');
+    expect(markConversationUnreadPayload(7, h, {})).toBe('MarkConversationUnreadEvent,m1,111,g9');
+    expect(groupChangePayload(7, h, { groupTitleChange: { conversationKeyVersion: '5' } })).toBe('GroupChangeEvent.GroupTitleChange,m1,111,g9,5,');
+    expect(groupChangePayload(7, h, { groupInviteEnable: { inviteUrl: 'u', affiliateId: 'a' } })).toBe('GroupChangeEvent.GroupInviteEnable,m1,111,g9,u,null,a');
+    expect(groupChangePayload(7, h, { groupJoinReject: { rejectedUserIds: ['1', '2'] } })).toBe('GroupChangeEvent.GroupJoinReject,m1,111,g9,1,2');
+    expect(groupChangePayload(4, h, { groupCreate: { memberIds: ['1'], conversationKeyVersion: '5' } })).toBe('GroupChangeEvent.GroupCreate,m1,111,5,1,null,null,null');
+    expect(metadataChangePayload(7, h, { messageDurationChange: { ttlMsec: 1000n } })).toBe('ConversationMetadataChangeEvent.MessageDurationChange,m1,111,g9,1000');
+    expect(metadataChangePayload(7, h, { muteConversation: {} })).toBe('ConversationMetadataChangeEvent.MuteConversation,m1,111,g9');
+    expect(metadataChangePayload(7, h, { disableScreenCaptureBlocking: {} })).toBe('ConversationMetadataChangeEvent.DisableScreenCaptureBlocking,m1,111,g9');
+  });
+
+  test('refusals: no payload, a required field absent, a comma, a downgrade', () => {
+    expect(() => groupChangePayload(7, h, { groupAdminSettingsChange: {} })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'groupChange' }));
+    expect(() => groupChangePayload(7, h, {})).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => groupChangePayload(7, h, { groupTitleChange: { customTitle: 't' } })).toThrow(expect.objectContaining({ field: 'groupTitleChange.conversationKeyVersion' }));
+    expect(() => markConversationReadPayload(7, h, {})).toThrow(expect.objectContaining({ field: 'markConversationReadEvent.seenUntilSequenceId' }));
+    expect(() => metadataChangePayload(7, h, {})).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => metadataChangePayload(7, h, { messageDurationChange: {} })).toThrow(expect.objectContaining({ field: 'messageDurationChange.ttlMsec' }));
+    expect(() => groupChangePayload(7, h, { groupAdminAddChange: { adminIds: ['1,2'] } })).toThrow(expect.objectContaining({ code: 'ERR_COMMA_IN_FIELD' }));
+    expect(() => conversationDeletePayload(1, h, {})).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_SIGNATURE_VERSION' }));
   });
 });
