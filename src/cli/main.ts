@@ -15,7 +15,7 @@ import { VERIFY_COMMANDS } from './verify.js';
 import { SENDBIRD_COMMANDS } from './sendbird.js';
 import { vectorsCommand } from './vectors.js';
 import { decryptMediaCommand, encryptMediaCommand } from './media.js';
-import { encryptMessageCommand } from './messages.js';
+import { decryptEventsCommand, encryptMessageCommand } from './messages.js';
 import { processIO, type CliIO } from './io.js';
 
 /** Every subcommand, by name. */
@@ -24,6 +24,7 @@ export const ALL_COMMANDS: Record<string, Command> = {
   ...PREPARE_COMMANDS,
   ...VERIFY_COMMANDS,
   'encrypt-message': encryptMessageCommand,
+  'decrypt-events': decryptEventsCommand,
   'encrypt-media': encryptMediaCommand,
   'decrypt-media': decryptMediaCommand,
   ...SENDBIRD_COMMANDS,

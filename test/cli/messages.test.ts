@@ -10,9 +10,9 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { readIdentityFile } from '../../src/cli/identity-file.js';
 import type { CliIO } from '../../src/cli/io.js';
-import { exportPrivateKeys } from '../helpers/kit.js';
+import { encodeMessageEvent, exportPrivateKeys } from '../helpers/kit.js';
 import { deliverMessage } from '../helpers/deliver.js';
-import { xdkWithKeys } from '../helpers/xdk.js';
+import { envelopes, xdkWithKeys } from '../helpers/xdk.js';
 
 let dir: string;
 const file = (name: string) => join(dir, name);
@@ -93,5 +93,66 @@ describe('encrypt-message', () => {
     expect(badConv.code).toBe(2);
     expect(badConv.err).toMatch(/--conversation-id/);
     expect(readFileSync(file('key.json'), 'utf8')).toContain(key.conversation_key);
+  });
+});
+
+describe('decrypt-events', () => {
+  /** The key change of the CLI's group create, and a message, as the backend delivers them. */
+  async function history(): Promise<string[]> {
+    const body = JSON.parse(readFileSync(file('body.json'), 'utf8'));
+    const a = body.action_signatures[0];
+    const keyChange = envelopes(
+      [{ messageId: a.message_id, encodedMessageEventDetail: a.encoded_message_event_detail, signature: a.message_event_signature.signature, signatureVersion: a.message_event_signature.signature_version, publicKeyVersion: a.message_event_signature.public_key_version }],
+      '111',
+      GROUP,
+      encodeMessageEvent,
+    );
+    writeFileSync(file('msg.txt'), 'see you at 7');
+    const sent = JSON.parse((await cli(['encrypt-message', '--identity', 'id-111.json', '--public-keys', 'keys.json', '--conversation-id', GROUP, '--key', 'key.json', '--text-file', 'msg.txt'])).out);
+    const { event } = await memberReads(sent.body, '200');
+    return [...keyChange, event];
+  }
+
+  test('a member reads the history: JSON lines, the state written back, the key saved for encrypt-message', async () => {
+    writeFileSync(file('events.json'), JSON.stringify(await history()));
+    const r = await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'keys.json', '--state', 'state.json', '--keys-out', 'saved-key.json', 'events.json']);
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.index, l.type, l.verified])).toEqual([
+      ['0', 'keyChange', true],
+      ['1', 'message', true],
+    ]);
+    expect(lines[1]).toMatchObject({ senderId: '111', conversationId: GROUP, keyVersion: key.conversation_key_version, content: { contentType: 'text', text: 'see you at 7' } });
+    expect(JSON.parse(readFileSync(file('state.json'), 'utf8'))).toEqual({ version: 1, latestVersions: { [GROUP]: key.conversation_key_version } });
+    const saved = JSON.parse(readFileSync(file('saved-key.json'), 'utf8'));
+    expect(saved).toMatchObject({ conversation_id: GROUP, conversation_key_version: key.conversation_key_version, conversation_key: key.conversation_key });
+    expect(r.out + r.err).not.toContain(key.conversation_key);
+    // The saved key file works for sending; --keys-out never overwrites.
+    expect((await cli(['encrypt-message', '--identity', 'id-222.json', '--public-keys', 'keys.json', '--conversation-id', GROUP, '--key', 'saved-key.json', '--text-file', 'msg.txt'])).code).toBe(0);
+    expect((await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'keys.json', '--keys-out', 'saved-key.json', 'events.json'])).code).toBe(2);
+  });
+
+  test('a tampered event is refused on stderr with its code (exit 1); the others still print', async () => {
+    const events = await history();
+    const bytes = Buffer.from(events[1]!, 'base64');
+    bytes[bytes.length - 30] ^= 1; // inside the signature struct
+    writeFileSync(file('bad.json'), JSON.stringify([events[0], bytes.toString('base64')]));
+    const r = await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'keys.json', 'bad.json']);
+    expect(r.code).toBe(1);
+    expect(r.out.trim().split('\n').map((l) => JSON.parse(l).type)).toEqual(['keyChange']);
+    expect(r.err).toMatch(/refused 1: .*\[ERR_/);
+  });
+
+  test('a known key instead of the key change; bad inputs are usage errors', async () => {
+    const [, message] = await history();
+    writeFileSync(file('one.json'), JSON.stringify({ data: [{ id: '200', encoded_event: message }], meta: { conversation_key_events: [] } }));
+    const r = await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'keys.json', '--key', 'key.json', '--conversation-id', GROUP, 'one.json']);
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out.trim())).toMatchObject({ index: 'data[0]', type: 'message', content: { text: 'see you at 7' } });
+    expect((await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'keys.json', '--key', 'key.json', 'one.json'])).err).toMatch(/go together/);
+    writeFileSync(file('plain-list.json'), JSON.stringify([{ userId: '111', publicKey: listing['111']!.data[0]!.public_key, keyVersion: '1700000000000' }]));
+    expect((await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'plain-list.json', 'one.json'])).err).toMatch(/no signing keys/);
+    writeFileSync(file('num.json'), '42');
+    expect((await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'keys.json', 'num.json'])).code).toBe(2);
   });
 });
