@@ -135,7 +135,7 @@ describe('decrypt-events', () => {
   test('a tampered event is refused on stderr with its code (exit 1); the others still print', async () => {
     const events = await history();
     const bytes = Buffer.from(events[1]!, 'base64');
-    bytes[bytes.length - 30] ^= 1; // inside the signature struct
+    bytes[bytes.length - 30] = bytes[bytes.length - 30]! ^ 1; // inside the signature struct
     writeFileSync(file('bad.json'), JSON.stringify([events[0], bytes.toString('base64')]));
     const r = await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'keys.json', 'bad.json']);
     expect(r.code).toBe(1);
