@@ -1,6 +1,7 @@
 /**
  * The README is the front door: its commands exist and its example runs as written.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -43,6 +44,25 @@ test('the "Using it" example runs as written and prints a valid verdict', async 
   expect(await runExample('## Using it', 'using-it')).toEqual([['verified', []]]);
 });
 
+test('the X Chat messages example runs as written: a group, a message and a photo sent by Alice, verified and decrypted by Bob', async () => {
+  expect(await runExample('## X Chat messages', 'xchat-messages')).toEqual([[['111', '222'], true, 5109, { contentType: 'text', text: 'Dinner at 7?' }, 'beach.jpg', 5000, {}]]);
+});
+
 test('the Sendbird example runs as written: bob reads alice’s text and her photo, from channel create to the decrypted file', async () => {
   expect(await runExample('## Sendbird', 'sendbird')).toEqual([['alice', 'Dinner at 7?', 'beach.jpg', 4, 2]]);
 });
+
+test('every example type-checks under the project\'s strict settings, as a TypeScript user would compile it', async () => {
+  // The examples as the tests above wrote them (imports pointed at src/), compiled with tsconfig.check.json.
+  for (const [section, name] of [['## Using it', 'using-it'], ['## X Chat messages', 'xchat-messages'], ['## Sendbird', 'sendbird']] as const) await runExample(section, name);
+  const dir = join(root, 'test', '.readme');
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.check.json', include: ['./*.ts'], compilerOptions: { noEmit: true, allowImportingTsExtensions: true } }));
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  let out = '';
+  try {
+    execFileSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+  } catch (e) {
+    out = String((e as { stdout?: string }).stdout ?? e);
+  }
+  expect(out).toBe('');
+}, 120_000);
