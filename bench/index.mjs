@@ -1,6 +1,7 @@
 // npm run bench: prepareGroupCreate for 100, 1,000 and 10,000 members with every backend and,
 // in the same run, the official SDK (@xdevplatform/chat-xdk); then request verification, hostile
-// inputs, and sending messages (bench/messages-send.mjs).
+// inputs, sending messages (bench/messages-send.mjs), receiving a 10,000-event history
+// (bench/events.mjs), media (bench/media.mjs) and a Sendbird history (bench/sendbird-messages.mjs).
 // Each measurement runs in its own process (bench/run-one.mjs) so that peak memory is its own.
 // Prints a table: ms per member, peak memory growth, output size, ratio to the official SDK.
 //
@@ -55,3 +56,15 @@ execFileSync(process.execPath, [fileURLToPath(new URL('./hostile.mjs', import.me
 // Sending: encryptMessage for 10,000 messages per backend against the SDK (bench/messages-send.mjs).
 console.log('');
 execFileSync(process.execPath, [fileURLToPath(new URL('./messages-send.mjs', import.meta.url))], { stdio: 'inherit' });
+
+// Receiving: decryptEvents over a 10,000-event history per backend against the SDK (bench/events.mjs).
+console.log('');
+execFileSync(process.execPath, [fileURLToPath(new URL('./events.mjs', import.meta.url))], { stdio: 'inherit' });
+
+// Media: 64 MiB one-shot and streamed per backend against the SDK, and streaming memory (bench/media.mjs).
+console.log('');
+execFileSync(process.execPath, [fileURLToPath(new URL('./media.mjs', import.meta.url))], { stdio: 'inherit' });
+
+// Sendbird: opening a 10,000-message channel history per backend (bench/sendbird-messages.mjs).
+console.log('');
+execFileSync(process.execPath, [fileURLToPath(new URL('./sendbird-messages.mjs', import.meta.url))], { stdio: 'inherit' });

@@ -53,17 +53,19 @@ export {
   groupMemberAddPayload,
   messageCreatePayload,
   messageDeletePayload,
-  conversationDeletePayload,
-  markConversationReadPayload,
-  markConversationUnreadPayload,
-  groupChangePayload,
-  metadataChangePayload,
   checkSignatureVersion,
   CURRENT_SIGNATURE_VERSION,
   MIN_SIGNATURE_VERSION,
   MAX_SIGNATURE_VERSION,
   type MessageCreatePayloadInput,
   type MessageDeletePayloadInput,
-  type ActionHead,
 } from './wire/xchat/payloads.js';
+export {
+  conversationDeletePayload,
+  markConversationReadPayload,
+  markConversationUnreadPayload,
+  groupChangePayload,
+  metadataChangePayload,
+  type ActionHead,
+} from './wire/xchat/action-payloads.js';
 export { buildKeyRotation, parseKeyRotation, type KeyRotation, type RotationMember, type RotationKeyInfo } from './wire/xchat/rotation.js';

@@ -19,7 +19,8 @@ import { resolveBackend, type CryptoOptions } from '../../core/context.js';
 import { createMediaDecryptor, decryptMedia, mediaCiphertextLength, type MediaDecryptor } from '../../core/media/index.js';
 import { constantTimeEqual, wipe } from '../../core/secret.js';
 import { decodeBase64, isCanonicalBase64 } from '../../wire/base64.js';
-import { fileKeyOf, type OpenedSendbirdMessage } from './message-open.js';
+import { fileKeyOf } from './message-opener.js';
+import type { OpenedSendbirdMessage } from './message-types.js';
 
 /** Options of the file openers. */
 export interface OpenSendbirdFileOptions extends CryptoOptions {

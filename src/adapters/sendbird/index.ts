@@ -43,16 +43,15 @@ export {
   type PreparedSendbirdFileMessage,
 } from './message-prepare.js';
 export { sendbirdMessageRequest, sendbirdFileMessageRequest, type SendbirdMessageRequestOptions } from './message-requests.js';
+export { openSendbirdMessage, openSendbirdMessages } from './message-open.js';
 export {
-  openSendbirdMessage,
-  openSendbirdMessages,
   DEFAULT_ROTATION_GRACE_MS,
   type OpenSendbirdMessageOptions,
   type OpenedSendbirdMessage,
   type OpenedSendbirdFile,
   type OpenedSendbirdMessages,
   type SendbirdMessageResult,
-} from './message-open.js';
+} from './message-types.js';
 export { openSendbirdFile, createSendbirdFileDecryptor, sendbirdFileDecryptionStream, type OpenSendbirdFileOptions } from './file-open.js';
 export { parseMessageData, MESSAGE_FIELD, MESSAGE_VERSION, type SendbirdMessageDocument, type SendbirdMessageKind } from './message-data.js';
 export { isChannelUrl, assertChannelUrl } from './rules.js';

@@ -9,17 +9,15 @@
  */
 import { DecodeError, ErrorCodes, InternalError, InvalidInputError, UnsupportedVersionError, VerificationError } from '../../../errors.js';
 import { decodeBase64 } from '../../../wire/base64.js';
+import { checkSignatureVersion, messageCreatePayload, messageDeletePayload } from '../../../wire/xchat/payloads.js';
 import {
-  checkSignatureVersion,
   conversationDeletePayload,
   groupChangePayload,
   markConversationReadPayload,
   markConversationUnreadPayload,
-  messageCreatePayload,
-  messageDeletePayload,
   metadataChangePayload,
   type ActionHead,
-} from '../../../wire/xchat/payloads.js';
+} from '../../../wire/xchat/action-payloads.js';
 import type { Envelope, Kind } from './envelope.js';
 
 /** The SDK's label of each signed kind, for messages. */
