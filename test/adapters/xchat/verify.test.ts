@@ -406,6 +406,20 @@ describe('every tampering is rejected with a problem that names it', () => {
   });
 });
 
+describe('the base64 pattern of event details', () => {
+  test('a long detail (past 64 KiB) with a character outside the pattern is SCHEMA once, from its decoding; a short one once, from the schema', async () => {
+    for (const text of ['A'.repeat(70_000) + '!', 'AAAA!']) {
+      const b = clone(body);
+      b.action_signatures[1]!.encoded_message_event_detail = text;
+      const r = await verify(b);
+      const at = r.problems.filter((p) => p.path === 'action_signatures[1].encoded_message_event_detail');
+      expect(at.filter((p) => p.code === 'SCHEMA'), String(text.length)).toHaveLength(1);
+      expect(at.map((p) => p.code)).toContain('DETAIL_UNDECODABLE');
+      expect(r.valid).toBe(false);
+    }
+  });
+});
+
 describe('member-add and key-change bodies: every tampering is rejected too', () => {
   let addBody: AddMembersBody;
   let keysBody: AddConversationKeysBody;

@@ -10,6 +10,7 @@ import { isSignable } from '../../../rules.js';
 import type { SecretBytes } from '../../../core/secret.js';
 import { verifyPayload } from '../../../core/signing.js';
 import { decodeBase64 } from '../../../wire/base64.js';
+import { deferredPatternFails } from './schema.js';
 import { decodeEventDetail, type EventDetail } from '../../../wire/xchat/details.js';
 import { checkSignatureVersion, groupCreatePayload, groupMemberAddPayload, keyChangePayload } from '../../../wire/xchat/payloads.js';
 import { add, type Ctx } from './context.js';
@@ -63,6 +64,8 @@ function readAction(ctx: Reader, value: unknown, path: string): Action | 'other'
     } catch (e) {
       const code = e instanceof KeykitError ? e.code : 'error';
       add(ctx, code === 'ERR_TOO_LARGE' ? ProblemCodes.TOO_LARGE : ProblemCodes.DETAIL_UNDECODABLE, detailPath, `the event detail is not a valid Thrift MessageEventDetail (${code})`);
+      // The schema leaves long details' pattern to this decode (schema.ts): report it here.
+      if (deferredPatternFails(a.encoded_message_event_detail)) add(ctx, ProblemCodes.SCHEMA, detailPath, 'must match ^[A-Za-z0-9+/=_-]+$');
       ok = false;
     }
   }

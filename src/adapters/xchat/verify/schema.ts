@@ -14,7 +14,7 @@
 
 /** A rule for one JSON value. */
 export type Rule =
-  | { type: 'string'; minLength?: number; pattern?: RegExp }
+  | { type: 'string'; minLength?: number; pattern?: RegExp; patternCheckedWhenDecoded?: boolean }
   | { type: 'boolean' }
   | { type: 'array'; items: Rule; minItems?: number }
   | { type: 'object'; required?: readonly string[]; properties: Readonly<Record<string, Rule>> };
@@ -26,7 +26,19 @@ export interface SchemaProblem {
   message: string;
 }
 
+/** The schema's base64 pattern (any flavour, padded or not). */
 const B64 = /^[A-Za-z0-9+/=_-]+$/;
+/**
+ * Strings this long that the verifier decodes anyway (event details, megabytes of base64 in a
+ * large group) are not matched against the pattern here: a detail that decodes is canonical
+ * standard base64, which the pattern allows, and one that does not is matched then (actions.ts).
+ * Every other route past the decoder already makes the body invalid (too long, an action too many).
+ */
+const DEFER_PATTERN_AT = 65536;
+/** Does a detail whose pattern the schema left to its decoding fail the pattern? (Short ones the schema checked itself.) */
+export const deferredPatternFails = (text: string): boolean => text.length >= DEFER_PATTERN_AT && !B64.test(text);
+const patternHolds = (v: string, r: { pattern?: RegExp; patternCheckedWhenDecoded?: boolean }): boolean =>
+  !r.pattern || (r.patternCheckedWhenDecoded === true && v.length >= DEFER_PATTERN_AT) || r.pattern.test(v);
 const DIGITS = /^[0-9]+$/;
 const str: Rule = { type: 'string' };
 
@@ -49,7 +61,7 @@ const actionSignature: Rule = {
   required: ['message_id', 'encoded_message_event_detail', 'message_event_signature'],
   properties: {
     message_id: { type: 'string', minLength: 1 },
-    encoded_message_event_detail: { type: 'string', minLength: 1, pattern: B64 },
+    encoded_message_event_detail: { type: 'string', minLength: 1, pattern: B64, patternCheckedWhenDecoded: true },
     message_event_signature: messageEventSignature,
     signature_payload: str,
   },
@@ -136,7 +148,7 @@ function conforms(v: unknown, r: Rule, strict: boolean): boolean {
   if (r.type === 'boolean') return typeof v === 'boolean';
   if (typeof v !== 'string') return false;
   if (r.minLength !== undefined && v.length < 2 * r.minLength && [...v].length < r.minLength) return false;
-  return !r.pattern || r.pattern.test(v);
+  return patternHolds(v, r);
 }
 
 /** Receives a schema problem; the path is built only when asked for (a large body can have millions). */
@@ -181,7 +193,7 @@ export function walkSchema(value: unknown, rule: Rule, sink: SchemaSink, strict 
     if (typeof v !== 'string') return sink('SCHEMA', at, `expected a string, got ${kind(v)}`);
     // minLength counts code points; only short strings need counting.
     if (r.minLength !== undefined && v.length < 2 * r.minLength && [...v].length < r.minLength) sink('SCHEMA', at, `must not be shorter than ${r.minLength}`);
-    else if (r.pattern && !r.pattern.test(v)) sink('SCHEMA', at, `must match ${r.pattern.source}`);
+    else if (!patternHolds(v, r)) sink('SCHEMA', at, `must match ${(r.pattern as RegExp).source}`);
   };
   walk(value, rule, () => '');
 }
