@@ -12,12 +12,14 @@ const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
 
 test('the quick-start commands are the package scripts and CI runs the README test command', () => {
-  for (const cmd of ['npm ci', 'npm start', 'npm test', 'npm run test:conformance']) expect(readme).toContain(cmd);
-  for (const script of ['start', 'test', 'test:conformance']) expect(pkg.scripts[script]).toBeTruthy();
+  for (const cmd of ['npm ci', 'npm start', 'npm test', 'npm run test:conformance', 'npm run test:browser', 'npm run bench']) expect(readme).toContain(cmd);
+  for (const script of ['start', 'test', 'test:conformance', 'test:browser', 'bench']) expect(pkg.scripts[script]).toBeTruthy();
+  for (const section of ['## Quick start', '## X Chat messages', '## Web browsers', '## Sendbird', '## Command line', '## Security']) expect(readme).toContain(section);
   const ci = readFileSync(join(root, '.ci', 'run'), 'utf8');
   expect(ci).toMatch(/^npm ci$/m);
   expect(ci).toMatch(/^npm test$/m);
   expect(ci).toMatch(/npm run test:conformance/);
+  expect(ci).toMatch(/npm run test:browser/);
 });
 
 /** Runs the first TypeScript block of a README section and returns what it logged. */
