@@ -61,16 +61,29 @@ try {
   server = await h.serveStatic(build.outDir);
   chromium = await h.launchChromium({ extraArgs: ['--js-flags=--expose-gc'] });
   log(`running in Chromium ${chromium.version} …`);
-  const run = await h.runPage(chromium, server.url('/'), { timeoutMs: 30 * 60_000, onConsole: (type, text) => (text.startsWith('bench:') ? log(`  ${text.slice(7)}`) : type === 'error' && log(`  console error: ${text}`)) });
+  const run = await h.runPage(chromium, server.url('/'), {
+    timeoutMs: 30 * 60_000,
+    onConsole: (type, text) =>
+      text.startsWith('bench:') ? log(`  ${text.slice(7)}`) : type === 'error' && log(`  console error: ${text}`),
+  });
   if (run.state?.fatal) throw new Error(`the bench page failed: ${run.state.fatal.message}\n${run.state.fatal.stack}`);
   if (!run.state?.done) throw new Error(`the bench page did not finish: ${run.pageErrors.join('; ')}`);
   const { results, env } = run.state.result;
 
   const cpu = cpus()[0];
   console.log(`chat-keykit browser bench: prepareGroupCreate, ${new Date().toISOString().slice(0, 10)}`);
-  console.log(`machine: ${cpu?.model ?? 'unknown CPU'}, ${availableParallelism()} hardware threads, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
-  console.log(`browser: headless Chromium ${chromium.version} (navigator.hardwareConcurrency ${env.hardwareConcurrency}, gc between runs: ${env.gc}); official SDK @xdevplatform/chat-xdk ${sdkVersion} (WASM) in the same page`);
-  const label = { sdk: 'official SDK (WASM)', 'webcrypto-workers': 'webcrypto, Web Workers (pool up)', webcrypto: 'webcrypto, main thread (workers: 0)', noble: 'noble' };
+  console.log(
+    `machine: ${cpu?.model ?? 'unknown CPU'}, ${availableParallelism()} hardware threads, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
+  );
+  console.log(
+    `browser: headless Chromium ${chromium.version} (navigator.hardwareConcurrency ${env.hardwareConcurrency}, gc between runs: ${env.gc}); official SDK @xdevplatform/chat-xdk ${sdkVersion} (WASM) in the same page`,
+  );
+  const label = {
+    sdk: 'official SDK (WASM)',
+    'webcrypto-workers': 'webcrypto, Web Workers (pool up)',
+    webcrypto: 'webcrypto, main thread (workers: 0)',
+    noble: 'noble',
+  };
   const rows = results.map((r) => {
     const sdk = results.find((x) => x.impl === 'sdk' && x.members === r.members);
     return {
@@ -94,7 +107,11 @@ try {
     console.log(
       `goal: at least 5x the SDK at 1,000 members in the browser (webcrypto with Web Workers): ${ratio.toFixed(2)}x on medians (${(sdk1000.min / at1000.min).toFixed(2)}x on best runs), ${ratio >= 5 ? 'met' : 'NOT met'}`,
     );
-    console.log(`load average while it ran: ${loadavg().map((x) => x.toFixed(2)).join(', ')} (on a shared machine, compare ratios of the same run only)`);
+    console.log(
+      `load average while it ran: ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(', ')} (on a shared machine, compare ratios of the same run only)`,
+    );
   }
 } finally {
   await chromium?.close();

@@ -203,7 +203,13 @@ async function main() {
   const med = (impl, clock) => median(times[impl].map((t) => t[clock]));
   const rows = IMPLS.map((impl) => ({
     impl:
-      impl === 'sdk' ? 'official SDK (WASM)' : impl === 'node' ? 'node (worker threads)' : impl === 'node-1thread' ? 'node (1 thread)' : impl,
+      impl === 'sdk'
+        ? 'official SDK (WASM)'
+        : impl === 'node'
+          ? 'node (worker threads)'
+          : impl === 'node-1thread'
+            ? 'node (1 thread)'
+            : impl,
     'wall ms': med(impl, 'wall').toFixed(0),
     'µs/event': ((med(impl, 'wall') / events.length) * 1000).toFixed(1),
     'CPU ms': med(impl, 'cpu').toFixed(0),

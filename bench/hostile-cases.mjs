@@ -64,21 +64,39 @@ function emptyParticipants(count) {
 export async function hostileCases(kit, scale = 1) {
   const n = (x) => Math.max(1, Math.floor(x * scale));
   const ids = ['111', '222'];
-  const users = await Promise.all(ids.map(async (id) => {
-    const identity = await kit.generateIdentity();
-    return { id, identity, ...kit.keyRecordFromRegistration(id, await kit.buildKeyRegistration(identity, { version: '1' })) };
-  }));
+  const users = await Promise.all(
+    ids.map(async (id) => {
+      const identity = await kit.generateIdentity();
+      return { id, identity, ...kit.keyRecordFromRegistration(id, await kit.buildKeyRegistration(identity, { version: '1' })) };
+    }),
+  );
   const signingKeys = users.map((u) => u.signingKeyEntry);
   const sender = { userId: '111', signingKeyVersion: '1', signingPrivateKey: users[0].identity.signingPrivateKey };
   const publicKeys = users.map((u) => u.publicKeyInput);
   const create = kit.createGroupRequest(await kit.prepareGroupCreate({ publicKeys, sender, conversationId: 'g1', memberIds: ids }));
-  const keys = kit.addConversationKeysRequest(await kit.prepareConversationKeyChange({ publicKeys, sender, conversationId: 'g1', memberIds: ids }));
+  const keys = kit.addConversationKeysRequest(
+    await kit.prepareConversationKeyChange({ publicKeys, sender, conversationId: 'g1', memberIds: ids }),
+  );
   const verifyCreate = (b) => kit.verifyCreateGroupRequest(b, { senderId: '111', signingKeys });
   const verifyKeys = (b) => kit.verifyAddConversationKeysRequest(b, { senderId: '111', signingKeys, conversationId: 'g1' });
-  const withDetail = (detail) => ({ ...keys, action_signatures: [{ ...keys.action_signatures[0], encoded_message_event_detail: kit.encodeBase64(detail) }] });
+  const withDetail = (detail) => ({
+    ...keys,
+    action_signatures: [{ ...keys.action_signatures[0], encoded_message_event_detail: kit.encodeBase64(detail) }],
+  });
   const channelKey = await kit.prepareSendbirdChannelKey({ channelUrl: 'hostile_room', publicKeys, memberIds: ids, sender });
-  const envelope = JSON.parse(JSON.parse(kit.createSendbirdGroupChannelRequest({ user_ids: ids, channel_url: 'hostile_room' }, { applicationId: 'app', apiToken: 't', e2ee: channelKey }).body).data);
-  const openChannel = (data) => kit.openSendbirdChannelKey({ channel_url: 'hostile_room', data }, { userId: '222', identityPrivateKey: users[1].identity.identityPrivateKey, signingKeys });
+  const envelope = JSON.parse(
+    JSON.parse(
+      kit.createSendbirdGroupChannelRequest(
+        { user_ids: ids, channel_url: 'hostile_room' },
+        { applicationId: 'app', apiToken: 't', e2ee: channelKey },
+      ).body,
+    ).data,
+  );
+  const openChannel = (data) =>
+    kit.openSendbirdChannelKey(
+      { channel_url: 'hostile_room', data },
+      { userId: '222', identityPrivateKey: users[1].identity.identityPrivateKey, signingKeys },
+    );
 
   // decryptEvents, as member 222 of g1: a genuine key change, and helpers for events by 111.
   const { MessageEvent, MessageEventDetail } = kit.XChatStructs;
@@ -86,10 +104,22 @@ export async function hostileCases(kit, scale = 1) {
   const kc = await kit.prepareConversationKeyChange({ publicKeys, sender, conversationId: 'g1', memberIds: ids });
   const kcAction = kc.actionSignatures[0];
   const kcDetail = kit.decodeStruct(MessageEventDetail, kit.decodeBase64(kcAction.encodedMessageEventDetail));
-  const eventOf = (fields) => kit.encodeBase64(kit.encodeStruct(MessageEvent, { senderId: '111', conversationId: 'g1', createdAtMsec: '1700000000000', ...fields }));
-  const kcEvent = eventOf({ sequenceId: '1', messageId: kcAction.messageId, detail: kcDetail, messageEventSignature: { signature: kcAction.signature, publicKeyVersion: '1', signatureVersion: '7' } });
+  const eventOf = (fields) =>
+    kit.encodeBase64(kit.encodeStruct(MessageEvent, { senderId: '111', conversationId: 'g1', createdAtMsec: '1700000000000', ...fields }));
+  const kcEvent = eventOf({
+    sequenceId: '1',
+    messageId: kcAction.messageId,
+    detail: kcDetail,
+    messageEventSignature: { signature: kcAction.signature, publicKeyVersion: '1', signatureVersion: '7' },
+  });
   const signed = async (messageId, contents) => {
-    const payload = kit.messageCreatePayload(7, { messageId, senderId: '111', conversationId: 'g1', conversationKeyVersion: kc.conversationKeyVersion, contents });
+    const payload = kit.messageCreatePayload(7, {
+      messageId,
+      senderId: '111',
+      conversationId: 'g1',
+      conversationKeyVersion: kc.conversationKeyVersion,
+      contents,
+    });
     return kit.encodeBase64NoPad(await backend.sign(sender.signingPrivateKey, new TextEncoder().encode(payload)));
   };
   const sealed = async (messageId, plaintext) => {
@@ -98,11 +128,19 @@ export async function hostileCases(kit, scale = 1) {
     contents.set(nonce);
     contents.set(xsalsa20poly1305(kc.conversationKey, nonce).encrypt(plaintext), 24);
     const detail = { messageCreateEvent: { contents, conversationKeyVersion: kc.conversationKeyVersion } };
-    return eventOf({ sequenceId: '2', messageId, detail, messageEventSignature: { signature: await signed(messageId, contents), publicKeyVersion: '1', signatureVersion: '7' } });
+    return eventOf({
+      sequenceId: '2',
+      messageId,
+      detail,
+      messageEventSignature: { signature: await signed(messageId, contents), publicKeyVersion: '1', signatureVersion: '7' },
+    });
   };
   // A report of a batch: the distinct error codes, and RETURNED when events came back.
   const receive = async (events) => {
-    const r = await kit.decryptEvents(events, { recipient: { userId: '222', identityPrivateKey: users[1].identity.identityPrivateKey }, signingKeys });
+    const r = await kit.decryptEvents(events, {
+      recipient: { userId: '222', identityPrivateKey: users[1].identity.identityPrivateKey },
+      signingKeys,
+    });
     const codes = [...new Set(Object.values(r.errors).map((e) => e.code)), ...(r.messages.length > 0 ? ['RETURNED'] : [])];
     return { valid: false, problems: codes.map((code) => ({ code })) };
   };
@@ -127,7 +165,14 @@ export async function hostileCases(kit, scale = 1) {
     },
     {
       name: 'keys: 500,000 junk wrapped keys',
-      build: () => ({ ...keys, conversation_participant_keys: Array.from({ length: n(500_000) }, (_, i) => ({ user_id: String(i), encrypted_conversation_key: 'AAAA', public_key_version: '1' })) }),
+      build: () => ({
+        ...keys,
+        conversation_participant_keys: Array.from({ length: n(500_000) }, (_, i) => ({
+          user_id: String(i),
+          encrypted_conversation_key: 'AAAA',
+          public_key_version: '1',
+        })),
+      }),
       run: verifyKeys,
       expect: ['TOO_LARGE'],
     },
@@ -151,7 +196,14 @@ export async function hostileCases(kit, scale = 1) {
     },
     {
       name: 'keys: 200,000 junk action signatures',
-      build: () => ({ ...keys, action_signatures: Array.from({ length: n(200_000) }, () => ({ message_id: 'm', encoded_message_event_detail: 'AA==', message_event_signature: { signature: 'AA', public_key_version: '1', signature_version: '7' } })) }),
+      build: () => ({
+        ...keys,
+        action_signatures: Array.from({ length: n(200_000) }, () => ({
+          message_id: 'm',
+          encoded_message_event_detail: 'AA==',
+          message_event_signature: { signature: 'AA', public_key_version: '1', signature_version: '7' },
+        })),
+      }),
       run: verifyKeys,
       expect: ['ACTION_SIGNATURE_UNEXPECTED'],
     },
@@ -169,7 +221,10 @@ export async function hostileCases(kit, scale = 1) {
     },
     {
       name: 'Sendbird: 16 MB of channel data',
-      build: () => JSON.stringify({ ckk: { ...envelope.ckk, keys: Array.from({ length: n(80_000) }, (_, i) => [String(i), envelope.ckk.keys[0][1], '1']) } }),
+      build: () =>
+        JSON.stringify({
+          ckk: { ...envelope.ckk, keys: Array.from({ length: n(80_000) }, (_, i) => [String(i), envelope.ckk.keys[0][1], '1']) },
+        }),
       run: openChannel,
       // Past 8 MiB the data is refused unread; smaller, the signature no longer holds.
       expect: ['ERR_TOO_LARGE', 'ERR_SIGNATURE_INVALID'],
@@ -182,7 +237,8 @@ export async function hostileCases(kit, scale = 1) {
     },
     {
       name: 'events: 100,000 events of 160 bytes of junk base64',
-      build: () => Array.from({ length: n(100_000) }, (_, i) => kit.encodeBase64(Uint8Array.from({ length: 120 }, (_, j) => (i + j) & 0xff))),
+      build: () =>
+        Array.from({ length: n(100_000) }, (_, i) => kit.encodeBase64(Uint8Array.from({ length: 120 }, (_, j) => (i + j) & 0xff))),
       run: receive,
       expect: ['ERR_INVALID_THRIFT'],
     },
@@ -191,7 +247,15 @@ export async function hostileCases(kit, scale = 1) {
       build: () => {
         const contents = new Uint8Array(n(11 * MB));
         const detail = { messageCreateEvent: { contents, conversationKeyVersion: kc.conversationKeyVersion } };
-        return [kcEvent, eventOf({ sequenceId: '2', messageId: 'big', detail, messageEventSignature: { signature: kcAction.signature, publicKeyVersion: '1', signatureVersion: '7' } })];
+        return [
+          kcEvent,
+          eventOf({
+            sequenceId: '2',
+            messageId: 'big',
+            detail,
+            messageEventSignature: { signature: kcAction.signature, publicKeyVersion: '1', signatureVersion: '7' },
+          }),
+        ];
       },
       run: receive,
       expect: ['ERR_SIGNATURE_INVALID'],
@@ -201,8 +265,18 @@ export async function hostileCases(kit, scale = 1) {
       build: () => {
         const junk = kc.participantKeys[0].encryptedKey;
         const padded = structuredClone(kcDetail);
-        padded.conversationKeyChangeEvent.participantKeys = [...Array.from({ length: n(60_000) }, (_, i) => ({ userId: String(1000 + i), encryptedKey: junk, publicKeyVersion: '1' })), ...kcDetail.conversationKeyChangeEvent.participantKeys];
-        return [eventOf({ sequenceId: '1', messageId: kcAction.messageId, detail: padded, messageEventSignature: { signature: kcAction.signature, publicKeyVersion: '1', signatureVersion: '7' } })];
+        padded.conversationKeyChangeEvent.participantKeys = [
+          ...Array.from({ length: n(60_000) }, (_, i) => ({ userId: String(1000 + i), encryptedKey: junk, publicKeyVersion: '1' })),
+          ...kcDetail.conversationKeyChangeEvent.participantKeys,
+        ];
+        return [
+          eventOf({
+            sequenceId: '1',
+            messageId: kcAction.messageId,
+            detail: padded,
+            messageEventSignature: { signature: kcAction.signature, publicKeyVersion: '1', signatureVersion: '7' },
+          }),
+        ];
       },
       run: receive,
       // Version 7 signs the key, not the list: the recipient's entry opens and the signature holds.
@@ -214,8 +288,20 @@ export async function hostileCases(kit, scale = 1) {
         const out = [];
         for (let i = 0; i < n(5000); i++) {
           const wrapped = await kit.wrapConversationKey(kc.conversationKey, users[1].identity.identityPublicKey);
-          const detail = { conversationKeyChangeEvent: { conversationKeyVersion: String(1_700_000_000_000 + i), participantKeys: [{ userId: '222', encryptedKey: wrapped, publicKeyVersion: '1' }] } };
-          out.push(eventOf({ sequenceId: String(i), messageId: `k${i}`, detail, messageEventSignature: { signature: kcAction.signature, publicKeyVersion: '9', signatureVersion: '7' } }));
+          const detail = {
+            conversationKeyChangeEvent: {
+              conversationKeyVersion: String(1_700_000_000_000 + i),
+              participantKeys: [{ userId: '222', encryptedKey: wrapped, publicKeyVersion: '1' }],
+            },
+          };
+          out.push(
+            eventOf({
+              sequenceId: String(i),
+              messageId: `k${i}`,
+              detail,
+              messageEventSignature: { signature: kcAction.signature, publicKeyVersion: '9', signatureVersion: '7' },
+            }),
+          );
         }
         return out;
       },
@@ -232,7 +318,16 @@ export async function hostileCases(kit, scale = 1) {
     {
       name: 'events: a genuine reply embedding 20,000 key changes in its preview',
       build: async () => {
-        const one = kit.encodeStruct(MessageEvent, { senderId: '111', conversationId: 'g1', detail: { conversationKeyChangeEvent: { conversationKeyVersion: '5', participantKeys: [{ userId: '222', encryptedKey: kc.participantKeys[0].encryptedKey, publicKeyVersion: '1' }] } } });
+        const one = kit.encodeStruct(MessageEvent, {
+          senderId: '111',
+          conversationId: 'g1',
+          detail: {
+            conversationKeyChangeEvent: {
+              conversationKeyVersion: '5',
+              participantKeys: [{ userId: '222', encryptedKey: kc.participantKeys[0].encryptedKey, publicKeyVersion: '1' }],
+            },
+          },
+        });
         const count = n(20_000);
         const list = new Uint8Array(3 + 5 + count * one.length);
         list.set([15, 0, 10, 12, ...be32(count)]);
@@ -265,7 +360,8 @@ export async function hostileCases(kit, scale = 1) {
 export async function outcome(run, input) {
   try {
     const r = await run(input);
-    if (r && typeof r === 'object' && Array.isArray(r.problems)) return { valid: r.valid, codes: [...new Set(r.problems.map((p) => p.code))], problems: r.problems.length };
+    if (r && typeof r === 'object' && Array.isArray(r.problems))
+      return { valid: r.valid, codes: [...new Set(r.problems.map((p) => p.code))], problems: r.problems.length };
     return { value: true };
   } catch (e) {
     return { error: e && typeof e === 'object' && 'code' in e ? e.code : String(e) };

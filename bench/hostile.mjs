@@ -39,17 +39,39 @@ const cases = await hostileCases(kit);
 const rows = [];
 for (let i = 0; i < cases.length; i++) {
   const c = cases[i];
-  const { base } = JSON.parse(execFileSync(process.execPath, ['--expose-gc', self, String(i), 'measure'], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').at(-1));
+  const { base } = JSON.parse(
+    execFileSync(process.execPath, ['--expose-gc', self, String(i), 'measure'], { encoding: 'utf8', maxBuffer: 1 << 24 })
+      .trim()
+      .split('\n')
+      .at(-1),
+  );
   const limitMb = Math.ceil((base + 64 * MB) / MB);
   let r;
   try {
-    r = JSON.parse(execFileSync(process.execPath, ['--expose-gc', `--max-old-space-size=${limitMb}`, self, String(i), 'run'], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').at(-1));
+    r = JSON.parse(
+      execFileSync(process.execPath, ['--expose-gc', `--max-old-space-size=${limitMb}`, self, String(i), 'run'], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+        .trim()
+        .split('\n')
+        .at(-1),
+    );
   } catch {
     r = { out: { error: `crashed under a ${limitMb} MB heap` } };
   }
   const got = r.out.error ?? (r.out.codes ?? []).join(',');
   const ok = r.out.error ? c.expect.includes(r.out.error) : c.expect.some((code) => r.out.codes?.includes(code));
-  rows.push({ case: c.name, input: `${(base / MB).toFixed(0)} MB heap`, 'heap limit': `${limitMb} MB`, ms: r.ms?.toFixed(0) ?? '-', 'RSS growth MB': r.rssGrowthKiB === undefined ? '-' : (r.rssGrowthKiB / 1024).toFixed(0), outcome: got.slice(0, 40), ok: ok ? 'yes' : 'NO' });
+  rows.push({
+    case: c.name,
+    input: `${(base / MB).toFixed(0)} MB heap`,
+    'heap limit': `${limitMb} MB`,
+    ms: r.ms?.toFixed(0) ?? '-',
+    'RSS growth MB': r.rssGrowthKiB === undefined ? '-' : (r.rssGrowthKiB / 1024).toFixed(0),
+    outcome: got.slice(0, 40),
+    ok: ok ? 'yes' : 'NO',
+  });
 }
 console.log('\nHostile inputs (each in a fresh process, heap limited to 64 MB above its input):');
 console.table(rows);

@@ -18,11 +18,19 @@ const sizes = arg('members', '100,1000,10000').split(',').map(Number);
 const impls = arg('impls', 'sdk,node,node-1thread,webcrypto,noble').split(',');
 const runOne = fileURLToPath(new URL('./run-one.mjs', import.meta.url));
 
-const measure = (impl, n) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', runOne, impl, String(n)], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n').at(-1));
+const measure = (impl, n) =>
+  JSON.parse(
+    execFileSync(process.execPath, ['--expose-gc', runOne, impl, String(n)], { encoding: 'utf8', maxBuffer: 1 << 26 })
+      .trim()
+      .split('\n')
+      .at(-1),
+  );
 
 const cpu = cpus()[0];
 console.log(`chat-keykit bench: prepareGroupCreate, ${new Date().toISOString().slice(0, 10)}`);
-console.log(`machine: ${cpu?.model ?? 'unknown CPU'}, ${availableParallelism()} hardware threads, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+console.log(
+  `machine: ${cpu?.model ?? 'unknown CPU'}, ${availableParallelism()} hardware threads, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`,
+);
 const rows = [];
 for (const n of sizes) {
   const results = {};
@@ -35,7 +43,14 @@ for (const n of sizes) {
     const r = results[impl];
     rows.push({
       members: n,
-      impl: impl === 'sdk' ? 'official SDK (WASM)' : impl === 'node' ? 'node (workers auto, pool up)' : impl === 'node-1thread' ? 'node (1 thread)' : impl,
+      impl:
+        impl === 'sdk'
+          ? 'official SDK (WASM)'
+          : impl === 'node'
+            ? 'node (workers auto, pool up)'
+            : impl === 'node-1thread'
+              ? 'node (1 thread)'
+              : impl,
       'total ms': r.ms.toFixed(0),
       'ms/member': (r.ms / n).toFixed(3),
       'peak KiB/member': (r.peakKiB / n).toFixed(2),

@@ -98,7 +98,9 @@ async function main() {
   const memorySizes = arg('memory', '64,256').split(',').map(Number);
   const cpu = cpus()[0];
   console.log(`chat-keykit bench: media (secretstream), ${mib} MiB, median of ${rounds} rounds, ${new Date().toISOString().slice(0, 10)}`);
-  console.log(`machine: ${cpu?.model ?? 'unknown CPU'}, ${availableParallelism()} hardware threads, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+  console.log(
+    `machine: ${cpu?.model ?? 'unknown CPU'}, ${availableParallelism()} hardware threads, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`,
+  );
 
   const plaintext = randomBytes(mib * 1024 * 1024);
   const key = randomBytes(32);

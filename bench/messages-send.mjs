@@ -55,8 +55,12 @@ const median = (xs) => {
 
 async function main() {
   const cpu = cpus()[0];
-  console.log(`chat-keykit bench: encryptMessage, ${MESSAGES} messages per implementation in chunks of ${CHUNK}, ${new Date().toISOString().slice(0, 10)}`);
-  console.log(`machine: ${cpu?.model ?? 'unknown CPU'}, ${availableParallelism()} hardware threads, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+  console.log(
+    `chat-keykit bench: encryptMessage, ${MESSAGES} messages per implementation in chunks of ${CHUNK}, ${new Date().toISOString().slice(0, 10)}`,
+  );
+  console.log(
+    `machine: ${cpu?.model ?? 'unknown CPU'}, ${availableParallelism()} hardware threads, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`,
+  );
   const key = crypto.getRandomValues(new Uint8Array(32));
   const run = Object.fromEntries(await Promise.all(impls.map(async (impl) => [impl, await implementation(impl, key)])));
   // Warm up: code paths, JIT, WASM, lazily built tables.

@@ -27,7 +27,11 @@ async function loadSdk() {
 const ids = Array.from({ length: n }, (_, i) => String(1_000_000 + i));
 const identities = [];
 for (let i = 0; i < n; i++) identities.push(await kit.generateIdentity({ backend: 'node' }));
-const publicKeys = identities.map((id, i) => ({ userId: ids[i], publicKey: kit.encodeBase64(kit.sec1ToSpki(id.identityPublicKey)), keyVersion: VERSION }));
+const publicKeys = identities.map((id, i) => ({
+  userId: ids[i],
+  publicKey: kit.encodeBase64(kit.sec1ToSpki(id.identityPublicKey)),
+  keyVersion: VERSION,
+}));
 const creator = identities[0];
 const sender = { userId: ids[0], signingKeyVersion: VERSION, signingPrivateKey: creator.signingPrivateKey };
 const params = { publicKeys, sender, conversationId: GROUP, memberIds: ids, title: 'bench', ttlMsec: 86_400_000 };
@@ -40,7 +44,14 @@ async function makeOp(m) {
     const chat = new sdk.Chat();
     chat.importKeys(Uint8Array.from(kit.exportPrivateKeys(creator)), VERSION);
     chat.setIdentity(ids[0], VERSION);
-    const sdkParams = { publicKeys: sub.publicKeys, conversationId: GROUP, memberIds: sub.memberIds, adminIds: [ids[0]], title: 'bench', ttlMsec: 86_400_000 };
+    const sdkParams = {
+      publicKeys: sub.publicKeys,
+      conversationId: GROUP,
+      memberIds: sub.memberIds,
+      adminIds: [ids[0]],
+      title: 'bench',
+      ttlMsec: 86_400_000,
+    };
     return async () => chat.prepareGroupCreate(sdkParams);
   }
   if (impl === 'verify') {
@@ -72,7 +83,10 @@ const warm = await makeOp(Math.min(n, 300));
 await warm();
 if (impl === 'node') {
   const { availableParallelism } = await import('node:os');
-  await kit.prepareGroupCreate({ ...params, publicKeys: publicKeys.slice(0, 50), memberIds: ids.slice(0, 50) }, { backend: 'node', workers: availableParallelism() });
+  await kit.prepareGroupCreate(
+    { ...params, publicKeys: publicKeys.slice(0, 50), memberIds: ids.slice(0, 50) },
+    { backend: 'node', workers: availableParallelism() },
+  );
 }
 const op = await makeOp(n);
 globalThis.gc?.();

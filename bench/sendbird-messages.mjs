@@ -33,7 +33,13 @@ const arg = (name, def) => {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const URL_ = 'bench_room';
-const TEXTS = ['ok', 'see you at the standup tomorrow', 'the numbers for Q3 are in the shared folder, page 4 has the summary', 'lunch?', 'Could you review the draft before Friday? I left comments on sections 2 and 5, mostly about the budget table and the timeline.'];
+const TEXTS = [
+  'ok',
+  'see you at the standup tomorrow',
+  'the numbers for Q3 are in the shared folder, page 4 has the summary',
+  'lunch?',
+  'Could you review the draft before Friday? I left comments on sections 2 and 5, mostly about the budget table and the timeline.',
+];
 
 /** A channel with three members, two key versions and `count` messages as Platform API resources. */
 async function history(count) {
@@ -46,7 +52,13 @@ async function history(count) {
   );
   const publicKeys = members.map((m) => m.publicKeyInput);
   const sender = (m) => ({ userId: m.id, signingKeyVersion: '1', signingPrivateKey: m.identity.signingPrivateKey });
-  const channelOf = (prepared) => ({ channel_url: URL_, data: JSON.parse(createSendbirdGroupChannelRequest({ user_ids: ids, channel_url: URL_ }, { applicationId: 'bench', apiToken: 'bench', e2ee: prepared }).body).data });
+  const channelOf = (prepared) => ({
+    channel_url: URL_,
+    data: JSON.parse(
+      createSendbirdGroupChannelRequest({ user_ids: ids, channel_url: URL_ }, { applicationId: 'bench', apiToken: 'bench', e2ee: prepared })
+        .body,
+    ).data,
+  });
   const k1 = await prepareSendbirdChannelKey({ channelUrl: URL_, publicKeys, memberIds: ids, sender: sender(members[0]) });
   const k2 = await prepareSendbirdChannelKey({ channelUrl: URL_, publicKeys, memberIds: ids, sender: sender(members[1]) });
   const signingKeys = members.map((m) => m.signingKeyEntry);
@@ -61,10 +73,33 @@ async function history(count) {
     const key = { conversationKey: k.conversationKey, conversationKeyVersion: k.conversationKeyVersion, sender: sender(m) };
     // Before the rotation, dated between the two versions; after it, after the second.
     const createdAt = i < count / 2 ? t1 + Math.floor((i * (t2 - t1)) / count) : t2 + i;
-    const common = { message_id: 1_000_000 + i, channel_url: URL_, channel_type: 'group', custom_type: '', created_at: createdAt, updated_at: 0, user: { user_id: m.id, nickname: '' } };
+    const common = {
+      message_id: 1_000_000 + i,
+      channel_url: URL_,
+      channel_type: 'group',
+      custom_type: '',
+      created_at: createdAt,
+      updated_at: 0,
+      user: { user_id: m.id, nickname: '' },
+    };
     if (i % 10 === 9) {
-      const f = await prepareSendbirdFileMessage({ channelUrl: URL_, file: new Uint8Array(256 + (i % 64)), fileName: `photo-${i}.jpg`, mimeType: 'image/jpeg', width: 640, height: 480 }, key);
-      messages.push({ ...common, type: 'FILE', data: f.data, file: { url: `https://files.example/${i}`, name: f.fileName, type: f.mimeType, size: f.fileSize, data: f.data } });
+      const f = await prepareSendbirdFileMessage(
+        {
+          channelUrl: URL_,
+          file: new Uint8Array(256 + (i % 64)),
+          fileName: `photo-${i}.jpg`,
+          mimeType: 'image/jpeg',
+          width: 640,
+          height: 480,
+        },
+        key,
+      );
+      messages.push({
+        ...common,
+        type: 'FILE',
+        data: f.data,
+        file: { url: `https://files.example/${i}`, name: f.fileName, type: f.mimeType, size: f.fileSize, data: f.data },
+      });
     } else {
       const p = await prepareSendbirdMessage({ channelUrl: URL_, text: TEXTS[i % TEXTS.length] }, key);
       messages.push({ ...common, type: 'MESG', message: p.message, data: p.data });
@@ -76,7 +111,11 @@ async function history(count) {
     messages,
     options: {
       envelopes: { signingKeys, state, userId: 'bob', identityPrivateKey: bob.identity.identityPrivateKey },
-      given: { signingKeys, state, conversationKeys: { [k1.conversationKeyVersion]: k1.conversationKey, [k2.conversationKeyVersion]: k2.conversationKey } },
+      given: {
+        signingKeys,
+        state,
+        conversationKeys: { [k1.conversationKeyVersion]: k1.conversationKey, [k2.conversationKeyVersion]: k2.conversationKey },
+      },
     },
   };
 }
@@ -87,8 +126,12 @@ async function main() {
   const impls = arg('impls', 'node,node-sync,webcrypto,noble').split(',');
   const modes = arg('keys', 'envelopes,given').split(',');
   const cpu = cpus()[0];
-  console.log(`chat-keykit bench: openSendbirdMessages, ${count} messages (3 senders, 2 key versions, 1 in 10 a file), median of ${rounds} rounds, ${new Date().toISOString().slice(0, 10)}`);
-  console.log(`machine: ${cpu?.model ?? 'unknown CPU'}, ${availableParallelism()} hardware threads, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+  console.log(
+    `chat-keykit bench: openSendbirdMessages, ${count} messages (3 senders, 2 key versions, 1 in 10 a file), median of ${rounds} rounds, ${new Date().toISOString().slice(0, 10)}`,
+  );
+  console.log(
+    `machine: ${cpu?.model ?? 'unknown CPU'}, ${availableParallelism()} hardware threads, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`,
+  );
   const h = await history(count);
   const node = await resolveBackend('node');
   const backends = { 'node-sync': Object.freeze({ ...node, verifyOffThread: undefined }) };

@@ -30,7 +30,8 @@ export function isDetached(bytes: Uint8Array): boolean {
   const buffer = bytes.buffer as unknown as MaybeDetachable;
   if (typeof buffer.detached === 'boolean') return buffer.detached;
   // A SharedArrayBuffer cannot be transferred, so never detached (slicing an empty one throws on Node 20).
-  if (bytes.byteLength !== 0 || (typeof SharedArrayBuffer === 'function' && (bytes.buffer as unknown) instanceof SharedArrayBuffer)) return false;
+  if (bytes.byteLength !== 0 || (typeof SharedArrayBuffer === 'function' && (bytes.buffer as unknown) instanceof SharedArrayBuffer))
+    return false;
   try {
     buffer.slice(0, 0);
     return false;

@@ -10,7 +10,16 @@
  *
  * @module
  */
-export { ErrorCodes, KeykitError, InvalidInputError, DecodeError, VerificationError, UnsupportedVersionError, InternalError, type ErrorCode } from './errors.js';
+export {
+  ErrorCodes,
+  KeykitError,
+  InvalidInputError,
+  DecodeError,
+  VerificationError,
+  UnsupportedVersionError,
+  InternalError,
+  type ErrorCode,
+} from './errors.js';
 export { SecretBytes, wipe, constantTimeEqual } from './core/secret.js';
 export { encryptMetadata, decryptMetadata } from './core/secretbox.js';
 export {
@@ -28,8 +37,22 @@ export {
   type MediaDecryptOptions,
 } from './core/media/index.js';
 export type { CryptoOptions } from './core/context.js';
-export { Identity, generateIdentity, exportPrivateKeys, importPrivateKeys, verifyKeyBinding, publicKeyFingerprint, wipeIdentity } from './core/identity.js';
-export { generateConversationKey, wrapConversationKey, unwrapConversationKey, CONVERSATION_KEY_LENGTH, WRAPPED_KEY_LENGTH } from './core/ecies.js';
+export {
+  Identity,
+  generateIdentity,
+  exportPrivateKeys,
+  importPrivateKeys,
+  verifyKeyBinding,
+  publicKeyFingerprint,
+  wipeIdentity,
+} from './core/identity.js';
+export {
+  generateConversationKey,
+  wrapConversationKey,
+  unwrapConversationKey,
+  CONVERSATION_KEY_LENGTH,
+  WRAPPED_KEY_LENGTH,
+} from './core/ecies.js';
 export type { SigningKeyEntry } from './core/trust.js';
 export type { RecipientKey } from './core/recipient.js';
 export type { WrappingReport, WrappingPlace } from './core/wrap.js';

@@ -37,7 +37,8 @@ export function isVersion(v: unknown): v is string {
  */
 export function assertVersion(v: unknown, field: string): string {
   if (typeof v !== 'string') fail(field, `expected a decimal version string, got ${typeName(v)}`, ErrorCodes.INVALID_VERSION);
-  if (!isVersion(v)) fail(field, 'expected a canonical decimal version (digits only, no leading zero, at most 2^64-1)', ErrorCodes.INVALID_VERSION);
+  if (!isVersion(v))
+    fail(field, 'expected a canonical decimal version (digits only, no leading zero, at most 2^64-1)', ErrorCodes.INVALID_VERSION);
   return v;
 }
 
@@ -85,7 +86,8 @@ export function isSignable(s: unknown, allowEmpty = false): s is string {
 export function assertSignable(s: unknown, field: string, { allowEmpty = false } = {}): string {
   if (typeof s !== 'string') fail(field, `expected a string, got ${typeName(s)}`, ErrorCodes.INVALID_ARGUMENT);
   if (!allowEmpty && s.length === 0) fail(field, 'must not be empty', ErrorCodes.INVALID_ARGUMENT);
-  if (s.includes(',')) fail(field, 'must not contain a comma (signed payloads are comma-joined without escaping)', ErrorCodes.COMMA_IN_FIELD);
+  if (s.includes(','))
+    fail(field, 'must not contain a comma (signed payloads are comma-joined without escaping)', ErrorCodes.COMMA_IN_FIELD);
   return s;
 }
 
@@ -100,7 +102,12 @@ export const NULL_SENTINEL = 'null';
  */
 export function assertOptionalSignedText(s: unknown, field: string): string {
   assertSignable(s, field);
-  if (s === NULL_SENTINEL) fail(field, 'must not be the text "null": absent values are signed as null, so it would sign like no value at all', ErrorCodes.NULL_SENTINEL);
+  if (s === NULL_SENTINEL)
+    fail(
+      field,
+      'must not be the text "null": absent values are signed as null, so it would sign like no value at all',
+      ErrorCodes.NULL_SENTINEL,
+    );
   return s as string;
 }
 
@@ -116,7 +123,8 @@ export function isUserId(id: unknown): id is string {
 export function assertUserId(id: unknown, field: string): string {
   if (typeof id !== 'string') fail(field, `expected a user id string, got ${typeName(id)}`, ErrorCodes.INVALID_USER_ID);
   if (id.length === 0 || id.length > 256) fail(field, 'expected a user id of 1 to 256 characters', ErrorCodes.INVALID_USER_ID);
-  if (id.includes(',')) fail(field, 'must not contain a comma (signed payloads are comma-joined without escaping)', ErrorCodes.COMMA_IN_FIELD);
+  if (id.includes(','))
+    fail(field, 'must not contain a comma (signed payloads are comma-joined without escaping)', ErrorCodes.COMMA_IN_FIELD);
   return id;
 }
 
@@ -146,7 +154,8 @@ export function isI64Text(v: unknown): v is string {
  * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT`
  */
 export function assertI64Text(v: unknown, field: string): string {
-  if (!isI64Text(v)) fail(field, 'expected a canonical decimal that fits a signed 64-bit integer (0 to 2^63-1)', ErrorCodes.INVALID_ARGUMENT);
+  if (!isI64Text(v))
+    fail(field, 'expected a canonical decimal that fits a signed 64-bit integer (0 to 2^63-1)', ErrorCodes.INVALID_ARGUMENT);
   return v;
 }
 
@@ -160,7 +169,12 @@ export function isTtl(v: unknown): v is number {
  * @throws {InvalidInputError} `ERR_INVALID_TTL`
  */
 export function assertTtl(v: unknown, field: string): number {
-  if (!isTtl(v)) fail(field, `expected a non-negative integer number of milliseconds, got ${typeof v === 'number' ? String(v) : typeName(v)}`, ErrorCodes.INVALID_TTL);
+  if (!isTtl(v))
+    fail(
+      field,
+      `expected a non-negative integer number of milliseconds, got ${typeof v === 'number' ? String(v) : typeName(v)}`,
+      ErrorCodes.INVALID_TTL,
+    );
   return v;
 }
 

@@ -56,7 +56,11 @@ interface Citation {
 function sourceCitations(file: string): Citation[] {
   const text = unwrapComments(readFileSync(file, 'utf8'));
   const where = relative(root, file);
-  return [...text.matchAll(/docs\/([\w.-]+\.md)\s+§"([^"\n]+)"/g)].map((m) => ({ where, doc: m[1] as string, heading: (m[2] as string).trim() }));
+  return [...text.matchAll(/docs\/([\w.-]+\.md)\s+§"([^"\n]+)"/g)].map((m) => ({
+    where,
+    doc: m[1] as string,
+    heading: (m[2] as string).trim(),
+  }));
 }
 
 /** The citations of a document: `<file>.md §"<Heading>"` (a link's target counts), or a bare `§"<Heading>"` for itself. */
@@ -83,7 +87,9 @@ describe('citations of docs/', () => {
     expect(docs.has('sendbird.md')).toBe(true);
     // The scan must actually find the citations it checks (a broken pattern would pass vacuously).
     expect(fromSources.length).toBeGreaterThan(25);
-    expect(new Set(fromSources.map((c) => c.doc))).toEqual(new Set(['xchat-keys.md', 'sendbird.md', 'xchat-messages.md', 'xchat-sending.md', 'xchat-receiving.md', 'browser.md']));
+    expect(new Set(fromSources.map((c) => c.doc))).toEqual(
+      new Set(['xchat-keys.md', 'sendbird.md', 'xchat-messages.md', 'xchat-sending.md', 'xchat-receiving.md', 'browser.md']),
+    );
   });
 
   test('every docs/<file>.md §"<Heading>" in src/ and test/ names a ## or ### heading of that file', () => {
@@ -106,7 +112,11 @@ describe('citations of docs/', () => {
   test('the documents stand alone: no path into the reference data beside the repository', () => {
     // (Only the conformance suite reads that data, from CONFORMANCE_DIR.)
     const beside = ['..', 'shared'].join('/');
-    expect(filesUnder(docsDir).filter((f) => readFileSync(f, 'utf8').includes(beside)).map((f) => relative(root, f))).toEqual([]);
+    expect(
+      filesUnder(docsDir)
+        .filter((f) => readFileSync(f, 'utf8').includes(beside))
+        .map((f) => relative(root, f)),
+    ).toEqual([]);
   });
 
   test('the scanner reads wrapped citations and refuses unknown headings', () => {

@@ -5,7 +5,16 @@
  * groups it under (or a subclass of it).
  */
 import { describe, expect, test } from 'vitest';
-import { DecodeError, ErrorCodes, InternalError, InvalidInputError, KeykitError, UnsupportedVersionError, VerificationError, type ErrorCode } from '../src/errors.js';
+import {
+  DecodeError,
+  ErrorCodes,
+  InternalError,
+  InvalidInputError,
+  KeykitError,
+  UnsupportedVersionError,
+  VerificationError,
+  type ErrorCode,
+} from '../src/errors.js';
 import { declaredOwners, errorSites, isSubclass } from './helpers/source.js';
 
 const CLASSES = { InvalidInputError, DecodeError, VerificationError, UnsupportedVersionError, InternalError } as const;
@@ -35,7 +44,13 @@ describe('the classes', () => {
     const secret = 'c2VjcmV0IGtleSBtYXRlcmlhbA';
     const e = new VerificationError(ErrorCodes.DECRYPT_FAILED, 'the tag does not verify', 'wrapped', { cause: new Error(secret) });
     expect(e.cause).toBeInstanceOf(Error);
-    expect(e.toJSON()).toEqual({ name: 'VerificationError', code: 'ERR_DECRYPT_FAILED', reason: 'the tag does not verify', field: 'wrapped', message: 'wrapped: the tag does not verify' });
+    expect(e.toJSON()).toEqual({
+      name: 'VerificationError',
+      code: 'ERR_DECRYPT_FAILED',
+      reason: 'the tag does not verify',
+      field: 'wrapped',
+      message: 'wrapped: the tag does not verify',
+    });
     expect(JSON.stringify(e)).not.toContain(secret);
     // No field: no "field" key at all (not "field": undefined).
     expect(Object.keys(new InternalError(ErrorCodes.INTERNAL, 'bug').toJSON())).toEqual(['name', 'code', 'reason', 'message']);
@@ -47,7 +62,13 @@ describe('the classes', () => {
       const renamed = e.withField('params.title');
       expect(renamed).toBeInstanceOf(Cls);
       expect(renamed.name).toBe(name);
-      expect(renamed).toMatchObject({ code: e.code, reason: e.reason, field: 'params.title', message: 'params.title: must not be empty', cause: e });
+      expect(renamed).toMatchObject({
+        code: e.code,
+        reason: e.reason,
+        field: 'params.title',
+        message: 'params.title: must not be empty',
+        cause: e,
+      });
       expect(e.field).toBe('title');
       expect(e.withField(undefined)).toMatchObject({ field: undefined, message: 'must not be empty' });
     }
@@ -95,7 +116,8 @@ describe('every code is thrown by exactly one class (read from the sources)', ()
   for (const s of sites) for (const code of s.codes ?? []) throwers.set(code, (throwers.get(code) ?? new Set()).add(s.cls));
 
   test('the scan finds the sites (direct, through a helper, through a conditional, fixed by a subclass)', () => {
-    const at = (file: string, code: ErrorCode, cls: string) => sites.some((s) => s.where.startsWith(file) && s.cls === cls && s.codes?.includes(code));
+    const at = (file: string, code: ErrorCode, cls: string) =>
+      sites.some((s) => s.where.startsWith(file) && s.cls === cls && s.codes?.includes(code));
     expect(at('src/wire/base64.ts', ErrorCodes.INVALID_BASE64, 'DecodeError')).toBe(true);
     expect(at('src/rules.ts', ErrorCodes.VERSION_IN_FUTURE, 'InvalidInputError')).toBe(true); // through fail(…, code)
     expect(at('src/adapters/xchat/receive.ts', ErrorCodes.KEY_BINDING_INVALID, 'VerificationError')).toBe(true); // a conditional
@@ -103,11 +125,17 @@ describe('every code is thrown by exactly one class (read from the sources)', ()
   });
 
   test('every site constructs its error with a code the scan can read', () => {
-    expect(sites.filter((s) => s.codes === null).map((s) => `${s.where}: new ${s.cls}(…) with a code that is not ErrorCodes.X`)).toEqual([]);
+    expect(sites.filter((s) => s.codes === null).map((s) => `${s.where}: new ${s.cls}(…) with a code that is not ErrorCodes.X`)).toEqual(
+      [],
+    );
   });
 
   test('every code of ErrorCodes is thrown somewhere', () => {
-    expect(Object.values(ErrorCodes).filter((c) => !throwers.has(c)).map((c) => `${c}: nothing in src/ throws it`)).toEqual([]);
+    expect(
+      Object.values(ErrorCodes)
+        .filter((c) => !throwers.has(c))
+        .map((c) => `${c}: nothing in src/ throws it`),
+    ).toEqual([]);
   });
 
   test('by one class only, the one src/errors.ts groups it under or a subclass of it', () => {
@@ -116,7 +144,9 @@ describe('every code is thrown by exactly one class (read from the sources)', ()
       const where = (cls: string) => sites.filter((s) => s.cls === cls && s.codes?.includes(code)).map((s) => s.where);
       if (classes.size > 1) problems.push(`${code} is thrown by ${[...classes].map((c) => `${c} (${where(c).join(', ')})`).join(' and ')}`);
       const declared = owners.get(code);
-      for (const cls of classes) if (declared === undefined || !isSubclass(cls, declared)) problems.push(`${code} is grouped under ${declared} but thrown by ${cls} (${where(cls).join(', ')})`);
+      for (const cls of classes)
+        if (declared === undefined || !isSubclass(cls, declared))
+          problems.push(`${code} is grouped under ${declared} but thrown by ${cls} (${where(cls).join(', ')})`);
     }
     expect(problems).toEqual([]);
   });

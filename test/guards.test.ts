@@ -9,7 +9,14 @@ import { describe, expect, test } from 'vitest';
 import { assertArray, assertBytes, assertFunction, assertObject, assertString, firstHole, isDetached, typeName } from '../src/guards.js';
 
 const refuses = (f: () => unknown, field: string, reason?: RegExp) =>
-  expect(f).toThrow(expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_ARGUMENT', field, ...(reason ? { reason: expect.stringMatching(reason) } : {}) }));
+  expect(f).toThrow(
+    expect.objectContaining({
+      name: 'InvalidInputError',
+      code: 'ERR_INVALID_ARGUMENT',
+      field,
+      ...(reason ? { reason: expect.stringMatching(reason) } : {}),
+    }),
+  );
 
 /** A Uint8Array whose buffer was transferred away. */
 function detached(length: number): Uint8Array {
@@ -153,7 +160,8 @@ describe('arrays', () => {
     refuses(() => assertArray(['111', , '333'], 'memberIds'), 'memberIds[1]', /hole/);
     refuses(() => assertArray(new Array(2), 'memberIds'), 'memberIds[0]', /hole/);
     expect(assertArray([undefined], 'memberIds')).toEqual([undefined]);
-    for (const v of [null, undefined, '111', { 0: '111', length: 1 }, new Uint8Array(1)]) refuses(() => assertArray(v, 'memberIds'), 'memberIds', /^expected an array, got /);
+    for (const v of [null, undefined, '111', { 0: '111', length: 1 }, new Uint8Array(1)])
+      refuses(() => assertArray(v, 'memberIds'), 'memberIds', /^expected an array, got /);
   });
 });
 
@@ -166,6 +174,10 @@ describe('strings and functions', () => {
   test('assertFunction names the shape it expected', () => {
     const f = () => 1;
     expect(assertFunction(f, 'options.now', '() => number')).toBe(f);
-    refuses(() => assertFunction(1_795_357_034_165, 'options.now', '() => number'), 'options.now', /^expected a function \(\) => number, got number$/);
+    refuses(
+      () => assertFunction(1_795_357_034_165, 'options.now', '() => number'),
+      'options.now',
+      /^expected a function \(\) => number, got number$/,
+    );
   });
 });

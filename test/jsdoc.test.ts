@@ -21,7 +21,18 @@
 import ts from 'typescript';
 import { describe, expect, test } from 'vitest';
 import { ErrorCodes } from '../src/errors.js';
-import { canThrow, declaredOwners, ENTRIES, errorClasses, errorSites, functionsOf, isSubclass, publicExports, repoPath, sourceProgram } from './helpers/source.js';
+import {
+  canThrow,
+  declaredOwners,
+  ENTRIES,
+  errorClasses,
+  errorSites,
+  functionsOf,
+  isSubclass,
+  publicExports,
+  repoPath,
+  sourceProgram,
+} from './helpers/source.js';
 
 /** The entries whose exported functions must each carry an `@example`. */
 const EXAMPLE_REQUIRED = new Set(['src/index.ts', 'src/sendbird.ts']);
@@ -76,7 +87,14 @@ function documented(): Documented[] {
       const symbol = checker.getSymbolAtLocation(m.name);
       if (!symbol) continue;
       const isStatic = (flags & ts.ModifierFlags.Static) !== 0;
-      out.push({ file: where(m), name: `${e.name}${isStatic ? '.' : '#'}${symbol.getName()}`, entry, symbol, functions: functionsOf([m]), example: false });
+      out.push({
+        file: where(m),
+        name: `${e.name}${isStatic ? '.' : '#'}${symbol.getName()}`,
+        entry,
+        symbol,
+        functions: functionsOf([m]),
+        example: false,
+      });
     }
   }
   return out;
@@ -96,12 +114,24 @@ describe('JSDoc of the public API', () => {
 
   test('the walk finds the public API (functions of every entry point, classes and their methods)', () => {
     const names = items.map((d) => d.name);
-    for (const expected of ['decodeBase64', 'prepareGroupCreate', 'parseChannelData', 'resolveBackend', 'withTestingHooks', 'KeykitError', 'KeykitError.is', 'KeykitError#withField']) expect(names).toContain(expected);
+    for (const expected of [
+      'decodeBase64',
+      'prepareGroupCreate',
+      'parseChannelData',
+      'resolveBackend',
+      'withTestingHooks',
+      'KeykitError',
+      'KeykitError.is',
+      'KeykitError#withField',
+    ])
+      expect(names).toContain(expected);
     expect(new Set(items.map((d) => d.entry))).toEqual(new Set(Object.values(ENTRIES)));
   });
 
   test('every exported function, class and public method has a summary', () => {
-    const missing = items.filter((d) => ts.displayPartsToString(d.symbol.getDocumentationComment(checker)).trim() === '').map((d) => `${d.file} ${d.name} (${d.entry}): no JSDoc summary`);
+    const missing = items
+      .filter((d) => ts.displayPartsToString(d.symbol.getDocumentationComment(checker)).trim() === '')
+      .map((d) => `${d.file} ${d.name} (${d.entry}): no JSDoc summary`);
     expect(missing).toEqual([]);
   });
 
@@ -124,7 +154,8 @@ describe('JSDoc of the public API', () => {
         for (const code of codes) {
           const owner = owners.get(code);
           if (!CODES.has(code) || owner === undefined) problems.push(`${at}: @throws names ${code}, which is not in ErrorCodes`);
-          else if (cls !== undefined && classes.has(cls) && !isSubclass(owner, cls)) problems.push(`${at}: @throws {${cls}} names ${code}, which ${owner} throws`);
+          else if (cls !== undefined && classes.has(cls) && !isSubclass(owner, cls))
+            problems.push(`${at}: @throws {${cls}} names ${code}, which ${owner} throws`);
         }
       }
     }

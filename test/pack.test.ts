@@ -31,7 +31,9 @@ let files: string[];
 
 /** The repository's files as a fresh clone has them (tracked and new, not ignored): no dist/, no node_modules/. */
 function copyRepository(to: string): void {
-  const list = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
+  const list = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' })
+    .split('\0')
+    .filter(Boolean);
   for (const f of list) {
     if (!existsSync(join(root, f))) continue; // deleted in the work tree
     mkdirSync(dirname(join(to, f)), { recursive: true });
@@ -40,14 +42,17 @@ function copyRepository(to: string): void {
   symlinkSync(join(root, 'node_modules'), join(to, 'node_modules'), 'dir');
 }
 
-const node = (args: string[], cwd = app) => spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+const node = (args: string[], cwd = app) =>
+  spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
 
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'keykit-pack-'));
   clone = join(tmp, 'clone');
   copyRepository(clone);
   expect(existsSync(join(clone, 'dist'))).toBe(false);
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))[0];
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+  )[0];
   files = packed.files.map((f: { path: string }) => f.path).sort();
   // Installed as npm would: the tarball's package/ as node_modules/chat-keykit, its dependencies beside it.
   app = join(tmp, 'app');
@@ -89,7 +94,10 @@ test('source maps ship with their sources: every map embeds the content of each 
   for (const m of maps) {
     const map = JSON.parse(readFileSync(join(installed, m), 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
     expect(map.sourcesContent?.length, m).toBe(map.sources.length);
-    expect(map.sourcesContent!.every((c) => typeof c === 'string' && c.length > 0), m).toBe(true);
+    expect(
+      map.sourcesContent!.every((c) => typeof c === 'string' && c.length > 0),
+      m,
+    ).toBe(true);
   }
   for (const js of files.filter((f) => f.endsWith('.js'))) {
     const ref = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(join(installed, js), 'utf8'))?.[1];
@@ -123,10 +131,28 @@ ${USE}`;
 test('the types agree: TypeScript (module nodenext) type-checks an ES module and a CommonJS consumer against the published .d.ts files', () => {
   writeFileSync(
     join(app, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], strict: true, noEmit: true, skipLibCheck: false, types: [] }, files: ['use.mts', 'use.cts'] }),
+    JSON.stringify({
+      compilerOptions: {
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        lib: ['es2022', 'dom'],
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        types: [],
+      },
+      files: ['use.mts', 'use.cts'],
+    }),
   );
-  writeFileSync(join(app, 'use.mts'), `import { generateIdentity, type Identity } from 'chat-keykit';\nimport { runtimeReport } from 'chat-keykit/backends';\nexport const id: Promise<Identity> = generateIdentity();\nexport const where: Promise<'threads' | 'web-workers' | 'main-thread'> = runtimeReport().then((r) => r.workers);\n`);
-  writeFileSync(join(app, 'use.cts'), `import keykit = require('chat-keykit');\nimport sendbird = require('chat-keykit/sendbird');\nexport const id: Promise<keykit.Identity> = keykit.generateIdentity();\nexport const open = sendbird.openSendbirdChannelKey;\n`);
+  writeFileSync(
+    join(app, 'use.mts'),
+    `import { generateIdentity, type Identity } from 'chat-keykit';\nimport { runtimeReport } from 'chat-keykit/backends';\nexport const id: Promise<Identity> = generateIdentity();\nexport const where: Promise<'threads' | 'web-workers' | 'main-thread'> = runtimeReport().then((r) => r.workers);\n`,
+  );
+  writeFileSync(
+    join(app, 'use.cts'),
+    `import keykit = require('chat-keykit');\nimport sendbird = require('chat-keykit/sendbird');\nexport const id: Promise<keykit.Identity> = keykit.generateIdentity();\nexport const open = sendbird.openSendbirdChannelKey;\n`,
+  );
   const r = node([join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
   expect(r.stdout + r.stderr).toBe('');
   expect(r.status).toBe(0);

@@ -12,9 +12,11 @@ const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
 
 test('the quick-start commands are the package scripts and CI runs the README test command', () => {
-  for (const cmd of ['npm ci', 'npm start', 'npm test', 'npm run test:conformance', 'npm run test:browser', 'npm run bench']) expect(readme).toContain(cmd);
+  for (const cmd of ['npm ci', 'npm start', 'npm test', 'npm run test:conformance', 'npm run test:browser', 'npm run bench'])
+    expect(readme).toContain(cmd);
   for (const script of ['start', 'test', 'test:conformance', 'test:browser', 'bench']) expect(pkg.scripts[script]).toBeTruthy();
-  for (const section of ['## Quick start', '## X Chat messages', '## Web browsers', '## Sendbird', '## Command line', '## Security']) expect(readme).toContain(section);
+  for (const section of ['## Quick start', '## X Chat messages', '## Web browsers', '## Sendbird', '## Command line', '## Security'])
+    expect(readme).toContain(section);
   const ci = readFileSync(join(root, '.ci', 'run'), 'utf8');
   expect(ci).toMatch(/^npm ci$/m);
   expect(ci).toMatch(/^npm test$/m);
@@ -32,7 +34,10 @@ async function runExample(section: string, name: string): Promise<unknown[][]> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.ts`);
   const entry = (sub: string) => JSON.stringify(join(root, 'src', `${sub || 'index'}.ts`));
-  writeFileSync(file, code!.replace(/from 'chat-keykit(?:\/([a-z]+))?'/g, (_m, sub: string | undefined) => `from ${entry(sub ?? '')}`));
+  writeFileSync(
+    file,
+    code!.replace(/from 'chat-keykit(?:\/([a-z]+))?'/g, (_m, sub: string | undefined) => `from ${entry(sub ?? '')}`),
+  );
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
   try {
     await import(pathToFileURL(file).href);
@@ -47,18 +52,32 @@ test('the "Using it" example runs as written and prints a valid verdict', async 
 });
 
 test('the X Chat messages example runs as written: a group, a message and a photo sent by Alice, verified and decrypted by Bob', async () => {
-  expect(await runExample('## X Chat messages', 'xchat-messages')).toEqual([[['111', '222'], true, 5109, { contentType: 'text', text: 'Dinner at 7?' }, 'beach.jpg', 5000, {}]]);
+  expect(await runExample('## X Chat messages', 'xchat-messages')).toEqual([
+    [['111', '222'], true, 5109, { contentType: 'text', text: 'Dinner at 7?' }, 'beach.jpg', 5000, {}],
+  ]);
 });
 
 test('the Sendbird example runs as written: bob reads alice’s text and her photo, from channel create to the decrypted file', async () => {
   expect(await runExample('## Sendbird', 'sendbird')).toEqual([['alice', 'Dinner at 7?', 'beach.jpg', 4, 2]]);
 });
 
-test('every example type-checks under the project\'s strict settings, as a TypeScript user would compile it', async () => {
+test("every example type-checks under the project's strict settings, as a TypeScript user would compile it", async () => {
   // The examples as the tests above wrote them (imports pointed at src/), compiled with tsconfig.check.json.
-  for (const [section, name] of [['## Using it', 'using-it'], ['## X Chat messages', 'xchat-messages'], ['## Sendbird', 'sendbird']] as const) await runExample(section, name);
+  for (const [section, name] of [
+    ['## Using it', 'using-it'],
+    ['## X Chat messages', 'xchat-messages'],
+    ['## Sendbird', 'sendbird'],
+  ] as const)
+    await runExample(section, name);
   const dir = join(root, 'test', '.readme');
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.check.json', include: ['./*.ts'], compilerOptions: { noEmit: true, allowImportingTsExtensions: true } }));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      extends: '../../tsconfig.check.json',
+      include: ['./*.ts'],
+      compilerOptions: { noEmit: true, allowImportingTsExtensions: true },
+    }),
+  );
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   let out = '';
   try {

@@ -34,7 +34,8 @@ import { RUNS } from './helpers/properties.js';
 const NOT_STRINGS = [undefined, null, 0, 1, 1n, NaN, true, {}, [], ['1'], new Uint8Array(1), Symbol('s'), () => '1'];
 
 /** Asserts `f` throws InvalidInputError with this code and field. */
-const refuses = (f: () => unknown, code: string, field: string) => expect(f).toThrow(expect.objectContaining({ name: 'InvalidInputError', code, field }));
+const refuses = (f: () => unknown, code: string, field: string) =>
+  expect(f).toThrow(expect.objectContaining({ name: 'InvalidInputError', code, field }));
 
 describe('versions', () => {
   test('MAX_VERSION is 2^64 − 1', () => {
@@ -82,7 +83,7 @@ describe('versions', () => {
 
   test('property: isVersion is exactly "canonical decimal of a value in [0, 2^64 − 1]"', () => {
     const near = fc.oneof(
-      fc.bigInt({ min: 0n, max: (1n << 66n) }).map(String),
+      fc.bigInt({ min: 0n, max: 1n << 66n }).map(String),
       fc.bigInt({ min: MAX_VERSION - 1000n, max: MAX_VERSION + 1000n }).map(String),
       fc.string({ unit: fc.constantFrom('0', '1', '9', '-', '+', ' ', 'e'), maxLength: 22 }),
     );
@@ -240,7 +241,9 @@ describe('distinct ids', () => {
     expect(() => assertDistinct([], 'memberIds')).not.toThrow();
     refuses(() => assertDistinct(['111', '222', '111', '222'], 'memberIds'), 'ERR_DUPLICATE_ID', 'memberIds[2]');
     const long = 'u'.repeat(100);
-    expect(() => assertDistinct([long, long], 'ids')).toThrow(expect.objectContaining({ field: 'ids[1]', reason: `duplicate id "${'u'.repeat(40)}…"` }));
+    expect(() => assertDistinct([long, long], 'ids')).toThrow(
+      expect.objectContaining({ field: 'ids[1]', reason: `duplicate id "${'u'.repeat(40)}…"` }),
+    );
   });
 
   test('property: throws exactly when some id repeats, at the first repeat', () => {

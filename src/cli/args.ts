@@ -67,7 +67,8 @@ export function parseArgs(argv: readonly string[], spec: CommandSpec): Parsed {
     if (!f || !Object.hasOwn(spec.flags, name)) throw new UsageError(`unknown option --${name}`);
     const inline = eq < 0 ? undefined : tok.slice(eq + 1);
     if (f.kind === 'boolean') {
-      if (inline !== undefined && inline !== 'true' && inline !== 'false') throw new UsageError(`--${name} takes no value (or =true/=false)`);
+      if (inline !== undefined && inline !== 'true' && inline !== 'false')
+        throw new UsageError(`--${name} takes no value (or =true/=false)`);
       out.booleans[name] = inline !== 'false';
       continue;
     }
@@ -88,7 +89,10 @@ export function parseArgs(argv: readonly string[], spec: CommandSpec): Parsed {
       if (f.values && !f.values.includes(v)) throw new UsageError(`--${name} must be one of ${f.values.join(', ')}`);
       out.strings[name] = v;
     } else {
-      const items = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v.length > 0);
+      const items = values
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim())
+        .filter((v) => v.length > 0);
       (out.lists[name] ??= []).push(...items);
     }
   }
@@ -109,12 +113,23 @@ export function parseArgs(argv: readonly string[], spec: CommandSpec): Parsed {
 export function helpText(spec: CommandSpec): string {
   const flags = Object.entries(spec.flags);
   // Flags are printed with their "--", positionals without: both columns end at width + 2.
-  const width = Math.max(...flags.map(([n, f]) => n.length + (f.kind === 'boolean' ? 0 : (f.arg ?? 'VALUE').length + 1)), (spec.positionals?.name.length ?? 0) - 2, 10);
-  const lines = [`chat-keykit ${spec.name}: ${spec.summary}`, '', `usage: chat-keykit ${spec.name}${flags.length ? ' [options]' : ''}${spec.positionals ? ` ${spec.positionals.min ? spec.positionals.name : `[${spec.positionals.name}]`}` : ''}`, ''];
+  const width = Math.max(
+    ...flags.map(([n, f]) => n.length + (f.kind === 'boolean' ? 0 : (f.arg ?? 'VALUE').length + 1)),
+    (spec.positionals?.name.length ?? 0) - 2,
+    10,
+  );
+  const lines = [
+    `chat-keykit ${spec.name}: ${spec.summary}`,
+    '',
+    `usage: chat-keykit ${spec.name}${flags.length ? ' [options]' : ''}${spec.positionals ? ` ${spec.positionals.min ? spec.positionals.name : `[${spec.positionals.name}]`}` : ''}`,
+    '',
+  ];
   if (spec.positionals) lines.push(`  ${spec.positionals.name.padEnd(width + 2)}  ${spec.positionals.help}`);
   for (const [name, f] of flags) {
     const left = `--${name}${f.kind === 'boolean' ? '' : ` ${f.arg ?? 'VALUE'}`}`;
-    lines.push(`  ${left.padEnd(width + 2)}  ${f.help}${f.required ? ' (required)' : ''}${f.kind === 'list' ? ' (comma-separated, or several values)' : ''}`);
+    lines.push(
+      `  ${left.padEnd(width + 2)}  ${f.help}${f.required ? ' (required)' : ''}${f.kind === 'list' ? ' (comma-separated, or several values)' : ''}`,
+    );
   }
   lines.push(`  ${'--help'.padEnd(width + 2)}  this text`);
   if (spec.details) lines.push('', spec.details);

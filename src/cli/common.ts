@@ -17,7 +17,12 @@ export interface Command {
   run(args: Parsed, io: CliIO): Promise<number>;
 }
 
-export const backendFlag: FlagSpec = { kind: 'string', help: 'crypto backend (default: automatic)', values: ['node', 'webcrypto', 'noble'], arg: 'NAME' };
+export const backendFlag: FlagSpec = {
+  kind: 'string',
+  help: 'crypto backend (default: automatic)',
+  values: ['node', 'webcrypto', 'noble'],
+  arg: 'NAME',
+};
 export const identityFlag: FlagSpec = { kind: 'string', required: true, help: 'identity file written by keygen', arg: 'FILE' };
 export const keysFlag: FlagSpec = {
   kind: 'string',
@@ -41,7 +46,8 @@ export async function listing(io: CliIO, path: string): Promise<KeyListing> {
 }
 
 /** "user 1" or "users 1, 2 and 3". */
-export const idList = (ids: readonly string[]): string => (ids.length === 1 ? `user ${ids[0]}` : `users ${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}`);
+export const idList = (ids: readonly string[]): string =>
+  ids.length === 1 ? `user ${ids[0]}` : `users ${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}`;
 
 /** A non-negative integer number of milliseconds from a flag. */
 export function ttl(args: Parsed, name: string): number | undefined {
@@ -61,7 +67,8 @@ export async function withFlagNames<T>(flags: Record<string, string>, f: () => P
   } catch (e) {
     if (!(e instanceof KeykitError) || e.field === undefined) throw e;
     for (const [param, flag] of Object.entries(flags)) {
-      if (e.field === param || e.field.startsWith(`${param}[`) || e.field.startsWith(`${param}.`)) throw e.withField(flag + e.field.slice(param.length));
+      if (e.field === param || e.field.startsWith(`${param}[`) || e.field.startsWith(`${param}.`))
+        throw e.withField(flag + e.field.slice(param.length));
     }
     throw e;
   }
@@ -85,7 +92,8 @@ export function listedVersion(io: CliIO, id: IdentityFile, keys: KeyListing): st
   const own = keys.signingKeys.filter((e) => e.userId === id.userId);
   const match =
     own.length > 0
-      ? own.find((e) => sameKey(e.publicKey, id.identity.signingPublicKey) && sameKey(e.identityPublicKey, id.identity.identityPublicKey))?.publicKeyVersion
+      ? own.find((e) => sameKey(e.publicKey, id.identity.signingPublicKey) && sameKey(e.identityPublicKey, id.identity.identityPublicKey))
+          ?.publicKeyVersion
       : keys.publicKeys.find((k) => k.userId === id.userId && sameKey(k.publicKey, id.identity.identityPublicKey))?.keyVersion;
   if (match === undefined) {
     throw new UsageError(
@@ -93,7 +101,9 @@ export function listedVersion(io: CliIO, id: IdentityFile, keys: KeyListing): st
     );
   }
   if (match !== id.signingKeyVersion) {
-    io.stderr.write(`note: signing with key version ${match}, under which the listing serves your keys (the identity file says ${id.signingKeyVersion})\n`);
+    io.stderr.write(
+      `note: signing with key version ${match}, under which the listing serves your keys (the identity file says ${id.signingKeyVersion})\n`,
+    );
   }
   return match;
 }

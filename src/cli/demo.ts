@@ -17,9 +17,7 @@ import {
   prepareGroupCreate,
   verifyCreateGroupRequest,
 } from '../index.js';
-import {
-  resolveBackend,
-} from '../backends.js';
+import { resolveBackend } from '../backends.js';
 
 const USERS = ['111', '222', '333', '444'];
 const KEY_VERSION = '1700000000000';

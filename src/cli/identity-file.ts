@@ -14,17 +14,8 @@
  *
  * @module
  */
-import {
-  decodeBase64,
-  encodeBase64,
-  sec1ToSpki,
-} from '../wire.js';
-import {
-  exportPrivateKeys,
-  importPrivateKeys,
-  wipe,
-  type Identity,
-} from '../index.js';
+import { decodeBase64, encodeBase64, sec1ToSpki } from '../wire.js';
+import { exportPrivateKeys, importPrivateKeys, wipe, type Identity } from '../index.js';
 import { UsageError } from './args.js';
 import { readJson, writePrivateFile, type CliIO } from './io.js';
 
@@ -45,7 +36,10 @@ export function identityFileText(userId: string, signingKeyVersion: string, iden
       user_id: userId,
       signing_key_version: signingKeyVersion,
       private_keys: encodeBase64(blob),
-      public_keys: { identity: encodeBase64(sec1ToSpki(identity.identityPublicKey)), signing: encodeBase64(sec1ToSpki(identity.signingPublicKey)) },
+      public_keys: {
+        identity: encodeBase64(sec1ToSpki(identity.identityPublicKey)),
+        signing: encodeBase64(sec1ToSpki(identity.signingPublicKey)),
+      },
     },
     null,
     2,

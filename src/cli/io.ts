@@ -84,7 +84,10 @@ export async function readJson(io: CliIO, path: string, what: string): Promise<u
     throw new UsageError(`${what} ${path} is not valid JSON`);
   }
   const dup = findDuplicateKey(text);
-  if (dup !== null) throw new UsageError(`${what} ${path} has the key ${JSON.stringify(dup)} twice in one object: another reader may take the other value, so it is refused`);
+  if (dup !== null)
+    throw new UsageError(
+      `${what} ${path} has the key ${JSON.stringify(dup)} twice in one object: another reader may take the other value, so it is refused`,
+    );
   return value;
 }
 
@@ -101,7 +104,13 @@ function tempNameFor(target: string): string {
  * temporary file is removed in every case.
  * @returns the absolute path written
  */
-export async function writeFileSafely(io: CliIO, path: string, content: string | Uint8Array, overwrite: boolean, mode: number): Promise<string> {
+export async function writeFileSafely(
+  io: CliIO,
+  path: string,
+  content: string | Uint8Array,
+  overwrite: boolean,
+  mode: number,
+): Promise<string> {
   const target = resolve(io.cwd, path);
   const tmp = tempNameFor(target);
   let created = false;
@@ -123,7 +132,10 @@ export async function writeFileSafely(io: CliIO, path: string, content: string |
   } catch (e) {
     throw fileError(e, 'write', '', path);
   } finally {
-    if (created) await rm(tmp, { force: true }).catch(() => io.stderr.write(`warning: could not remove a temporary file next to ${path}; delete it\n`));
+    if (created)
+      await rm(tmp, { force: true }).catch(() =>
+        io.stderr.write(`warning: could not remove a temporary file next to ${path}; delete it\n`),
+      );
   }
   return target;
 }

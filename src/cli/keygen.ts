@@ -24,18 +24,30 @@ export const keygen: Command = {
       force: { kind: 'boolean', help: 'replace an existing identity file' },
       backend: backendFlag,
     },
-    details: 'Prints the body of POST /2/users/{id}/public_keys (for Sendbird: the registration your application publishes). The private keys are never printed.',
+    details:
+      'Prints the body of POST /2/users/{id}/public_keys (for Sendbird: the registration your application publishes). The private keys are never printed.',
   },
   async run(args, io) {
     const userId = args.strings['user-id'] as string;
     if (args.booleans.sendbird === true ? !SENDBIRD_USER_ID.is(userId) : !isXUserId(userId)) {
-      throw new UsageError(args.booleans.sendbird === true ? '--user-id must be 1 to 256 characters without a comma' : '--user-id must be an X user id (digits; --sendbird for a Sendbird user id)');
+      throw new UsageError(
+        args.booleans.sendbird === true
+          ? '--user-id must be 1 to 256 characters without a comma'
+          : '--user-id must be an X user id (digits; --sendbird for a Sendbird user id)',
+      );
     }
     const identity = await generateIdentity({ backend: backendOf(args) });
     try {
-      const body = await withFlagNames({ version: '--version' }, () => buildKeyRegistration(identity, { backend: backendOf(args), ...(args.strings.version ? { version: args.strings.version } : {}) }));
+      const body = await withFlagNames({ version: '--version' }, () =>
+        buildKeyRegistration(identity, { backend: backendOf(args), ...(args.strings.version ? { version: args.strings.version } : {}) }),
+      );
       const path = args.strings.out ?? `identity-${userId}.json`;
-      const written = await writeIdentityFile(io, path, { userId, signingKeyVersion: body.version, identity }, args.booleans.force === true);
+      const written = await writeIdentityFile(
+        io,
+        path,
+        { userId, signingKeyVersion: body.version, identity },
+        args.booleans.force === true,
+      );
       io.stderr.write(`wrote the private keys of user ${userId} to ${written} (mode 0600); keep it secret\n`);
       print(io, body);
       return 0;

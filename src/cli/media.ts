@@ -22,14 +22,32 @@ import { readKeyFile } from './keyfile.js';
 
 const PIECE = 64 * 1024;
 
-const keyFlag = { kind: 'string', required: true, help: 'file holding the conversation key (base64 or hex, or the JSON of unwrap --show-key); never a flag value', arg: 'FILE' } as const;
+const keyFlag = {
+  kind: 'string',
+  required: true,
+  help: 'file holding the conversation key (base64 or hex, or the JSON of unwrap --show-key); never a flag value',
+  arg: 'FILE',
+} as const;
 const positionals = { name: 'IN OUT', help: 'the input file (- for standard input) and the output file', min: 2, max: 2 } as const;
 
 /** Streams `input` through `stream` into a temporary file published as `output` when done. */
-async function transform(io: CliIO, input: string, output: string, overwrite: boolean, stream: MediaEncryptor | MediaDecryptor, label: string): Promise<{ read: number; written: number }> {
+async function transform(
+  io: CliIO,
+  input: string,
+  output: string,
+  overwrite: boolean,
+  stream: MediaEncryptor | MediaDecryptor,
+  label: string,
+): Promise<{ read: number; written: number }> {
   const target = resolve(io.cwd, output);
   const tmp = resolve(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  const total = input === '-' ? undefined : await stat(resolve(io.cwd, input)).then((s) => s.size, (e: unknown) => Promise.reject(fileError(e, 'read', 'input', input)));
+  const total =
+    input === '-'
+      ? undefined
+      : await stat(resolve(io.cwd, input)).then(
+          (s) => s.size,
+          (e: unknown) => Promise.reject(fileError(e, 'read', 'input', input)),
+        );
   const bar = total === undefined ? undefined : progressBar(io, label);
   let h: FileHandle | undefined;
   let published = false;
@@ -41,7 +59,9 @@ async function transform(io: CliIO, input: string, output: string, overwrite: bo
     } catch (e) {
       throw fileError(e, 'write', 'output', output);
     }
-    const source = (input === '-' ? process.stdin : createReadStream(resolve(io.cwd, input), { highWaterMark: PIECE }))[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const source = (input === '-' ? process.stdin : createReadStream(resolve(io.cwd, input), { highWaterMark: PIECE }))[
+      Symbol.asyncIterator
+    ]() as AsyncIterator<Buffer>;
     for (;;) {
       let next: IteratorResult<Buffer>;
       try {
@@ -75,7 +95,10 @@ async function transform(io: CliIO, input: string, output: string, overwrite: bo
     return { read, written };
   } finally {
     await h?.close().catch(() => undefined);
-    if (!published) await rm(tmp, { force: true }).catch(() => io.stderr.write(`warning: could not remove a temporary file next to ${output}; delete it\n`));
+    if (!published)
+      await rm(tmp, { force: true }).catch(() =>
+        io.stderr.write(`warning: could not remove a temporary file next to ${output}; delete it\n`),
+      );
   }
 }
 
@@ -92,7 +115,8 @@ export const encryptMediaCommand: Command = {
     summary: 'encrypt a file as X Chat media (secretstream under the conversation key), streamed',
     flags: { key: keyFlag, force: { kind: 'boolean', help: 'replace an existing output file' }, backend: backendFlag },
     positionals,
-    details: 'Prints { input, output, plaintext_bytes, ciphertext_bytes }. Upload the output as the attachment; its size is plaintext + 24 + 17 per started KiB.',
+    details:
+      'Prints { input, output, plaintext_bytes, ciphertext_bytes }. Upload the output as the attachment; its size is plaintext + 24 + 17 per started KiB.',
   },
   async run(args, io) {
     const [input, output] = args.positionals as [string, string];
@@ -115,19 +139,27 @@ export const decryptMediaCommand: Command = {
     summary: 'decrypt X Chat media into a file, streamed; nothing is written unless the whole stream authenticates',
     flags: {
       key: keyFlag,
-      'expected-length': { kind: 'string', help: 'the plaintext size the message announced: any other is refused (catches a stream cut back to its header)', arg: 'BYTES' },
+      'expected-length': {
+        kind: 'string',
+        help: 'the plaintext size the message announced: any other is refused (catches a stream cut back to its header)',
+        arg: 'BYTES',
+      },
       force: { kind: 'boolean', help: 'replace an existing output file' },
       backend: backendFlag,
     },
     positionals,
-    details: 'Prints { input, output, ciphertext_bytes, plaintext_bytes }. Exit 1 when the stream does not authenticate (another key, tampered, truncated or extended); the output file is then not created.',
+    details:
+      'Prints { input, output, ciphertext_bytes, plaintext_bytes }. Exit 1 when the stream does not authenticate (another key, tampered, truncated or extended); the output file is then not created.',
   },
   async run(args, io) {
     const [input, output] = args.positionals as [string, string];
     const expected = expectedLength(args.strings['expected-length']);
     const { key } = await readKeyFile(io, args.strings.key as string);
     try {
-      const stream = await createMediaDecryptor(key, { backend: backendOf(args), ...(expected === undefined ? {} : { expectedLength: expected }) });
+      const stream = await createMediaDecryptor(key, {
+        backend: backendOf(args),
+        ...(expected === undefined ? {} : { expectedLength: expected }),
+      });
       const { read, written } = await transform(io, input, output, args.booleans.force === true, stream, 'decrypting');
       print(io, { input, output, ciphertext_bytes: read, plaintext_bytes: written });
       return 0;

@@ -9,7 +9,17 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { conversationPath, decryptEvents, encryptMessage, encryptReply, sendMessageRequest, wipe, type EventsResponse, type ReceiverState, type SendPayload } from '../index.js';
+import {
+  conversationPath,
+  decryptEvents,
+  encryptMessage,
+  encryptReply,
+  sendMessageRequest,
+  wipe,
+  type EventsResponse,
+  type ReceiverState,
+  type SendPayload,
+} from '../index.js';
 import { encodeBase64 } from '../wire.js';
 import { UsageError } from './args.js';
 import { backendFlag, backendOf, identityFlag, keysFlag, listedVersion, listing, print, withFlagNames, type Command } from './common.js';
@@ -47,11 +57,30 @@ export const encryptMessageCommand: Command = {
     flags: {
       identity: identityFlag,
       'public-keys': { ...keysFlag, help: 'key listing (GET /2/users/public_keys): your signing key is signed under the version it lists' },
-      'conversation-id': { kind: 'string', required: true, help: 'the conversation: a g… group id, or a one-to-one (A:B, A-B, or the peer id)', arg: 'ID' },
-      key: { kind: 'string', required: true, help: 'file holding the conversation key (the JSON of unwrap --show-key, which names its version, or base64/hex text with --key-version)', arg: 'FILE' },
+      'conversation-id': {
+        kind: 'string',
+        required: true,
+        help: 'the conversation: a g… group id, or a one-to-one (A:B, A-B, or the peer id)',
+        arg: 'ID',
+      },
+      key: {
+        kind: 'string',
+        required: true,
+        help: 'file holding the conversation key (the JSON of unwrap --show-key, which names its version, or base64/hex text with --key-version)',
+        arg: 'FILE',
+      },
       'key-version': { kind: 'string', help: 'the conversation-key version (default: the one the key file names)', arg: 'VERSION' },
-      'text-file': { kind: 'string', required: true, help: 'the text: a file, or - for standard input (one trailing newline dropped)', arg: 'FILE' },
-      'reply-to': { kind: 'string', help: 'a file holding the base64 MessageEvent replied to (as GET …/events serves it): the preview is derived from it, under the same key', arg: 'FILE' },
+      'text-file': {
+        kind: 'string',
+        required: true,
+        help: 'the text: a file, or - for standard input (one trailing newline dropped)',
+        arg: 'FILE',
+      },
+      'reply-to': {
+        kind: 'string',
+        help: 'a file holding the base64 MessageEvent replied to (as GET …/events serves it): the preview is derived from it, under the same key',
+        arg: 'FILE',
+      },
       'ttl-msec': { kind: 'string', help: 'time to live of the message in milliseconds', arg: 'MS' },
       silent: { kind: 'boolean', help: 'no push notification (should_notify false)' },
       backend: backendFlag,
@@ -71,7 +100,8 @@ export const encryptMessageCommand: Command = {
     try {
       const conversationKeyVersion = s['key-version'] ?? version;
       if (conversationKeyVersion === undefined) throw new UsageError('the key file does not name its version: pass --key-version');
-      if (s['key-version'] !== undefined && version !== undefined && s['key-version'] !== version) throw new UsageError(`--key-version ${s['key-version']} differs from the version the key file names (${version})`);
+      if (s['key-version'] !== undefined && version !== undefined && s['key-version'] !== version)
+        throw new UsageError(`--key-version ${s['key-version']} differs from the version the key file names (${version})`);
       const text = await readText(io, s['text-file'] as string, 'text file');
       let ttlMsec: number | undefined;
       if (s['ttl-msec'] !== undefined) {
@@ -91,7 +121,9 @@ export const encryptMessageCommand: Command = {
       let sent: SendPayload;
       if (s['reply-to'] !== undefined) {
         const replyToEvent = (await readText(io, s['reply-to'], 'reply-to file')).trim();
-        sent = await withFlagNames(FLAGS, () => encryptReply({ ...params, replyToEvent, conversationKeys: { [conversationKeyVersion]: key } }, options));
+        sent = await withFlagNames(FLAGS, () =>
+          encryptReply({ ...params, replyToEvent, conversationKeys: { [conversationKeyVersion]: key } }, options),
+        );
       } else {
         sent = await withFlagNames(FLAGS, () => encryptMessage(params, options));
       }
@@ -107,7 +139,9 @@ export const encryptMessageCommand: Command = {
 async function readEvents(io: CliIO, path: string): Promise<string[] | EventsResponse> {
   const v = await readJson(io, path, 'events file');
   if (Array.isArray(v) || (typeof v === 'object' && v !== null)) return v as string[] | EventsResponse;
-  throw new UsageError(`events file ${path} must hold a JSON array of base64 events or the response of GET /2/chat/conversations/{id}/events`);
+  throw new UsageError(
+    `events file ${path} must hold a JSON array of base64 events or the response of GET /2/chat/conversations/{id}/events`,
+  );
 }
 
 /** Reads a receiver state file, if it exists. */
@@ -127,15 +161,31 @@ export const decryptEventsCommand: Command = {
     summary: 'verify and decrypt X Chat events as their recipient; prints one JSON line per authentic event',
     flags: {
       identity: identityFlag,
-      'public-keys': { ...keysFlag, help: 'key listing (GET /2/users/public_keys) with signing keys: the only keys signatures are checked with' },
-      state: { kind: 'string', help: 'receiver-state file (JSON, no secret): read when it exists, written back; keeps the highest verified key version per conversation', arg: 'FILE' },
+      'public-keys': {
+        ...keysFlag,
+        help: 'key listing (GET /2/users/public_keys) with signing keys: the only keys signatures are checked with',
+      },
+      state: {
+        kind: 'string',
+        help: 'receiver-state file (JSON, no secret): read when it exists, written back; keeps the highest verified key version per conversation',
+        arg: 'FILE',
+      },
       key: { kind: 'string', help: 'a key you already hold (a key file naming its version), for --conversation-id', arg: 'FILE' },
       'conversation-id': { kind: 'string', help: 'the conversation of --key, as the events name it (g…, or min:max)', arg: 'ID' },
-      'keys-out': { kind: 'string', help: "write the conversation's latest verified key to this file (mode 0600, never over an existing file), for encrypt-message --key", arg: 'FILE' },
+      'keys-out': {
+        kind: 'string',
+        help: "write the conversation's latest verified key to this file (mode 0600, never over an existing file), for encrypt-message --key",
+        arg: 'FILE',
+      },
       workers: { kind: 'string', help: 'worker threads for signature checks (default: automatic; 0 keeps them on this thread)', arg: 'N' },
       backend: backendFlag,
     },
-    positionals: { name: 'EVENTS', help: 'a JSON file (or - for standard input): an array of base64 events, or the response of GET /2/chat/conversations/{id}/events', min: 1, max: 1 },
+    positionals: {
+      name: 'EVENTS',
+      help: 'a JSON file (or - for standard input): an array of base64 events, or the response of GET /2/chat/conversations/{id}/events',
+      min: 1,
+      max: 1,
+    },
     details: [
       'Prints one JSON line per returned event ({ index, …event }, camelCase as decryptEvents returns it),',
       'in input order; each refused event is a line on stderr (index, code, reason). Exit 0 when every event',
@@ -146,7 +196,10 @@ export const decryptEventsCommand: Command = {
     const s = args.strings;
     const me = await readIdentityFile(io, s.identity as string);
     const keys = await listing(io, s['public-keys'] as string);
-    if (keys.signingKeys.length === 0) throw new UsageError('--public-keys holds no signing keys: pass the X API listing (with signing_public_key and identity_public_key_signature)');
+    if (keys.signingKeys.length === 0)
+      throw new UsageError(
+        '--public-keys holds no signing keys: pass the X API listing (with signing_public_key and identity_public_key_signature)',
+      );
     if ((s.key === undefined) !== (s['conversation-id'] === undefined)) throw new UsageError('--key and --conversation-id go together');
     let workers: number | undefined;
     if (s.workers !== undefined) {
@@ -155,29 +208,45 @@ export const decryptEventsCommand: Command = {
     }
     const held = s.key === undefined ? undefined : await readKeyFile(io, s.key);
     try {
-      if (held && held.version === undefined) throw new UsageError('the --key file does not name its version (use the JSON of unwrap --show-key or --keys-out)');
+      if (held && held.version === undefined)
+        throw new UsageError('the --key file does not name its version (use the JSON of unwrap --show-key or --keys-out)');
       const events = await readEvents(io, args.positionals[0] as string);
       const state = s.state === undefined ? undefined : await readState(io, s.state);
-      const result = await withFlagNames({ 'options.state': '--state', 'options.conversationKeys': '--key', 'options.recipient': '--identity', 'options.signingKeys': '--public-keys' }, () =>
-        decryptEvents(events, {
-          recipient: { userId: me.userId, identityPrivateKey: me.identity.identityPrivateKey },
-          signingKeys: keys.signingKeys,
-          ...(held ? { conversationKeys: { [s['conversation-id'] as string]: { [held.version as string]: held.key } } } : {}),
-          ...(state ? { state } : {}),
-          ...(workers === undefined ? {} : { workers }),
-          backend: backendOf(args),
-        }),
+      const result = await withFlagNames(
+        {
+          'options.state': '--state',
+          'options.conversationKeys': '--key',
+          'options.recipient': '--identity',
+          'options.signingKeys': '--public-keys',
+        },
+        () =>
+          decryptEvents(events, {
+            recipient: { userId: me.userId, identityPrivateKey: me.identity.identityPrivateKey },
+            signingKeys: keys.signingKeys,
+            ...(held ? { conversationKeys: { [s['conversation-id'] as string]: { [held.version as string]: held.key } } } : {}),
+            ...(state ? { state } : {}),
+            ...(workers === undefined ? {} : { workers }),
+            backend: backendOf(args),
+          }),
       );
       for (const m of result.messages) io.stdout.write(`${JSON.stringify({ index: m.index, ...m.event })}\n`);
       const refused = Object.entries(result.errors);
       for (const [index, e] of refused) io.stderr.write(`refused ${index}: ${e.message} [${e.code}]\n`);
       if (s.state !== undefined) await writeFileSafely(io, s.state, `${JSON.stringify(result.state, null, 2)}\n`, true, 0o644);
       if (s['keys-out'] !== undefined) {
-        const convs = Object.entries(result.conversationKeys.byConversation).filter(([, k]) => k.latestVersion !== null && k.keys[k.latestVersion] !== undefined);
-        if (convs.length !== 1) throw new UsageError(`--keys-out needs exactly one conversation with a verified key in the batch (found ${convs.length})`);
+        const convs = Object.entries(result.conversationKeys.byConversation).filter(
+          ([, k]) => k.latestVersion !== null && k.keys[k.latestVersion] !== undefined,
+        );
+        if (convs.length !== 1)
+          throw new UsageError(`--keys-out needs exactly one conversation with a verified key in the batch (found ${convs.length})`);
         const [conversationId, set] = convs[0] as [string, (typeof convs)[number][1]];
         const key = set.keys[set.latestVersion as string] as Uint8Array;
-        const written = await writePrivateFile(io, s['keys-out'], `${JSON.stringify({ conversation_id: conversationId, conversation_key_version: set.latestVersion, conversation_key: encodeBase64(key), format: 'base64' }, null, 2)}\n`, false);
+        const written = await writePrivateFile(
+          io,
+          s['keys-out'],
+          `${JSON.stringify({ conversation_id: conversationId, conversation_key_version: set.latestVersion, conversation_key: encodeBase64(key), format: 'base64' }, null, 2)}\n`,
+          false,
+        );
         io.stderr.write(`wrote the key of ${conversationId} (version ${set.latestVersion}) to ${written} (mode 0600)\n`);
       }
       for (const set of Object.values(result.conversationKeys.byConversation)) for (const k of Object.values(set.keys)) wipe(k);

@@ -24,14 +24,26 @@ import {
 import { canonicalConversationId, oneToOneUsers } from '../adapters/xchat/rules.js';
 import type { BackendName } from '../backends.js';
 import { UsageError, type Parsed } from './args.js';
-import { backendFlag, backendOf, identityFlag, idList, keysFlag, listedVersion, listing, print, ttl, withFlagNames, type Command } from './common.js';
+import {
+  backendFlag,
+  backendOf,
+  identityFlag,
+  idList,
+  keysFlag,
+  listedVersion,
+  listing,
+  print,
+  ttl,
+  withFlagNames,
+  type Command,
+} from './common.js';
 import { readIdentityFile } from './identity-file.js';
 import { progressBar, type CliIO } from './io.js';
 
 /** The prepare commands' note on key bindings and signing-key versions (docs/xchat-keys.md §"Trusted signing keys"). */
 const DETAILS = [
   'Signs with the key version under which the listing serves your own keys (said on stderr when the',
-  "identity file names another). Before wrapping, the key binding of every listing record used is checked",
+  'identity file names another). Before wrapping, the key binding of every listing record used is checked',
   '(exit 1, naming the user and version, when one fails); a listing without signing keys cannot be',
   'checked, which is said on stderr.',
 ].join('\n');
@@ -88,7 +100,9 @@ async function bindingHolds(e: SigningKeyEntry, backend: BackendName | undefined
 async function bindingsHold(io: CliIO, args: Parsed, keys: KeyListing, roster: readonly string[]): Promise<boolean> {
   const unchecked: string[] = [];
   for (const rec of recordsInUse(keys, roster)) {
-    const entries = keys.signingKeys.filter((e) => e.userId === rec.userId && e.publicKeyVersion === rec.keyVersion && e.identityPublicKey === rec.publicKey);
+    const entries = keys.signingKeys.filter(
+      (e) => e.userId === rec.userId && e.publicKeyVersion === rec.keyVersion && e.identityPublicKey === rec.publicKey,
+    );
     if (entries.length === 0 && !unchecked.includes(rec.userId)) unchecked.push(rec.userId);
     for (const e of entries) {
       if (await bindingHolds(e, backendOf(args))) continue;
@@ -99,7 +113,9 @@ async function bindingsHold(io: CliIO, args: Parsed, keys: KeyListing, roster: r
     }
   }
   if (unchecked.length > 0) {
-    io.stderr.write(`warning: the key listing has no signing key for ${idList(unchecked)}: key bindings not checked (pass the X API listing, with signing_public_key and identity_public_key_signature, to check them)\n`);
+    io.stderr.write(
+      `warning: the key listing has no signing key for ${idList(unchecked)}: key bindings not checked (pass the X API listing, with signing_public_key and identity_public_key_signature, to check them)\n`,
+    );
   }
   return true;
 }
@@ -162,8 +178,16 @@ const rotate: Command = {
     flags: {
       identity: identityFlag,
       'public-keys': { ...keysFlag, help: `${keysFlag.help}; records of users who are not members are not wrapped to` },
-      'conversation-id': { kind: 'string', help: 'the conversation: a g… group id, or a one-to-one (A:B, A-B, or the peer id); omit for a one-to-one of the --members', arg: 'ID' },
-      members: { kind: 'list', help: 'who gets the new key: required for a group (its members now, yourself included); a one-to-one is its two users', arg: 'IDS' },
+      'conversation-id': {
+        kind: 'string',
+        help: 'the conversation: a g… group id, or a one-to-one (A:B, A-B, or the peer id); omit for a one-to-one of the --members',
+        arg: 'ID',
+      },
+      members: {
+        kind: 'list',
+        help: 'who gets the new key: required for a group (its members now, yourself included); a one-to-one is its two users',
+        arg: 'IDS',
+      },
       backend: backendFlag,
     },
     details: DETAILS,
@@ -172,15 +196,21 @@ const rotate: Command = {
     const conversationId = args.strings['conversation-id'];
     const members = args.lists.members;
     if (conversationId !== undefined && conversationId.startsWith('g') && members === undefined) {
-      throw new UsageError('--members is required to rotate a group key: the key goes to the members only (after a removal, leave the removed member out)');
+      throw new UsageError(
+        '--members is required to rotate a group key: the key goes to the members only (after a removal, leave the removed member out)',
+      );
     }
     const { sender, keys, options } = await start(args, io);
     // Who will get the key: the members, or a one-to-one's two users (from the id, or the listing).
     const pair = conversationId === undefined ? undefined : oneToOneUsers(canonicalConversationId(conversationId, sender.userId));
     const roster = members ?? pair ?? [...new Set(keys.publicKeys.map((k) => k.userId))];
     if (!(await bindingsHold(io, args, keys, roster))) return 1;
-    const prepared = await withFlagNames(FLAGS, () => prepareConversationKeyChange({ publicKeys: keys.publicKeys, sender, conversationId, memberIds: members }, options));
-    io.stderr.write(`conversation ${prepared.conversationId}: new key version ${prepared.conversationKeyVersion} for ${idList(prepared.participantKeys.map((k) => k.userId))}\n`);
+    const prepared = await withFlagNames(FLAGS, () =>
+      prepareConversationKeyChange({ publicKeys: keys.publicKeys, sender, conversationId, memberIds: members }, options),
+    );
+    io.stderr.write(
+      `conversation ${prepared.conversationId}: new key version ${prepared.conversationKeyVersion} for ${idList(prepared.participantKeys.map((k) => k.userId))}\n`,
+    );
     print(io, addConversationKeysRequest(prepared));
     wipe(prepared.conversationKey);
     return 0;
@@ -202,7 +232,12 @@ const addMembers: Command = {
       'current-title': { kind: 'string', help: "the group's current title", arg: 'TEXT' },
       'current-avatar-url': { kind: 'string', help: "the group's current avatar URL", arg: 'URL' },
       'current-ttl-msec': { kind: 'string', help: "the group's current message TTL", arg: 'MS' },
-      'screen-capture-blocking': { kind: 'string', help: "the group's current screen-capture-blocking state", values: ['true', 'false'], arg: 'BOOL' },
+      'screen-capture-blocking': {
+        kind: 'string',
+        help: "the group's current screen-capture-blocking state",
+        values: ['true', 'false'],
+        arg: 'BOOL',
+      },
       backend: backendFlag,
     },
     details: DETAILS,

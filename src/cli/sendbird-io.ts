@@ -18,14 +18,22 @@ import { fileError, readJson, writeFileSafely, type CliIO } from './io.js';
 export const TOKEN_VARIABLE = 'SENDBIRD_API_TOKEN';
 
 export const applicationIdFlag: FlagSpec = { kind: 'string', required: true, help: 'Sendbird application id', arg: 'ID' };
-export const apiTokenFileFlag: FlagSpec = { kind: 'string', help: `file holding the API token (default: the ${TOKEN_VARIABLE} environment variable); never a flag, which the process list would show`, arg: 'FILE' };
+export const apiTokenFileFlag: FlagSpec = {
+  kind: 'string',
+  help: `file holding the API token (default: the ${TOKEN_VARIABLE} environment variable); never a flag, which the process list would show`,
+  arg: 'FILE',
+};
 export const sendbirdKeysFlag: FlagSpec = {
   kind: 'string',
   required: true,
   help: 'key listing of the Sendbird users: an object keyed by user id whose values are their registrations (what keygen --sendbird prints), or a list of {userId, publicKey, keyVersion} and SigningKeyEntry records',
   arg: 'FILE',
 };
-export const stateFlag: FlagSpec = { kind: 'string', help: 'key-history file of the channel (JSON, no secret): read, and written back with the current envelope recorded', arg: 'FILE' };
+export const stateFlag: FlagSpec = {
+  kind: 'string',
+  help: 'key-history file of the channel (JSON, no secret): read, and written back with the current envelope recorded',
+  arg: 'FILE',
+};
 
 /**
  * The API token: the first line of `--api-token-file`, or the environment variable.
@@ -54,7 +62,8 @@ export function describeRequest(r: SendbirdRequest): unknown {
   const headers = { ...r.headers, 'Api-Token': `<redacted: the token from --api-token-file or ${TOKEN_VARIABLE}>` };
   if (typeof r.body === 'string') return { ...r, headers, body: JSON.parse(r.body) };
   const parts: Record<string, string> = {};
-  for (const [k, v] of r.body.entries()) parts[k] = typeof v === 'string' ? v : `<file ${(v as File).name}, ${(v as File).type || 'no type'}, ${(v as File).size} bytes>`;
+  for (const [k, v] of r.body.entries())
+    parts[k] = typeof v === 'string' ? v : `<file ${(v as File).name}, ${(v as File).type || 'no type'}, ${(v as File).size} bytes>`;
   return { ...r, headers, body: { 'multipart/form-data': parts } };
 }
 
@@ -122,18 +131,30 @@ const spki = (key: string | Uint8Array): string | undefined => {
 export function signerOf(id: IdentityFile, listing: SendbirdListing, io: CliIO): Sender {
   const identity = encodeBase64(sec1ToSpki(id.identity.identityPublicKey));
   const signing = encodeBase64(sec1ToSpki(id.identity.signingPublicKey));
-  const own = listing.signingKeys.find((e) => e.userId === id.userId && spki(e.publicKey) === signing && spki(e.identityPublicKey) === identity);
+  const own = listing.signingKeys.find(
+    (e) => e.userId === id.userId && spki(e.publicKey) === signing && spki(e.identityPublicKey) === identity,
+  );
   if (own === undefined) {
-    throw new UsageError(`the key listing has no record of the keys of your identity (user ${id.userId}): the other members could not verify what you sign. Publish your registration (keygen --sendbird prints it) in the listing`);
+    throw new UsageError(
+      `the key listing has no record of the keys of your identity (user ${id.userId}): the other members could not verify what you sign. Publish your registration (keygen --sendbird prints it) in the listing`,
+    );
   }
-  if (own.publicKeyVersion !== id.signingKeyVersion) io.stderr.write(`note: signing with key version ${own.publicKeyVersion}, under which the listing serves your keys (the identity file says ${id.signingKeyVersion})\n`);
+  if (own.publicKeyVersion !== id.signingKeyVersion)
+    io.stderr.write(
+      `note: signing with key version ${own.publicKeyVersion}, under which the listing serves your keys (the identity file says ${id.signingKeyVersion})\n`,
+    );
   return { userId: id.userId, signingKeyVersion: own.publicKeyVersion, signingPrivateKey: id.identity.signingPrivateKey };
 }
 
 /** Reads a channel resource (a `GET /v3/group_channels/{channel_url}` response, ideally with `show_member=true`). */
 export async function readChannel(io: CliIO, path: string): Promise<SendbirdChannelResource> {
   const json = await readJson(io, path, 'channel');
-  if (typeof json !== 'object' || json === null || Array.isArray(json) || typeof (json as { channel_url?: unknown }).channel_url !== 'string') {
+  if (
+    typeof json !== 'object' ||
+    json === null ||
+    Array.isArray(json) ||
+    typeof (json as { channel_url?: unknown }).channel_url !== 'string'
+  ) {
     throw new UsageError(`channel ${path} is not a Sendbird group channel resource (it has no channel_url)`);
   }
   return json as SendbirdChannelResource;

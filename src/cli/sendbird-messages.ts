@@ -28,7 +28,19 @@ import { backendFlag, backendOf, print, withFlagNames, type Command } from './co
 import { readIdentityFile } from './identity-file.js';
 import { fileError, readJson, writeFileSafely, type CliIO } from './io.js';
 import { refused } from './sendbird-keys.js';
-import { apiToken, apiTokenFileFlag, applicationIdFlag, describeRequest, readChannel, readState, sendbirdKeysFlag, sendbirdListing, signerOf, stateFlag, writeState } from './sendbird-io.js';
+import {
+  apiToken,
+  apiTokenFileFlag,
+  applicationIdFlag,
+  describeRequest,
+  readChannel,
+  readState,
+  sendbirdKeysFlag,
+  sendbirdListing,
+  signerOf,
+  stateFlag,
+  writeState,
+} from './sendbird-io.js';
 
 /** MIME types by file extension, for --file without --mime-type. */
 const TYPES: Record<string, string> = {
@@ -80,12 +92,24 @@ const sendbirdSendCommand: Command = {
       'api-token-file': apiTokenFileFlag,
       identity: identityFlag,
       'public-keys': sendbirdKeysFlag,
-      'text-file': { kind: 'string', help: 'the text to send: a file, or - for standard input (one trailing newline dropped); never a flag, which the process list would show', arg: 'FILE' },
+      'text-file': {
+        kind: 'string',
+        help: 'the text to send: a file, or - for standard input (one trailing newline dropped); never a flag, which the process list would show',
+        arg: 'FILE',
+      },
       file: { kind: 'string', help: 'a file to send, encrypted (with --encrypted-out)', arg: 'FILE' },
-      'encrypted-out': { kind: 'string', help: 'where to write the encrypted file, the part to upload (never over an existing file)', arg: 'FILE' },
+      'encrypted-out': {
+        kind: 'string',
+        help: 'where to write the encrypted file, the part to upload (never over an existing file)',
+        arg: 'FILE',
+      },
       'file-name': { kind: 'string', help: "the file name the members see (default: --file's own; encrypted)", arg: 'NAME' },
-      'mime-type': { kind: 'string', help: "the file's MIME type (default: from its extension, else application/octet-stream; encrypted)", arg: 'TYPE' },
-      edit: { kind: 'string', help: "edit your text message with this Sendbird message_id (with --text-file)", arg: 'MESSAGE_ID' },
+      'mime-type': {
+        kind: 'string',
+        help: "the file's MIME type (default: from its extension, else application/octet-stream; encrypted)",
+        arg: 'TYPE',
+      },
+      edit: { kind: 'string', help: 'edit your text message with this Sendbird message_id (with --text-file)', arg: 'MESSAGE_ID' },
       placeholder: { kind: 'string', help: 'what Sendbird shows in message (default: "Encrypted message")', arg: 'TEXT' },
       'custom-type': { kind: 'string', help: "Sendbird's custom_type (not encrypted)", arg: 'TEXT' },
       'mention-type': { kind: 'string', help: "Sendbird's mention_type (not encrypted)", values: ['users', 'channel'], arg: 'TYPE' },
@@ -93,13 +117,20 @@ const sendbirdSendCommand: Command = {
       state: { ...stateFlag, help: 'key-history file of the channel: a key older than its newest envelope is refused' },
       backend: backendFlag,
     },
-    positionals: { name: 'CHANNEL', help: 'the channel resource (GET /v3/group_channels/{channel_url}): its envelope gives the current key (a file, or -)', min: 1, max: 1 },
-    details: 'One of --text-file and --file. Prints the request with the API token redacted; a file request lists the encrypted part, written to --encrypted-out.',
+    positionals: {
+      name: 'CHANNEL',
+      help: 'the channel resource (GET /v3/group_channels/{channel_url}): its envelope gives the current key (a file, or -)',
+      min: 1,
+      max: 1,
+    },
+    details:
+      'One of --text-file and --file. Prints the request with the API token redacted; a file request lists the encrypted part, written to --encrypted-out.',
   },
   async run(args, io) {
     const s = args.strings;
     if ((s['text-file'] === undefined) === (s.file === undefined)) throw new UsageError('give one of --text-file and --file');
-    if (s.file !== undefined && s['encrypted-out'] === undefined) throw new UsageError('--file needs --encrypted-out: the encrypted file is the part to upload');
+    if (s.file !== undefined && s['encrypted-out'] === undefined)
+      throw new UsageError('--file needs --encrypted-out: the encrypted file is the part to upload');
     if (s.edit !== undefined && s.file !== undefined) throw new UsageError('--edit edits a text message: give --text-file');
     const token = await apiToken(args, io);
     const options = { applicationId: s['application-id'] as string, apiToken: token };
@@ -111,11 +142,21 @@ const sendbirdSendCommand: Command = {
       const state = await readState(io, s.state);
       let opened;
       try {
-        opened = await openSendbirdChannelKey(channel, { userId: id.userId, identityPrivateKey: id.identity.identityPrivateKey, signingKeys: listing.signingKeys, minConversationKeyVersion: state?.envelopes.at(-1)?.ckv, backend: backendOf(args) });
+        opened = await openSendbirdChannelKey(channel, {
+          userId: id.userId,
+          identityPrivateKey: id.identity.identityPrivateKey,
+          signingKeys: listing.signingKeys,
+          minConversationKeyVersion: state?.envelopes.at(-1)?.ckv,
+          backend: backendOf(args),
+        });
       } catch (e) {
         return refused(io, e);
       }
-      key = { conversationKey: opened.conversationKey, conversationKeyVersion: opened.conversationKeyVersion, sender: signerOf(id, listing, io) };
+      key = {
+        conversationKey: opened.conversationKey,
+        conversationKeyVersion: opened.conversationKeyVersion,
+        sender: signerOf(id, listing, io),
+      };
       const prepareOptions = { backend: backendOf(args), ...(state ? { state } : {}) };
       const extras = {
         channelUrl: channel.channel_url,
@@ -127,7 +168,11 @@ const sendbirdSendCommand: Command = {
       const k = key;
       if (s['text-file'] !== undefined) {
         const text = await readText(io, s['text-file']);
-        const prepared = await withFlagNames(FLAGS, () => (s.edit === undefined ? prepareSendbirdMessage({ ...extras, text }, k, prepareOptions) : prepareSendbirdMessageEdit({ ...extras, messageId: s.edit as string, text }, k, prepareOptions)));
+        const prepared = await withFlagNames(FLAGS, () =>
+          s.edit === undefined
+            ? prepareSendbirdMessage({ ...extras, text }, k, prepareOptions)
+            : prepareSendbirdMessageEdit({ ...extras, messageId: s.edit as string, text }, k, prepareOptions),
+        );
         print(io, describeRequest(sendbirdMessageRequest(prepared, options)));
         return 0;
       }
@@ -139,7 +184,9 @@ const sendbirdSendCommand: Command = {
         throw fileError(e, 'read', '--file', path);
       }
       const mimeType = s['mime-type'] ?? TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
-      const prepared = await withFlagNames(FLAGS, () => prepareSendbirdFileMessage({ ...extras, file, fileName: s['file-name'] ?? basename(path), mimeType }, k, prepareOptions));
+      const prepared = await withFlagNames(FLAGS, () =>
+        prepareSendbirdFileMessage({ ...extras, file, fileName: s['file-name'] ?? basename(path), mimeType }, k, prepareOptions),
+      );
       const request = sendbirdFileMessageRequest(prepared, options);
       const out = await writeBytes(io, s['encrypted-out'] as string, prepared.file);
       io.stderr.write(`wrote the encrypted file (${prepared.file.length} bytes) to ${out}: upload it as the file part\n`);
@@ -158,7 +205,15 @@ async function writeBytes(io: CliIO, path: string, bytes: Uint8Array): Promise<s
 
 /** One JSON line of `sendbird-read`. */
 function line(r: SendbirdMessageResult): Record<string, unknown> {
-  if (!r.ok) return { index: r.index, ok: false, ...(r.sendbirdMessageId === undefined ? {} : { message_id: r.sendbirdMessageId }), code: r.error.code, ...(r.error.field === undefined ? {} : { field: r.error.field }), reason: r.error.reason };
+  if (!r.ok)
+    return {
+      index: r.index,
+      ok: false,
+      ...(r.sendbirdMessageId === undefined ? {} : { message_id: r.sendbirdMessageId }),
+      code: r.error.code,
+      ...(r.error.field === undefined ? {} : { field: r.error.field }),
+      reason: r.error.reason,
+    };
   const m: OpenedSendbirdMessage = r.message;
   const f = m.file;
   return {
@@ -196,24 +251,44 @@ const sendbirdReadCommand: Command = {
     flags: {
       identity: identityFlag,
       'public-keys': sendbirdKeysFlag,
-      channel: { kind: 'string', help: 'the channel resource (GET /v3/group_channels/{channel_url}): its current envelope is checked and used', arg: 'FILE' },
+      channel: {
+        kind: 'string',
+        help: 'the channel resource (GET /v3/group_channels/{channel_url}): its current envelope is checked and used',
+        arg: 'FILE',
+      },
       state: stateFlag,
-      'rotation-grace-ms': { kind: 'string', help: 'how long after a rotation a message under the older key is accepted (default 300000)', arg: 'MS' },
+      'rotation-grace-ms': {
+        kind: 'string',
+        help: 'how long after a rotation a message under the older key is accepted (default 300000)',
+        arg: 'MS',
+      },
       backend: backendFlag,
     },
-    positionals: { name: 'MESSAGES', help: 'the response of GET /v3/group_channels/{channel_url}/messages, a list of messages, one message or a webhook body (a file, or -)', min: 1, max: 1 },
-    details: 'Keys come from the envelopes of --channel and --state, opened with your identity. Exit 0 when every message opened, 1 when one was refused.',
+    positionals: {
+      name: 'MESSAGES',
+      help: 'the response of GET /v3/group_channels/{channel_url}/messages, a list of messages, one message or a webhook body (a file, or -)',
+      min: 1,
+      max: 1,
+    },
+    details:
+      'Keys come from the envelopes of --channel and --state, opened with your identity. Exit 0 when every message opened, 1 when one was refused.',
   },
   async run(args, io) {
     const s = args.strings;
-    if (s.channel === undefined && s.state === undefined) throw new UsageError('give --channel, --state or both: the keys come from their envelopes');
+    if (s.channel === undefined && s.state === undefined)
+      throw new UsageError('give --channel, --state or both: the keys come from their envelopes');
     const grace = s['rotation-grace-ms'];
-    if (grace !== undefined && !/^[0-9]{1,15}$/.test(grace)) throw new UsageError('--rotation-grace-ms must be a non-negative integer number of milliseconds');
+    if (grace !== undefined && !/^[0-9]{1,15}$/.test(grace))
+      throw new UsageError('--rotation-grace-ms must be a non-negative integer number of milliseconds');
     const id = await readIdentityFile(io, s.identity as string);
     try {
       const listing = await sendbirdListing(io, s['public-keys'] as string);
       const json = await readJson(io, args.positionals[0] as string, 'MESSAGES');
-      const list = Array.isArray(json) ? json : typeof json === 'object' && json !== null && Array.isArray((json as { messages?: unknown }).messages) ? (json as { messages: unknown[] }).messages : [json];
+      const list = Array.isArray(json)
+        ? json
+        : typeof json === 'object' && json !== null && Array.isArray((json as { messages?: unknown }).messages)
+          ? (json as { messages: unknown[] }).messages
+          : [json];
       const channel = s.channel === undefined ? undefined : await readChannel(io, s.channel);
       const state = await readState(io, s.state);
       let opened;

@@ -21,12 +21,26 @@ import {
 import { UsageError, type FlagSpec } from './args.js';
 import { backendFlag, backendOf, print, withFlagNames, type Command } from './common.js';
 import { readIdentityFile } from './identity-file.js';
-import { apiToken, apiTokenFileFlag, applicationIdFlag, describeRequest, sendbirdListing, sendbirdKeysFlag, signerOf } from './sendbird-io.js';
+import {
+  apiToken,
+  apiTokenFileFlag,
+  applicationIdFlag,
+  describeRequest,
+  sendbirdListing,
+  sendbirdKeysFlag,
+  signerOf,
+} from './sendbird-io.js';
 import { sendbirdOpenCommand, sendbirdRotateCommand } from './sendbird-keys.js';
 import { sendbirdReadCommand, sendbirdSendCommand } from './sendbird-messages.js';
 
 /** MIME types of the usual cover images, by file extension (others go as octet-stream). */
-const IMAGE_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp' };
+const IMAGE_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+};
 
 const bool = (help: string): FlagSpec => ({ kind: 'boolean', help: `${help} (--flag or --flag=false)` });
 const text = (help: string, arg = 'TEXT'): FlagSpec => ({ kind: 'string', help, arg });
@@ -48,7 +62,11 @@ const sendbirdCreateCommand: Command = {
     flags: {
       'application-id': applicationIdFlag,
       'api-token-file': apiTokenFileFlag,
-      identity: { kind: 'string', help: 'identity file (keygen --sendbird): end-to-end encryption, a key envelope signed by you in data', arg: 'FILE' },
+      identity: {
+        kind: 'string',
+        help: 'identity file (keygen --sendbird): end-to-end encryption, a key envelope signed by you in data',
+        arg: 'FILE',
+      },
       'public-keys': { ...sendbirdKeysFlag, required: false, help: `${sendbirdKeysFlag.help} (with --identity)` },
       'user-ids': { kind: 'list', help: 'users of the channel', arg: 'IDS' },
       name: text('channel name (at most 191 characters)'),
@@ -79,7 +97,8 @@ const sendbirdCreateCommand: Command = {
   async run(args, io) {
     const s = args.strings;
     const token = await apiToken(args, io);
-    if ((s.identity === undefined) !== (s['public-keys'] === undefined)) throw new UsageError('--identity and --public-keys go together (end-to-end encryption)');
+    if ((s.identity === undefined) !== (s['public-keys'] === undefined))
+      throw new UsageError('--identity and --public-keys go together (end-to-end encryption)');
     const params: Record<string, unknown> = {
       user_ids: args.lists['user-ids'],
       name: s.name,
@@ -112,10 +131,21 @@ const sendbirdCreateCommand: Command = {
     if (s.identity !== undefined) {
       const id = await readIdentityFile(io, s.identity);
       const listing = await sendbirdListing(io, s['public-keys'] as string);
-      if (typeof params.channel_url !== 'string') throw new UsageError('--channel-url is required for an end-to-end encrypted channel: the key envelope is signed for it');
+      if (typeof params.channel_url !== 'string')
+        throw new UsageError('--channel-url is required for an end-to-end encrypted channel: the key envelope is signed for it');
       const channelUrl = params.channel_url;
-      e2ee = await withFlagNames({ 'params.memberIds': '--user-ids', 'params.channelUrl': '--channel-url', 'params.publicKeys': '--public-keys' }, () =>
-        prepareSendbirdChannelKey({ channelUrl, publicKeys: listing.publicKeys, memberIds: (params.user_ids as string[] | undefined) ?? [], sender: signerOf(id, listing, io) }, { backend: backendOf(args) }),
+      e2ee = await withFlagNames(
+        { 'params.memberIds': '--user-ids', 'params.channelUrl': '--channel-url', 'params.publicKeys': '--public-keys' },
+        () =>
+          prepareSendbirdChannelKey(
+            {
+              channelUrl,
+              publicKeys: listing.publicKeys,
+              memberIds: (params.user_ids as string[] | undefined) ?? [],
+              sender: signerOf(id, listing, io),
+            },
+            { backend: backendOf(args) },
+          ),
       );
       wipe(id.identity.identityPrivateKey, id.identity.signingPrivateKey);
     }
@@ -135,7 +165,8 @@ const sendbirdCreateCommand: Command = {
     } catch (e) {
       if (!(e instanceof SendbirdValidationError)) throw e;
       io.stderr.write(`Sendbird would refuse this request: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}\n`);
-      for (const p of e.problems) io.stderr.write(`  - ${p.path}: ${p.message}${p.sendbirdCode === null ? '' : ` [Sendbird ${p.sendbirdCode}]`}\n`);
+      for (const p of e.problems)
+        io.stderr.write(`  - ${p.path}: ${p.message}${p.sendbirdCode === null ? '' : ` [Sendbird ${p.sendbirdCode}]`}\n`);
       return 2;
     } finally {
       wipe(e2ee?.conversationKey);

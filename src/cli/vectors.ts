@@ -38,7 +38,12 @@ export const vectorsCommand: Command = {
       out: { kind: 'string', help: 'directory to write with generate (default: vectors)', arg: 'DIR' },
       force: { kind: 'boolean', help: 'with generate: replace vector files that exist' },
     },
-    positionals: { name: 'generate|verify [DIR]', help: 'generate the files, or verify a directory of them (default: ./vectors, else the vectors shipped with the package)', min: 1, max: 2 },
+    positionals: {
+      name: 'generate|verify [DIR]',
+      help: 'generate the files, or verify a directory of them (default: ./vectors, else the vectors shipped with the package)',
+      min: 1,
+      max: 2,
+    },
     details: [
       'generate never replaces an existing file without --force, and never follows a link planted at a',
       'temporary name. verify exits 1 when any vector does not match this implementation, naming file,',
@@ -59,7 +64,9 @@ export const vectorsCommand: Command = {
       const force = args.booleans.force === true;
       for (const [name, text] of files) {
         await writeFileSafely(io, join(out, name), text, force, 0o644).catch((e: unknown) => {
-          throw e instanceof UsageError && /exists/.test(e.message) ? new UsageError(`${join(given, name)} exists: pass --force to replace the vector files`) : failed(e);
+          throw e instanceof UsageError && /exists/.test(e.message)
+            ? new UsageError(`${join(given, name)} exists: pass --force to replace the vector files`)
+            : failed(e);
         });
       }
       io.stdout.write(`${JSON.stringify({ directory: out, files: [...files.keys()] }, null, 2)}\n`);
@@ -69,7 +76,9 @@ export const vectorsCommand: Command = {
       if (args.strings.out !== undefined || args.booleans.force !== undefined) throw new UsageError('--out and --force belong to generate');
       const fallback = dir === undefined ? defaultVectorsDir(io.cwd) : null;
       if (dir === undefined && !fallback) {
-        throw new UsageError(`no vectors to verify: ./vectors does not exist, and this installation has none at ${SHIPPED_VECTORS}; pass a directory (chat-keykit vectors generate --out DIR writes one)`);
+        throw new UsageError(
+          `no vectors to verify: ./vectors does not exist, and this installation has none at ${SHIPPED_VECTORS}; pass a directory (chat-keykit vectors generate --out DIR writes one)`,
+        );
       }
       const shown = dir ?? (fallback as { shown: string }).shown;
       const from = dir === undefined ? (fallback as { path: string }).path : resolve(io.cwd, dir);
@@ -89,7 +98,9 @@ export const vectorsCommand: Command = {
         }
       }
       const report = await verifyVectors(files);
-      io.stdout.write(`${JSON.stringify({ directory: from, ok: report.ok, checked: report.checked, failures: report.failures }, null, 2)}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ directory: from, ok: report.ok, checked: report.checked, failures: report.failures }, null, 2)}\n`,
+      );
       if (!report.ok) for (const f of report.failures) io.stderr.write(`mismatch: ${f}\n`);
       io.stderr.write(`${report.ok ? 'OK' : 'FAILED'}: ${report.checked} checks, ${report.failures.length} failures\n`);
       return report.ok ? 0 : 1;

@@ -28,7 +28,9 @@ const KIND_NAMES: Record<BodyKind, string> = { create: 'group-create', keys: 'ke
 async function trustedKeys(io: CliIO, path: string, command: string): Promise<KeyListing> {
   const keys = await listing(io, path);
   if (keys.signingKeys.length === 0) {
-    throw new UsageError(`the key listing ${path} has no signing keys: ${command} needs the X API listing (GET /2/users/public_keys) with signing_public_key and identity_public_key_signature`);
+    throw new UsageError(
+      `the key listing ${path} has no signing keys: ${command} needs the X API listing (GET /2/users/public_keys) with signing_public_key and identity_public_key_signature`,
+    );
   }
   return keys;
 }
@@ -48,25 +50,43 @@ async function runVerifier(args: Parsed, io: CliIO, command: string, recipient: 
   const kind = (args.strings.kind as BodyKind | undefined) ?? bodyKind(body);
   if (kind === null) throw new UsageError('BODY is not a group-create, keys or members request body (pass --kind)');
   const conversationId = args.strings['conversation-id'];
-  if (kind !== 'create' && conversationId === undefined) throw new UsageError(`--conversation-id is required to verify a ${KIND_NAMES[kind]} body (the id is in the URL, not the body)`);
+  if (kind !== 'create' && conversationId === undefined)
+    throw new UsageError(`--conversation-id is required to verify a ${KIND_NAMES[kind]} body (the id is in the URL, not the body)`);
   const keys = await trustedKeys(io, args.strings['public-keys'] as string, command);
   const member = recipient && { userId: recipient.userId, identityPrivateKey: recipient.identity.identityPrivateKey };
   const b = body as Record<string, unknown>;
   let senderId = args.strings.sender;
   if (senderId === undefined) {
-    const found = await identifySender(b, { signingKeys: keys.signingKeys, kind, backend: backendOf(args), ...(member ? { recipient: member } : {}), ...(conversationId === undefined ? {} : { conversationId }) });
+    const found = await identifySender(b, {
+      signingKeys: keys.signingKeys,
+      kind,
+      backend: backendOf(args),
+      ...(member ? { recipient: member } : {}),
+      ...(conversationId === undefined ? {} : { conversationId }),
+    });
     if (found.senderId === null) {
       if (found.reason === 'uncheckable') {
-        throw new UsageError(`none of BODY's signatures can be checked here${member ? '' : ' (a version 6/7 key-change signature covers the plaintext key: only a member can check it, with --identity FILE)'}, so the sender cannot be told: pass --sender ID`);
+        throw new UsageError(
+          `none of BODY's signatures can be checked here${member ? '' : ' (a version 6/7 key-change signature covers the plaintext key: only a member can check it, with --identity FILE)'}, so the sender cannot be told: pass --sender ID`,
+        );
       }
-      if (found.reason === 'several') throw new UsageError(`the listed signing keys of ${idList(found.candidates)} all verify BODY (one key listed for several users?): pass --sender ID`);
+      if (found.reason === 'several')
+        throw new UsageError(
+          `the listed signing keys of ${idList(found.candidates)} all verify BODY (one key listed for several users?): pass --sender ID`,
+        );
       io.stderr.write(`no listed user's signing key verifies this body: pass --sender ID to see the full report\n`);
       return null;
     }
     senderId = found.senderId;
     io.stderr.write(`sender: ${senderId} (the only listed key that verifies)\n`);
   }
-  const options = { senderId, signingKeys: keys.signingKeys, backend: backendOf(args), serverView: args.booleans['server-view'] === true, ...(member ? { recipient: member } : {}) };
+  const options = {
+    senderId,
+    signingKeys: keys.signingKeys,
+    backend: backendOf(args),
+    serverView: args.booleans['server-view'] === true,
+    ...(member ? { recipient: member } : {}),
+  };
   const report =
     kind === 'create'
       ? await verifyCreateGroupRequest(b, options)
@@ -77,10 +97,26 @@ async function runVerifier(args: Parsed, io: CliIO, command: string, recipient: 
 }
 
 const verifyFlags: Record<string, FlagSpec> = {
-  'public-keys': { ...keysFlag, help: 'the trusted key listing: the X API response of GET /2/users/public_keys, with signing_public_key and identity_public_key_signature (keyed by user id if its records do not name owners)' },
-  sender: { kind: 'string', help: 'user id of the sender (the signer); default: the one listed user whose signing key verifies the body', arg: 'ID' },
-  'conversation-id': { kind: 'string', help: 'for keys and members bodies: the conversation id that was signed (g…, or min:max for a one-to-one)', arg: 'ID' },
-  kind: { kind: 'string', help: 'the body kind (default: told from its fields); a body of another kind is invalid', values: ['create', 'keys', 'members'], arg: 'KIND' },
+  'public-keys': {
+    ...keysFlag,
+    help: 'the trusted key listing: the X API response of GET /2/users/public_keys, with signing_public_key and identity_public_key_signature (keyed by user id if its records do not name owners)',
+  },
+  sender: {
+    kind: 'string',
+    help: 'user id of the sender (the signer); default: the one listed user whose signing key verifies the body',
+    arg: 'ID',
+  },
+  'conversation-id': {
+    kind: 'string',
+    help: 'for keys and members bodies: the conversation id that was signed (g…, or min:max for a one-to-one)',
+    arg: 'ID',
+  },
+  kind: {
+    kind: 'string',
+    help: 'the body kind (default: told from its fields); a body of another kind is invalid',
+    values: ['create', 'keys', 'members'],
+    arg: 'KIND',
+  },
   backend: backendFlag,
 };
 
@@ -95,7 +131,11 @@ const verify: Command = {
     summary: 'check a request body as the server and a receiving member would',
     flags: {
       ...verifyFlags,
-      identity: { kind: 'string', help: 'a member identity file: also unwrap that member’s key and check the key-change signature', arg: 'FILE' },
+      identity: {
+        kind: 'string',
+        help: 'a member identity file: also unwrap that member’s key and check the key-change signature',
+        arg: 'FILE',
+      },
       'server-view': {
         kind: 'boolean',
         help: 'accept what the server can check; a key-change signature that only a member can check is left unchecked (exit 0 if nothing else is wrong and some signature was checked)',
@@ -112,21 +152,31 @@ const verify: Command = {
   },
   async run(args, io) {
     const serverView = args.booleans['server-view'] === true;
-    if (serverView && args.strings.identity !== undefined) throw new UsageError('--server-view is the check without a member identity; with --identity everything is checked: drop one of them');
+    if (serverView && args.strings.identity !== undefined)
+      throw new UsageError('--server-view is the check without a member identity; with --identity everything is checked: drop one of them');
     const recipient = args.strings.identity ? await readIdentityFile(io, args.strings.identity) : undefined;
     const v = await runVerifier(args, io, 'verify', recipient);
     if (!v) return 1;
     const { kind, senderId, report } = v;
     wipe(report.conversationKey);
     const ok = proven(report);
-    print(io, { valid: ok, verdict: report.verdict, sender: senderId, problems: report.problems, actions: report.actions, notes: report.notes });
+    print(io, {
+      valid: ok,
+      verdict: report.verdict,
+      sender: senderId,
+      problems: report.problems,
+      actions: report.actions,
+      notes: report.notes,
+    });
     const what = `${KIND_NAMES[kind]} body from ${senderId}`;
     const unchecked = report.notes.join('; ');
     if (ok && report.verdict === 'verified') io.stderr.write(`VALID ${what}${recipient ? `, opened by member ${recipient.userId}` : ''}\n`);
     else if (ok) io.stderr.write(`VALID (server view): ${what}; not checked: ${unchecked}\n`);
     else if (report.verdict === 'server-view') {
       const none = report.actions.every((a) => a.signature !== 'verified');
-      io.stderr.write(`UNVERIFIED: ${what}: not checked: ${unchecked}${none ? ' (no signature could be checked)' : ''}; pass --identity FILE of a member${none ? '' : ' (or --server-view to accept what the server can check)'}\n`);
+      io.stderr.write(
+        `UNVERIFIED: ${what}: not checked: ${unchecked}${none ? ' (no signature could be checked)' : ''}; pass --identity FILE of a member${none ? '' : ' (or --server-view to accept what the server can check)'}\n`,
+      );
     } else {
       io.stderr.write(`INVALID ${KIND_NAMES[kind]} body: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}\n`);
       for (const p of report.problems) io.stderr.write(`  - ${p.path}: ${p.message} [${p.code}]\n`);
@@ -143,7 +193,10 @@ const unwrap: Command = {
     flags: {
       identity: identityFlag,
       ...verifyFlags,
-      'public-keys': { ...(verifyFlags['public-keys'] as FlagSpec), help: `${verifyFlags['public-keys']?.help}; needed because the key is released only after the body verifies against its signing keys` },
+      'public-keys': {
+        ...(verifyFlags['public-keys'] as FlagSpec),
+        help: `${verifyFlags['public-keys']?.help}; needed because the key is released only after the body verifies against its signing keys`,
+      },
       'show-key': { kind: 'boolean', help: 'print the conversation key itself' },
       format: { kind: 'string', help: 'key format with --show-key (default base64)', values: ['hex', 'base64'], arg: 'FORMAT' },
     },
@@ -155,7 +208,8 @@ const unwrap: Command = {
     ].join('\n'),
   },
   async run(args, io) {
-    if (args.strings.format !== undefined && args.booleans['show-key'] !== true) throw new UsageError('--format applies to the key printed with --show-key: add --show-key or drop --format');
+    if (args.strings.format !== undefined && args.booleans['show-key'] !== true)
+      throw new UsageError('--format applies to the key printed with --show-key: add --show-key or drop --format');
     const me = await readIdentityFile(io, args.strings.identity as string);
     const v = await runVerifier(args, io, 'unwrap', me);
     if (!v) return 1;
@@ -167,7 +221,12 @@ const unwrap: Command = {
       for (const p of report.problems) io.stderr.write(`  - ${p.path}: ${p.message} [${p.code}]\n`);
       return 1;
     }
-    const out: Record<string, unknown> = { user_id: me.userId, sender: senderId, conversation_key_version: body.conversation_key_version, verified: true };
+    const out: Record<string, unknown> = {
+      user_id: me.userId,
+      sender: senderId,
+      conversation_key_version: body.conversation_key_version,
+      verified: true,
+    };
     if (args.booleans['show-key']) {
       out.conversation_key = args.strings.format === 'hex' ? Buffer.from(key).toString('hex') : encodeBase64(key);
       out.format = args.strings.format ?? 'base64';

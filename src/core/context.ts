@@ -45,12 +45,12 @@ async function load(name: BackendName): Promise<CryptoBackend | null> {
   let p = cache.get(name);
   if (!p) {
     const loader = BACKENDS[name];
-    p = loader().then(
-      (b) => {
+    p = loader()
+      .then((b) => {
         b.randomBytes(1);
         return b;
-      },
-    ).catch(() => null);
+      })
+      .catch(() => null);
     cache.set(name, p);
   }
   return p;
@@ -60,7 +60,10 @@ async function load(name: BackendName): Promise<CryptoBackend | null> {
  * The first available backend of `order`. Landing on noble after WebCrypto was missing is a
  * degradation: recorded and warned about once (degraded.ts).
  */
-export async function firstAvailable(order: readonly BackendName[], loader: (name: BackendName) => Promise<CryptoBackend | null> = load): Promise<CryptoBackend> {
+export async function firstAvailable(
+  order: readonly BackendName[],
+  loader: (name: BackendName) => Promise<CryptoBackend | null> = load,
+): Promise<CryptoBackend> {
   let webcryptoMissing = false;
   for (const name of order) {
     const b = await loader(name);
@@ -86,7 +89,11 @@ let defaultChoice: BackendName | CryptoBackend | undefined;
  */
 export function setDefaultBackend(choice: BackendName | CryptoBackend | undefined): void {
   if (choice !== undefined && typeof choice !== 'object' && !Object.hasOwn(BACKENDS, choice)) {
-    throw new InvalidInputError(ErrorCodes.UNSUPPORTED_BACKEND, `unknown backend "${String(choice)}" (expected noble, node or webcrypto)`, 'backend');
+    throw new InvalidInputError(
+      ErrorCodes.UNSUPPORTED_BACKEND,
+      `unknown backend "${String(choice)}" (expected noble, node or webcrypto)`,
+      'backend',
+    );
   }
   defaultChoice = choice;
 }
@@ -103,10 +110,15 @@ export async function resolveBackend(requested?: BackendName | CryptoBackend): P
   if (choice !== undefined && typeof choice === 'object') return choice;
   if (choice !== undefined) {
     if (!Object.hasOwn(BACKENDS, choice)) {
-      throw new InvalidInputError(ErrorCodes.UNSUPPORTED_BACKEND, `unknown backend "${String(choice)}" (expected noble, node or webcrypto)`, 'backend');
+      throw new InvalidInputError(
+        ErrorCodes.UNSUPPORTED_BACKEND,
+        `unknown backend "${String(choice)}" (expected noble, node or webcrypto)`,
+        'backend',
+      );
     }
     const b = await load(choice);
-    if (!b) throw new InvalidInputError(ErrorCodes.UNSUPPORTED_BACKEND, `the ${choice} backend is not available in this runtime`, 'backend');
+    if (!b)
+      throw new InvalidInputError(ErrorCodes.UNSUPPORTED_BACKEND, `the ${choice} backend is not available in this runtime`, 'backend');
     return b;
   }
   return firstAvailable(AUTO_ORDER);

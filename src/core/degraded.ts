@@ -31,8 +31,10 @@ function messageOf(reason: Degradation, detail: string | undefined): string {
         : 'crypto.subtle is not available in this runtime; using the pure-JavaScript noble backend, several times slower.';
     }
     case 'web-workers-blocked':
-      return `Web Workers could not start${detail ? ` (${detail})` : ''}, most likely a Content Security Policy without worker-src blob:; ` +
-        'large groups are wrapped on the calling thread. Allow worker-src blob: to use Web Workers.';
+      return (
+        `Web Workers could not start${detail ? ` (${detail})` : ''}, most likely a Content Security Policy without worker-src blob:; ` +
+        'large groups are wrapped on the calling thread. Allow worker-src blob: to use Web Workers.'
+      );
     case 'web-worker-failed':
       return `a wrapping Web Worker failed${detail ? ` (${detail})` : ''}; this wrap was redone on the calling thread.`;
   }

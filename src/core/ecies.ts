@@ -51,7 +51,13 @@ export interface EciesTrace {
  * Self-contained on purpose (no imports, no names from outside): the worker programs of
  * `workers.ts` and `webworkers.ts` run this very function, from its source text.
  */
-export async function eciesSeal(p: EciesPrimitives, scalar: Uint8Array, recipient: Uint8Array, plaintext: Uint8Array, trace?: (t: EciesTrace) => void): Promise<Uint8Array> {
+export async function eciesSeal(
+  p: EciesPrimitives,
+  scalar: Uint8Array,
+  recipient: Uint8Array,
+  plaintext: Uint8Array,
+  trace?: (t: EciesTrace) => void,
+): Promise<Uint8Array> {
   const E = await p.getPublicKey(scalar);
   const z = await p.ecdh(scalar, recipient);
   const input = new Uint8Array(z.length + 4 + E.length);
@@ -78,7 +84,12 @@ export async function eciesSeal(p: EciesPrimitives, scalar: Uint8Array, recipien
  * block: the public functions draw the scalar themselves (tests and vectors inject it).
  * @param recipient - the recipient's validated 65-byte SEC1 identity key
  */
-export function eciesWrap(backend: CryptoBackend, plaintext: Uint8Array, recipient: Uint8Array, ephemeralScalar: Uint8Array): Promise<Uint8Array> {
+export function eciesWrap(
+  backend: CryptoBackend,
+  plaintext: Uint8Array,
+  recipient: Uint8Array,
+  ephemeralScalar: Uint8Array,
+): Promise<Uint8Array> {
   return eciesSeal(backend, ephemeralScalar, recipient, plaintext);
 }
 
@@ -87,9 +98,18 @@ export function eciesWrap(backend: CryptoBackend, plaintext: Uint8Array, recipie
  * @returns the plaintext, or null when the tag does not verify (not for this key, or tampered)
  * @throws {DecodeError} `ERR_INVALID_ENVELOPE` when the blob is too short or its ephemeral key is invalid
  */
-export async function eciesUnwrap(backend: CryptoBackend, blob: Uint8Array, privateKey: Uint8Array, field = 'encryptedKey'): Promise<Uint8Array | null> {
+export async function eciesUnwrap(
+  backend: CryptoBackend,
+  blob: Uint8Array,
+  privateKey: Uint8Array,
+  field = 'encryptedKey',
+): Promise<Uint8Array | null> {
   if (blob.length < SEC1_LENGTH + 16) {
-    throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, `wrapped key too short: ${blob.length} bytes, need at least ${SEC1_LENGTH + 16}`, field);
+    throw new DecodeError(
+      ErrorCodes.INVALID_ENVELOPE,
+      `wrapped key too short: ${blob.length} bytes, need at least ${SEC1_LENGTH + 16}`,
+      field,
+    );
   }
   const ephemeral = blob.subarray(0, SEC1_LENGTH);
   try {
@@ -132,7 +152,11 @@ export async function generateConversationKey(options?: CryptoOptions): Promise<
  * @example
  * const wrapped = await wrapConversationKey(key, bob.identityPublicKey);
  */
-export async function wrapConversationKey(key: Uint8Array, recipientIdentityPublicKey: PublicKeyLike, options?: CryptoOptions): Promise<string> {
+export async function wrapConversationKey(
+  key: Uint8Array,
+  recipientIdentityPublicKey: PublicKeyLike,
+  options?: CryptoOptions,
+): Promise<string> {
   assertBytes(key, 'key', CONVERSATION_KEY_LENGTH);
   const recipient = parsePublicKey(recipientIdentityPublicKey, 'recipientIdentityPublicKey');
   const backend = await resolveBackend(options?.backend);
@@ -150,15 +174,28 @@ export async function wrapConversationKey(key: Uint8Array, recipientIdentityPubl
  * @throws {DecodeError} `ERR_INVALID_BASE64`, `ERR_INVALID_ENVELOPE` (not 113 bytes, or an invalid ephemeral key)
  * @throws {VerificationError} `ERR_DECRYPT_FAILED` when it does not open with this identity key
  */
-export async function openWrappedKey(backend: CryptoBackend, encryptedKey: string, identityPrivateKey: Uint8Array, field: string): Promise<SecretBytes> {
+export async function openWrappedKey(
+  backend: CryptoBackend,
+  encryptedKey: string,
+  identityPrivateKey: Uint8Array,
+  field: string,
+): Promise<SecretBytes> {
   const blob = decodeBase64(encryptedKey, field);
   if (blob.length !== WRAPPED_KEY_LENGTH) {
-    throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, `expected a ${WRAPPED_KEY_LENGTH}-byte wrapped conversation key, got ${blob.length} bytes`, field);
+    throw new DecodeError(
+      ErrorCodes.INVALID_ENVELOPE,
+      `expected a ${WRAPPED_KEY_LENGTH}-byte wrapped conversation key, got ${blob.length} bytes`,
+      field,
+    );
   }
   const plain = await eciesUnwrap(backend, blob, identityPrivateKey, field);
   if (plain === null || plain.length !== CONVERSATION_KEY_LENGTH) {
     wipe(plain);
-    throw new VerificationError(ErrorCodes.DECRYPT_FAILED, 'the wrapped key does not open with this identity key (wrong recipient or tampered)', field);
+    throw new VerificationError(
+      ErrorCodes.DECRYPT_FAILED,
+      'the wrapped key does not open with this identity key (wrong recipient or tampered)',
+      field,
+    );
   }
   const key = new SecretBytes(CONVERSATION_KEY_LENGTH);
   key.set(plain);
@@ -176,7 +213,11 @@ export async function openWrappedKey(backend: CryptoBackend, encryptedKey: strin
  * @example
  * const key = await unwrapConversationKey(entry.encryptedKey, me.identityPrivateKey);
  */
-export async function unwrapConversationKey(encryptedKeyB64: string, identityPrivateKey: Uint8Array, options?: CryptoOptions): Promise<SecretBytes> {
+export async function unwrapConversationKey(
+  encryptedKeyB64: string,
+  identityPrivateKey: Uint8Array,
+  options?: CryptoOptions,
+): Promise<SecretBytes> {
   const priv = parsePrivateKey(identityPrivateKey, 'identityPrivateKey');
   try {
     return await openWrappedKey(await resolveBackend(options?.backend), encryptedKeyB64, priv, 'encryptedKey');

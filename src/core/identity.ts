@@ -34,7 +34,12 @@ export class Identity {
   readonly signingPublicKey: Uint8Array;
 
   /** @internal use {@link generateIdentity} or {@link importPrivateKeys} */
-  constructor(keys: { identityPrivateKey: SecretBytes; identityPublicKey: Uint8Array; signingPrivateKey: SecretBytes; signingPublicKey: Uint8Array }) {
+  constructor(keys: {
+    identityPrivateKey: SecretBytes;
+    identityPublicKey: Uint8Array;
+    signingPrivateKey: SecretBytes;
+    signingPublicKey: Uint8Array;
+  }) {
     this.identityPrivateKey = keys.identityPrivateKey;
     this.identityPublicKey = keys.identityPublicKey;
     this.signingPrivateKey = keys.signingPrivateKey;
@@ -57,8 +62,15 @@ export class Identity {
   }
 }
 
-async function identityFromScalars(backend: CryptoBackend, identityPrivateKey: SecretBytes, signingPrivateKey: SecretBytes): Promise<Identity> {
-  const [identityPublicKey, signingPublicKey] = await Promise.all([backend.getPublicKey(identityPrivateKey), backend.getPublicKey(signingPrivateKey)]);
+async function identityFromScalars(
+  backend: CryptoBackend,
+  identityPrivateKey: SecretBytes,
+  signingPrivateKey: SecretBytes,
+): Promise<Identity> {
+  const [identityPublicKey, signingPublicKey] = await Promise.all([
+    backend.getPublicKey(identityPrivateKey),
+    backend.getPublicKey(signingPrivateKey),
+  ]);
   return new Identity({ identityPrivateKey, identityPublicKey, signingPrivateKey, signingPublicKey });
 }
 
@@ -80,7 +92,10 @@ export async function generateIdentity(options?: CryptoOptions): Promise<Identit
 export function assertIdentity(value: unknown, field = 'identity'): Identity {
   if (value instanceof Identity) return value;
   const o = assertObject(value, field);
-  wipe(parsePrivateKey(o.identityPrivateKey, `${field}.identityPrivateKey`), parsePrivateKey(o.signingPrivateKey, `${field}.signingPrivateKey`));
+  wipe(
+    parsePrivateKey(o.identityPrivateKey, `${field}.identityPrivateKey`),
+    parsePrivateKey(o.signingPrivateKey, `${field}.signingPrivateKey`),
+  );
   assertBytes(o.identityPublicKey, `${field}.identityPublicKey`, 65);
   assertBytes(o.signingPublicKey, `${field}.signingPublicKey`, 65);
   return value as Identity;
@@ -162,7 +177,11 @@ export async function verifyKeyBinding(
   const signingKey = parsePublicKey(signingPublicKeyB64, 'signingPublicKey');
   const signature = decodeBase64(identityPublicKeySignatureB64, 'identityPublicKeySignature');
   if (signature.length !== 64) {
-    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected a 64-byte r‖s signature, got ${signature.length} bytes`, 'identityPublicKeySignature');
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `expected a 64-byte r‖s signature, got ${signature.length} bytes`,
+      'identityPublicKeySignature',
+    );
   }
   const backend = await resolveBackend(options?.backend);
   return backend.verify(signingKey, message, signature);

@@ -49,7 +49,14 @@ export async function runWrapJobs(
     const count = Math.min(per, n - start);
     const publics = new Uint8Array(count * 65);
     for (let i = 0; i < count; i++) publics.set(recipients[start + i] as Uint8Array, i * 65);
-    const job = { index, count, key: Uint8Array.from(plaintext), publics, scalars: scalars.slice(start * 32, (start + count) * 32), outLength };
+    const job = {
+      index,
+      count,
+      key: Uint8Array.from(plaintext),
+      publics,
+      scalars: scalars.slice(start * 32, (start + count) * 32),
+      outLength,
+    };
     parts.push(run(job, progress));
   }
   const out: Uint8Array[] = [];

@@ -79,7 +79,11 @@ export interface PrepareOptions extends CryptoOptions {
  */
 export function checkSender(value: unknown, rule: UserIdRule, field = 'params.sender'): Signer {
   if (value === undefined) {
-    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'is required: { userId, signingKeyVersion, signingPrivateKey } (chat-keykit has no session identity)', field);
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_ARGUMENT,
+      'is required: { userId, signingKeyVersion, signingPrivateKey } (chat-keykit has no session identity)',
+      field,
+    );
   }
   const s = assertObject(value, field);
   return {
@@ -129,7 +133,11 @@ export function recipientsFor(keys: ReadonlyMap<string, Recipient>, userIds: rea
   return userIds.map((id, i) => {
     const r = keys.get(id);
     if (!r) {
-      throw new InvalidInputError(ErrorCodes.MISSING_PUBLIC_KEY, `member ${id} has no public key in params.publicKeys (the SDK would silently leave them out)`, `${field}[${i}]`);
+      throw new InvalidInputError(
+        ErrorCodes.MISSING_PUBLIC_KEY,
+        `member ${id} has no public key in params.publicKeys (the SDK would silently leave them out)`,
+        `${field}[${i}]`,
+      );
     }
     return r;
   });
@@ -146,7 +154,8 @@ export interface KeyChangeContext {
 
 async function keyChangeContext(options: PrepareOptions | undefined): Promise<KeyChangeContext> {
   const opts = options ?? {};
-  if (typeof opts !== 'object' || opts === null) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected an options object, got ${typeName(opts)}`, 'options');
+  if (typeof opts !== 'object' || opts === null)
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected an options object, got ${typeName(opts)}`, 'options');
   if (opts.onProgress !== undefined) assertFunction(opts.onProgress, 'options.onProgress', '(done, total) => void');
   const backend = await resolveBackend(opts.backend);
   return {
@@ -225,7 +234,13 @@ export async function runKeyChange<R>(
     try {
       const conversationKeyVersion = nextKeyVersion(ctx.clock, ctx.maxFutureSkewMs, 'testing hooks: now');
       const messageIds = Array.from({ length: actions }, (_, i) => newMessageId(ctx.random, ctx.options, `action ${i}`));
-      const { keys: participantKeys, wrapping } = await wrapForRecipients(ctx.backend, conversationKey, recipients, ctx.random, ctx.options);
+      const { keys: participantKeys, wrapping } = await wrapForRecipients(
+        ctx.backend,
+        conversationKey,
+        recipients,
+        ctx.random,
+        ctx.options,
+      );
       return await sign({
         backend: ctx.backend,
         conversationKey,

@@ -10,7 +10,17 @@
  *
  * @module
  */
-import { createCipheriv, createDecipheriv, createECDH, createHash, createPublicKey, createSecretKey, randomFillSync, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createECDH,
+  createHash,
+  createPublicKey,
+  createSecretKey,
+  randomFillSync,
+  verify as nodeVerify,
+  type KeyObject,
+} from 'node:crypto';
 import type { CryptoBackend } from './backend.js';
 import { signDeterministic } from './node-sign.js';
 import { SPKI_PREFIX } from '../wire/keys.js';
@@ -96,7 +106,9 @@ export const nodeBackend: CryptoBackend = Object.freeze({
     new Promise<boolean>((resolve) => {
       if (signature.length !== 64) return resolve(false);
       try {
-        nodeVerify('sha256', view(message), { key: spkiKey(publicKey), dsaEncoding: 'ieee-p1363' }, view(signature), (err, ok) => resolve(err === null && ok));
+        nodeVerify('sha256', view(message), { key: spkiKey(publicKey), dsaEncoding: 'ieee-p1363' }, view(signature), (err, ok) =>
+          resolve(err === null && ok),
+        );
       } catch {
         resolve(false);
       }

@@ -47,7 +47,11 @@ export function checkRecipient(value: unknown, rule: UserIdRule, field: string):
  * when it is labelled with another identity-key version than the recipient's
  * @throws {DecodeError} `ERR_INVALID_ENVELOPE` when the user has two entries
  */
-export function entryOf<K extends WrappedKey>(keys: readonly K[], recipient: Pick<CheckedRecipient, 'userId' | 'keyVersion'>, field: string): { entry: K; index: number } {
+export function entryOf<K extends WrappedKey>(
+  keys: readonly K[],
+  recipient: Pick<CheckedRecipient, 'userId' | 'keyVersion'>,
+  field: string,
+): { entry: K; index: number } {
   let found = -1;
   for (let i = 0; i < keys.length; i++) {
     if ((keys[i] as K).userId !== recipient.userId) continue;
@@ -55,7 +59,12 @@ export function entryOf<K extends WrappedKey>(keys: readonly K[], recipient: Pic
     found = i;
   }
   const entry = keys[found];
-  if (!entry) throw new VerificationError(ErrorCodes.NOT_A_MEMBER, `there is no wrapped key for user ${recipient.userId}: they are not a recipient of this key`, field);
+  if (!entry)
+    throw new VerificationError(
+      ErrorCodes.NOT_A_MEMBER,
+      `there is no wrapped key for user ${recipient.userId}: they are not a recipient of this key`,
+      field,
+    );
   if (recipient.keyVersion !== undefined && entry.publicKeyVersion !== recipient.keyVersion) {
     throw new VerificationError(
       ErrorCodes.RECIPIENT_KEY_MISMATCH,

@@ -80,7 +80,8 @@ export function parsePrivateKey(value: unknown, field: string): SecretBytes {
   if (!(value instanceof Uint8Array)) {
     throw new InvalidInputError(ErrorCodes.INVALID_KEY, `expected a 32-byte private key as Uint8Array, got ${typeName(value)}`, field);
   }
-  if (value.length !== 32) throw new InvalidInputError(ErrorCodes.INVALID_KEY, `expected a 32-byte private key, got ${value.length} bytes`, field);
+  if (value.length !== 32)
+    throw new InvalidInputError(ErrorCodes.INVALID_KEY, `expected a 32-byte private key, got ${value.length} bytes`, field);
   if (!isValidScalar(value)) throw new InvalidInputError(ErrorCodes.INVALID_KEY, 'private key is not a scalar in [1, n-1]', field);
   const out = new SecretBytes(32);
   out.set(value);

@@ -39,7 +39,11 @@ export const SECRETBOX_OVERHEAD = 40;
  * const blob = sealSecretbox(conversationKey, contents);
  * openSecretbox(conversationKey, blob); // contents
  */
-export function sealSecretbox(key: Uint8Array, plaintext: Uint8Array, random: (length: number) => Uint8Array = nobleBackend.randomBytes): Uint8Array {
+export function sealSecretbox(
+  key: Uint8Array,
+  plaintext: Uint8Array,
+  random: (length: number) => Uint8Array = nobleBackend.randomBytes,
+): Uint8Array {
   assertBytes(key, 'key', 32);
   assertBytes(plaintext, 'plaintext');
   const nonce = random(SECRETBOX_NONCE_LENGTH);
@@ -66,7 +70,11 @@ export function openSecretbox(key: Uint8Array, blob: Uint8Array): Uint8Array | n
   assertBytes(key, 'key', 32);
   assertBytes(blob, 'blob');
   if (blob.length < SECRETBOX_OVERHEAD) {
-    throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, `a secretbox blob has at least ${SECRETBOX_OVERHEAD} bytes, got ${blob.length}`, 'blob');
+    throw new DecodeError(
+      ErrorCodes.INVALID_ENVELOPE,
+      `a secretbox blob has at least ${SECRETBOX_OVERHEAD} bytes, got ${blob.length}`,
+      'blob',
+    );
   }
   try {
     return xsalsa20poly1305(key, blob.subarray(0, SECRETBOX_NONCE_LENGTH)).decrypt(blob.subarray(SECRETBOX_NONCE_LENGTH));
@@ -125,11 +133,19 @@ export async function decryptMetadata(ciphertextB64: string, key: Uint8Array): P
   const blob = decodeBase64(ciphertextB64, 'ciphertext');
   assertBytes(key, 'key', 32);
   if (blob.length < SECRETBOX_OVERHEAD) {
-    throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, `a secretbox blob has at least ${SECRETBOX_OVERHEAD} bytes, got ${blob.length}`, 'ciphertext');
+    throw new DecodeError(
+      ErrorCodes.INVALID_ENVELOPE,
+      `a secretbox blob has at least ${SECRETBOX_OVERHEAD} bytes, got ${blob.length}`,
+      'ciphertext',
+    );
   }
   const plaintext = openSecretbox(key, blob);
   if (plaintext === null) {
-    throw new VerificationError(ErrorCodes.DECRYPT_FAILED, 'does not open with this conversation key (another key, or tampered)', 'ciphertext');
+    throw new VerificationError(
+      ErrorCodes.DECRYPT_FAILED,
+      'does not open with this conversation key (another key, or tampered)',
+      'ciphertext',
+    );
   }
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(plaintext);

@@ -21,7 +21,12 @@ export async function signPayload(backend: CryptoBackend, privateKey: Uint8Array
 }
 
 /** Verifies a raw `r‖s` signature over the UTF-8 bytes of a payload string. */
-export async function verifyPayload(backend: CryptoBackend, publicKey: Uint8Array, payload: string, signature: Uint8Array): Promise<boolean> {
+export async function verifyPayload(
+  backend: CryptoBackend,
+  publicKey: Uint8Array,
+  payload: string,
+  signature: Uint8Array,
+): Promise<boolean> {
   const bytes = utf8.encode(payload);
   try {
     return await backend.verify(publicKey, bytes, signature);

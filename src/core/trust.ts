@@ -25,16 +25,15 @@ export interface SigningKeyEntry {
 }
 
 /** The outcome of a signing-key lookup. */
-export type SigningKeyLookup =
-  | { ok: true; key: Uint8Array }
-  | { ok: false; reason: 'not_found' | 'binding_invalid'; message: string };
+export type SigningKeyLookup = { ok: true; key: Uint8Array } | { ok: false; reason: 'not_found' | 'binding_invalid'; message: string };
 
 /** Checks a caller's `signingKeys` list (throws typed errors naming the entry at fault). */
 export function assertSigningKeys(value: unknown, field: string): SigningKeyEntry[] {
   return assertArray(value, field).map((k, i) => {
     const f = `${field}[${i}]`;
     const e = assertObject(k, f);
-    for (const name of ['userId', 'publicKeyVersion', 'publicKey', 'identityPublicKey', 'identityPublicKeySignature']) assertString(e[name], `${f}.${name}`);
+    for (const name of ['userId', 'publicKeyVersion', 'publicKey', 'identityPublicKey', 'identityPublicKeySignature'])
+      assertString(e[name], `${f}.${name}`);
     return k as SigningKeyEntry;
   });
 }
@@ -80,7 +79,9 @@ export class SigningKeys {
       p = (async () => {
         try {
           const key = parsePublicKey(entry.publicKey, 'publicKey');
-          const ok = await verifyKeyBinding(entry.identityPublicKey, entry.publicKey, entry.identityPublicKeySignature, { backend: this.backend });
+          const ok = await verifyKeyBinding(entry.identityPublicKey, entry.publicKey, entry.identityPublicKeySignature, {
+            backend: this.backend,
+          });
           return ok ? key : 'its binding signature does not verify against the identity key';
         } catch (e) {
           return e instanceof KeykitError ? `it is malformed (${e.code})` : 'it is malformed';
@@ -103,6 +104,10 @@ export class SigningKeys {
       if (typeof r !== 'string') return { ok: true, key: r };
       reasons.push(r);
     }
-    return { ok: false, reason: 'binding_invalid', message: `the signing key of user ${userId} with version ${version} is not usable: ${reasons.join('; ')}` };
+    return {
+      ok: false,
+      reason: 'binding_invalid',
+      message: `the signing key of user ${userId} with version ${version} is not usable: ${reasons.join('; ')}`,
+    };
   }
 }

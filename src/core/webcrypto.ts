@@ -45,7 +45,9 @@ function b64url(b: Uint8Array): string {
 }
 
 /** Creates the WebCrypto backend over a given `crypto` object (default: `globalThis.crypto`). */
-export function createWebCryptoBackend(webcrypto: WebCryptoLike | undefined = (globalThis as { crypto?: WebCryptoLike }).crypto): CryptoBackend {
+export function createWebCryptoBackend(
+  webcrypto: WebCryptoLike | undefined = (globalThis as { crypto?: WebCryptoLike }).crypto,
+): CryptoBackend {
   if (!webcrypto?.subtle || typeof webcrypto.getRandomValues !== 'function') throw new Error('WebCrypto is not available');
   const subtle = webcrypto.subtle;
   // Public keys of recently used scalars, keyed by the scalar buffer itself.
@@ -75,8 +77,18 @@ export function createWebCryptoBackend(webcrypto: WebCryptoLike | undefined = (g
     getPublicKey,
     ecdh: async (privateKey: Uint8Array, publicKey: Uint8Array) => {
       const pub = await getPublicKey(privateKey);
-      const jwk = { kty: 'EC', crv: 'P-256', d: b64url(privateKey), x: b64url(pub.subarray(1, 33)), y: b64url(pub.subarray(33, 65)), ext: false };
-      const [priv, peer] = await Promise.all([subtle.importKey('jwk', jwk, ECDH, false, ['deriveBits']), subtle.importKey('raw', publicKey, ECDH, false, [])]);
+      const jwk = {
+        kty: 'EC',
+        crv: 'P-256',
+        d: b64url(privateKey),
+        x: b64url(pub.subarray(1, 33)),
+        y: b64url(pub.subarray(33, 65)),
+        ext: false,
+      };
+      const [priv, peer] = await Promise.all([
+        subtle.importKey('jwk', jwk, ECDH, false, ['deriveBits']),
+        subtle.importKey('raw', publicKey, ECDH, false, []),
+      ]);
       return new Uint8Array(await subtle.deriveBits({ name: 'ECDH', public: peer }, priv, 256));
     },
     sign: nobleBackend.sign,

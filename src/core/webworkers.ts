@@ -32,8 +32,12 @@ function subtlePrimitives(): EciesPrimitives {
   const subtle = crypto.subtle;
   const ECDH = { name: 'ECDH', namedCurve: 'P-256' };
   // DER of a PKCS#8 P-256 private key up to its 32-byte scalar (RFC 5915 without the public key).
-  const PKCS8 = [0x30, 0x41, 0x02, 0x01, 0x00, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x04, 0x27, 0x30, 0x25, 0x02, 0x01, 0x01, 0x04, 0x20];
-  const b64url = (t: string): Uint8Array => Uint8Array.from(atob(t.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (t.length % 4)) % 4)), (c) => c.charCodeAt(0));
+  const PKCS8 = [
+    0x30, 0x41, 0x02, 0x01, 0x00, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce,
+    0x3d, 0x03, 0x01, 0x07, 0x04, 0x27, 0x30, 0x25, 0x02, 0x01, 0x01, 0x04, 0x20,
+  ];
+  const b64url = (t: string): Uint8Array =>
+    Uint8Array.from(atob(t.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (t.length % 4)) % 4)), (c) => c.charCodeAt(0));
   let scalar: Uint8Array | null = null;
   let priv: Awaited<ReturnType<typeof subtle.importKey>> | null = null;
   const E = new Uint8Array(65);
@@ -70,14 +74,19 @@ function subtlePrimitives(): EciesPrimitives {
  * (or the error's message); the job's scalars and key are wiped. Runs inside the worker, from its
  * source text: self-contained, with `seal` and `primitives` passed in.
  */
-async function handleJob(job: WorkerJob, seal: typeof eciesSeal, primitives: () => EciesPrimitives): Promise<{ id: number; out?: Uint8Array; error?: string }> {
+async function handleJob(
+  job: WorkerJob,
+  seal: typeof eciesSeal,
+  primitives: () => EciesPrimitives,
+): Promise<{ id: number; out?: Uint8Array; error?: string }> {
   const { id, key, publics, scalars, count, outLength } = job;
   try {
     const out = new Uint8Array(count * outLength);
     for (let start = 0; start < count; start += 16) {
       const end = Math.min(count, start + 16);
       const parts: Promise<Uint8Array>[] = [];
-      for (let i = start; i < end; i++) parts.push(seal(primitives(), scalars.subarray(i * 32, i * 32 + 32), publics.subarray(i * 65, i * 65 + 65), key));
+      for (let i = start; i < end; i++)
+        parts.push(seal(primitives(), scalars.subarray(i * 32, i * 32 + 32), publics.subarray(i * 65, i * 65 + 65), key));
       (await Promise.all(parts)).forEach((blob, j) => out.set(blob, (start + j) * outLength));
     }
     return { id, out };
@@ -102,7 +111,8 @@ export const WEB_WRAP_PROGRAM = `const eciesSeal=${eciesSeal.toString()};const s
  * that the pool can tell a worker that never started (a Content Security Policy without
  * `worker-src blob:`) from one that failed later.
  */
-const WEB_WIRING = 'self.onmessage = async (e) => { const r = await handle(e.data); self.postMessage(r, r.out ? [r.out.buffer] : []); }; self.postMessage({ ready: true });';
+const WEB_WIRING =
+  'self.onmessage = async (e) => { const r = await handle(e.data); self.postMessage(r, r.out ? [r.out.buffer] : []); }; self.postMessage({ ready: true });';
 
 /** How long a new worker may take to say it is ready before Web Workers count as unavailable. */
 export const WEB_WORKER_START_TIMEOUT_MS = 10_000;
@@ -256,7 +266,11 @@ export async function wrapOnWebWorkers(
     return new Promise<Uint8Array>((resolve, reject) => {
       pending.set(id, { resolve, reject });
       // Transferred, not copied: the job's buffers were made for it alone (the worker wipes them).
-      (workers[job.index % threads] as WebWorkerLike).postMessage({ id, key, publics, scalars: own, count, outLength }, [key.buffer, publics.buffer, own.buffer]);
+      (workers[job.index % threads] as WebWorkerLike).postMessage({ id, key, publics, scalars: own, count, outLength }, [
+        key.buffer,
+        publics.buffer,
+        own.buffer,
+      ]);
     }).then((out) => {
       progress(count);
       return out;

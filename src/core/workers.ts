@@ -152,7 +152,11 @@ function run(pw: PoolWorker, job: WrapJob, onProgress: (n: number) => void): Pro
     pw.worker.ref();
     const { key, publics, scalars, count, outLength } = job;
     // Transferred, not copied: the job's buffers were made for it alone (the worker wipes them).
-    pw.worker.postMessage({ id, key, publics, scalars, count, outLength }, [key.buffer as ArrayBuffer, publics.buffer as ArrayBuffer, scalars.buffer as ArrayBuffer]);
+    pw.worker.postMessage({ id, key, publics, scalars, count, outLength }, [
+      key.buffer as ArrayBuffer,
+      publics.buffer as ArrayBuffer,
+      scalars.buffer as ArrayBuffer,
+    ]);
   });
 }
 
@@ -171,7 +175,9 @@ export async function wrapOnWorkers(
   onProgress: (done: number) => void,
 ): Promise<Uint8Array[]> {
   while (pool.length < threads) spawn();
-  return runWrapJobs(plaintext, recipients, scalars, threads, onProgress, (job, progress) => run(pool[job.index % threads] as PoolWorker, job, progress));
+  return runWrapJobs(plaintext, recipients, scalars, threads, onProgress, (job, progress) =>
+    run(pool[job.index % threads] as PoolWorker, job, progress),
+  );
 }
 
 /** A batch of ECDSA-P256-SHA256 verifications: each item a message, a 64-byte `r‖s` and which key. */
@@ -202,7 +208,13 @@ export function verifyOnWorkers(batch: VerifyBatch, threads: number): Promise<Ui
     pw.jobs.set(id, { id, resolve, reject, onProgress: () => undefined });
     pw.worker.ref();
     const { keys, keyIndex, data, offsets, signatures } = batch;
-    pw.worker.postMessage({ kind: 'verify', id, ...batch }, [keys.buffer, keyIndex.buffer, data.buffer, offsets.buffer, signatures.buffer] as ArrayBuffer[]);
+    pw.worker.postMessage({ kind: 'verify', id, ...batch }, [
+      keys.buffer,
+      keyIndex.buffer,
+      data.buffer,
+      offsets.buffer,
+      signatures.buffer,
+    ] as ArrayBuffer[]);
   });
 }
 

@@ -91,7 +91,11 @@ export function webWorkerCount(): number {
 async function parallelism(backend: CryptoBackend, n: number, option: WrapOptions['workers']): Promise<Parallel> {
   const w = option ?? 'auto';
   if (w !== 'auto' && (typeof w !== 'number' || !Number.isInteger(w) || w < 0 || w > 64)) {
-    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, "expected 'auto' or an integer number of threads from 0 to 64", 'options.workers');
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_ARGUMENT,
+      "expected 'auto' or an integer number of threads from 0 to 64",
+      'options.workers',
+    );
   }
   if (w === 0) return null;
   if (backend.name === 'node') {
@@ -114,10 +118,16 @@ async function parallelism(backend: CryptoBackend, n: number, option: WrapOption
     }
     if (w !== 'auto') return { kind: 'web', threads: w };
     const threads = webWorkerCount();
-    return threads >= 2 && (n >= WEB_WORKER_THRESHOLD.COLD || (n >= WEB_WORKER_THRESHOLD.WARM && webPoolSize() > 0)) ? { kind: 'web', threads } : null;
+    return threads >= 2 && (n >= WEB_WORKER_THRESHOLD.COLD || (n >= WEB_WORKER_THRESHOLD.WARM && webPoolSize() > 0))
+      ? { kind: 'web', threads }
+      : null;
   }
   if (w === 'auto') return null;
-  throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'worker threads are used with the node and webcrypto backends only (this call uses noble)', 'options.workers');
+  throw new InvalidInputError(
+    ErrorCodes.INVALID_ARGUMENT,
+    'worker threads are used with the node and webcrypto backends only (this call uses noble)',
+    'options.workers',
+  );
 }
 
 /** Calls `onProgress` about every 1% of the work and once at the end. */

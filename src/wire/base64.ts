@@ -30,7 +30,6 @@ const NodeBuf = (globalThis as { Buffer?: NodeBuffer }).Buffer;
 type ToBase64 = (opts: { alphabet: 'base64' | 'base64url'; omitPadding: boolean }) => string;
 const nativeToBase64 = (Uint8Array.prototype as unknown as { toBase64?: ToBase64 }).toBase64;
 
-
 function encode(bytes: Uint8Array, url: boolean, pad: boolean): string {
   if (nativeToBase64) return nativeToBase64.call(bytes, { alphabet: url ? 'base64url' : 'base64', omitPadding: !pad });
   let s: string;
@@ -87,7 +86,11 @@ function decodeWith(text: unknown, field: string, url: boolean): Uint8Array {
 }
 
 function notCanonical(field: string): DecodeError {
-  return new DecodeError(ErrorCodes.INVALID_BASE64, 'not canonical base64: a character outside the alphabet, misplaced padding or non-zero trailing bits', field);
+  return new DecodeError(
+    ErrorCodes.INVALID_BASE64,
+    'not canonical base64: a character outside the alphabet, misplaced padding or non-zero trailing bits',
+    field,
+  );
 }
 
 /** Bytes per piece of the chunked comparison (a multiple of 3, so pieces encode without padding). */

@@ -18,7 +18,8 @@ interface Frame {
   expectKey: boolean;
 }
 
-const childPath = (f: Frame | undefined): string => (f === undefined ? '' : f.keys ? (f.path === '' ? f.key : `${f.path}.${f.key}`) : `${f.path}[${f.index}]`);
+const childPath = (f: Frame | undefined): string =>
+  f === undefined ? '' : f.keys ? (f.path === '' ? f.key : `${f.path}.${f.key}`) : `${f.path}[${f.index}]`;
 
 /**
  * The path of the first duplicate object key in JSON text that `JSON.parse` accepts, or null
@@ -85,6 +86,11 @@ export function parseJsonStrict(text: string, field = 'json'): unknown {
     throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, 'not valid JSON', field);
   }
   const dup = findDuplicateKey(text);
-  if (dup !== null) throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, `the key ${JSON.stringify(dup)} appears twice in one object: a server may read another value than the one checked`, field);
+  if (dup !== null)
+    throw new DecodeError(
+      ErrorCodes.INVALID_ENVELOPE,
+      `the key ${JSON.stringify(dup)} appears twice in one object: a server may read another value than the one checked`,
+      field,
+    );
   return value;
 }

@@ -18,8 +18,8 @@ import { decodeBase64 } from './base64.js';
 
 /** DER prefix of a P-256 SPKI: SEQUENCE { SEQUENCE { id-ecPublicKey, prime256v1 }, BIT STRING }. */
 export const SPKI_PREFIX: Uint8Array = /* @__PURE__ */ Uint8Array.from([
-  0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a,
-  0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+  0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07,
+  0x03, 0x42, 0x00,
 ]);
 
 /** Length of an uncompressed SEC1 P-256 point. */
@@ -54,19 +54,32 @@ export function parsePublicKey(value: unknown, field: string): Uint8Array {
   const owned = typeof value === 'string';
   if (typeof value === 'string') bytes = decodeBase64(value, field);
   else if (value instanceof Uint8Array) bytes = value;
-  else throw new InvalidInputError(ErrorCodes.INVALID_KEY, `expected a public key as Uint8Array or base64 string, got ${typeName(value)}`, field);
+  else
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_KEY,
+      `expected a public key as Uint8Array or base64 string, got ${typeName(value)}`,
+      field,
+    );
   let sec1: Uint8Array;
   if (bytes.length === SPKI_LENGTH) {
     for (let i = 0; i < SPKI_PREFIX.length; i++) {
       if (bytes[i] !== SPKI_PREFIX[i]) {
-        throw new InvalidInputError(ErrorCodes.INVALID_KEY, 'not a P-256 SubjectPublicKeyInfo (unexpected DER prefix, algorithm or curve)', field);
+        throw new InvalidInputError(
+          ErrorCodes.INVALID_KEY,
+          'not a P-256 SubjectPublicKeyInfo (unexpected DER prefix, algorithm or curve)',
+          field,
+        );
       }
     }
     sec1 = bytes.subarray(SPKI_PREFIX.length);
   } else if (bytes.length === SEC1_LENGTH) {
     sec1 = bytes;
   } else {
-    throw new InvalidInputError(ErrorCodes.INVALID_KEY, `expected a 65-byte SEC1 or 91-byte SPKI P-256 public key, got ${bytes.length} bytes`, field);
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_KEY,
+      `expected a 65-byte SEC1 or 91-byte SPKI P-256 public key, got ${bytes.length} bytes`,
+      field,
+    );
   }
   if (sec1[0] !== 0x04) {
     throw new InvalidInputError(ErrorCodes.INVALID_KEY, 'expected an uncompressed SEC1 point (first byte 0x04)', field);

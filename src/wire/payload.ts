@@ -12,7 +12,11 @@ import { ErrorCodes, InvalidInputError } from '../errors.js';
 export type Component = readonly [field: string, value: string | readonly string[]];
 
 function commaError(field: string): InvalidInputError {
-  return new InvalidInputError(ErrorCodes.COMMA_IN_FIELD, 'must not contain a comma (signed payloads are comma-joined without escaping)', field);
+  return new InvalidInputError(
+    ErrorCodes.COMMA_IN_FIELD,
+    'must not contain a comma (signed payloads are comma-joined without escaping)',
+    field,
+  );
 }
 
 /**

@@ -69,12 +69,9 @@ const phase = async (name, fn) => {
 beforeAll(async () => {
   tmp = h.makeTempDir();
   packed = await phase('npm pack (prepack builds)', () => h.installPackedLibrary(tmp));
-  const [vite, webpack, esbuild, sizeBuild] = await phase('bundlers (in parallel)', () => Promise.all([
-    h.buildVite(tmp, PAGE),
-    h.buildWebpack(tmp, PAGE),
-    h.buildEsbuild(tmp, PAGE),
-    h.buildSizePage(tmp, SIZE_ENTRY),
-  ]));
+  const [vite, webpack, esbuild, sizeBuild] = await phase('bundlers (in parallel)', () =>
+    Promise.all([h.buildVite(tmp, PAGE), h.buildWebpack(tmp, PAGE), h.buildEsbuild(tmp, PAGE), h.buildSizePage(tmp, SIZE_ENTRY)]),
+  );
   Object.assign(builds, { vite, webpack, esbuild });
   size = sizeBuild;
   // When the size build fails today, measure what it would be with Node built-ins left out, so
@@ -116,7 +113,8 @@ function pageProblems(r, { allowWorkerCsp = false } = {}) {
   if (r.timedOut) p.push(`did not finish: ${r.pageErrors.at(-1)}`);
   for (const e of r.consoleErrors) if (!(allowWorkerCsp && CSP_WORKER_REPORT.test(e))) p.push(`console error: ${e}`);
   for (const v of r.state?.result?.seen?.cspViolations ?? []) {
-    if (!(allowWorkerCsp && v.directive === 'worker-src' && v.blockedURI === 'blob')) p.push(`CSP violation: ${v.directive} blocked ${v.blockedURI}`);
+    if (!(allowWorkerCsp && v.directive === 'worker-src' && v.blockedURI === 'blob'))
+      p.push(`CSP violation: ${v.directive} blocked ${v.blockedURI}`);
   }
   for (const e of r.pageErrors) if (!e.startsWith('driver:')) p.push(`page error: ${e}`);
   for (const u of r.nodeRequests) p.push(`requested a node: URL: ${u}`);
@@ -130,10 +128,12 @@ function steps(r) {
 }
 
 function stepProblems(r, filter = () => true) {
-  return steps(r)
-    .filter((s) => !s.ok && filter(s))
-    // The error code, else the class name (which minifiers may have shortened to a letter).
-    .map((s) => `step "${s.name}" failed: ${s.error?.code ?? s.error?.name ?? 'Error'}: ${s.error?.message}`);
+  return (
+    steps(r)
+      .filter((s) => !s.ok && filter(s))
+      // The error code, else the class name (which minifiers may have shortened to a letter).
+      .map((s) => `step "${s.name}" failed: ${s.error?.code ?? s.error?.name ?? 'Error'}: ${s.error?.message}`)
+  );
 }
 
 const largeStep = (r) => steps(r).find((s) => s.name.startsWith(`prepareGroupCreate ${LARGE} `));
@@ -146,10 +146,17 @@ function runtimeProblems(r, expected) {
   if (!got) return ['runtimeReport() gave nothing'];
   const reasons = (got.degraded ?? []).map((d) => d.reason);
   const p = [];
-  if (got.backend !== expected.backend || got.workers !== expected.workers || JSON.stringify(reasons) !== JSON.stringify(expected.degraded)) {
-    p.push(`runtimeReport() is ${JSON.stringify({ backend: got.backend, workers: got.workers, degraded: reasons })}, expected ${JSON.stringify(expected)}`);
+  if (
+    got.backend !== expected.backend ||
+    got.workers !== expected.workers ||
+    JSON.stringify(reasons) !== JSON.stringify(expected.degraded)
+  ) {
+    p.push(
+      `runtimeReport() is ${JSON.stringify({ backend: got.backend, workers: got.workers, degraded: reasons })}, expected ${JSON.stringify(expected)}`,
+    );
   }
-  for (const d of got.degraded ?? []) if (typeof d.message !== 'string' || d.message.length < 20) p.push(`runtimeReport().degraded has no message for ${d.reason}`);
+  for (const d of got.degraded ?? [])
+    if (typeof d.message !== 'string' || d.message.length < 20) p.push(`runtimeReport().degraded has no message for ${d.reason}`);
   return p;
 }
 
@@ -157,19 +164,27 @@ function runtimeProblems(r, expected) {
 function warningProblems(r, causes) {
   const ours = r.consoleWarnings.filter((w) => KEYKIT_WARNING.test(w));
   const p = [];
-  for (const c of causes) if (ours.filter((w) => WARNINGS[c].test(w)).length !== 1) p.push(`expected exactly one console warning for ${c} matching ${WARNINGS[c]}, got ${JSON.stringify(ours)}`);
+  for (const c of causes)
+    if (ours.filter((w) => WARNINGS[c].test(w)).length !== 1)
+      p.push(`expected exactly one console warning for ${c} matching ${WARNINGS[c]}, got ${JSON.stringify(ours)}`);
   if (ours.length !== causes.length) p.push(`expected ${causes.length} chat-keykit warning(s), got ${JSON.stringify(ours)}`);
   return p;
 }
 
 /** The common part of every page check: built, served, ran; returns the run or the problems. */
 async function runChecked(bundler, variant) {
-  if (!builds[bundler].ok) return { problems: [`${bundler} did not build (see the build check): ${builds[bundler].builtinLines[0] ?? `exit ${builds[bundler].code}`}`] };
+  if (!builds[bundler].ok)
+    return {
+      problems: [`${bundler} did not build (see the build check): ${builds[bundler].builtinLines[0] ?? `exit ${builds[bundler].code}`}`],
+    };
   return { run: await pageRun(bundler, variant), problems: [] };
 }
 
 function expectNoProblems(label, problems) {
-  expect(problems.map((p) => `${label}: ${p}`), `${label}: ${problems.length} problem(s)`).toEqual([]);
+  expect(
+    problems.map((p) => `${label}: ${p}`),
+    `${label}: ${problems.length} problem(s)`,
+  ).toEqual([]);
 }
 
 describe.each(BUNDLERS)('%s', (bundler) => {
@@ -196,9 +211,12 @@ describe.each(BUNDLERS)('%s', (bundler) => {
       if (large?.ok) {
         if (!(large.details.workersStarted > 0)) problems.push(`the ${LARGE}-member group create started no Web Worker`);
         const w = large.details.wrapping;
-        if (w?.backend !== 'webcrypto' || w?.workers !== 'web-workers' || !(w?.workerCount >= 2) || 'fallback' in w) problems.push(`prepared.wrapping of the ${LARGE}-member group is ${JSON.stringify(w)}, expected web-workers without a fallback`);
+        if (w?.backend !== 'webcrypto' || w?.workers !== 'web-workers' || !(w?.workerCount >= 2) || 'fallback' in w)
+          problems.push(`prepared.wrapping of the ${LARGE}-member group is ${JSON.stringify(w)}, expected web-workers without a fallback`);
       }
-      for (const s of smallSteps(run)) if (s.details?.wrapping?.workers !== 'main-thread' || 'fallback' in (s.details?.wrapping ?? {})) problems.push(`${s.name}: prepared.wrapping ${JSON.stringify(s.details?.wrapping)}, expected main-thread`);
+      for (const s of smallSteps(run))
+        if (s.details?.wrapping?.workers !== 'main-thread' || 'fallback' in (s.details?.wrapping ?? {}))
+          problems.push(`${s.name}: prepared.wrapping ${JSON.stringify(s.details?.wrapping)}, expected main-thread`);
       problems.push(...runtimeProblems(run, { backend: 'webcrypto', workers: 'web-workers', degraded: [] }));
       problems.push(...warningProblems(run, []));
     }
@@ -214,12 +232,17 @@ describe.each(BUNDLERS)('%s', (bundler) => {
       if (!large) problems.push(`the ${LARGE}-member group create did not run`);
       else if (large.ok) {
         const w = large.details.wrapping;
-        if (w?.workers !== 'main-thread' || w?.fallback !== 'web-workers-blocked') problems.push(`prepared.wrapping of the ${LARGE}-member group is ${JSON.stringify(w)}, expected main-thread with fallback web-workers-blocked`);
+        if (w?.workers !== 'main-thread' || w?.fallback !== 'web-workers-blocked')
+          problems.push(
+            `prepared.wrapping of the ${LARGE}-member group is ${JSON.stringify(w)}, expected main-thread with fallback web-workers-blocked`,
+          );
       }
       problems.push(...runtimeProblems(run, { backend: 'webcrypto', workers: 'main-thread', degraded: ['web-workers-blocked'] }));
       problems.push(...warningProblems(run, ['web-workers-blocked']));
       const seen = run.state?.result?.seen;
-      console.log(`${bundler}/csp: workers created ${seen?.workersCreated}, constructor errors ${seen?.workerConstructorErrors?.length}, error events ${seen?.workerErrorEvents}; CSP violations ${JSON.stringify(seen?.cspViolations)}`);
+      console.log(
+        `${bundler}/csp: workers created ${seen?.workersCreated}, constructor errors ${seen?.workerConstructorErrors?.length}, error events ${seen?.workerErrorEvents}; CSP violations ${JSON.stringify(seen?.cspViolations)}`,
+      );
     }
     expectNoProblems(`${bundler}/csp`, problems);
   });
@@ -228,13 +251,15 @@ describe.each(BUNDLERS)('%s', (bundler) => {
     const { run, problems } = await runChecked(bundler, 'insecure');
     if (run) {
       const env = run.state?.result?.env;
-      if (env && (env.isSecureContext !== false || env.subtle !== 'undefined')) problems.push(`harness: expected an insecure context without crypto.subtle, got ${JSON.stringify(env)}`);
+      if (env && (env.isSecureContext !== false || env.subtle !== 'undefined'))
+        problems.push(`harness: expected an insecure context without crypto.subtle, got ${JSON.stringify(env)}`);
       problems.push(...pageProblems(run));
       problems.push(...stepProblems(run));
       const backend = run.state?.result?.backend;
       if (backend !== 'noble') problems.push(`resolveBackend() is "${backend}", expected "noble"`);
       const w = largeStep(run)?.details?.wrapping;
-      if (w && (w.backend !== 'noble' || w.workers !== 'main-thread' || 'fallback' in w)) problems.push(`prepared.wrapping of the ${LARGE}-member group is ${JSON.stringify(w)}, expected noble on the main thread`);
+      if (w && (w.backend !== 'noble' || w.workers !== 'main-thread' || 'fallback' in w))
+        problems.push(`prepared.wrapping of the ${LARGE}-member group is ${JSON.stringify(w)}, expected noble on the main thread`);
       problems.push(...runtimeProblems(run, { backend: 'noble', workers: 'main-thread', degraded: ['webcrypto-unavailable'] }));
       problems.push(...warningProblems(run, ['webcrypto-unavailable']));
     }
@@ -250,7 +275,9 @@ test(`bundle size: a page with generateIdentity + prepareGroupCreate + createGro
       .map((f) => `${f.file} ${kB(f.bytes)}`)
       .join(', ')}`;
   if (!size.ok) {
-    problems.push(`esbuild failed (exit ${size.code}): ${size.builtinLines.filter((l) => l.includes('ERROR')).join(' / ') || size.output.split('\n')[0]}`);
+    problems.push(
+      `esbuild failed (exit ${size.code}): ${size.builtinLines.filter((l) => l.includes('ERROR')).join(' / ') || size.output.split('\n')[0]}`,
+    );
     if (sizeDiagnostic?.ok) problems.push(`with --external:node:* it would be ${kB(sizeDiagnostic.bytes)}: ${show(sizeDiagnostic)}`);
   } else {
     for (const l of size.builtinLines) problems.push(`output: ${l}`);
@@ -263,8 +290,10 @@ test(`bundle size: a page with generateIdentity + prepareGroupCreate + createGro
       `bundle size: the page loads ${kB(loadedBytes)} of JavaScript (${loaded.map((f) => `${f.path.slice(1)} ${kB(f.bytes)}`).join(', ')}); ` +
         `not loaded: ${lazy.map((c) => `${c.file} ${kB(c.bytes)}`).join(', ') || 'none'}; all chunks ${kB(size.bytes)} (${show(size)})`,
     );
-    if (loadedBytes >= SIZE_LIMIT) problems.push(`the page loads ${kB(loadedBytes)} of minified JavaScript, limit ${kB(SIZE_LIMIT)}: ${show(size)}`);
-    if (size.bytes >= SIZE_LIMIT_ALL) problems.push(`all chunks together are ${kB(size.bytes)}, limit ${kB(SIZE_LIMIT_ALL)}: ${show(size)}`);
+    if (loadedBytes >= SIZE_LIMIT)
+      problems.push(`the page loads ${kB(loadedBytes)} of minified JavaScript, limit ${kB(SIZE_LIMIT)}: ${show(size)}`);
+    if (size.bytes >= SIZE_LIMIT_ALL)
+      problems.push(`all chunks together are ${kB(size.bytes)}, limit ${kB(SIZE_LIMIT_ALL)}: ${show(size)}`);
   }
   expectNoProblems('bundle size', problems);
 });
@@ -272,7 +301,14 @@ test(`bundle size: a page with generateIdentity + prepareGroupCreate + createGro
 /** A compact summary on the console, and everything observed in test/.browser/report.json. */
 function writeReport() {
   phases['suite so far (builds, pages)'] = Math.round(performance.now() - suiteStart);
-  const summary = { chromium: chromium?.version, phasesMs: phases, packed: packed && { bytes: packed.tarballBytes, files: packed.files.length }, builds: {}, pages: {}, size: {} };
+  const summary = {
+    chromium: chromium?.version,
+    phasesMs: phases,
+    packed: packed && { bytes: packed.tarballBytes, files: packed.files.length },
+    builds: {},
+    pages: {},
+    size: {},
+  };
   for (const b of BUNDLERS) {
     const x = builds[b];
     if (x) summary.builds[b] = { ok: x.ok, ms: x.ms, builtinLines: x.builtinLines.length, bytes: x.files.reduce((a, f) => a + f.bytes, 0) };
@@ -284,13 +320,19 @@ function writeReport() {
       summary.pages[k] = {
         ms: r.ms,
         backend: r.state?.result?.backend,
-        failedSteps: steps(r).filter((s) => !s.ok).map((s) => s.name),
+        failedSteps: steps(r)
+          .filter((s) => !s.ok)
+          .map((s) => s.name),
         largeGroupMs: largeStep(r)?.details?.prepareMs,
         workers: r.state?.result?.seen?.workersCreated,
         consoleErrors: r.consoleErrors.length,
       };
     }
-    for (const [k, s] of [['size', size], ['size with --external:node:*', sizeDiagnostic]]) if (s) summary.size[k] = { ok: s.ok, bytes: s.bytes, chunks: s.chunks, packages: s.packages };
+    for (const [k, s] of [
+      ['size', size],
+      ['size with --external:node:*', sizeDiagnostic],
+    ])
+      if (s) summary.size[k] = { ok: s.ok, bytes: s.bytes, chunks: s.chunks, packages: s.packages };
     if (sizeRun) summary.size.loaded = sizeRun.served.filter((f) => f.path.endsWith('.js'));
     mkdirSync(REPORT_DIR, { recursive: true });
     writeFileSync(join(REPORT_DIR, 'report.json'), JSON.stringify({ summary, builds, pages: all, size, sizeDiagnostic }, null, 2));

@@ -5,7 +5,18 @@
 // Used by the browser suite (test/browser/browser.test.mjs, `npm run test:browser`) and the
 // browser benchmark (bench/browser.mjs, `npm run bench:browser`).
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
@@ -34,7 +45,12 @@ function cleanEnv(extra) {
 export function run(cmd, args, options = {}) {
   return new Promise((resolvePromise) => {
     execFile(cmd, args, { maxBuffer: 1 << 26, ...options, env: cleanEnv(options.env) }, (error, stdout, stderr) => {
-      resolvePromise({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout: String(stdout), stderr: String(stderr), error });
+      resolvePromise({
+        code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+        stdout: String(stdout),
+        stderr: String(stderr),
+        error,
+      });
     });
   });
 }
@@ -85,11 +101,16 @@ const PAGE_HTML = (script, module) =>
   `<!doctype html>\n<html>\n<head><meta charset="utf-8"><title>chat-keykit browser test</title></head>\n<body>\n<pre id="out">loading…</pre>\n<script ${module ? 'type="module" ' : 'defer '}src="${script}"></script>\n</body>\n</html>\n`;
 
 /** Node built-ins a browser bundle must not pull in, and the words bundlers use for them. */
-const NODE_BUILTIN_RE = /node:[a-z_/]+|externalized for browser compatibility|\b(?:crypto|os|worker_threads|fs|path|module|buffer)\b[^\n]*(?:built-?in|polyfill|fallback|browser)|UnhandledSchemeError|platform to "node"/i;
+const NODE_BUILTIN_RE =
+  /node:[a-z_/]+|externalized for browser compatibility|\b(?:crypto|os|worker_threads|fs|path|module|buffer)\b[^\n]*(?:built-?in|polyfill|fallback|browser)|UnhandledSchemeError|platform to "node"/i;
 
 /** The lines of a bundler's output that are about Node built-ins. */
 export function nodeBuiltinLines(text) {
-  return text.split('\n').filter((l) => NODE_BUILTIN_RE.test(l)).map((l) => l.trim()).filter(Boolean);
+  return text
+    .split('\n')
+    .filter((l) => NODE_BUILTIN_RE.test(l))
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 function listFiles(dir) {
@@ -121,7 +142,10 @@ function listFiles(dir) {
 function consumer(root, bundler, entryPath, pageSource) {
   const dir = join(root, bundler);
   mkdirSync(dirname(join(dir, entryPath)), { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${bundler}`, private: true, type: 'module', dependencies: { 'chat-keykit': '*' } }, null, 2));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: `consumer-${bundler}`, private: true, type: 'module', dependencies: { 'chat-keykit': '*' } }, null, 2),
+  );
   cpSync(pageSource, join(dir, entryPath));
   return dir;
 }
@@ -153,7 +177,11 @@ export async function buildWebpack(root, pageSource) {
 export async function buildEsbuild(root, pageSource, { name = 'esbuild', extra = [], esm = false } = {}) {
   const dir = consumer(root, name, 'app.js', pageSource);
   const t = performance.now();
-  const r = await run(bin('esbuild'), ['app.js', '--bundle', '--platform=browser', ...(esm ? ['--format=esm'] : []), '--outdir=dist', ...extra], { cwd: dir });
+  const r = await run(
+    bin('esbuild'),
+    ['app.js', '--bundle', '--platform=browser', ...(esm ? ['--format=esm'] : []), '--outdir=dist', ...extra],
+    { cwd: dir },
+  );
   const out = join(dir, 'dist');
   if (r.code === 0) writeFileSync(join(out, 'index.html'), PAGE_HTML('app.js', esm));
   return finish(name, r, out, t);
@@ -174,7 +202,15 @@ function finish(bundler, r, outDir, t) {
   };
 }
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm', '.map': 'application/json', '.css': 'text/css' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json',
+  '.css': 'text/css',
+};
 
 /**
  * A static file server on 127.0.0.1 (random free port) for one folder. An HTML page requested
@@ -254,7 +290,11 @@ export async function launchChromium({ extraArgs = [] } = {}) {
  * state with everything observed: console messages, page errors, failed requests, and requests
  * for `node:` URLs (which a browser bundle must never make).
  */
-export async function runPage(chromium, url, { timeoutMs = 60_000, readyExpression = '!!(globalThis.__keykit && globalThis.__keykit.done)', onConsole } = {}) {
+export async function runPage(
+  chromium,
+  url,
+  { timeoutMs = 60_000, readyExpression = '!!(globalThis.__keykit && globalThis.__keykit.done)', onConsole } = {},
+) {
   const context = await chromium.browser.newContext();
   const page = await context.newPage();
   const console_ = [];
@@ -265,7 +305,14 @@ export async function runPage(chromium, url, { timeoutMs = 60_000, readyExpressi
     console_.push({ type: m.type(), text: m.text() });
     onConsole?.(m.type(), m.text());
   });
-  page.on('pageerror', (e) => pageErrors.push(String(e.stack || e.message || e).split('\n').slice(0, 4).join('\n')));
+  page.on('pageerror', (e) =>
+    pageErrors.push(
+      String(e.stack || e.message || e)
+        .split('\n')
+        .slice(0, 4)
+        .join('\n'),
+    ),
+  );
   page.on('request', (r) => requests.push(r.url()));
   page.on('requestfailed', (r) => failedRequests.push(`${r.url()} ${r.failure()?.errorText ?? ''}`));
   page.on('response', (r) => {
@@ -323,7 +370,21 @@ function packageOf(input) {
 export async function buildSizePage(root, entrySource, { name = 'size', extra = [] } = {}) {
   const dir = consumer(root, name, 'app.js', entrySource);
   const t = performance.now();
-  const r = await run(bin('esbuild'), ['app.js', '--bundle', '--minify', '--splitting', '--format=esm', '--platform=browser', '--outdir=dist', '--metafile=meta.json', ...extra], { cwd: dir });
+  const r = await run(
+    bin('esbuild'),
+    [
+      'app.js',
+      '--bundle',
+      '--minify',
+      '--splitting',
+      '--format=esm',
+      '--platform=browser',
+      '--outdir=dist',
+      '--metafile=meta.json',
+      ...extra,
+    ],
+    { cwd: dir },
+  );
   const out = join(dir, 'dist');
   if (r.code === 0) writeFileSync(join(out, 'index.html'), PAGE_HTML('app.js', true));
   const result = finish(name, r, out, t);
@@ -342,5 +403,11 @@ export async function buildSizePage(root, entrySource, { name = 'size', extra = 
   }
   const packages = [...byPackage].map(([pkg, b]) => ({ package: pkg, bytes: b })).sort((a, b) => b.bytes - a.bytes);
   const topFiles = files.sort((a, b) => b.bytes - a.bytes).slice(0, 15);
-  return { ...result, bytes: chunks.reduce((a, c) => a + c.bytes, 0), chunks: chunks.sort((a, b) => b.bytes - a.bytes), packages, topFiles };
+  return {
+    ...result,
+    bytes: chunks.reduce((a, c) => a + c.bytes, 0),
+    chunks: chunks.sort((a, b) => b.bytes - a.bytes),
+    packages,
+    topFiles,
+  };
 }

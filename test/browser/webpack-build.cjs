@@ -10,6 +10,8 @@ webpack({ mode: 'production', context }, (err, stats) => {
     console.error(err.stack || String(err));
     process.exit(1);
   }
-  console.log(stats.toString({ colors: false, all: false, assets: true, errors: true, errorDetails: true, warnings: true, moduleTrace: true }));
+  console.log(
+    stats.toString({ colors: false, all: false, assets: true, errors: true, errorDetails: true, warnings: true, moduleTrace: true }),
+  );
   process.exit(stats.hasErrors() ? 1 : 0);
 });

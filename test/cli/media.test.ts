@@ -21,7 +21,12 @@ const file = (name: string) => join(dir, name);
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: CliIO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s), isTTY: false }, readStdin: async () => '', cwd: dir };
+  const io: CliIO = {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s), isTTY: false },
+    readStdin: async () => '',
+    cwd: dir,
+  };
   return { code: await runCli(argv, io), out, err };
 }
 
@@ -35,7 +40,10 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'keykit-media-'));
   writeFileSync(file('key.b64'), `${Buffer.from(key).toString('base64')}\n`);
   writeFileSync(file('key.hex'), Buffer.from(key).toString('hex'));
-  writeFileSync(file('key.json'), JSON.stringify({ user_id: '222', conversation_key: Buffer.from(key).toString('hex'), format: 'hex', verified: true }));
+  writeFileSync(
+    file('key.json'),
+    JSON.stringify({ user_id: '222', conversation_key: Buffer.from(key).toString('hex'), format: 'hex', verified: true }),
+  );
   const { Chat } = await loadXdk();
   sdk = new Chat() as unknown as SdkMedia;
 });
@@ -48,7 +56,12 @@ describe('round trips, with the SDK on the other side', () => {
     writeFileSync(file(`p${n}`), plain);
     const enc = await cli(['encrypt-media', '--key', 'key.b64', `p${n}`, `c${n}`]);
     expect(enc.code, enc.err).toBe(0);
-    expect(JSON.parse(enc.out)).toEqual({ input: `p${n}`, output: `c${n}`, plaintext_bytes: n, ciphertext_bytes: 24 + n + 17 * Math.ceil(n / 1024) });
+    expect(JSON.parse(enc.out)).toEqual({
+      input: `p${n}`,
+      output: `c${n}`,
+      plaintext_bytes: n,
+      ciphertext_bytes: 24 + n + 17 * Math.ceil(n / 1024),
+    });
     expect(Buffer.from(sdk.decryptStream(readFileSync(file(`c${n}`)), Uint8Array.from(key))).equals(plain)).toBe(true);
     writeFileSync(file(`s${n}`), sdk.encryptStream(Uint8Array.from(plain), Uint8Array.from(key)));
     const dec = await cli(['decrypt-media', '--key', 'key.json', '--expected-length', String(n), `s${n}`, `d${n}`]);
@@ -68,7 +81,7 @@ describe('failures leave nothing behind', () => {
   });
 
   test.each([
-    ['a flipped byte', (b: Buffer) => ((b[3000] as number) ^= 1, b)],
+    ['a flipped byte', (b: Buffer) => (((b[3000] as number) ^= 1), b)],
     ['cut at a chunk boundary', (b: Buffer) => b.subarray(0, 24 + 2 * 1041)],
     ['cut inside a chunk', (b: Buffer) => b.subarray(0, b.length - 5)],
     ['bytes appended', (b: Buffer) => Buffer.concat([b, b.subarray(24, 24 + 1041)])],
@@ -111,7 +124,10 @@ describe('failures leave nothing behind', () => {
 
 test('memory does not grow with the file: 96 MiB through both commands in a child process', () => {
   const root = resolve(import.meta.dirname, '..', '..');
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], { cwd: root, stdio: 'pipe' });
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], {
+    cwd: root,
+    stdio: 'pipe',
+  });
   const big = file('big');
   const fd = Buffer.alloc(1 << 20);
   writeFileSync(big, '');
@@ -120,7 +136,12 @@ test('memory does not grow with the file: 96 MiB through both commands in a chil
   const main = JSON.stringify(pathToFileURL(join(root, 'dist', 'cli', 'main.js')).href);
   const rss = (args: string[]) => {
     const code = `const { runCli } = await import(${main}); const c = await runCli(${JSON.stringify(args)}); console.log(JSON.stringify({ c, rss: process.resourceUsage().maxRSS }));`;
-    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').at(-1)!) as { c: number; rss: number };
+    const out = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+        .trim()
+        .split('\n')
+        .at(-1)!,
+    ) as { c: number; rss: number };
     expect(out.c).toBe(0);
     return out.rss / 1024; // MiB
   };

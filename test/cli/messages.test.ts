@@ -20,7 +20,12 @@ const file = (name: string) => join(dir, name);
 async function cli(argv: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: CliIO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s), isTTY: false }, readStdin: async () => stdin, cwd: dir };
+  const io: CliIO = {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s), isTTY: false },
+    readStdin: async () => stdin,
+    cwd: dir,
+  };
   return { code: await runCli(argv, io), out, err };
 }
 
@@ -34,10 +39,29 @@ beforeAll(async () => {
   for (const u of ['111', '222']) {
     const r = await cli(['keygen', '--user-id', u, '--out', `id-${u}.json`, '--version', '1700000000000']);
     const body = JSON.parse(r.out);
-    listing[u] = { data: [{ public_key: body.public_key.public_key, signing_public_key: body.public_key.signing_public_key, identity_public_key_signature: body.public_key.identity_public_key_signature, public_key_version: '1700000000000' }] };
+    listing[u] = {
+      data: [
+        {
+          public_key: body.public_key.public_key,
+          signing_public_key: body.public_key.signing_public_key,
+          identity_public_key_signature: body.public_key.identity_public_key_signature,
+          public_key_version: '1700000000000',
+        },
+      ],
+    };
   }
   writeFileSync(file('keys.json'), JSON.stringify(listing));
-  const created = await cli(['group-create', '--identity', 'id-111.json', '--public-keys', 'keys.json', '--conversation-id', GROUP, '--members', '111,222']);
+  const created = await cli([
+    'group-create',
+    '--identity',
+    'id-111.json',
+    '--public-keys',
+    'keys.json',
+    '--conversation-id',
+    GROUP,
+    '--members',
+    '111,222',
+  ]);
   expect(created.code, created.err).toBe(0);
   writeFileSync(file('body.json'), created.out);
   const unwrapped = await cli(['unwrap', '--identity', 'id-222.json', '--public-keys', 'keys.json', '--show-key', 'body.json']);
@@ -47,42 +71,131 @@ beforeAll(async () => {
 });
 
 /** Member 222's SDK, holding their identity and the conversation key. */
-async function memberReads(body: { message_id: string; encoded_message_create_event: string; encoded_message_event_signature: string }, sequenceId = '100') {
+async function memberReads(
+  body: { message_id: string; encoded_message_create_event: string; encoded_message_event_signature: string },
+  sequenceId = '100',
+) {
   const me = await readIdentityFile({ cwd: dir } as CliIO, file('id-222.json'));
   const chat = await xdkWithKeys(exportPrivateKeys(me.identity), '1700000000000');
-  const event = deliverMessage({ messageId: body.message_id, encryptedContent: body.encoded_message_create_event, encodedEventSignature: body.encoded_message_event_signature }, { sequenceId, senderId: '111', conversationId: GROUP });
-  const signingKey = { userId: '111', publicKeyVersion: '1700000000000', publicKey: listing['111']!.data[0]!.signing_public_key!, identityPublicKey: listing['111']!.data[0]!.public_key!, identityPublicKeySignature: listing['111']!.data[0]!.identity_public_key_signature! };
-  return { event, got: chat.decryptEvent(event, { [key.conversation_key_version]: Uint8Array.from(Buffer.from(key.conversation_key, 'base64')) }, [signingKey]) };
+  const event = deliverMessage(
+    {
+      messageId: body.message_id,
+      encryptedContent: body.encoded_message_create_event,
+      encodedEventSignature: body.encoded_message_event_signature,
+    },
+    { sequenceId, senderId: '111', conversationId: GROUP },
+  );
+  const signingKey = {
+    userId: '111',
+    publicKeyVersion: '1700000000000',
+    publicKey: listing['111']!.data[0]!.signing_public_key!,
+    identityPublicKey: listing['111']!.data[0]!.public_key!,
+    identityPublicKeySignature: listing['111']!.data[0]!.identity_public_key_signature!,
+  };
+  return {
+    event,
+    got: chat.decryptEvent(event, { [key.conversation_key_version]: Uint8Array.from(Buffer.from(key.conversation_key, 'base64')) }, [
+      signingKey,
+    ]),
+  };
 }
 
 describe('encrypt-message', () => {
   test('a message the SDK verifies and decrypts; neither the text nor the key in the output', async () => {
     writeFileSync(file('msg.txt'), 'Dinner at 7, bring the photos\n');
-    const r = await cli(['encrypt-message', '--identity', 'id-111.json', '--public-keys', 'keys.json', '--conversation-id', GROUP, '--key', 'key.json', '--text-file', 'msg.txt']);
+    const r = await cli([
+      'encrypt-message',
+      '--identity',
+      'id-111.json',
+      '--public-keys',
+      'keys.json',
+      '--conversation-id',
+      GROUP,
+      '--key',
+      'key.json',
+      '--text-file',
+      'msg.txt',
+    ]);
     expect(r.code, r.err).toBe(0);
     const out = JSON.parse(r.out);
     expect(out).toMatchObject({ method: 'POST', path: `/2/chat/conversations/${GROUP}/messages` });
     expect(Object.keys(out.body).sort()).toEqual(['encoded_message_create_event', 'encoded_message_event_signature', 'message_id']);
     const { got } = await memberReads(out.body);
-    expect(got).toMatchObject({ type: 'message', senderId: '111', verified: true, keyVersion: key.conversation_key_version, content: { content_type: 'text', text: 'Dinner at 7, bring the photos' } });
-    for (const secret of ['Dinner', key.conversation_key, Buffer.from(key.conversation_key, 'base64').toString('hex')]) expect(r.out + r.err).not.toContain(secret);
+    expect(got).toMatchObject({
+      type: 'message',
+      senderId: '111',
+      verified: true,
+      keyVersion: key.conversation_key_version,
+      content: { content_type: 'text', text: 'Dinner at 7, bring the photos' },
+    });
+    for (const secret of ['Dinner', key.conversation_key, Buffer.from(key.conversation_key, 'base64').toString('hex')])
+      expect(r.out + r.err).not.toContain(secret);
   });
 
   test('a reply from standard input, with a preview the SDK finds valid', async () => {
     writeFileSync(file('msg.txt'), 'original');
-    const first = JSON.parse((await cli(['encrypt-message', '--identity', 'id-111.json', '--public-keys', 'keys.json', '--conversation-id', GROUP, '--key', 'key.json', '--text-file', 'msg.txt'])).out);
+    const first = JSON.parse(
+      (
+        await cli([
+          'encrypt-message',
+          '--identity',
+          'id-111.json',
+          '--public-keys',
+          'keys.json',
+          '--conversation-id',
+          GROUP,
+          '--key',
+          'key.json',
+          '--text-file',
+          'msg.txt',
+        ])
+      ).out,
+    );
     const { event } = await memberReads(first.body, '101');
     writeFileSync(file('original.b64'), `${event}\n`);
-    const r = await cli(['encrypt-message', '--identity', 'id-111.json', '--public-keys', 'keys.json', '--conversation-id', GROUP, '--key', 'key.json', '--text-file', '-', '--reply-to', 'original.b64', '--silent'], 'my reply');
+    const r = await cli(
+      [
+        'encrypt-message',
+        '--identity',
+        'id-111.json',
+        '--public-keys',
+        'keys.json',
+        '--conversation-id',
+        GROUP,
+        '--key',
+        'key.json',
+        '--text-file',
+        '-',
+        '--reply-to',
+        'original.b64',
+        '--silent',
+      ],
+      'my reply',
+    );
     expect(r.code, r.err).toBe(0);
     const { got } = await memberReads(JSON.parse(r.out).body, '102');
-    expect(got).toMatchObject({ verified: true, shouldNotify: false, replyPreviewValidation: 'valid', content: { text: 'my reply', replying_to_preview: { messageText: 'original', replyingToMessageSequenceId: '101' } } });
+    expect(got).toMatchObject({
+      verified: true,
+      shouldNotify: false,
+      replyPreviewValidation: 'valid',
+      content: { text: 'my reply', replying_to_preview: { messageText: 'original', replyingToMessageSequenceId: '101' } },
+    });
   });
 
   test('a key file without its version needs --key-version; mismatches and bad input are usage errors naming flags', async () => {
     writeFileSync(file('bare.key'), key.conversation_key);
     writeFileSync(file('msg.txt'), 'hi');
-    const base = ['encrypt-message', '--identity', 'id-111.json', '--public-keys', 'keys.json', '--conversation-id', GROUP, '--text-file', 'msg.txt'];
+    const base = [
+      'encrypt-message',
+      '--identity',
+      'id-111.json',
+      '--public-keys',
+      'keys.json',
+      '--conversation-id',
+      GROUP,
+      '--text-file',
+      'msg.txt',
+    ];
     expect((await cli([...base, '--key', 'bare.key'])).err).toMatch(/pass --key-version/);
     const ok = await cli([...base, '--key', 'bare.key', '--key-version', key.conversation_key_version]);
     expect(ok.code, ok.err).toBe(0);
@@ -102,34 +215,113 @@ describe('decrypt-events', () => {
     const body = JSON.parse(readFileSync(file('body.json'), 'utf8'));
     const a = body.action_signatures[0];
     const keyChange = envelopes(
-      [{ messageId: a.message_id, encodedMessageEventDetail: a.encoded_message_event_detail, signature: a.message_event_signature.signature, signatureVersion: a.message_event_signature.signature_version, publicKeyVersion: a.message_event_signature.public_key_version }],
+      [
+        {
+          messageId: a.message_id,
+          encodedMessageEventDetail: a.encoded_message_event_detail,
+          signature: a.message_event_signature.signature,
+          signatureVersion: a.message_event_signature.signature_version,
+          publicKeyVersion: a.message_event_signature.public_key_version,
+        },
+      ],
       '111',
       GROUP,
       encodeMessageEvent,
     );
     writeFileSync(file('msg.txt'), 'see you at 7');
-    const sent = JSON.parse((await cli(['encrypt-message', '--identity', 'id-111.json', '--public-keys', 'keys.json', '--conversation-id', GROUP, '--key', 'key.json', '--text-file', 'msg.txt'])).out);
+    const sent = JSON.parse(
+      (
+        await cli([
+          'encrypt-message',
+          '--identity',
+          'id-111.json',
+          '--public-keys',
+          'keys.json',
+          '--conversation-id',
+          GROUP,
+          '--key',
+          'key.json',
+          '--text-file',
+          'msg.txt',
+        ])
+      ).out,
+    );
     const { event } = await memberReads(sent.body, '200');
     return [...keyChange, event];
   }
 
   test('a member reads the history: JSON lines, the state written back, the key saved for encrypt-message', async () => {
     writeFileSync(file('events.json'), JSON.stringify(await history()));
-    const r = await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'keys.json', '--state', 'state.json', '--keys-out', 'saved-key.json', 'events.json']);
+    const r = await cli([
+      'decrypt-events',
+      '--identity',
+      'id-222.json',
+      '--public-keys',
+      'keys.json',
+      '--state',
+      'state.json',
+      '--keys-out',
+      'saved-key.json',
+      'events.json',
+    ]);
     expect(r.code, r.err).toBe(0);
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.index, l.type, l.verified])).toEqual([
       ['0', 'keyChange', true],
       ['1', 'message', true],
     ]);
-    expect(lines[1]).toMatchObject({ senderId: '111', conversationId: GROUP, keyVersion: key.conversation_key_version, content: { contentType: 'text', text: 'see you at 7' } });
-    expect(JSON.parse(readFileSync(file('state.json'), 'utf8'))).toEqual({ version: 1, latestVersions: { [GROUP]: key.conversation_key_version } });
+    expect(lines[1]).toMatchObject({
+      senderId: '111',
+      conversationId: GROUP,
+      keyVersion: key.conversation_key_version,
+      content: { contentType: 'text', text: 'see you at 7' },
+    });
+    expect(JSON.parse(readFileSync(file('state.json'), 'utf8'))).toEqual({
+      version: 1,
+      latestVersions: { [GROUP]: key.conversation_key_version },
+    });
     const saved = JSON.parse(readFileSync(file('saved-key.json'), 'utf8'));
-    expect(saved).toMatchObject({ conversation_id: GROUP, conversation_key_version: key.conversation_key_version, conversation_key: key.conversation_key });
+    expect(saved).toMatchObject({
+      conversation_id: GROUP,
+      conversation_key_version: key.conversation_key_version,
+      conversation_key: key.conversation_key,
+    });
     expect(r.out + r.err).not.toContain(key.conversation_key);
     // The saved key file works for sending; --keys-out never overwrites.
-    expect((await cli(['encrypt-message', '--identity', 'id-222.json', '--public-keys', 'keys.json', '--conversation-id', GROUP, '--key', 'saved-key.json', '--text-file', 'msg.txt'])).code).toBe(0);
-    expect((await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'keys.json', '--keys-out', 'saved-key.json', 'events.json'])).code).toBe(2);
+    expect(
+      (
+        await cli([
+          'encrypt-message',
+          '--identity',
+          'id-222.json',
+          '--public-keys',
+          'keys.json',
+          '--conversation-id',
+          GROUP,
+          '--key',
+          'saved-key.json',
+          '--text-file',
+          'msg.txt',
+        ])
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await cli([
+          'decrypt-events',
+          '--identity',
+          'id-222.json',
+          '--public-keys',
+          'keys.json',
+          '--keys-out',
+          'saved-key.json',
+          'events.json',
+        ])
+      ).code,
+    ).toBe(2);
   });
 
   test('a tampered event is refused on stderr with its code (exit 1); the others still print', async () => {
@@ -139,19 +331,45 @@ describe('decrypt-events', () => {
     writeFileSync(file('bad.json'), JSON.stringify([events[0], bytes.toString('base64')]));
     const r = await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'keys.json', 'bad.json']);
     expect(r.code).toBe(1);
-    expect(r.out.trim().split('\n').map((l) => JSON.parse(l).type)).toEqual(['keyChange']);
+    expect(
+      r.out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).type),
+    ).toEqual(['keyChange']);
     expect(r.err).toMatch(/refused 1: .*\[ERR_/);
   });
 
   test('a known key instead of the key change; bad inputs are usage errors', async () => {
     const [, message] = await history();
-    writeFileSync(file('one.json'), JSON.stringify({ data: [{ id: '200', encoded_event: message }], meta: { conversation_key_events: [] } }));
-    const r = await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'keys.json', '--key', 'key.json', '--conversation-id', GROUP, 'one.json']);
+    writeFileSync(
+      file('one.json'),
+      JSON.stringify({ data: [{ id: '200', encoded_event: message }], meta: { conversation_key_events: [] } }),
+    );
+    const r = await cli([
+      'decrypt-events',
+      '--identity',
+      'id-222.json',
+      '--public-keys',
+      'keys.json',
+      '--key',
+      'key.json',
+      '--conversation-id',
+      GROUP,
+      'one.json',
+    ]);
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(r.out.trim())).toMatchObject({ index: 'data[0]', type: 'message', content: { text: 'see you at 7' } });
-    expect((await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'keys.json', '--key', 'key.json', 'one.json'])).err).toMatch(/go together/);
-    writeFileSync(file('plain-list.json'), JSON.stringify([{ userId: '111', publicKey: listing['111']!.data[0]!.public_key, keyVersion: '1700000000000' }]));
-    expect((await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'plain-list.json', 'one.json'])).err).toMatch(/no signing keys/);
+    expect(
+      (await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'keys.json', '--key', 'key.json', 'one.json'])).err,
+    ).toMatch(/go together/);
+    writeFileSync(
+      file('plain-list.json'),
+      JSON.stringify([{ userId: '111', publicKey: listing['111']!.data[0]!.public_key, keyVersion: '1700000000000' }]),
+    );
+    expect((await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'plain-list.json', 'one.json'])).err).toMatch(
+      /no signing keys/,
+    );
     writeFileSync(file('num.json'), '42');
     expect((await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'keys.json', 'num.json'])).code).toBe(2);
   });

@@ -28,7 +28,13 @@ import {
   prepareGroupCreate,
   prepareGroupMembersChange,
 } from '../helpers/kit.js';
-import { AddConversationKeysSchema, AddMembersSchema, checkSchema, CreateGroupSchema, type Rule } from '../../src/adapters/xchat/verify/schema.js';
+import {
+  AddConversationKeysSchema,
+  AddMembersSchema,
+  checkSchema,
+  CreateGroupSchema,
+  type Rule,
+} from '../../src/adapters/xchat/verify/schema.js';
 import { makeMembers, senderOf, type Member } from '../helpers/members.js';
 import { readReference } from './data.js';
 
@@ -55,12 +61,34 @@ beforeAll(async () => {
   m = await makeMembers(['111', '222', '333', '444']);
   const publicKeys = m.map((x) => x.publicKeyInput);
   const sender = senderOf(m[0]!);
-  const rotation = buildKeyRotation({ treeVersion: '1', actionBy: { userId: '111', keyVersion: '1700000000000' }, opType: 'genGroup', initialMembers: [{ userId: '111', keyVersion: '1700000000000' }] });
-  const full = await prepareGroupCreate({ publicKeys, sender, conversationId: 'g1234567890123456789', memberIds: ['111', '222', '333'], adminIds: ['111', '222'], title: 'Team', avatarUrl: 'https://example.com/a.png', ttlMsec: 86_400_000 });
+  const rotation = buildKeyRotation({
+    treeVersion: '1',
+    actionBy: { userId: '111', keyVersion: '1700000000000' },
+    opType: 'genGroup',
+    initialMembers: [{ userId: '111', keyVersion: '1700000000000' }],
+  });
+  const full = await prepareGroupCreate({
+    publicKeys,
+    sender,
+    conversationId: 'g1234567890123456789',
+    memberIds: ['111', '222', '333'],
+    adminIds: ['111', '222'],
+    title: 'Team',
+    avatarUrl: 'https://example.com/a.png',
+    ttlMsec: 86_400_000,
+  });
   const minimal = await prepareGroupCreate({ publicKeys, sender, conversationId: 'g1', memberIds: ['111', '222'] });
   const keys = await prepareConversationKeyChange({ publicKeys, sender, conversationId: 'g1', memberIds: ['111', '222', '333', '444'] });
   const oneToOne = await prepareConversationKeyChange({ publicKeys: publicKeys.slice(0, 2), sender });
-  const add = await prepareGroupMembersChange({ publicKeys, sender, conversationId: 'g1', newMemberIds: ['444'], currentMemberIds: ['111', '222', '333'], currentAdminIds: ['111'], currentTitle: 'Team' });
+  const add = await prepareGroupMembersChange({
+    publicKeys,
+    sender,
+    conversationId: 'g1',
+    newMemberIds: ['444'],
+    currentMemberIds: ['111', '222', '333'],
+    currentAdminIds: ['111'],
+    currentTitle: 'Team',
+  });
   bodies['/2/chat/conversations/group'] = [
     { path: 'full', body: createGroupRequest(full, { description: 'd' }) },
     { path: 'minimal', body: createGroupRequest(minimal) },
@@ -74,7 +102,10 @@ beforeAll(async () => {
   bodies['/2/users/{id}/public_keys'] = [{ path: 'registration', body: await buildKeyRegistration(m[0]!.identity) }];
   bodies['/2/chat/conversations/{id}/members'].push({
     path: 'member add with encrypted metadata',
-    body: addMembersRequest(add, { encryptedTitle: await encryptMetadata('Team', add.conversationKey), encryptedAvatarUrl: await encryptMetadata('https://example.com/a.png', add.conversationKey) }),
+    body: addMembersRequest(add, {
+      encryptedTitle: await encryptMetadata('Team', add.conversationKey),
+      encryptedAvatarUrl: await encryptMetadata('https://example.com/a.png', add.conversationKey),
+    }),
   });
 
   // The message endpoints.
@@ -99,7 +130,10 @@ beforeAll(async () => {
     { path: 'one-to-one', body: mediaUploadInitializeRequest({ conversationId: '222-111', totalBytes: encrypted.length }) },
     { path: 'group', body: mediaUploadInitializeRequest({ conversationId: 'g1', totalBytes: 0 }) },
   ];
-  bodies['/2/chat/media/upload/{id}/append'] = [...mediaUploadAppendRequests(upload, encrypted, { segmentSize: 2048 })].map((body, i) => ({ path: `segment ${i}`, body }));
+  bodies['/2/chat/media/upload/{id}/append'] = [...mediaUploadAppendRequests(upload, encrypted, { segmentSize: 2048 })].map((body, i) => ({
+    path: `segment ${i}`,
+    body,
+  }));
   bodies['/2/chat/media/upload/{id}/finalize'] = [
     { path: 'minimal', body: mediaUploadFinalizeRequest({ ...upload, numParts: 3 }) },
     { path: 'full', body: mediaUploadFinalizeRequest({ ...upload, numParts: 1000, messageId: message.messageId, ttlMsec: 86_400_000 }) },
@@ -108,7 +142,8 @@ beforeAll(async () => {
 
 describe('our paths match the path patterns of the X API schema', () => {
   const pattern = (path: string, method: string, name: string) => {
-    const params = (api.paths[path] as Record<string, { parameters?: { name: string; schema: { pattern?: string } }[] }>)[method]!.parameters!;
+    const params = (api.paths[path] as Record<string, { parameters?: { name: string; schema: { pattern?: string } }[] }>)[method]!
+      .parameters!;
     const p = params.find((x) => x.name === name)!.schema.pattern;
     expect(p, `${path} ${name}`).toBeDefined();
     return new RegExp(p!);
@@ -166,7 +201,8 @@ function mutations(body: Json): Json[] {
   const out: Json[] = [];
   const walk = (v: Json, set: (x: Json | undefined) => Json): void => {
     for (const replacement of [undefined, null, 42, true, [], {}, '', 'not base64!', '-1', 'x']) out.push(set(replacement as Json));
-    if (Array.isArray(v)) v.forEach((item, i) => walk(item, (x) => set(x === undefined ? v.filter((_, j) => j !== i) : v.map((y, j) => (j === i ? x : y)))));
+    if (Array.isArray(v))
+      v.forEach((item, i) => walk(item, (x) => set(x === undefined ? v.filter((_, j) => j !== i) : v.map((y, j) => (j === i ? x : y)))));
     else if (v && typeof v === 'object') {
       for (const k of Object.keys(v)) {
         walk(v[k] as Json, (x) => {

@@ -35,8 +35,18 @@ const utf8 = (s: string) => new TextEncoder().encode(s);
 // MessageEntryHolder {1: MessageEntryContents union {1 message: MessageContents {1 message_text, …}}};
 // other fields are kept, not modelled.
 const MessageContents = struct('MessageContents', { message_text: field(1, T.string) });
-const MessageEntryContents = union('MessageEntryContents', { message: field(1, T.struct(() => MessageContents)) });
-const MessageEntryHolder = struct('MessageEntryHolder', { contents: field(1, T.struct(() => MessageEntryContents)) });
+const MessageEntryContents = union('MessageEntryContents', {
+  message: field(
+    1,
+    T.struct(() => MessageContents),
+  ),
+});
+const MessageEntryHolder = struct('MessageEntryHolder', {
+  contents: field(
+    1,
+    T.struct(() => MessageEntryContents),
+  ),
+});
 
 describe('keys and signatures', () => {
   test('scalars 1 and 2 give the published public keys; the 64-byte blob round-trips', async () => {
@@ -70,7 +80,11 @@ describe('events', () => {
 
   test('key change: decodes, re-encodes identically, unwraps, and its v7 signature verifies', async () => {
     const ev = reencode(fx.event_key_change_b64!);
-    expect(ev).toMatchObject({ senderId: fx.event_sender_id, conversationId: fx.event_conversation_id, signature: { publicKeyVersion: fx.event_signing_key_version, signatureVersion: '7' } });
+    expect(ev).toMatchObject({
+      senderId: fx.event_sender_id,
+      conversationId: fx.event_conversation_id,
+      signature: { publicKeyVersion: fx.event_signing_key_version, signatureVersion: '7' },
+    });
     const d = ev.detail as KeyChangeDetail;
     expect(d.type).toBe('keyChange');
     expect(d.conversationKeyVersion).toBe(fx.event_conversation_key_version);
@@ -85,7 +99,13 @@ describe('events', () => {
       conversationKey: key,
     });
     expect(await backend.verify(decodeBase64(fx.signing_public_b64), utf8(payload), decodeBase64(ev.signature!.signature!))).toBe(true);
-    expect(await backend.verify(decodeBase64(fx.signing_public_b64), utf8(payload.replace(',1001,', ',1002,')), decodeBase64(ev.signature!.signature!))).toBe(false);
+    expect(
+      await backend.verify(
+        decodeBase64(fx.signing_public_b64),
+        utf8(payload.replace(',1001,', ',1002,')),
+        decodeBase64(ev.signature!.signature!),
+      ),
+    ).toBe(false);
   });
 
   async function openMessage(b64: string): Promise<{ text: string; verified: boolean }> {
@@ -102,7 +122,9 @@ describe('events', () => {
     });
     const verified = await backend.verify(decodeBase64(fx.signing_public_b64), utf8(payload), decodeBase64(ev.signature!.signature!));
     // contents = nonce(24) ‖ secretbox(tag ‖ ciphertext), keyed by the conversation key.
-    const plain = xsalsa20poly1305(decodeBase64(fx.conversation_key_b64), create.contents.subarray(0, 24)).decrypt(create.contents.subarray(24));
+    const plain = xsalsa20poly1305(decodeBase64(fx.conversation_key_b64), create.contents.subarray(0, 24)).decrypt(
+      create.contents.subarray(24),
+    );
     const holder = decodeStruct(MessageEntryHolder, plain);
     return { text: holder.contents!.message!.message_text!, verified };
   }
@@ -117,14 +139,19 @@ describe('events', () => {
     // The forged preview text is inside the forged reply's plaintext (preview validation is the SDK's job).
     const raw = decodeStruct(MessageEvent, decodeBase64(fx.event_reply_forged_b64));
     const create = raw.detail!.messageCreateEvent! as { contents: Uint8Array };
-    const plain = xsalsa20poly1305(decodeBase64(fx.conversation_key_b64), create.contents.subarray(0, 24)).decrypt(create.contents.subarray(24));
+    const plain = xsalsa20poly1305(decodeBase64(fx.conversation_key_b64), create.contents.subarray(0, 24)).decrypt(
+      create.contents.subarray(24),
+    );
     expect(Buffer.from(plain).includes(Buffer.from(fx.event_reply_forged_preview_text!))).toBe(true);
   });
 
   test('failure event decodes to a MessageFailureEvent; garbage is refused with a typed error', () => {
     const ev = reencode(fx.event_failure_b64!);
     expect(ev.detail?.type).toBe('other');
-    const raw = decodeStruct(MessageEventDetail, encodeStruct(MessageEventDetail, (decodeStruct(MessageEvent, decodeBase64(fx.event_failure_b64))).detail as never));
+    const raw = decodeStruct(
+      MessageEventDetail,
+      encodeStruct(MessageEventDetail, decodeStruct(MessageEvent, decodeBase64(fx.event_failure_b64)).detail as never),
+    );
     expect(raw.messageFailureEvent).toEqual({ failureType: 12, rateLimitTier: 3 });
     expect(() => decodeMessageEvent(decodeBase64(fx.event_garbage_b64))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_BASE64' }));
     expect(encodeBase64NoPad(decodeBase64(fx.plaintext_b64))).toBe(fx.plaintext_b64!.replace(/=+$/, ''));

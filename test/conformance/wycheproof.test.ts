@@ -26,7 +26,9 @@ const ecdhSpki = readReference<WycheproofFile<{ encoding: string }, EcdhTest>>('
 
 /** Every case of a Wycheproof file, flattened with its group. */
 function casesOf<G, T>(file: WycheproofFile<G, T>) {
-  const out = file.testGroups.flatMap((g) => g.tests.map((t) => ({ g, t, label: `tcId ${t.tcId} ${t.result} (${t.comment || 'no comment'})` })));
+  const out = file.testGroups.flatMap((g) =>
+    g.tests.map((t) => ({ g, t, label: `tcId ${t.tcId} ${t.result} (${t.comment || 'no comment'})` })),
+  );
   expect(out).toHaveLength(file.numberOfTests);
   return out;
 }
@@ -71,14 +73,20 @@ describe.each(backends)('ECDSA-P256-SHA256 (P1363) on the $name backend: valid e
 
 // A verifier prepared once per key (receivers check many signatures by one key): the same answers
 // on the first uses and after the key got its own table (noble, from the 64th use).
-describe.each(backends.filter(({ backend }) => backend.ecdsaVerifier !== undefined))('ECDSA-P256-SHA256 (P1363) with a prepared verifier on the $name backend', ({ backend }) => {
-  test.each(ecdsa.testGroups.map((g, i) => ({ g, label: `group ${i} (${g.tests.length} cases), before and after its key table` })))('$label', async ({ g }) => {
-    const v = backend.ecdsaVerifier!(parsePublicKey(hex(g.publicKey.uncompressed), 'publicKey'));
-    for (let pass = 0; pass <= Math.ceil(65 / g.tests.length); pass++) {
-      for (const t of g.tests) expect(await v(hex(t.msg), hex(t.sig)), `tcId ${t.tcId}, pass ${pass}`).toBe(t.result === 'valid');
-    }
-  });
-});
+describe.each(backends.filter(({ backend }) => backend.ecdsaVerifier !== undefined))(
+  'ECDSA-P256-SHA256 (P1363) with a prepared verifier on the $name backend',
+  ({ backend }) => {
+    test.each(ecdsa.testGroups.map((g, i) => ({ g, label: `group ${i} (${g.tests.length} cases), before and after its key table` })))(
+      '$label',
+      async ({ g }) => {
+        const v = backend.ecdsaVerifier!(parsePublicKey(hex(g.publicKey.uncompressed), 'publicKey'));
+        for (let pass = 0; pass <= Math.ceil(65 / g.tests.length); pass++) {
+          for (const t of g.tests) expect(await v(hex(t.msg), hex(t.sig)), `tcId ${t.tcId}, pass ${pass}`).toBe(t.result === 'valid');
+        }
+      },
+    );
+  },
+);
 
 type GcmGroup = { keySize: number; ivSize: number; tagSize: number };
 type GcmTest = { key: string; iv: string; aad: string; msg: string; ct: string; tag: string };

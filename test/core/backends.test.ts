@@ -85,7 +85,9 @@ describe('interchangeable outputs', () => {
     );
     for (const o of outputs) expect(o.reg).toEqual(outputs[0]!.reg);
     const params = await group(7);
-    const created = await Promise.all(names.map((backend) => prepareGroupCreate(params, withTestingHooks({ backend, workers: 0 }, { random: stream(2), now: () => 42 }))));
+    const created = await Promise.all(
+      names.map((backend) => prepareGroupCreate(params, withTestingHooks({ backend, workers: 0 }, { random: stream(2), now: () => 42 }))),
+    );
     for (const c of created) expect(sent(c)).toBe(sent(created[0]!));
     expect(created.map((c) => c.wrapping)).toEqual(names.map((backend) => ({ backend, workers: 'main-thread', workerCount: 0 })));
   });
@@ -95,12 +97,15 @@ describe('interchangeable outputs', () => {
     const key = new Uint8Array(32).fill(9);
     for (const from of names) {
       const wrapped = await wrapConversationKey(key, bob.identityPublicKey, { backend: from });
-      for (const to of names) expect(Array.from(await unwrapConversationKey(wrapped, bob.identityPrivateKey, { backend: to }))).toEqual(Array.from(key));
+      for (const to of names)
+        expect(Array.from(await unwrapConversationKey(wrapped, bob.identityPrivateKey, { backend: to }))).toEqual(Array.from(key));
     }
   });
 
   test('signatures: deterministic and identical; each backend verifies the others’ and high-S ones', async () => {
-    const sigs = await Promise.all(backends.map(({ backend }) => backend.sign(new Uint8Array(32).fill(3), new TextEncoder().encode('payload'))));
+    const sigs = await Promise.all(
+      backends.map(({ backend }) => backend.sign(new Uint8Array(32).fill(3), new TextEncoder().encode('payload'))),
+    );
     for (const s of sigs) expect(Array.from(s)).toEqual(Array.from(sigs[0]!));
     const id = await generateIdentity();
     const msg = new TextEncoder().encode('m');
@@ -120,7 +125,7 @@ describe('interchangeable outputs', () => {
     for (const { backend } of backends) expect(await backend.verify(id.signingPublicKey, msg, new Uint8Array(64))).toBe(false);
   });
 
-  test('verifyOffThread (node) gives verify\'s answers, many at once: valid, high-S, tampered, malformed, another key', async () => {
+  test("verifyOffThread (node) gives verify's answers, many at once: valid, high-S, tampered, malformed, another key", async () => {
     const node = backends.find((b) => b.name === 'node')?.backend;
     if (!node) return;
     expect(node.verifyOffThread).toBeTypeOf('function');
@@ -130,7 +135,12 @@ describe('interchangeable outputs', () => {
     for (let i = 0; i < 40; i++) {
       const m = new TextEncoder().encode(`message ${i}`);
       const s = await node.sign(id.signingPrivateKey, m);
-      cases.push([id.signingPublicKey, m, s], [id.signingPublicKey, m, Uint8Array.from(s, (b, j) => (j === 5 ? b ^ 1 : b))], [other.signingPublicKey, m, s], [id.signingPublicKey, m, s.subarray(0, 63)]);
+      cases.push(
+        [id.signingPublicKey, m, s],
+        [id.signingPublicKey, m, Uint8Array.from(s, (b, j) => (j === 5 ? b ^ 1 : b))],
+        [other.signingPublicKey, m, s],
+        [id.signingPublicKey, m, s.subarray(0, 63)],
+      );
     }
     const expected = await Promise.all(cases.map(([k, m, s]) => node.verify(k, m, s)));
     expect(await Promise.all(cases.map(([k, m, s]) => node.verifyOffThread!(k, m, s)))).toEqual(expected);
@@ -152,7 +162,10 @@ describe('interchangeable outputs', () => {
   test('signatures: identical on every backend for 300 random keys and messages (node derives the RFC 6979 nonce itself)', async () => {
     const random = stream(17);
     const n = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
-    const keys = [Uint8Array.from(Buffer.from((n - 1n).toString(16), 'hex')), Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? 1 : 0))];
+    const keys = [
+      Uint8Array.from(Buffer.from((n - 1n).toString(16), 'hex')),
+      Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? 1 : 0)),
+    ];
     for (let i = 0; i < 300; i++) {
       const key = keys[i] ?? random(32);
       const message = random(i % 97);
@@ -166,14 +179,18 @@ describe('parallel paths give the single-threaded output', () => {
   test(`worker threads (node backend), cold and warm pool`, async () => {
     await closeWorkers();
     const params = await group(WORKER_THRESHOLD.WARM + 45);
-    const opts = (workers: 'auto' | number) => withTestingHooks({ backend: 'node' as const, workers }, { random: stream(5), messageId: () => 'm', now: () => 1 });
+    const opts = (workers: 'auto' | number) =>
+      withTestingHooks({ backend: 'node' as const, workers }, { random: stream(5), messageId: () => 'm', now: () => 1 });
     const single = await prepareGroupCreate(params, opts(0));
     // A cold pool is not started for a group below the cold threshold…
     await prepareGroupCreate(params, opts('auto'));
     expect(poolSize()).toBe(0);
     for (const w of [1, 2, 3, 'auto'] as const) {
       const progress: number[] = [];
-      const par = await prepareGroupCreate(params, { ...opts(w), onProgress: (d, t) => (expect(t).toBe(params.memberIds.length), progress.push(d)) });
+      const par = await prepareGroupCreate(params, {
+        ...opts(w),
+        onProgress: (d, t) => (expect(t).toBe(params.memberIds.length), progress.push(d)),
+      });
       expect(sent(par)).toBe(sent(single));
       expect(par.wrapping).toEqual({ backend: 'node', workers: 'threads', workerCount: w === 'auto' ? 2 : w });
       expect(progress.at(-1)).toBe(params.memberIds.length);
@@ -190,7 +207,8 @@ describe('parallel paths give the single-threaded output', () => {
 
   test('Web Workers (webcrypto backend), through a Blob URL as in a browser: same bytes, cold and warm pool', async () => {
     const params = await group(WEB_WORKER_THRESHOLD.WARM + 20);
-    const opts = (workers: 'auto' | number) => withTestingHooks({ backend: 'webcrypto' as const, workers }, { random: stream(6), messageId: () => 'm', now: () => 1 });
+    const opts = (workers: 'auto' | number) =>
+      withTestingHooks({ backend: 'webcrypto' as const, workers }, { random: stream(6), messageId: () => 'm', now: () => 1 });
     const single = await prepareGroupCreate(params, opts(0));
     await expect(prepareGroupCreate(params, opts(2))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'options.workers' });
     const uninstall = installWebWorkerShim();
@@ -217,7 +235,10 @@ describe('parallel paths give the single-threaded output', () => {
 
   test('the workers option is validated', async () => {
     const params = await group(2);
-    await expect(prepareGroupCreate(params, { workers: -1 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'options.workers' });
+    await expect(prepareGroupCreate(params, { workers: -1 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'options.workers',
+    });
     await expect(prepareGroupCreate(params, { workers: 'many' as never })).rejects.toMatchObject({ field: 'options.workers' });
     await expect(prepareGroupCreate(params, { backend: 'noble', workers: 2 })).rejects.toMatchObject({ field: 'options.workers' });
   });
@@ -229,13 +250,24 @@ test('a prepared ECDSA verifier (noble, webcrypto) answers exactly as verify, wi
   const messages = Array.from({ length: 24 }, (_, i) => new TextEncoder().encode(`payload ${i}`));
   const sigs = await Promise.all(messages.map((msg) => noble.sign(id.signingPrivateKey, msg)));
   // Every other one broken: a flipped bit, a wrong length, a signature of another message.
-  const cases = messages.map((msg, i) => ({ msg, sig: i % 4 === 1 ? Uint8Array.from(sigs[i]!, (b, j) => (j === 3 ? b ^ 1 : b)) : i % 4 === 3 ? (i % 8 === 3 ? sigs[i]!.subarray(0, 63) : sigs[(i + 1) % 24]!) : sigs[i]! }));
+  const cases = messages.map((msg, i) => ({
+    msg,
+    sig:
+      i % 4 === 1
+        ? Uint8Array.from(sigs[i]!, (b, j) => (j === 3 ? b ^ 1 : b))
+        : i % 4 === 3
+          ? i % 8 === 3
+            ? sigs[i]!.subarray(0, 63)
+            : sigs[(i + 1) % 24]!
+          : sigs[i]!,
+  }));
   const expected = cases.map((_, i) => i % 2 === 0);
   const withVerifier = backends.filter((b) => b.backend.ecdsaVerifier);
   expect(withVerifier.map((b) => b.name)).toEqual(names.filter((n) => n !== 'node'));
   for (const { name, backend } of backends) {
     expect(await Promise.all(cases.map((c) => backend.verify(id.signingPublicKey, c.msg, c.sig))), name).toEqual(expected);
     const v = backend.ecdsaVerifier?.(id.signingPublicKey);
-    for (let pass = 0; v && pass < 4; pass++) expect(await Promise.all(cases.map((c) => v(c.msg, c.sig))), `${name}, pass ${pass}`).toEqual(expected);
+    for (let pass = 0; v && pass < 4; pass++)
+      expect(await Promise.all(cases.map((c) => v(c.msg, c.sig))), `${name}, pass ${pass}`).toEqual(expected);
   }
 });

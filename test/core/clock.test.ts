@@ -10,7 +10,8 @@ import { clockOf, nextKeyVersion, readClock, skewOf } from '../../src/core/clock
 import { DEFAULT_MAX_FUTURE_SKEW_MS } from '../../src/rules.js';
 
 const DAY = DEFAULT_MAX_FUTURE_SKEW_MS;
-const refuses = (f: () => unknown, code: string, field: string) => expect(f).toThrow(expect.objectContaining({ name: 'InvalidInputError', code, field }));
+const refuses = (f: () => unknown, code: string, field: string) =>
+  expect(f).toThrow(expect.objectContaining({ name: 'InvalidInputError', code, field }));
 
 describe('nextKeyVersion', () => {
   test("a clock's time, then one more than the last version while the clock stands still", () => {
@@ -91,7 +92,9 @@ describe('readClock, clockOf, skewOf', () => {
     expect(clockOf(mine, 'options.now')).toBe(mine);
     expect(clockOf(undefined, 'options.now')).toBe(Date.now);
     for (const v of [1_795_357_034_165, null, 'Date.now', new Date()]) {
-      expect(() => clockOf(v, 'options.now')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'options.now', reason: expect.stringContaining('() => number') }));
+      expect(() => clockOf(v, 'options.now')).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'options.now', reason: expect.stringContaining('() => number') }),
+      );
     }
   });
 
@@ -99,6 +102,7 @@ describe('readClock, clockOf, skewOf', () => {
     expect(skewOf(undefined, 'options.maxFutureSkewMs')).toBe(86_400_000);
     expect(skewOf(0, 'options.maxFutureSkewMs')).toBe(0);
     expect(skewOf(Number.MAX_SAFE_INTEGER, 'options.maxFutureSkewMs')).toBe(Number.MAX_SAFE_INTEGER);
-    for (const v of [-1, 1.5, NaN, Infinity, '60000', null]) refuses(() => skewOf(v, 'options.maxFutureSkewMs'), 'ERR_INVALID_ARGUMENT', 'options.maxFutureSkewMs');
+    for (const v of [-1, 1.5, NaN, Infinity, '60000', null])
+      refuses(() => skewOf(v, 'options.maxFutureSkewMs'), 'ERR_INVALID_ARGUMENT', 'options.maxFutureSkewMs');
   });
 });

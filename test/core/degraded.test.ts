@@ -8,7 +8,16 @@
  */
 import { availableParallelism } from 'node:os';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { generateIdentity, prepareGroupCreate, resolveBackend, runtimeReport, setDefaultBackend, withTestingHooks, type BackendName, type GroupCreateParams } from '../helpers/kit.js';
+import {
+  generateIdentity,
+  prepareGroupCreate,
+  resolveBackend,
+  runtimeReport,
+  setDefaultBackend,
+  withTestingHooks,
+  type BackendName,
+  type GroupCreateParams,
+} from '../helpers/kit.js';
 import { firstAvailable } from '../../src/core/context.js';
 import { forgetDegradations } from '../../src/core/degraded.js';
 import { createWebCryptoBackend } from '../../src/core/webcrypto.js';
@@ -41,7 +50,8 @@ function sent(p: { wrapping: unknown }): string {
   return JSON.stringify(rest);
 }
 
-const opts = (workers: 'auto' | number = 'auto') => withTestingHooks({ backend: 'webcrypto' as const, workers }, { random: stream(3), messageId: () => 'm', now: () => 1 });
+const opts = (workers: 'auto' | number = 'auto') =>
+  withTestingHooks({ backend: 'webcrypto' as const, workers }, { random: stream(3), messageId: () => 'm', now: () => 1 });
 
 /** Fake Web Workers, each failing as a browser does; `made` counts constructions. */
 let made = 0;
@@ -137,7 +147,9 @@ describe('Web Workers that cannot start: the calling thread wraps, same bytes, s
         expect(made).toBe(triedFirst);
         expect(webPoolSize()).toBe(0);
         expect(warnings()).toHaveLength(1);
-        expect(warnings()[0]).toMatch(/^chat-keykit: Web Workers could not start .*Content Security Policy without worker-src blob:.*calling thread/);
+        expect(warnings()[0]).toMatch(
+          /^chat-keykit: Web Workers could not start .*Content Security Policy without worker-src blob:.*calling thread/,
+        );
         setDefaultBackend('webcrypto');
         const report = await runtimeReport();
         expect(report).toMatchObject({ backend: 'webcrypto', workers: 'main-thread' });
@@ -184,7 +196,9 @@ test('a worker that fails mid-wrap: this wrap is redone on the calling thread (s
     expect(made).toBeGreaterThan(before); // not blocked: a new pool was started
     expect(second.wrapping.fallback).toBe('web-worker-failed');
     expect(warnings()).toHaveLength(1);
-    expect(warnings()[0]).toMatch(/^chat-keykit: a wrapping Web Worker failed \(a wrapping Web Worker crashed: Uncaught RangeError: out of memory\)/);
+    expect(warnings()[0]).toMatch(
+      /^chat-keykit: a wrapping Web Worker failed \(a wrapping Web Worker crashed: Uncaught RangeError: out of memory\)/,
+    );
   } finally {
     restore();
   }
@@ -218,12 +232,16 @@ describe('the backend choice', () => {
       delete g.isSecureContext;
     }
     expect(warnings()).toHaveLength(1);
-    expect(warnings()[0]).toMatch(/^chat-keykit: crypto\.subtle is not available because this page is not a secure context .*noble backend, several times slower\. Serve the page over https:\/\//);
+    expect(warnings()[0]).toMatch(
+      /^chat-keykit: crypto\.subtle is not available because this page is not a secure context .*noble backend, several times slower\. Serve the page over https:\/\//,
+    );
   });
 
   test('noble chosen on purpose, or WebCrypto present: no warning', async () => {
     expect((await resolveBackend('noble')).name).toBe('noble');
-    expect((await firstAvailable(['node', 'webcrypto', 'noble'], async (n) => (n === 'webcrypto' ? createWebCryptoBackend() : null))).name).toBe('webcrypto');
+    expect(
+      (await firstAvailable(['node', 'webcrypto', 'noble'], async (n) => (n === 'webcrypto' ? createWebCryptoBackend() : null))).name,
+    ).toBe('webcrypto');
     expect(warnings()).toEqual([]);
   });
 
@@ -233,7 +251,11 @@ describe('the backend choice', () => {
 
   test('runtimeReport on Node: the node backend on worker threads (when there are two cores), nothing degraded', async () => {
     setDefaultBackend(undefined);
-    expect(await runtimeReport()).toEqual({ backend: 'node', workers: availableParallelism() >= 2 ? 'threads' : 'main-thread', degraded: [] });
+    expect(await runtimeReport()).toEqual({
+      backend: 'node',
+      workers: availableParallelism() >= 2 ? 'threads' : 'main-thread',
+      degraded: [],
+    });
     setDefaultBackend('noble');
     expect(await runtimeReport()).toEqual({ backend: 'noble', workers: 'main-thread', degraded: [] });
   });

@@ -22,7 +22,11 @@ function opensslWrap(key: Uint8Array, recipientSec1: Uint8Array, ephemeralScalar
   ecdh.setPrivateKey(Buffer.from(ephemeralScalar));
   const E = ecdh.getPublicKey();
   const Z = ecdh.computeSecret(Buffer.from(recipientSec1));
-  const km = createHash('sha256').update(Z).update(Buffer.from([0, 0, 0, 1])).update(E).digest();
+  const km = createHash('sha256')
+    .update(Z)
+    .update(Buffer.from([0, 0, 0, 1]))
+    .update(E)
+    .digest();
   const c = createCipheriv('aes-128-gcm', km.subarray(0, 16), km.subarray(16, 32));
   const ct = Buffer.concat([c.update(key), c.final()]);
   return Buffer.concat([E, ct, c.getAuthTag()]);
@@ -43,7 +47,13 @@ describe('wrapConversationKey', () => {
     const bob = await generateIdentity();
     const key = await generateConversationKey();
     const spki = sec1ToSpki(bob.identityPublicKey);
-    const forms = [bob.identityPublicKey, spki, encodeBase64(bob.identityPublicKey), encodeBase64(spki), encodeBase64(spki).replace(/=+$/, '')];
+    const forms = [
+      bob.identityPublicKey,
+      spki,
+      encodeBase64(bob.identityPublicKey),
+      encodeBase64(spki),
+      encodeBase64(spki).replace(/=+$/, ''),
+    ];
     const outs = new Set<string>();
     for (const f of forms) {
       const w = await wrapConversationKey(key, f);
@@ -55,9 +65,18 @@ describe('wrapConversationKey', () => {
 
   test('bad inputs are typed errors', async () => {
     const bob = await generateIdentity();
-    await expect(wrapConversationKey(new Uint8Array(16), bob.identityPublicKey)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'key' });
-    await expect(wrapConversationKey('key' as never, bob.identityPublicKey)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'key' });
-    await expect(wrapConversationKey(new Uint8Array(32), bob.identityPublicKey.subarray(1))).rejects.toMatchObject({ code: 'ERR_INVALID_KEY', field: 'recipientIdentityPublicKey' });
+    await expect(wrapConversationKey(new Uint8Array(16), bob.identityPublicKey)).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'key',
+    });
+    await expect(wrapConversationKey('key' as never, bob.identityPublicKey)).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'key',
+    });
+    await expect(wrapConversationKey(new Uint8Array(32), bob.identityPublicKey.subarray(1))).rejects.toMatchObject({
+      code: 'ERR_INVALID_KEY',
+      field: 'recipientIdentityPublicKey',
+    });
     await expect(wrapConversationKey(new Uint8Array(32), 42 as never)).rejects.toMatchObject({ code: 'ERR_INVALID_KEY' });
   });
 });
@@ -68,7 +87,10 @@ describe('unwrapConversationKey', () => {
     const eve = await generateIdentity();
     const key = await generateConversationKey();
     const w = await wrapConversationKey(key, bob.identityPublicKey);
-    await expect(unwrapConversationKey(w, eve.identityPrivateKey)).rejects.toMatchObject({ code: 'ERR_DECRYPT_FAILED', name: 'VerificationError' });
+    await expect(unwrapConversationKey(w, eve.identityPrivateKey)).rejects.toMatchObject({
+      code: 'ERR_DECRYPT_FAILED',
+      name: 'VerificationError',
+    });
     for (const at of [70, 100, 112]) {
       const b = decodeBase64(w);
       flip(b, at, 1);
@@ -76,10 +98,20 @@ describe('unwrapConversationKey', () => {
     }
     const offCurve = decodeBase64(w);
     flip(offCurve, 10, 1);
-    await expect(unwrapConversationKey(encodeBase64(offCurve), bob.identityPrivateKey)).rejects.toMatchObject({ code: 'ERR_INVALID_ENVELOPE' });
-    await expect(unwrapConversationKey(encodeBase64(decodeBase64(w).subarray(0, 112)), bob.identityPrivateKey)).rejects.toMatchObject({ code: 'ERR_INVALID_ENVELOPE' });
-    await expect(unwrapConversationKey('!!!', bob.identityPrivateKey)).rejects.toMatchObject({ code: 'ERR_INVALID_BASE64', field: 'encryptedKey' });
-    await expect(unwrapConversationKey(w, new Uint8Array(32))).rejects.toMatchObject({ code: 'ERR_INVALID_KEY', field: 'identityPrivateKey' });
+    await expect(unwrapConversationKey(encodeBase64(offCurve), bob.identityPrivateKey)).rejects.toMatchObject({
+      code: 'ERR_INVALID_ENVELOPE',
+    });
+    await expect(unwrapConversationKey(encodeBase64(decodeBase64(w).subarray(0, 112)), bob.identityPrivateKey)).rejects.toMatchObject({
+      code: 'ERR_INVALID_ENVELOPE',
+    });
+    await expect(unwrapConversationKey('!!!', bob.identityPrivateKey)).rejects.toMatchObject({
+      code: 'ERR_INVALID_BASE64',
+      field: 'encryptedKey',
+    });
+    await expect(unwrapConversationKey(w, new Uint8Array(32))).rejects.toMatchObject({
+      code: 'ERR_INVALID_KEY',
+      field: 'identityPrivateKey',
+    });
     // Unpadded input is accepted.
     expect(await unwrapConversationKey(w.replace(/=+$/, ''), bob.identityPrivateKey)).toHaveLength(32);
   });

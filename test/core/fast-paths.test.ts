@@ -15,7 +15,21 @@ const Fn = p256.Point.Fn;
 const n = Fn.ORDER;
 
 test('invertModN is the inverse modulo n, as noble computes it', () => {
-  const values = [1n, 2n, 3n, n - 1n, n - 2n, (n - 1n) / 2n, 1n << 47n, 1n << 48n, (1n << 48n) + 1n, 1n << 200n, 0xffffffffffffn, n >> 1n, n >> 200n];
+  const values = [
+    1n,
+    2n,
+    3n,
+    n - 1n,
+    n - 2n,
+    (n - 1n) / 2n,
+    1n << 47n,
+    1n << 48n,
+    (1n << 48n) + 1n,
+    1n << 200n,
+    0xffffffffffffn,
+    n >> 1n,
+    n >> 200n,
+  ];
   for (let i = 0; i < 3000; i++) values.push(BigInt(`0x${randomBytes(32).toString('hex')}`) % n || 1n);
   for (let i = 0; i < 500; i++) values.push(BigInt(`0x${randomBytes(1 + (i % 31)).toString('hex')}`) || 1n);
   for (const v of values) {
@@ -39,7 +53,20 @@ test('the signer inverts its nonce blinded: the same inverse, from an input that
 
 test('isValidScalar is 1 ≤ d < n, on edges and random values', () => {
   const be = (x: bigint) => Uint8Array.from(Buffer.from(x.toString(16).padStart(64, '0'), 'hex'));
-  const cases = [0n, 1n, 2n, n - 1n, n, n + 1n, (1n << 256n) - 1n, n - (1n << 100n), n + (1n << 100n), n ^ 1n, n ^ (1n << 255n), 1n << 255n];
+  const cases = [
+    0n,
+    1n,
+    2n,
+    n - 1n,
+    n,
+    n + 1n,
+    (1n << 256n) - 1n,
+    n - (1n << 100n),
+    n + (1n << 100n),
+    n ^ 1n,
+    n ^ (1n << 255n),
+    1n << 255n,
+  ];
   for (let i = 0; i < 2000; i++) cases.push(BigInt(`0x${randomBytes(32).toString('hex')}`));
   // Random values just below and above n, sharing a long prefix with it.
   for (let i = 0; i < 2000; i++) cases.push(n + BigInt(`0x${randomBytes(1 + (i % 20)).toString('hex')}`) * (i % 2 ? 1n : -1n));
@@ -54,6 +81,8 @@ test('message ids are lowercase UUID v4 of the random bytes, version and variant
     const id = newMessageId(random, {}, 'test');
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const hex = Buffer.from(bytes).toString('hex');
-    expect(id.replace(/-/g, '')).toBe(hex.slice(0, 12) + '4' + hex.slice(13, 16) + ((parseInt(hex[16]!, 16) & 3) | 8).toString(16) + hex.slice(17));
+    expect(id.replace(/-/g, '')).toBe(
+      hex.slice(0, 12) + '4' + hex.slice(13, 16) + ((parseInt(hex[16]!, 16) & 3) | 8).toString(16) + hex.slice(17),
+    );
   }
 });

@@ -55,7 +55,10 @@ describe('generateIdentity', () => {
       inspect({ ...id }),
     ];
     for (const out of outputs) for (const s of secretsOf(id)) expect(out).not.toContain(s);
-    expect(JSON.parse(JSON.stringify(id))).toEqual({ identityPublicKey: encodeBase64(id.identityPublicKey), signingPublicKey: encodeBase64(id.signingPublicKey) });
+    expect(JSON.parse(JSON.stringify(id))).toEqual({
+      identityPublicKey: encodeBase64(id.identityPublicKey),
+      signingPublicKey: encodeBase64(id.signingPublicKey),
+    });
   });
 
   test('injected randomness reproduces an identity (testing only)', async () => {
@@ -68,7 +71,12 @@ describe('generateIdentity', () => {
     expect(encodeBase64(a.identityPublicKey)).toBe(encodeBase64(b.identityPublicKey));
     // An out-of-range draw (all 0xff ≥ n) is redrawn, not reduced.
     let first = true;
-    const c = await generateIdentity(withTestingHooks({}, { random: (n: number) => (first ? ((first = false), new Uint8Array(n).fill(0xff)) : new Uint8Array(n).fill(7)) }));
+    const c = await generateIdentity(
+      withTestingHooks(
+        {},
+        { random: (n: number) => (first ? ((first = false), new Uint8Array(n).fill(0xff)) : new Uint8Array(n).fill(7)) },
+      ),
+    );
     expect(Buffer.from(c.identityPrivateKey).equals(Buffer.alloc(32, 7))).toBe(true);
   });
 });
@@ -92,15 +100,27 @@ describe('the 64-byte private blob', () => {
     blob[63] = 2;
     const id = await importPrivateKeys(blob);
     // Signing key of scalar 2, as printed in docs/xchat-keys.md §"Worked examples".
-    expect(encodeBase64(id.signingPublicKey)).toBe('BHzyexiNA09+ilI4AwS1GsPAiWnid/IbNaYLSPxHZpl4B3dVENuO0EApPZrGn3Qw27p9reY86YIpngS3nSJ4c9E=');
+    expect(encodeBase64(id.signingPublicKey)).toBe(
+      'BHzyexiNA09+ilI4AwS1GsPAiWnid/IbNaYLSPxHZpl4B3dVENuO0EApPZrGn3Qw27p9reY86YIpngS3nSJ4c9E=',
+    );
     expect(await publicKeyFingerprint(id.identityPublicKey)).toBe('XNJS-wzokyQ2-vjM0QQJgbie5K1rn-niorfnGqyyfNM');
   });
 
   test.each([
     ['32 bytes (identity only)', new Uint8Array(32).fill(1), 'ERR_INVALID_KEY', 'blob'],
     ['65 bytes', new Uint8Array(65).fill(1), 'ERR_INVALID_KEY', 'blob'],
-    ['zero identity scalar', Uint8Array.from([...new Uint8Array(32), ...new Uint8Array(32).fill(1)]), 'ERR_INVALID_KEY', 'blob[0..32] (identity key)'],
-    ['signing scalar ≥ n', Uint8Array.from([...new Uint8Array(32).fill(1), ...new Uint8Array(32).fill(0xff)]), 'ERR_INVALID_KEY', 'blob[32..64] (signing key)'],
+    [
+      'zero identity scalar',
+      Uint8Array.from([...new Uint8Array(32), ...new Uint8Array(32).fill(1)]),
+      'ERR_INVALID_KEY',
+      'blob[0..32] (identity key)',
+    ],
+    [
+      'signing scalar ≥ n',
+      Uint8Array.from([...new Uint8Array(32).fill(1), ...new Uint8Array(32).fill(0xff)]),
+      'ERR_INVALID_KEY',
+      'blob[32..64] (signing key)',
+    ],
     ['a string', 'AAAA', 'ERR_INVALID_KEY', 'blob'],
   ])('importPrivateKeys refuses %s', async (_n, blob, code, field) => {
     await expect(importPrivateKeys(blob as Uint8Array)).rejects.toMatchObject({ code, field });
@@ -127,8 +147,17 @@ describe('verifyKeyBinding (the official SDK’s semantics)', () => {
   test('malformed inputs are typed errors', async () => {
     const id = await generateIdentity();
     const pk = (await buildKeyRegistration(id)).public_key;
-    await expect(verifyKeyBinding('not base64!', pk.signing_public_key, pk.identity_public_key_signature)).rejects.toMatchObject({ code: 'ERR_INVALID_BASE64', field: 'identityPublicKey' });
-    await expect(verifyKeyBinding(pk.public_key, 'AAAA', pk.identity_public_key_signature)).rejects.toMatchObject({ code: 'ERR_INVALID_KEY', field: 'signingPublicKey' });
-    await expect(verifyKeyBinding(pk.public_key, pk.signing_public_key, 'AAAA')).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'identityPublicKeySignature' });
+    await expect(verifyKeyBinding('not base64!', pk.signing_public_key, pk.identity_public_key_signature)).rejects.toMatchObject({
+      code: 'ERR_INVALID_BASE64',
+      field: 'identityPublicKey',
+    });
+    await expect(verifyKeyBinding(pk.public_key, 'AAAA', pk.identity_public_key_signature)).rejects.toMatchObject({
+      code: 'ERR_INVALID_KEY',
+      field: 'signingPublicKey',
+    });
+    await expect(verifyKeyBinding(pk.public_key, pk.signing_public_key, 'AAAA')).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'identityPublicKeySignature',
+    });
   });
 });

@@ -85,7 +85,8 @@ function libsodiumStream(key: Uint8Array, chunks: Uint8Array[], tags: number[]):
 }
 
 /** Splits `data` into 1024-byte chunks (the last shorter), as X Chat does. */
-const chunksOf = (data: Uint8Array, size = 1024) => Array.from({ length: Math.ceil(data.length / size) }, (_, i) => data.subarray(i * size, (i + 1) * size));
+const chunksOf = (data: Uint8Array, size = 1024) =>
+  Array.from({ length: Math.ceil(data.length / size) }, (_, i) => data.subarray(i * size, (i + 1) * size));
 const xchatTags = (n: number) => Array.from({ length: n }, (_, i) => (i === n - 1 ? FINAL : MESSAGE));
 
 /** Pushes `data` through a streaming object in the given piece lengths (cycled), then finishes. */
@@ -104,7 +105,12 @@ describe('construction: the ChaCha20 block and libsodium byte for byte', () => {
   test('the single ChaCha20 block is RFC 8439 §2.3.2 and agrees with OpenSSL and noble', () => {
     const run = (key: Uint8Array, nonce: Uint8Array, counter: number) => {
       const out = new Uint8Array(64);
-      chachaBlock(new DataView(key.buffer, key.byteOffset, 32), new DataView(nonce.buffer, nonce.byteOffset, 12), counter, new DataView(out.buffer));
+      chachaBlock(
+        new DataView(key.buffer, key.byteOffset, 32),
+        new DataView(nonce.buffer, nonce.byteOffset, 12),
+        counter,
+        new DataView(out.buffer),
+      );
       return out;
     };
     const key = Uint8Array.from({ length: 32 }, (_, i) => i);
@@ -178,7 +184,12 @@ describe('construction: the ChaCha20 block and libsodium byte for byte', () => {
     const plaintext = bytes(4096);
     const stream = sdkEncrypt(plaintext, key);
     const k = new Uint32Array(8);
-    hchacha(new Uint32Array(new TextEncoder().encode('expand 32-byte k').buffer), new Uint32Array(Uint8Array.from(key).buffer), new Uint32Array(stream.slice(0, 16).buffer), k);
+    hchacha(
+      new Uint32Array(new TextEncoder().encode('expand 32-byte k').buffer),
+      new Uint32Array(Uint8Array.from(key).buffer),
+      new Uint32Array(stream.slice(0, 16).buffer),
+      k,
+    );
     const inonce = Buffer.from(stream.subarray(16, 24));
     for (let i = 0; i < 4; i++) {
       const frame = stream.subarray(24 + i * 1041, 24 + (i + 1) * 1041);
@@ -186,7 +197,11 @@ describe('construction: the ChaCha20 block and libsodium byte for byte', () => {
       nonce.writeUInt32LE(i + 1, 0);
       inonce.copy(nonce, 4);
       const c = createCipheriv('chacha20-poly1305', new Uint8Array(k.buffer), nonce, { authTagLength: 16 });
-      const sealed = Buffer.concat([c.update(concat([Uint8Array.of(i === 3 ? FINAL : MESSAGE), new Uint8Array(63), plaintext.subarray(i * 1024, (i + 1) * 1024)])), c.final(), c.getAuthTag()]);
+      const sealed = Buffer.concat([
+        c.update(concat([Uint8Array.of(i === 3 ? FINAL : MESSAGE), new Uint8Array(63), plaintext.subarray(i * 1024, (i + 1) * 1024)])),
+        c.final(),
+        c.getAuthTag(),
+      ]);
       expect(hex(concat([sealed.subarray(0, 1), sealed.subarray(64)]))).toBe(hex(frame));
       for (let j = 0; j < 8; j++) inonce[j] = (inonce[j] as number) ^ (frame[1025 + j] as number);
     }
@@ -195,7 +210,9 @@ describe('construction: the ChaCha20 block and libsodium byte for byte', () => {
   test('the node backend’s ChaCha20-Poly1305 is RFC 8439’s (noble’s), with and without an output buffer; a bad tag opens to null', async () => {
     const backends = await testBackends();
     // Only a native backend has one; the others take the portable path (noble's ChaCha20 and Poly1305).
-    expect(backends.filter((b) => b.backend.chacha20Poly1305).map((b) => b.name)).toEqual(backends.some((b) => b.name === 'node') ? ['node'] : []);
+    expect(backends.filter((b) => b.backend.chacha20Poly1305).map((b) => b.name)).toEqual(
+      backends.some((b) => b.name === 'node') ? ['node'] : [],
+    );
     for (const { backend } of backends) {
       if (!backend.chacha20Poly1305) continue;
       for (const n of [0, 1, 64, 1088]) {
@@ -237,7 +254,20 @@ describe('the SDK’s format, confirmed', () => {
 });
 
 describe('interop with the SDK, both directions', () => {
-  const sizes = [0, 1, 2, 1023, 1024, 1025, 2047, 2048, 2049, 4096, 100_000, ...Array.from({ length: 4 }, () => randomBytes(4).readUInt32LE() % (1 << 20))];
+  const sizes = [
+    0,
+    1,
+    2,
+    1023,
+    1024,
+    1025,
+    2047,
+    2048,
+    2049,
+    4096,
+    100_000,
+    ...Array.from({ length: 4 }, () => randomBytes(4).readUInt32LE() % (1 << 20)),
+  ];
 
   test.each(sizes)('one shot, %i bytes', async (n) => {
     const key = bytes(32);
@@ -254,8 +284,20 @@ describe('interop with the SDK, both directions', () => {
       const plaintext = bytes(randomBytes(4).readUInt32LE() % 20_000);
       const splits = () => Array.from({ length: 5 }, () => randomBytes(2).readUInt16LE() % 3000);
       const ours = pushInPieces(await createMediaEncryptor(key), plaintext, [...splits(), 0, 1]);
-      expect(hex(pushInPieces(sdk.streamDecryptor(Uint8Array.from(key)), ours, splits().map((x) => x + 1)))).toBe(hex(plaintext));
-      const theirs = pushInPieces(sdk.streamEncryptor(Uint8Array.from(key)), plaintext, splits().map((x) => x + 1));
+      expect(
+        hex(
+          pushInPieces(
+            sdk.streamDecryptor(Uint8Array.from(key)),
+            ours,
+            splits().map((x) => x + 1),
+          ),
+        ),
+      ).toBe(hex(plaintext));
+      const theirs = pushInPieces(
+        sdk.streamEncryptor(Uint8Array.from(key)),
+        plaintext,
+        splits().map((x) => x + 1),
+      );
       expect(hex(pushInPieces(await createMediaDecryptor(key), theirs, [...splits(), 0, 1]))).toBe(hex(plaintext));
     }
   });
@@ -292,7 +334,15 @@ describe('interop with the SDK, both directions', () => {
     const whole = await encryptMedia(plaintext, key, withTestingHooks({}, { random }));
     for (const pieces of [[1], [1023], [1024], [1025], [0, 3000], [10_000]]) {
       expect(hex(pushInPieces(await createMediaEncryptor(key, withTestingHooks({}, { random })), plaintext, pieces))).toBe(hex(whole));
-      expect(hex(pushInPieces(await createMediaDecryptor(key), whole, pieces.map((p) => p || 1)))).toBe(hex(plaintext));
+      expect(
+        hex(
+          pushInPieces(
+            await createMediaDecryptor(key),
+            whole,
+            pieces.map((p) => p || 1),
+          ),
+        ),
+      ).toBe(hex(plaintext));
     }
   });
 
@@ -367,7 +417,12 @@ describe('refused streams (each also refused by the SDK, unless said otherwise)'
   test('extended: anything after the FINAL frame', async () => {
     const full = sdkEncrypt(bytes(2048), key); // ends with a full FINAL frame
     const lastFrame = full.subarray(full.length - 1041);
-    for (const extended of [concat([full, Uint8Array.of(0)]), concat([full, lastFrame]), concat([full, bytes(17)]), concat([stream, bytes(1041)])]) {
+    for (const extended of [
+      concat([full, Uint8Array.of(0)]),
+      concat([full, lastFrame]),
+      concat([full, bytes(17)]),
+      concat([stream, bytes(1041)]),
+    ]) {
       expect(await ourRefusal(extended, key)).not.toBeNull();
       expect(sdkRefusal(extended, key)).not.toBeNull();
     }
@@ -378,7 +433,7 @@ describe('refused streams (each also refused by the SDK, unless said otherwise)'
   test('a bit flip anywhere, header included', async () => {
     const small = sdkEncrypt(bytes(1100), key); // 24 + 1041 + 93 bytes
     for (let i = 0; i < small.length; i++) {
-      const bad = flip(Uint8Array.from(small), i, 1 << i % 8);
+      const bad = flip(Uint8Array.from(small), i, 1 << (i % 8));
       expect(await ourRefusal(bad, key), `byte ${i}`).toBe(FAILED);
       if (i % 97 === 0) expect(sdkRefusal(bad, key), `byte ${i}`).not.toBeNull();
     }
@@ -448,7 +503,10 @@ describe('refused streams (each also refused by the SDK, unless said otherwise)'
     expect(await ourRefusal(stream, key, { expectedLength: 3001 })).toBe(FAILED);
     const dec = await createMediaDecryptor(key, { expectedLength: 1000 });
     expect(() => dec.push(stream.subarray(0, 24 + 1041))).toThrow(expect.objectContaining({ code: 'ERR_DECRYPT_FAILED' }));
-    await expect(createMediaDecryptor(key, { expectedLength: -1 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'options.expectedLength' });
+    await expect(createMediaDecryptor(key, { expectedLength: -1 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'options.expectedLength',
+    });
     await expect(decryptMedia(stream, key, { expectedLength: 1.5 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
   });
 
@@ -486,7 +544,9 @@ describe('API edges', () => {
     dec.push(await encryptMedia(new Uint8Array(0), key));
     dec.finish();
     expect(() => dec.finish()).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'decryptor' }));
-    expect(() => (dec as unknown as { push(x: unknown): void }).push('x')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'chunk' }));
+    expect(() => (dec as unknown as { push(x: unknown): void }).push('x')).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'chunk' }),
+    );
     await expect(encryptMedia(new Uint8Array(1), new Uint8Array(31))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'key' });
     await expect(decryptMedia('x' as never, key)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'ciphertext' });
     await expect(createMediaDecryptor(new Uint8Array(33))).rejects.toMatchObject({ field: 'key' });
@@ -523,7 +583,10 @@ describe('API edges', () => {
       () => decryptMedia(stream, bytes(32)),
       async () => pushInPieces(await createMediaDecryptor(key), concat([stream, Uint8Array.of(1)]), [50]),
     ];
-    for (const attempt of attempts) await Promise.resolve().then(attempt).catch((e: unknown) => errors.push(e));
+    for (const attempt of attempts)
+      await Promise.resolve()
+        .then(attempt)
+        .catch((e: unknown) => errors.push(e));
     expect(errors).toHaveLength(attempts.length);
     for (const e of errors) {
       const text = `${(e as Error).message} ${JSON.stringify(e)}`;
@@ -536,14 +599,19 @@ describe('properties (fast-check)', () => {
   test('round trip over arbitrary lengths and arbitrary push splits, equal to the one-shot bytes', async () => {
     const key = bytes(32);
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 5000 }), fc.array(fc.nat({ max: 2100 }), { minLength: 1, maxLength: 6 }), fc.uint8Array({ minLength: 24, maxLength: 24 }), async (plaintext, pieces, header) => {
-        const random = () => Uint8Array.from(header);
-        const whole = await encryptMedia(plaintext, key, withTestingHooks({}, { random }));
-        const splits = pieces.some((p) => p > 0) ? pieces : [1];
-        expect(hex(pushInPieces(await createMediaEncryptor(key, withTestingHooks({}, { random })), plaintext, splits))).toBe(hex(whole));
-        expect(hex(pushInPieces(await createMediaDecryptor(key), whole, splits))).toBe(hex(plaintext));
-        expect(hex(await decryptMedia(whole, key))).toBe(hex(plaintext));
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 5000 }),
+        fc.array(fc.nat({ max: 2100 }), { minLength: 1, maxLength: 6 }),
+        fc.uint8Array({ minLength: 24, maxLength: 24 }),
+        async (plaintext, pieces, header) => {
+          const random = () => Uint8Array.from(header);
+          const whole = await encryptMedia(plaintext, key, withTestingHooks({}, { random }));
+          const splits = pieces.some((p) => p > 0) ? pieces : [1];
+          expect(hex(pushInPieces(await createMediaEncryptor(key, withTestingHooks({}, { random })), plaintext, splits))).toBe(hex(whole));
+          expect(hex(pushInPieces(await createMediaDecryptor(key), whole, splits))).toBe(hex(plaintext));
+          expect(hex(await decryptMedia(whole, key))).toBe(hex(plaintext));
+        },
+      ),
       { numRuns: 60 },
     );
   });

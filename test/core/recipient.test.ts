@@ -10,7 +10,14 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { SENDBIRD_USER_ID } from '../../src/adapters/sendbird/rules.js';
 import { X_USER_ID } from '../../src/adapters/xchat/rules.js';
 import { checkRecipient, entryOf } from '../../src/core/recipient.js';
-import { DecodeError, SecretBytes, unwrapConversationKey, VerificationError, prepareConversationKeyChange, type PreparedKeyChange } from '../helpers/kit.js';
+import {
+  DecodeError,
+  SecretBytes,
+  unwrapConversationKey,
+  VerificationError,
+  prepareConversationKeyChange,
+  type PreparedKeyChange,
+} from '../helpers/kit.js';
 import { makeMembers, senderOf, type Member } from '../helpers/members.js';
 
 const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
@@ -35,15 +42,22 @@ describe('checkRecipient', () => {
     expect(checkRecipient({ userId: '222', identityPrivateKey: key }, X_USER_ID, 'r').keyVersion).toBeUndefined();
     // Sendbird's rule takes any comma-free id; X's only digits.
     expect(checkRecipient({ userId: 'alice', identityPrivateKey: key }, SENDBIRD_USER_ID, 'options').userId).toBe('alice');
-    expect(() => checkRecipient({ userId: 'alice', identityPrivateKey: key }, X_USER_ID, 'options.recipient')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_USER_ID', field: 'options.recipient.userId' }));
-    expect(() => checkRecipient({ userId: 'a,b', identityPrivateKey: key }, SENDBIRD_USER_ID, 'options')).toThrow(expect.objectContaining({ code: 'ERR_COMMA_IN_FIELD', field: 'options.userId' }));
+    expect(() => checkRecipient({ userId: 'alice', identityPrivateKey: key }, X_USER_ID, 'options.recipient')).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_USER_ID', field: 'options.recipient.userId' }),
+    );
+    expect(() => checkRecipient({ userId: 'a,b', identityPrivateKey: key }, SENDBIRD_USER_ID, 'options')).toThrow(
+      expect.objectContaining({ code: 'ERR_COMMA_IN_FIELD', field: 'options.userId' }),
+    );
   });
 
   test('versions at their boundaries', () => {
     const key = m[1]!.identity.identityPrivateKey;
-    for (const v of ['0', '18446744073709551615']) expect(checkRecipient({ userId: '222', identityPrivateKey: key, keyVersion: v }, X_USER_ID, 'r').keyVersion).toBe(v);
+    for (const v of ['0', '18446744073709551615'])
+      expect(checkRecipient({ userId: '222', identityPrivateKey: key, keyVersion: v }, X_USER_ID, 'r').keyVersion).toBe(v);
     for (const v of ['18446744073709551616', '01', '', 1]) {
-      expect(() => checkRecipient({ userId: '222', identityPrivateKey: key, keyVersion: v }, X_USER_ID, 'options.recipient')).toThrow(expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_VERSION', field: 'options.recipient.keyVersion' }));
+      expect(() => checkRecipient({ userId: '222', identityPrivateKey: key, keyVersion: v }, X_USER_ID, 'options.recipient')).toThrow(
+        expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_VERSION', field: 'options.recipient.keyVersion' }),
+      );
     }
   });
 
@@ -51,19 +65,36 @@ describe('checkRecipient', () => {
     const ok = (k: Uint8Array) => checkRecipient({ userId: '222', identityPrivateKey: k }, X_USER_ID, 'r');
     expect(hex(ok(scalar(1n)).identityPrivateKey)).toBe(hex(scalar(1n)));
     expect(hex(ok(scalar(N - 1n)).identityPrivateKey)).toBe(hex(scalar(N - 1n)));
-    for (const k of [scalar(0n), scalar(N), scalar((1n << 256n) - 1n), new Uint8Array(31).fill(1), new Uint8Array(33).fill(1), 'AAAA', undefined]) {
-      expect(() => checkRecipient({ userId: '222', identityPrivateKey: k }, X_USER_ID, 'options.recipient')).toThrow(expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_KEY', field: 'options.recipient.identityPrivateKey' }));
+    for (const k of [
+      scalar(0n),
+      scalar(N),
+      scalar((1n << 256n) - 1n),
+      new Uint8Array(31).fill(1),
+      new Uint8Array(33).fill(1),
+      'AAAA',
+      undefined,
+    ]) {
+      expect(() => checkRecipient({ userId: '222', identityPrivateKey: k }, X_USER_ID, 'options.recipient')).toThrow(
+        expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_KEY', field: 'options.recipient.identityPrivateKey' }),
+      );
     }
   });
 
   test('not an object: ERR_INVALID_ARGUMENT naming the field', () => {
-    for (const v of [undefined, null, '222', [m[1]]]) expect(() => checkRecipient(v, X_USER_ID, 'options.recipient')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'options.recipient' }));
+    for (const v of [undefined, null, '222', [m[1]]])
+      expect(() => checkRecipient(v, X_USER_ID, 'options.recipient')).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'options.recipient' }),
+      );
   });
 });
 
 describe('entryOf', () => {
   test('the member’s own entry, and it opens to the conversation key', async () => {
-    const recipient = checkRecipient({ userId: '222', identityPrivateKey: m[1]!.identity.identityPrivateKey, keyVersion: m[1]!.version }, X_USER_ID, 'r');
+    const recipient = checkRecipient(
+      { userId: '222', identityPrivateKey: m[1]!.identity.identityPrivateKey, keyVersion: m[1]!.version },
+      X_USER_ID,
+      'r',
+    );
     const { entry, index } = entryOf(change.participantKeys, recipient, 'participantKeys');
     expect(entry).toBe(change.participantKeys[index]);
     expect(entry.userId).toBe('222');
@@ -76,7 +107,11 @@ describe('entryOf', () => {
     expect(entryOf(keys, { userId: '222', keyVersion: undefined }, 'k').index).toBe(at);
     for (const v of ['1700000000001', '01700000000000', '1700000000000.0']) {
       expect(() => entryOf(keys, { userId: '222', keyVersion: v }, 'participantKeys')).toThrow(
-        expect.objectContaining({ name: 'VerificationError', code: 'ERR_RECIPIENT_KEY_MISMATCH', field: `participantKeys[${at}].publicKeyVersion` }),
+        expect.objectContaining({
+          name: 'VerificationError',
+          code: 'ERR_RECIPIENT_KEY_MISMATCH',
+          field: `participantKeys[${at}].publicKeyVersion`,
+        }),
       );
     }
   });

@@ -1,7 +1,15 @@
 /** SecretBytes, wipe and constant-time equality. */
 import { inspect } from 'node:util';
 import { expect, test } from 'vitest';
-import { constantTimeEqual, generateIdentity, resolveBackend, SecretBytes, wipe, wipeIdentity, type CryptoBackend } from '../helpers/kit.js';
+import {
+  constantTimeEqual,
+  generateIdentity,
+  resolveBackend,
+  SecretBytes,
+  wipe,
+  wipeIdentity,
+  type CryptoBackend,
+} from '../helpers/kit.js';
 import { eciesUnwrap, eciesWrap } from '../../src/core/ecies.js';
 import { sampleScalar } from '../../src/core/scalar.js';
 
@@ -9,7 +17,19 @@ test('SecretBytes reads like bytes but never prints them', () => {
   const s = new SecretBytes(4);
   s.set([0xde, 0xad, 0xbe, 0xef]);
   expect(Array.from(s)).toEqual([0xde, 0xad, 0xbe, 0xef]);
-  for (const text of [JSON.stringify(s), JSON.stringify({ s }), String(s), `${s}`, s.toLocaleString(), s.join(','), s.join(), inspect(s), inspect({ s }), inspect(s.subarray(1)), String(s.slice(2))]) {
+  for (const text of [
+    JSON.stringify(s),
+    JSON.stringify({ s }),
+    String(s),
+    `${s}`,
+    s.toLocaleString(),
+    s.join(','),
+    s.join(),
+    inspect(s),
+    inspect({ s }),
+    inspect(s.subarray(1)),
+    String(s.slice(2)),
+  ]) {
     expect(text).not.toMatch(/dead|beef|222|173|190|239/i);
   }
   expect(s.subarray(1)).toBeInstanceOf(SecretBytes);

@@ -42,7 +42,15 @@ const ourRefusal = (text: string, key: Uint8Array) =>
     (e: { name: string; code: string }) => `${e.name} ${e.code}`,
   );
 
-const TEXTS = ['', 'hi', 'Weekend trip ✈️', 'emoji 👩‍👩‍👧‍👦 and 日本語 and ünïcödé', '\ufeffa leading byte-order mark', 'x'.repeat(10_000), '🎉'.repeat(2_500)];
+const TEXTS = [
+  '',
+  'hi',
+  'Weekend trip ✈️',
+  'emoji 👩‍👩‍👧‍👦 and 日本語 and ünïcödé',
+  '\ufeffa leading byte-order mark',
+  'x'.repeat(10_000),
+  '🎉'.repeat(2_500),
+];
 
 describe('sealSecretbox / openSecretbox', () => {
   test('the blob is nonce ‖ crypto_secretbox_easy(m, nonce, key), libsodium’s bytes exactly', () => {
@@ -68,11 +76,15 @@ describe('sealSecretbox / openSecretbox', () => {
   test('a flipped bit anywhere or another key opens to null; malformed input is a typed error', () => {
     const key = bytes(32);
     const blob = sealSecretbox(key, bytes(20));
-    for (let i = 0; i < blob.length; i++) expect(openSecretbox(key, flip(Uint8Array.from(blob), i, 1 << i % 8)), `byte ${i}`).toBeNull();
+    for (let i = 0; i < blob.length; i++) expect(openSecretbox(key, flip(Uint8Array.from(blob), i, 1 << (i % 8))), `byte ${i}`).toBeNull();
     expect(openSecretbox(bytes(32), blob)).toBeNull();
     expect(openSecretbox(key, new Uint8Array(40))).toBeNull();
-    expect(() => openSecretbox(key, blob.subarray(0, 39))).toThrow(expect.objectContaining({ name: 'DecodeError', code: 'ERR_INVALID_ENVELOPE', field: 'blob' }));
-    expect(() => openSecretbox(bytes(31), blob)).toThrow(expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_ARGUMENT', field: 'key' }));
+    expect(() => openSecretbox(key, blob.subarray(0, 39))).toThrow(
+      expect.objectContaining({ name: 'DecodeError', code: 'ERR_INVALID_ENVELOPE', field: 'blob' }),
+    );
+    expect(() => openSecretbox(bytes(31), blob)).toThrow(
+      expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_ARGUMENT', field: 'key' }),
+    );
     expect(() => sealSecretbox(bytes(33), blob)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'key' }));
     expect(() => sealSecretbox(key, 'text' as never)).toThrow(expect.objectContaining({ field: 'plaintext' }));
     expect(() => sealSecretbox(key, blob, () => new Uint8Array(23))).toThrow(expect.objectContaining({ field: 'random' }));
@@ -167,7 +179,11 @@ describe('encryptMetadata / decryptMetadata against the SDK', () => {
   test('stricter: a lone surrogate is refused; the SDK encrypts U+FFFD instead and decrypts to another string', async () => {
     const key = bytes(32);
     for (const text of ['\ud800', 'a\udc00b', '\ud83d']) {
-      await expect(encryptMetadata(text, key)).rejects.toMatchObject({ name: 'InvalidInputError', code: 'ERR_INVALID_ARGUMENT', field: 'text' });
+      await expect(encryptMetadata(text, key)).rejects.toMatchObject({
+        name: 'InvalidInputError',
+        code: 'ERR_INVALID_ARGUMENT',
+        field: 'text',
+      });
       expect(await decryptMetadata(sdk.encrypt(text, Uint8Array.from(key)), key)).toBe(text.replace(/[\ud800-\udfff]/g, '\ufffd'));
     }
   });

@@ -10,7 +10,14 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { TESTING_HOOKS, testingHooksOf } from '../../src/core/testing.js';
-import { generateConversationKey, numberedMessageIds, prepareConversationKeyChange, seededRandom, withTestingHooks, type TestingHooks } from '../helpers/kit.js';
+import {
+  generateConversationKey,
+  numberedMessageIds,
+  prepareConversationKeyChange,
+  seededRandom,
+  withTestingHooks,
+  type TestingHooks,
+} from '../helpers/kit.js';
 import { makeMembers, senderOf, type Member } from '../helpers/members.js';
 import { RUNS } from '../helpers/properties.js';
 
@@ -128,12 +135,17 @@ describe('real calls honour the hooks', () => {
   test('random: a conversation key is the stream’s first 32 bytes; a look-alike key is ignored', async () => {
     const key = await generateConversationKey(withTestingHooks({}, { random: seededRandom('k') }));
     expect(hex(key)).toBe(hex(documentedStream('k', 32)));
-    const ignored = await generateConversationKey({ [Symbol.for(TESTING_HOOKS.description as string)]: { random: seededRandom('k') } } as object);
+    const ignored = await generateConversationKey({
+      [Symbol.for(TESTING_HOOKS.description as string)]: { random: seededRandom('k') },
+    } as object);
     expect(hex(ignored)).not.toBe(hex(key));
   });
 
   test('a random hook must return exactly the bytes asked for', async () => {
-    await expect(generateConversationKey(withTestingHooks({}, { random: () => new Uint8Array(31) }))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'testing hooks: random' });
+    await expect(generateConversationKey(withTestingHooks({}, { random: () => new Uint8Array(31) }))).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'testing hooks: random',
+    });
   });
 
   test('now and messageId: the version and the message ids of a key change; the same hooks give the same bytes', async () => {

@@ -49,7 +49,11 @@ describe('SigningKeys.lookup', () => {
     expect(await keys.lookup('111', '1')).toMatchObject({ ok: true });
     expect(await keys.lookup('111', '18446744073709551615')).toMatchObject({ ok: true });
     for (const v of ['01', '1.0', ' 1', '2', '18446744073709551616', '']) {
-      expect(await keys.lookup('111', v)).toEqual({ ok: false, reason: 'not_found', message: `no signing key of user 111 with version ${v} among the known keys` });
+      expect(await keys.lookup('111', v)).toEqual({
+        ok: false,
+        reason: 'not_found',
+        message: `no signing key of user 111 with version ${v} among the known keys`,
+      });
     }
     // Another user at the same version is another slot, and ids are exact too.
     expect(await keys.lookup('0111', '1')).toMatchObject({ ok: false, reason: 'not_found' });
@@ -59,9 +63,17 @@ describe('SigningKeys.lookup', () => {
   test('a binding that does not verify: binding_invalid, with the reason', async () => {
     // 222's signing key under 111's identity key and signature; and 111's identity key as SEC1
     // (another message than the SPKI the signature covers, as in the official SDK).
-    for (const bad of [entry(0, { publicKey: m[1]!.signingKeyEntry.publicKey }), entry(0, { identityPublicKey: encodeBase64(m[0]!.identity.identityPublicKey) }), entry(0, { identityPublicKeySignature: m[1]!.signingKeyEntry.identityPublicKeySignature })]) {
+    for (const bad of [
+      entry(0, { publicKey: m[1]!.signingKeyEntry.publicKey }),
+      entry(0, { identityPublicKey: encodeBase64(m[0]!.identity.identityPublicKey) }),
+      entry(0, { identityPublicKeySignature: m[1]!.signingKeyEntry.identityPublicKeySignature }),
+    ]) {
       const r = await new SigningKeys([bad], backend).lookup('111', m[0]!.version);
-      expect(r).toEqual({ ok: false, reason: 'binding_invalid', message: expect.stringContaining('its binding signature does not verify against the identity key') });
+      expect(r).toEqual({
+        ok: false,
+        reason: 'binding_invalid',
+        message: expect.stringContaining('its binding signature does not verify against the identity key'),
+      });
     }
   });
 
@@ -74,7 +86,11 @@ describe('SigningKeys.lookup', () => {
     ];
     for (const [fields, code] of cases) {
       const r = await new SigningKeys([entry(0, fields)], backend).lookup('111', m[0]!.version);
-      expect(r).toEqual({ ok: false, reason: 'binding_invalid', message: `the signing key of user 111 with version ${m[0]!.version} is not usable: it is malformed (${code})` });
+      expect(r).toEqual({
+        ok: false,
+        reason: 'binding_invalid',
+        message: `the signing key of user 111 with version ${m[0]!.version} is not usable: it is malformed (${code})`,
+      });
     }
   });
 
@@ -85,7 +101,10 @@ describe('SigningKeys.lookup', () => {
     expect(r.ok && hex(r.key)).toBe(hex(m[0]!.identity.signingPublicKey));
     const none = await new SigningKeys([forged, { ...good, publicKey: 'AAAA' }], backend).lookup('111', m[0]!.version);
     expect(none).toMatchObject({ ok: false, reason: 'binding_invalid' });
-    if (!none.ok) expect(none.message).toBe(`the signing key of user 111 with version ${m[0]!.version} is not usable: its binding signature does not verify against the identity key; it is malformed (ERR_INVALID_KEY)`);
+    if (!none.ok)
+      expect(none.message).toBe(
+        `the signing key of user 111 with version ${m[0]!.version} is not usable: its binding signature does not verify against the identity key; it is malformed (ERR_INVALID_KEY)`,
+      );
     // The order decides: the good entry first is used without checking the rest.
     const c = counting();
     const first = await new SigningKeys([good, forged], c.backend).lookup('111', m[0]!.version);
@@ -124,7 +143,10 @@ describe('assertSigningKeys', () => {
   });
 
   test('anything else: ERR_INVALID_ARGUMENT naming the entry and the field', () => {
-    const at = (value: unknown, field: string) => expect(() => assertSigningKeys(value, 'options.signingKeys')).toThrow(expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_ARGUMENT', field }));
+    const at = (value: unknown, field: string) =>
+      expect(() => assertSigningKeys(value, 'options.signingKeys')).toThrow(
+        expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_ARGUMENT', field }),
+      );
     at(undefined, 'options.signingKeys');
     at({ 0: entry(0) }, 'options.signingKeys');
     at([entry(0), null], 'options.signingKeys[1]');

@@ -34,14 +34,22 @@ function storeNumbers(_key: string, v: unknown): unknown {
   return typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? { [SPECIAL]: Object.is(v, -0) ? '-0' : String(v) } : v;
 }
 function reviveNumbers(_key: string, v: unknown): unknown {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as Record<string, unknown>)[SPECIAL] === 'string'
+  return v !== null &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    Object.keys(v).length === 1 &&
+    typeof (v as Record<string, unknown>)[SPECIAL] === 'string'
     ? Number((v as Record<string, string>)[SPECIAL])
     : v;
 }
 
 function save(target: Target, input: Uint8Array | Json, error: unknown): string {
   mkdirSync(REGRESSIONS, { recursive: true });
-  const stored: Regression = { target: target.name, input: target.kind === 'bytes' ? Buffer.from(input as Uint8Array).toString('base64') : (input as Json), note: String(error).slice(0, 200) };
+  const stored: Regression = {
+    target: target.name,
+    input: target.kind === 'bytes' ? Buffer.from(input as Uint8Array).toString('base64') : (input as Json),
+    note: String(error).slice(0, 200),
+  };
   const text = `${JSON.stringify(stored, storeNumbers, 2)}\n`;
   const file = join(REGRESSIONS, `${target.name}-${createHash('sha256').update(text).digest('hex').slice(0, 12)}.json`);
   writeFileSync(file, text);
@@ -57,22 +65,30 @@ async function runOne(target: Target, input: Uint8Array | Json): Promise<void> {
 
 describe('fuzz', () => {
   for (const target of targets) {
-    test(`${target.name}: ${ITERATIONS} mutated inputs, seed ${SEED}`, async () => {
-      const rng = new Rng(SEED ^ target.name.length * 0x9e3779b1);
-      const corpus = target.kind === 'bytes' ? (target.seeds as Uint8Array[]) : [];
-      for (const seed of target.seeds) await runOne(target, seed);
-      for (let i = 0; i < ITERATIONS; i++) {
-        const seed = rng.pick(target.seeds);
-        const input =
-          target.kind === 'json' ? mutateJson(rng, seed as Json) : target.thrift && rng.int(2) ? mutateThrift(rng, seed as Uint8Array) : mutateBytes(rng, seed as Uint8Array, corpus);
-        try {
-          await runOne(target, input);
-        } catch (e) {
-          const file = save(target, input, e);
-          throw new Error(`${target.name} crashed on iteration ${i} (saved to ${file}): ${String(e)}`, { cause: e });
+    test(
+      `${target.name}: ${ITERATIONS} mutated inputs, seed ${SEED}`,
+      async () => {
+        const rng = new Rng(SEED ^ (target.name.length * 0x9e3779b1));
+        const corpus = target.kind === 'bytes' ? (target.seeds as Uint8Array[]) : [];
+        for (const seed of target.seeds) await runOne(target, seed);
+        for (let i = 0; i < ITERATIONS; i++) {
+          const seed = rng.pick(target.seeds);
+          const input =
+            target.kind === 'json'
+              ? mutateJson(rng, seed as Json)
+              : target.thrift && rng.int(2)
+                ? mutateThrift(rng, seed as Uint8Array)
+                : mutateBytes(rng, seed as Uint8Array, corpus);
+          try {
+            await runOne(target, input);
+          } catch (e) {
+            const file = save(target, input, e);
+            throw new Error(`${target.name} crashed on iteration ${i} (saved to ${file}): ${String(e)}`, { cause: e });
+          }
         }
-      }
-    }, Math.max(60_000, ITERATIONS * 20)); // long runs (npm run fuzz) get time in proportion
+      },
+      Math.max(60_000, ITERATIONS * 20),
+    ); // long runs (npm run fuzz) get time in proportion
   }
 });
 

@@ -74,11 +74,16 @@ const B64 = /^[A-Za-z0-9+/]{8,}={0,2}$/;
 
 function mutateString(rng: Rng, s: string): Json {
   switch (rng.int(9)) {
-    case 0: return '';
-    case 1: return s + ',';
-    case 2: return s.slice(0, rng.int(s.length + 1));
-    case 3: return s.repeat(1 + rng.int(3));
-    case 4: return rng.pick(['null', '-1', '1e309', 'NaN', '0', '99999999999999999999', 'g1', '\u0000', '\ud800', 'é', '7']);
+    case 0:
+      return '';
+    case 1:
+      return s + ',';
+    case 2:
+      return s.slice(0, rng.int(s.length + 1));
+    case 3:
+      return s.repeat(1 + rng.int(3));
+    case 4:
+      return rng.pick(['null', '-1', '1e309', 'NaN', '0', '99999999999999999999', 'g1', '\u0000', '\ud800', 'é', '7']);
     case 5:
       if (B64.test(s)) {
         // Base64 values are often Thrift (event details): half the time change a whole field.
@@ -91,8 +96,10 @@ function mutateString(rng: Rng, s: string): Json {
       const i = rng.int(s.length);
       return s.slice(0, i) + String.fromCharCode(rng.next() & 0x7f) + s.slice(i + 1);
     }
-    case 7: return Number.isFinite(Number(s)) && s !== '' ? Number(s) : s.toUpperCase();
-    default: return s.replace(/=+$/, '');
+    case 7:
+      return Number.isFinite(Number(s)) && s !== '' ? Number(s) : s.toUpperCase();
+    default:
+      return s.replace(/=+$/, '');
   }
 }
 
@@ -105,10 +112,17 @@ function mutateNode(rng: Rng, v: Json): Json {
     const a = [...v];
     const i = rng.int(a.length + 1);
     switch (rng.int(4)) {
-      case 0: if (a.length) a.splice(i % a.length, 1); break;
-      case 1: if (a.length) a.splice(i, 0, a[i % a.length] as Json); break;
-      case 2: if (a.length > 1) a.reverse(); break;
-      default: if (a.length) a[i % a.length] = mutateNode(rng, a[i % a.length] as Json);
+      case 0:
+        if (a.length) a.splice(i % a.length, 1);
+        break;
+      case 1:
+        if (a.length) a.splice(i, 0, a[i % a.length] as Json);
+        break;
+      case 2:
+        if (a.length > 1) a.reverse();
+        break;
+      default:
+        if (a.length) a[i % a.length] = mutateNode(rng, a[i % a.length] as Json);
     }
     return a;
   }
@@ -117,9 +131,14 @@ function mutateNode(rng: Rng, v: Json): Json {
     const keys = Object.keys(o);
     const k = keys.length ? rng.pick(keys) : 'x';
     switch (rng.int(4)) {
-      case 0: delete o[k]; break;
-      case 1: o[`${k}_`] = o[k] ?? null; break;
-      default: o[k] = mutateNode(rng, o[k] ?? null);
+      case 0:
+        delete o[k];
+        break;
+      case 1:
+        o[`${k}_`] = o[k] ?? null;
+        break;
+      default:
+        o[k] = mutateNode(rng, o[k] ?? null);
     }
     return o;
   }
@@ -158,7 +177,10 @@ type TField = { t: number; id: number; v: unknown };
 
 class TReader {
   pos = 0;
-  constructor(private readonly b: Uint8Array, private depth = 0) {}
+  constructor(
+    private readonly b: Uint8Array,
+    private depth = 0,
+  ) {}
   need(n: number): void {
     if (this.pos + n > this.b.length) throw new Error('short');
   }
@@ -183,12 +205,20 @@ class TReader {
     if (++this.depth > 32) throw new Error('deep');
     try {
       switch (t) {
-        case 2: case 3: return this.raw(1);
-        case 6: return this.raw(2);
-        case 4: case 10: return this.raw(8);
-        case 8: return this.raw(4);
-        case 11: return this.raw(this.i32());
-        case 12: return this.struct();
+        case 2:
+        case 3:
+          return this.raw(1);
+        case 6:
+          return this.raw(2);
+        case 4:
+        case 10:
+          return this.raw(8);
+        case 8:
+          return this.raw(4);
+        case 11:
+          return this.raw(this.i32());
+        case 12:
+          return this.struct();
         case 13: {
           const kt = this.u8();
           const vt = this.u8();
@@ -196,13 +226,15 @@ class TReader {
           if (n < 0 || n > this.b.length) throw new Error('count');
           return { kt, vt, items: Array.from({ length: n }, () => [this.value(kt), this.value(vt)]) };
         }
-        case 14: case 15: {
+        case 14:
+        case 15: {
           const et = this.u8();
           const n = this.i32();
           if (n < 0 || n > this.b.length) throw new Error('count');
           return { et, items: Array.from({ length: n }, () => this.value(et)) };
         }
-        default: throw new Error('type');
+        default:
+          throw new Error('type');
       }
     } finally {
       this.depth--;
@@ -254,10 +286,11 @@ function structsOf(fields: TField[], acc: TField[][] = []): TField[][] {
   const visit = (t: number, v: unknown): void => {
     if (t === 12) structsOf(v as TField[], acc);
     else if (t === 14 || t === 15) for (const x of (v as { et: number; items: unknown[] }).items) visit((v as { et: number }).et, x);
-    else if (t === 13) for (const [k, x] of (v as { kt: number; vt: number; items: [unknown, unknown][] }).items) {
-      visit((v as { kt: number }).kt, k);
-      visit((v as { vt: number }).vt, x);
-    }
+    else if (t === 13)
+      for (const [k, x] of (v as { kt: number; vt: number; items: [unknown, unknown][] }).items) {
+        visit((v as { kt: number }).kt, k);
+        visit((v as { vt: number }).vt, x);
+      }
   };
   for (const f of fields) visit(f.t, f.v);
   return acc;
@@ -292,7 +325,8 @@ export function mutateThrift(rng: Rng, input: Uint8Array): Uint8Array {
       break;
     case 4:
       if (f!.t === 11) f!.v = rng.pick([new Uint8Array(0), new TextEncoder().encode(','), rng.bytes(1 + rng.int(200))]);
-      else if (f!.t === 12) f!.v = []; // an empty struct
+      else if (f!.t === 12)
+        f!.v = []; // an empty struct
       else if (f!.t === 13 || f!.t === 14 || f!.t === 15) (f!.v as { items: unknown[] }).items.splice(0, 1 + rng.int(2));
       else f!.v = f!.t === 2 ? Uint8Array.of(rng.pick([2, 0xff])) : rng.bytes((f!.v as Uint8Array).length);
       break;

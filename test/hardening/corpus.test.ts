@@ -61,7 +61,13 @@ const provoked: unknown[] = [];
 
 beforeAll(async () => {
   m = await makeMembers(['111', '222', '333']);
-  params = { publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g1', memberIds: ['111', '222', '333'], title: 'T' };
+  params = {
+    publicKeys: m.map((x) => x.publicKeyInput),
+    sender: senderOf(m[0]!),
+    conversationId: 'g1',
+    memberIds: ['111', '222', '333'],
+    title: 'T',
+  };
   prepared = await prepareGroupCreate(params);
   body = createGroupRequest(prepared);
   signingKeys = m.map((x) => x.signingKeyEntry);
@@ -106,7 +112,11 @@ describe('public keys (parsePublicKey, wrapConversationKey, prepare*)', () => {
     ['off the curve', () => withByte(valid(), 64, valid()[64]! ^ 1), 'ERR_INVALID_KEY'],
     ['all-zero coordinates', () => Uint8Array.from([4, ...new Uint8Array(64)]), 'ERR_INVALID_KEY'],
     ['x = p', () => Uint8Array.from([4, ...be32(P), ...valid().subarray(33)]), 'ERR_INVALID_KEY'],
-    ['SPKI of another curve (secp256k1 OID)', () => Uint8Array.from([...spki().subarray(0, 15), 0x2b, 0x81, 0x04, 0x00, 0x0a, ...spki().subarray(20)]), 'ERR_INVALID_KEY'],
+    [
+      'SPKI of another curve (secp256k1 OID)',
+      () => Uint8Array.from([...spki().subarray(0, 15), 0x2b, 0x81, 0x04, 0x00, 0x0a, ...spki().subarray(20)]),
+      'ERR_INVALID_KEY',
+    ],
     ['SPKI with another algorithm OID', () => withByte(spki(), 12, 0x02 ^ 0x01), 'ERR_INVALID_KEY'],
     ['SPKI with a wrong outer tag', () => withByte(spki(), 0, 0x31), 'ERR_INVALID_KEY'],
     ['SPKI with unused bits in the BIT STRING', () => withByte(spki(), 25, 1), 'ERR_INVALID_KEY'],
@@ -118,11 +128,21 @@ describe('public keys (parsePublicKey, wrapConversationKey, prepare*)', () => {
   ];
   test.each(cases)('%s', async (_n, input, code) => {
     await rejects(() => parsePublicKey(input(), 'publicKey'), { code, field: 'publicKey' });
-    await rejects(() => wrapConversationKey(new Uint8Array(32).fill(1), input() as Uint8Array), { code, field: 'recipientIdentityPublicKey' });
-    await rejects(() => prepareGroupCreate({ ...params, publicKeys: params.publicKeys.map((k, i) => (i === 1 ? { ...k, publicKey: input() as Uint8Array } : k)) }), {
+    await rejects(() => wrapConversationKey(new Uint8Array(32).fill(1), input() as Uint8Array), {
       code,
-      field: 'params.publicKeys[1].publicKey',
+      field: 'recipientIdentityPublicKey',
     });
+    await rejects(
+      () =>
+        prepareGroupCreate({
+          ...params,
+          publicKeys: params.publicKeys.map((k, i) => (i === 1 ? { ...k, publicKey: input() as Uint8Array } : k)),
+        }),
+      {
+        code,
+        field: 'params.publicKeys[1].publicKey',
+      },
+    );
   });
 });
 
@@ -140,7 +160,10 @@ describe('private keys and blobs', () => {
 
   test('unwrap with an invalid private key', async () => {
     for (const k of [new Uint8Array(32), be32(N), new Uint8Array(31).fill(1)]) {
-      await rejects(() => unwrapConversationKey(prepared.participantKeys[0]!.encryptedKey, k), { code: 'ERR_INVALID_KEY', field: 'identityPrivateKey' });
+      await rejects(() => unwrapConversationKey(prepared.participantKeys[0]!.encryptedKey, k), {
+        code: 'ERR_INVALID_KEY',
+        field: 'identityPrivateKey',
+      });
     }
   });
 });
@@ -152,7 +175,11 @@ describe('wrapped keys (unwrapConversationKey)', () => {
     ['112 bytes', () => encodeBase64(wrapped().subarray(0, 112)), 'ERR_INVALID_ENVELOPE'],
     ['114 bytes', () => encodeBase64(Uint8Array.from([...wrapped(), 0])), 'ERR_INVALID_ENVELOPE'],
     ['ephemeral key off the curve', () => encodeBase64(withByte(wrapped(), 64, wrapped()[64]! ^ 1)), 'ERR_INVALID_ENVELOPE'],
-    ['ephemeral key zeroed (no point)', () => encodeBase64(Uint8Array.from([...new Uint8Array(65), ...wrapped().subarray(65)])), 'ERR_INVALID_ENVELOPE'],
+    [
+      'ephemeral key zeroed (no point)',
+      () => encodeBase64(Uint8Array.from([...new Uint8Array(65), ...wrapped().subarray(65)])),
+      'ERR_INVALID_ENVELOPE',
+    ],
     ['tag flipped', () => encodeBase64(withByte(wrapped(), 112, wrapped()[112]! ^ 1)), 'ERR_DECRYPT_FAILED'],
     ['ciphertext flipped', () => encodeBase64(withByte(wrapped(), 70, wrapped()[70]! ^ 1)), 'ERR_DECRYPT_FAILED'],
     ['non-canonical base64', () => `${prepared.participantKeys[1]!.encryptedKey.slice(0, -2)}B=`, 'ERR_INVALID_BASE64'],
@@ -162,7 +189,10 @@ describe('wrapped keys (unwrapConversationKey)', () => {
   });
 
   test('someone else’s copy', async () => {
-    await rejects(() => unwrapConversationKey(prepared.participantKeys[0]!.encryptedKey, m[1]!.identity.identityPrivateKey), { code: 'ERR_DECRYPT_FAILED', field: 'encryptedKey' });
+    await rejects(() => unwrapConversationKey(prepared.participantKeys[0]!.encryptedKey, m[1]!.identity.identityPrivateKey), {
+      code: 'ERR_DECRYPT_FAILED',
+      field: 'encryptedKey',
+    });
   });
 });
 
@@ -173,10 +203,30 @@ describe('prepare inputs', () => {
     ['NaN TTL', { ttlMsec: Number.NaN }, 'ERR_INVALID_TTL', 'params.ttlMsec'],
     ['negative TTL', { ttlMsec: -1 }, 'ERR_INVALID_TTL', 'params.ttlMsec'],
     ['TTL beyond 2^53', { ttlMsec: 2 ** 60 }, 'ERR_INVALID_TTL', 'params.ttlMsec'],
-    ['negative key version', (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 0 ? { ...k, keyVersion: '-1' } : k)) }), 'ERR_INVALID_VERSION', 'params.publicKeys[0].keyVersion'],
-    ['non-numeric key version', (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 0 ? { ...k, keyVersion: 'latest' } : k)) }), 'ERR_INVALID_VERSION', 'params.publicKeys[0].keyVersion'],
-    ['key version beyond 2^64', (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 0 ? { ...k, keyVersion: '18446744073709551616' } : k)) }), 'ERR_INVALID_VERSION', 'params.publicKeys[0].keyVersion'],
-    ['empty user id', (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 0 ? { ...k, userId: '' } : k)) }), 'ERR_INVALID_USER_ID', 'params.publicKeys[0].userId'],
+    [
+      'negative key version',
+      (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 0 ? { ...k, keyVersion: '-1' } : k)) }),
+      'ERR_INVALID_VERSION',
+      'params.publicKeys[0].keyVersion',
+    ],
+    [
+      'non-numeric key version',
+      (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 0 ? { ...k, keyVersion: 'latest' } : k)) }),
+      'ERR_INVALID_VERSION',
+      'params.publicKeys[0].keyVersion',
+    ],
+    [
+      'key version beyond 2^64',
+      (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 0 ? { ...k, keyVersion: '18446744073709551616' } : k)) }),
+      'ERR_INVALID_VERSION',
+      'params.publicKeys[0].keyVersion',
+    ],
+    [
+      'empty user id',
+      (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 0 ? { ...k, userId: '' } : k)) }),
+      'ERR_INVALID_USER_ID',
+      'params.publicKeys[0].userId',
+    ],
     ['huge member id', { memberIds: ['111', '2'.repeat(100_000)] }, 'ERR_INVALID_USER_ID', 'params.memberIds[1]'],
     ['member id with a leading zero', { memberIds: ['111', '0222'] }, 'ERR_INVALID_USER_ID', 'params.memberIds[1]'],
     ['huge title with a comma at the end', { title: `${'t'.repeat(1 << 20)},` }, 'ERR_COMMA_IN_FIELD', 'params.title'],
@@ -187,8 +237,14 @@ describe('prepare inputs', () => {
   });
 
   test('key change: empty and comma conversation ids', async () => {
-    await rejects(() => prepareConversationKeyChange({ publicKeys: params.publicKeys, sender: params.sender, conversationId: '' }), { code: 'ERR_INVALID_ARGUMENT', field: 'params.conversationId' });
-    await rejects(() => prepareConversationKeyChange({ publicKeys: params.publicKeys, sender: params.sender, conversationId: 'a,b' }), { code: 'ERR_COMMA_IN_FIELD', field: 'params.conversationId' });
+    await rejects(() => prepareConversationKeyChange({ publicKeys: params.publicKeys, sender: params.sender, conversationId: '' }), {
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'params.conversationId',
+    });
+    await rejects(() => prepareConversationKeyChange({ publicKeys: params.publicKeys, sender: params.sender, conversationId: 'a,b' }), {
+      code: 'ERR_COMMA_IN_FIELD',
+      field: 'params.conversationId',
+    });
   });
 });
 
@@ -196,31 +252,105 @@ describe('signatures and bindings in request bodies (verifyCreateGroupRequest)',
   async function report(change: (b: CreateGroupBody) => void, opts: { keys?: SigningKeyEntry[] } = {}): Promise<VerificationReport> {
     const b = structuredClone(body);
     change(b);
-    const r = await verifyCreateGroupRequest(b, { senderId: '111', signingKeys: opts.keys ?? signingKeys, recipient: { userId: '222', identityPrivateKey: m[1]!.identity.identityPrivateKey } });
+    const r = await verifyCreateGroupRequest(b, {
+      senderId: '111',
+      signingKeys: opts.keys ?? signingKeys,
+      recipient: { userId: '222', identityPrivateKey: m[1]!.identity.identityPrivateKey },
+    });
     provoked.push(r);
     return r;
   }
-  const sig = (b: CreateGroupBody, i: number): CreateGroupBody['action_signatures'][number]['message_event_signature'] => b.action_signatures[i]!.message_event_signature;
-  const setSig = (b: CreateGroupBody, i: number, r: bigint, s: bigint): string => (sig(b, i).signature = encodeBase64NoPad(Uint8Array.from([...be32(r), ...be32(s)])));
+  const sig = (b: CreateGroupBody, i: number): CreateGroupBody['action_signatures'][number]['message_event_signature'] =>
+    b.action_signatures[i]!.message_event_signature;
+  const setSig = (b: CreateGroupBody, i: number, r: bigint, s: bigint): string =>
+    (sig(b, i).signature = encodeBase64NoPad(Uint8Array.from([...be32(r), ...be32(s)])));
   const rs = (b: CreateGroupBody, i: number): readonly [bigint, bigint] => {
     const raw = decodeBase64(sig(b, i).signature);
-    return [BigInt(`0x${Buffer.from(raw.subarray(0, 32)).toString('hex')}`), BigInt(`0x${Buffer.from(raw.subarray(32)).toString('hex')}`)] as const;
+    return [
+      BigInt(`0x${Buffer.from(raw.subarray(0, 32)).toString('hex')}`),
+      BigInt(`0x${Buffer.from(raw.subarray(32)).toString('hex')}`),
+    ] as const;
   };
 
   const sigCases: [string, (b: CreateGroupBody) => unknown, string, string][] = [
-    ['zero signature', (b: CreateGroupBody) => setSig(b, 1, 0n, 0n), 'SIGNATURE_INVALID', 'action_signatures[1].message_event_signature.signature'],
-    ['r = n', (b: CreateGroupBody) => setSig(b, 1, N, rs(b, 1)[1]), 'SIGNATURE_INVALID', 'action_signatures[1].message_event_signature.signature'],
-    ['s = n', (b: CreateGroupBody) => setSig(b, 1, rs(b, 1)[0], N), 'SIGNATURE_INVALID', 'action_signatures[1].message_event_signature.signature'],
-    ['s = 0', (b: CreateGroupBody) => setSig(b, 0, rs(b, 0)[0], 0n), 'SIGNATURE_INVALID', 'action_signatures[0].message_event_signature.signature'],
-    ['63-byte signature', (b: CreateGroupBody) => (sig(b, 1).signature = encodeBase64NoPad(new Uint8Array(63).fill(1))), 'SIGNATURE_MALFORMED', 'action_signatures[1].message_event_signature.signature'],
-    ['empty signature', (b: CreateGroupBody) => (sig(b, 1).signature = ''), 'SCHEMA', 'action_signatures[1].message_event_signature.signature'],
-    ['signature version 1 (downgrade)', (b: CreateGroupBody) => (sig(b, 1).signature_version = '1'), 'SIGNATURE_VERSION_UNSUPPORTED', 'action_signatures[1].message_event_signature.signature_version'],
-    ['signature version 0', (b: CreateGroupBody) => (sig(b, 0).signature_version = '0'), 'SIGNATURE_VERSION_UNSUPPORTED', 'action_signatures[0].message_event_signature.signature_version'],
-    ['signature version 8 (future)', (b: CreateGroupBody) => (sig(b, 1).signature_version = '8'), 'SIGNATURE_VERSION_UNSUPPORTED', 'action_signatures[1].message_event_signature.signature_version'],
-    ['non-numeric signature version', (b: CreateGroupBody) => (sig(b, 1).signature_version = 'v7'), 'SCHEMA', 'action_signatures[1].message_event_signature.signature_version'],
-    ['non-numeric key version', (b: CreateGroupBody) => (sig(b, 1).public_key_version = '-1'), 'SCHEMA', 'action_signatures[1].message_event_signature.public_key_version'],
-    ['comma in a message id', (b: CreateGroupBody) => (b.action_signatures[1]!.message_id = 'a,b'), 'MESSAGE_ID_INVALID', 'action_signatures[1].message_id'],
-    ['non-decimal conversation key version', (b: CreateGroupBody) => (b.conversation_key_version = '0x10'), 'KEY_VERSION_INVALID', 'conversation_key_version'],
+    [
+      'zero signature',
+      (b: CreateGroupBody) => setSig(b, 1, 0n, 0n),
+      'SIGNATURE_INVALID',
+      'action_signatures[1].message_event_signature.signature',
+    ],
+    [
+      'r = n',
+      (b: CreateGroupBody) => setSig(b, 1, N, rs(b, 1)[1]),
+      'SIGNATURE_INVALID',
+      'action_signatures[1].message_event_signature.signature',
+    ],
+    [
+      's = n',
+      (b: CreateGroupBody) => setSig(b, 1, rs(b, 1)[0], N),
+      'SIGNATURE_INVALID',
+      'action_signatures[1].message_event_signature.signature',
+    ],
+    [
+      's = 0',
+      (b: CreateGroupBody) => setSig(b, 0, rs(b, 0)[0], 0n),
+      'SIGNATURE_INVALID',
+      'action_signatures[0].message_event_signature.signature',
+    ],
+    [
+      '63-byte signature',
+      (b: CreateGroupBody) => (sig(b, 1).signature = encodeBase64NoPad(new Uint8Array(63).fill(1))),
+      'SIGNATURE_MALFORMED',
+      'action_signatures[1].message_event_signature.signature',
+    ],
+    [
+      'empty signature',
+      (b: CreateGroupBody) => (sig(b, 1).signature = ''),
+      'SCHEMA',
+      'action_signatures[1].message_event_signature.signature',
+    ],
+    [
+      'signature version 1 (downgrade)',
+      (b: CreateGroupBody) => (sig(b, 1).signature_version = '1'),
+      'SIGNATURE_VERSION_UNSUPPORTED',
+      'action_signatures[1].message_event_signature.signature_version',
+    ],
+    [
+      'signature version 0',
+      (b: CreateGroupBody) => (sig(b, 0).signature_version = '0'),
+      'SIGNATURE_VERSION_UNSUPPORTED',
+      'action_signatures[0].message_event_signature.signature_version',
+    ],
+    [
+      'signature version 8 (future)',
+      (b: CreateGroupBody) => (sig(b, 1).signature_version = '8'),
+      'SIGNATURE_VERSION_UNSUPPORTED',
+      'action_signatures[1].message_event_signature.signature_version',
+    ],
+    [
+      'non-numeric signature version',
+      (b: CreateGroupBody) => (sig(b, 1).signature_version = 'v7'),
+      'SCHEMA',
+      'action_signatures[1].message_event_signature.signature_version',
+    ],
+    [
+      'non-numeric key version',
+      (b: CreateGroupBody) => (sig(b, 1).public_key_version = '-1'),
+      'SCHEMA',
+      'action_signatures[1].message_event_signature.public_key_version',
+    ],
+    [
+      'comma in a message id',
+      (b: CreateGroupBody) => (b.action_signatures[1]!.message_id = 'a,b'),
+      'MESSAGE_ID_INVALID',
+      'action_signatures[1].message_id',
+    ],
+    [
+      'non-decimal conversation key version',
+      (b: CreateGroupBody) => (b.conversation_key_version = '0x10'),
+      'KEY_VERSION_INVALID',
+      'conversation_key_version',
+    ],
     ['huge group name', (b: CreateGroupBody) => (b.group_name = 'x'.repeat(1 << 20)), 'TITLE_MISMATCH', 'group_name'],
     ['duplicate member in the body', (b: CreateGroupBody) => b.group_members.push('222'), 'DUPLICATE_MEMBER', 'group_members[3]'],
     ['negative TTL in the body', (b: CreateGroupBody) => (b.ttl_msec = '-1'), 'TTL_INVALID', 'ttl_msec'],
@@ -250,7 +380,9 @@ describe('signatures and bindings in request bodies (verifyCreateGroupRequest)',
     const other = m[2]!.signingKeyEntry;
     const keys = signingKeys.map((k) => (k.userId === '111' ? { ...k, identityPublicKeySignature: other.identityPublicKeySignature } : k));
     const r = await report(() => {}, { keys });
-    expect(r.problems).toContainEqual(expect.objectContaining({ code: 'KEY_BINDING_INVALID', path: 'action_signatures[1].message_event_signature.public_key_version' }));
+    expect(r.problems).toContainEqual(
+      expect.objectContaining({ code: 'KEY_BINDING_INVALID', path: 'action_signatures[1].message_event_signature.public_key_version' }),
+    );
     const e = m[0]!.signingKeyEntry;
     provoked.push(await verifyKeyBinding(e.identityPublicKey, e.publicKey, other.identityPublicKeySignature));
     expect(await verifyKeyBinding(e.identityPublicKey, e.publicKey, other.identityPublicKeySignature)).toBe(false);
@@ -269,7 +401,11 @@ describe('other decoders', () => {
     }
     // An envelope holding the detail: truncated, with trailing bytes, with the detail's STOP lost.
     const envelope = Uint8Array.from([0x0c, 0x00, 0x07, ...detail, 0x00]);
-    for (const bytes of [envelope.subarray(0, envelope.length - 1), Uint8Array.from([...envelope, 0x00]), Uint8Array.from([0x0c, 0x00, 0x07, ...detail.subarray(0, detail.length - 1)])]) {
+    for (const bytes of [
+      envelope.subarray(0, envelope.length - 1),
+      Uint8Array.from([...envelope, 0x00]),
+      Uint8Array.from([0x0c, 0x00, 0x07, ...detail.subarray(0, detail.length - 1)]),
+    ]) {
       await rejects(() => decodeMessageEvent(bytes), { code: 'ERR_INVALID_THRIFT', field: 'event' });
     }
     expect(decodeMessageEvent(envelope).detail?.type).toBe('groupCreate');
@@ -277,12 +413,18 @@ describe('other decoders', () => {
 
   test('key rotation payloads', async () => {
     for (const b64 of ['', 'AAAA', '!!!!', 'AB==', 'DAAB']) {
-      await rejects(() => parseKeyRotation(b64), { code: /^(AB==|!!!!)$/.test(b64) ? 'ERR_INVALID_BASE64' : 'ERR_INVALID_THRIFT', field: 'keyRotation' });
+      await rejects(() => parseKeyRotation(b64), {
+        code: /^(AB==|!!!!)$/.test(b64) ? 'ERR_INVALID_BASE64' : 'ERR_INVALID_THRIFT',
+        field: 'keyRotation',
+      });
     }
   });
 
   test('key listings', async () => {
-    await rejects(() => keyListing({ data: [{ public_key: 'x', public_key_version: '1' }] }), { code: 'ERR_INVALID_ARGUMENT', field: 'keys.data[0]' });
+    await rejects(() => keyListing({ data: [{ public_key: 'x', public_key_version: '1' }] }), {
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'keys.data[0]',
+    });
     await rejects(() => keyListing({ '111': { data: [{ public_key: 'x', public_key_version: 'one' }] } }), { code: 'ERR_INVALID_VERSION' });
     await rejects(() => keyListing({ bob: [] }), { code: 'ERR_INVALID_USER_ID' });
     await rejects(() => keyListing([]), { code: 'ERR_INVALID_ARGUMENT', field: 'keys' });
@@ -314,27 +456,67 @@ describe('other decoders', () => {
       [{ conversationKeyVersion: '9007199254740991' }, 'ERR_VERSION_IN_FUTURE', 'change.conversationKeyVersion'],
       [{ publicKeyVersion: '1.0' }, 'ERR_INVALID_VERSION', 'change.publicKeyVersion'],
       [{ participantKeys: withKey('AAAA') }, 'ERR_INVALID_ENVELOPE', 'change.participantKeys[1].encryptedKey'],
-      [{ participantKeys: withKey(prepared.participantKeys[2]!.encryptedKey) }, 'ERR_DECRYPT_FAILED', 'change.participantKeys[1].encryptedKey'],
+      [
+        { participantKeys: withKey(prepared.participantKeys[2]!.encryptedKey) },
+        'ERR_DECRYPT_FAILED',
+        'change.participantKeys[1].encryptedKey',
+      ],
       [{ participantKeys: prepared.participantKeys.filter((k) => k.userId !== '222') }, 'ERR_NOT_A_MEMBER', 'change.participantKeys'],
-      [{ participantKeys: [...prepared.participantKeys, prepared.participantKeys[1]] }, 'ERR_INVALID_ENVELOPE', 'change.participantKeys[3]'],
+      [
+        { participantKeys: [...prepared.participantKeys, prepared.participantKeys[1]] },
+        'ERR_INVALID_ENVELOPE',
+        'change.participantKeys[3]',
+      ],
       [{ conversationId: 'g,1' }, 'ERR_COMMA_IN_FIELD', 'change.conversationId'],
       [{ senderId: 'alice' }, 'ERR_INVALID_USER_ID', 'change.senderId'],
       [{ participantKeys: 'x' }, 'ERR_INVALID_ARGUMENT', 'change.participantKeys'],
       [{ participantKeys: [null] }, 'ERR_INVALID_ARGUMENT', 'change.participantKeys[0]'],
-      [{ participantKeys: Object.assign(new Array(2), { 1: prepared.participantKeys[1] }) }, 'ERR_INVALID_ARGUMENT', 'change.participantKeys[0]'],
-      [{ participantKeys: [{ userId: 5, encryptedKey: 'k', publicKeyVersion: '1' }] }, 'ERR_INVALID_ARGUMENT', 'change.participantKeys[0].userId'],
-      [{ participantKeys: [{ userId: '1,2', encryptedKey: 'k', publicKeyVersion: '1' }] }, 'ERR_COMMA_IN_FIELD', 'change.participantKeys[0].userId'],
-      [{ participantKeys: [{ userId: '2', encryptedKey: 'k', publicKeyVersion: '01' }] }, 'ERR_INVALID_VERSION', 'change.participantKeys[0].publicKeyVersion'],
+      [
+        { participantKeys: Object.assign(new Array(2), { 1: prepared.participantKeys[1] }) },
+        'ERR_INVALID_ARGUMENT',
+        'change.participantKeys[0]',
+      ],
+      [
+        { participantKeys: [{ userId: 5, encryptedKey: 'k', publicKeyVersion: '1' }] },
+        'ERR_INVALID_ARGUMENT',
+        'change.participantKeys[0].userId',
+      ],
+      [
+        { participantKeys: [{ userId: '1,2', encryptedKey: 'k', publicKeyVersion: '1' }] },
+        'ERR_COMMA_IN_FIELD',
+        'change.participantKeys[0].userId',
+      ],
+      [
+        { participantKeys: [{ userId: '2', encryptedKey: 'k', publicKeyVersion: '01' }] },
+        'ERR_INVALID_VERSION',
+        'change.participantKeys[0].publicKeyVersion',
+      ],
     ];
     for (const [change, code, field] of cases) await rejects(() => openKeyChange({ ...good, ...change } as never, opts), { code, field });
-    await rejects(() => openKeyChange(good, { ...opts, recipient: { ...opts.recipient, keyVersion: '2' } }), { code: 'ERR_RECIPIENT_KEY_MISMATCH', field: 'change.participantKeys[1].publicKeyVersion' });
-    await rejects(() => openKeyChange(good, { ...opts, recipient: { ...opts.recipient, identityPrivateKey: new Uint8Array(31) } }), { code: 'ERR_INVALID_KEY', field: 'options.recipient.identityPrivateKey' });
+    await rejects(() => openKeyChange(good, { ...opts, recipient: { ...opts.recipient, keyVersion: '2' } }), {
+      code: 'ERR_RECIPIENT_KEY_MISMATCH',
+      field: 'change.participantKeys[1].publicKeyVersion',
+    });
+    await rejects(() => openKeyChange(good, { ...opts, recipient: { ...opts.recipient, identityPrivateKey: new Uint8Array(31) } }), {
+      code: 'ERR_INVALID_KEY',
+      field: 'options.recipient.identityPrivateKey',
+    });
     await rejects(() => openKeyChange(good, { signingKeys } as never), { code: 'ERR_INVALID_ARGUMENT', field: 'options.recipient' });
   });
 
   test('Sendbird channel data and resources', async () => {
-    const prep = await prepareSendbirdChannelKey({ channelUrl: 'corpus_room', publicKeys: m.map((x) => x.publicKeyInput), memberIds: ['111', '222', '333'], sender: senderOf(m[0]!) });
-    const data = JSON.parse(createSendbirdGroupChannelRequest({ user_ids: ['111', '222', '333'], channel_url: 'corpus_room' }, { applicationId: 'app', apiToken: 't', e2ee: prep }).body as string).data as string;
+    const prep = await prepareSendbirdChannelKey({
+      channelUrl: 'corpus_room',
+      publicKeys: m.map((x) => x.publicKeyInput),
+      memberIds: ['111', '222', '333'],
+      sender: senderOf(m[0]!),
+    });
+    const data = JSON.parse(
+      createSendbirdGroupChannelRequest(
+        { user_ids: ['111', '222', '333'], channel_url: 'corpus_room' },
+        { applicationId: 'app', apiToken: 't', e2ee: prep },
+      ).body as string,
+    ).data as string;
     const doc = JSON.parse(data);
     const withCkk = (change: Record<string, unknown>) => JSON.stringify({ ckk: { ...doc.ckk, ...change } });
     const cases: [unknown, string, string][] = [
@@ -352,7 +534,11 @@ describe('other decoders', () => {
       [withCkk({ sig: encodeBase64NoPad(new Uint8Array(63)) }), 'ERR_INVALID_ENVELOPE', 'channel.data.ckk.sig'],
       [withCkk({ keys: [['111', doc.ckk.keys[0][1].replace(/=$/, ''), '1']] }), 'ERR_INVALID_ENVELOPE', 'channel.data.ckk.keys[0][1]'],
       [withCkk({ keys: [doc.ckk.keys[0], doc.ckk.keys[0]] }), 'ERR_INVALID_ENVELOPE', 'channel.data.ckk.keys[1][0]'],
-      [withCkk({ keys: Array.from({ length: 20_001 }, (_, i) => [String(i), doc.ckk.keys[0][1], '1']) }), 'ERR_TOO_LARGE', 'channel.data.ckk.keys'],
+      [
+        withCkk({ keys: Array.from({ length: 20_001 }, (_, i) => [String(i), doc.ckk.keys[0][1], '1']) }),
+        'ERR_TOO_LARGE',
+        'channel.data.ckk.keys',
+      ],
       [` ${data}`, 'ERR_INVALID_ENVELOPE', 'channel.data'],
     ];
     const open = { userId: '222', identityPrivateKey: m[1]!.identity.identityPrivateKey, signingKeys };
@@ -361,18 +547,35 @@ describe('other decoders', () => {
       await rejects(() => openSendbirdChannelKey({ channel_url: 'corpus_room', data: d as string }, open), { code, field });
     }
     await rejects(() => openSendbirdChannelKey(null as never, open), { code: 'ERR_INVALID_ARGUMENT', field: 'channel' });
-    await rejects(() => openSendbirdChannelKey({ channel_url: 'corpus_room', data }, { ...open, userId: '' }), { code: 'ERR_INVALID_USER_ID', field: 'options.userId' });
-    await rejects(() => openSendbirdChannelKey({ channel_url: 'corpus_room', data }, { ...open, minConversationKeyVersion: '01' }), { code: 'ERR_INVALID_VERSION', field: 'options.minConversationKeyVersion' });
-    await rejects(() => openSendbirdChannelKey({ channel_url: 'corpus_room', data }, { ...open, keyVersion: 'x' }), { code: 'ERR_INVALID_VERSION', field: 'options.keyVersion' });
-    await rejects(() => openSendbirdChannelKey({ channel_url: 'corpus_room', data }, { ...open, now: () => 1 }), { code: 'ERR_VERSION_IN_FUTURE', field: 'channel.data.ckk.ckv' });
+    await rejects(() => openSendbirdChannelKey({ channel_url: 'corpus_room', data }, { ...open, userId: '' }), {
+      code: 'ERR_INVALID_USER_ID',
+      field: 'options.userId',
+    });
+    await rejects(() => openSendbirdChannelKey({ channel_url: 'corpus_room', data }, { ...open, minConversationKeyVersion: '01' }), {
+      code: 'ERR_INVALID_VERSION',
+      field: 'options.minConversationKeyVersion',
+    });
+    await rejects(() => openSendbirdChannelKey({ channel_url: 'corpus_room', data }, { ...open, keyVersion: 'x' }), {
+      code: 'ERR_INVALID_VERSION',
+      field: 'options.keyVersion',
+    });
+    await rejects(() => openSendbirdChannelKey({ channel_url: 'corpus_room', data }, { ...open, now: () => 1 }), {
+      code: 'ERR_VERSION_IN_FUTURE',
+      field: 'channel.data.ckk.ckv',
+    });
   });
 
   test('strict JSON: text that is not JSON or has a duplicate key (after unescaping)', async () => {
-    for (const text of ['', '{', '{"a":1,}', 'nul']) await rejects(() => parseJsonStrict(text, 'body'), { code: 'ERR_INVALID_ENVELOPE', field: 'body' });
+    for (const text of ['', '{', '{"a":1,}', 'nul'])
+      await rejects(() => parseJsonStrict(text, 'body'), { code: 'ERR_INVALID_ENVELOPE', field: 'body' });
     for (const text of ['{"a":1,"a":2}', '{"a":1,"\\u0061":2}', '{"x":[{"k":1},{"k":2,"k":3}]}', '[{"a":{"b":1,"b":1}}]']) {
       await rejects(() => parseJsonStrict(text, 'body'), { code: 'ERR_INVALID_ENVELOPE', field: 'body' });
     }
-    expect(parseJsonStrict('{"a":{"b":1},"b":{"a":2},"c":[{"a":1},{"a":1}]}')).toEqual({ a: { b: 1 }, b: { a: 2 }, c: [{ a: 1 }, { a: 1 }] });
+    expect(parseJsonStrict('{"a":{"b":1},"b":{"a":2},"c":[{"a":1},{"a":1}]}')).toEqual({
+      a: { b: 1 },
+      b: { a: 2 },
+      c: [{ a: 1 }, { a: 1 }],
+    });
     expect(findDuplicateKey('{"a":[{"x":1,"y":{"z":1,"z":2}}]}')).toBe('a[0].y.z');
   });
 
@@ -393,13 +596,26 @@ describe('other decoders', () => {
 afterAll(async () => {
   // The secret search: no error or report the corpus provoked may contain any private key or
   // conversation key in play, in any encoding.
-  const secrets: Uint8Array[] = [prepared.conversationKey, ...m.flatMap((x) => [x.identity.identityPrivateKey, x.identity.signingPrivateKey])];
+  const secrets: Uint8Array[] = [
+    prepared.conversationKey,
+    ...m.flatMap((x) => [x.identity.identityPrivateKey, x.identity.signingPrivateKey]),
+  ];
   const needles = secrets.flatMap((s) => {
     const b = Buffer.from(s);
-    return [b.toString('hex'), b.toString('hex').toUpperCase(), b.toString('base64').replace(/=+$/, ''), b.toString('base64url'), Array.from(b).join(',')];
+    return [
+      b.toString('hex'),
+      b.toString('hex').toUpperCase(),
+      b.toString('base64').replace(/=+$/, ''),
+      b.toString('base64url'),
+      Array.from(b).join(','),
+    ];
   });
   const texts = provoked.map((p) =>
-    [p instanceof Error ? `${p.message}\n${p.stack ?? ''}\n${String(p)}` : '', JSON.stringify(p, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) ?? '', inspect(p, { depth: 8 })].join('\n'),
+    [
+      p instanceof Error ? `${p.message}\n${p.stack ?? ''}\n${String(p)}` : '',
+      JSON.stringify(p, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) ?? '',
+      inspect(p, { depth: 8 }),
+    ].join('\n'),
   );
   expect(provoked.length).toBeGreaterThan(80);
   for (const t of texts) for (const n of needles) expect(t.includes(n)).toBe(false);

@@ -16,7 +16,10 @@ describe('hostile inputs are refused within bounds', () => {
     if (r.error !== undefined) expect(c.expect).toContain(r.error);
     else {
       expect(r.valid).toBe(false);
-      expect(c.expect.some((code: string) => r.codes!.includes(code)), `${c.name}: ${r.codes}`).toBe(true);
+      expect(
+        c.expect.some((code: string) => r.codes!.includes(code)),
+        `${c.name}: ${r.codes}`,
+      ).toBe(true);
       expect(r.problems).toBeLessThan(200);
     }
   });

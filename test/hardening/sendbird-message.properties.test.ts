@@ -73,11 +73,14 @@ describe('Sendbird message document (message data)', () => {
 
   test('JSON values of any shape under "ckm": never anything but a document or a typed error', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom('v', 'kind', 'ch', 'sender', 'skv', 'ckv', 'mid', 'target', 'ct', 'sig', 'x'), fc.jsonValue()), (ckm) => {
-        const text = JSON.stringify({ ckm });
-        const r = typedOrValue(() => parseMessageData(text));
-        if (r.ok) expect(messageData(r.value)).toBe(text);
-      }),
+      fc.property(
+        fc.dictionary(fc.constantFrom('v', 'kind', 'ch', 'sender', 'skv', 'ckv', 'mid', 'target', 'ct', 'sig', 'x'), fc.jsonValue()),
+        (ckm) => {
+          const text = JSON.stringify({ ckm });
+          const r = typedOrValue(() => parseMessageData(text));
+          if (r.ok) expect(messageData(r.value)).toBe(text);
+        },
+      ),
       { numRuns: RUNS, seed: 43 },
     );
   });

@@ -8,7 +8,10 @@ const ALL: BackendName[] = ['noble', 'node', 'webcrypto'];
 
 /** Names of the backends to test (available ones only). */
 export async function testBackends(): Promise<{ name: BackendName; backend: CryptoBackend }[]> {
-  const wanted = (process.env.KEYKIT_BACKENDS?.split(',').map((s) => s.trim()).filter(Boolean) as BackendName[] | undefined) ?? ALL;
+  const wanted =
+    (process.env.KEYKIT_BACKENDS?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) as BackendName[] | undefined) ?? ALL;
   const out: { name: BackendName; backend: CryptoBackend }[] = [];
   for (const name of wanted) {
     try {

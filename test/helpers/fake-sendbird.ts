@@ -366,7 +366,8 @@ function contains(hay: Uint8Array, needle: Uint8Array): boolean {
  */
 export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<FakeSendbird> {
   const { applicationId, apiToken } = options;
-  if (typeof applicationId !== 'string' || !/^[A-Za-z0-9-]+$/.test(applicationId)) throw new TypeError('applicationId: letters, digits and hyphens');
+  if (typeof applicationId !== 'string' || !/^[A-Za-z0-9-]+$/.test(applicationId))
+    throw new TypeError('applicationId: letters, digits and hyphens');
   if (typeof apiToken !== 'string' || apiToken.length === 0) throw new TypeError('apiToken: a non-empty string');
   const now = options.now ?? Date.now;
   const autoCreate = options.autoCreateUsers ?? true;
@@ -509,7 +510,9 @@ export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<F
     const data = p.str('data');
     const accessCode = p.str('access_code');
     const inviter = p.str('inviter_id');
-    const [isDistinct, isPublic, isSuper, isEphemeral, strict] = ['is_distinct', 'is_public', 'is_super', 'is_ephemeral', 'strict'].map((k) => p.bool(k) ?? false) as [boolean, boolean, boolean, boolean, boolean];
+    const [isDistinct, isPublic, isSuper, isEphemeral, strict] = ['is_distinct', 'is_public', 'is_super', 'is_ephemeral', 'strict'].map(
+      (k) => p.bool(k) ?? false,
+    ) as [boolean, boolean, boolean, boolean, boolean];
     p.bool('block_sdk_user_channel_join');
     const operators = p.strings('operator_ids') ?? [];
     const cover = p.files.get('cover_file');
@@ -628,14 +631,21 @@ export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<F
 
   function ban(url: string, p: Params): unknown {
     const ch = channel(url);
-    const list = p.has('banned_list') ? p.list('banned_list') ?? [] : [{ user_id: p.str('user_id', { required: true }), seconds: p.int('seconds'), description: p.str('description', { max: 250 }) }];
+    const list = p.has('banned_list')
+      ? (p.list('banned_list') ?? [])
+      : [{ user_id: p.str('user_id', { required: true }), seconds: p.int('seconds'), description: p.str('description', { max: 250 }) }];
     const bans = list.map((item) => {
       const e = new Params((typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>, false);
       const id = e.str('user_id', { required: true }) as string;
       if (!autoCreate) user(id, false);
       const seconds = e.int('seconds') ?? -1;
       const start = now();
-      return { user_id: id, description: e.str('description', { max: 250 }) ?? '', start_at: start, end_at: seconds < 0 ? start + 10 * 365 * 86_400_000 : start + seconds * 1000 } satisfies FakeBan;
+      return {
+        user_id: id,
+        description: e.str('description', { max: 250 }) ?? '',
+        start_at: start,
+        end_at: seconds < 0 ? start + 10 * 365 * 86_400_000 : start + seconds * 1000,
+      } satisfies FakeBan;
     });
     const out: unknown[] = [];
     for (const b of bans) {
@@ -671,9 +681,20 @@ export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<F
       req_id: '',
     };
     if (m.type === 'ADMM') return { ...common, message: m.message };
-    const sender = { ...userObject(m.user_id as string), require_auth_for_profile_image: false, is_active: true, role: common.is_op_msg ? 'operator' : '' };
+    const sender = {
+      ...userObject(m.user_id as string),
+      require_auth_for_profile_image: false,
+      is_active: true,
+      role: common.is_op_msg ? 'operator' : '',
+    };
     if (m.type === 'MESG') return { ...common, message: m.message, translations: {}, user: sender };
-    return { ...common, user: sender, file: { ...(m.file as NonNullable<FakeMessage['file']>), data: m.data }, thumbnails: m.thumbnails, require_auth: m.require_auth };
+    return {
+      ...common,
+      user: sender,
+      file: { ...(m.file as NonNullable<FakeMessage['file']>), data: m.data },
+      thumbnails: m.thumbnails,
+      require_auth: m.require_auth,
+    };
   }
 
   function storedMessage(url: string, id: number): FakeMessage {
@@ -705,7 +726,8 @@ export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<F
       if (ch.members.get(senderId)?.state !== 'joined') fail(C.NOT_A_MEMBER, 'User must be a member.');
     }
     const list = state.messages.get(url) ?? [];
-    if (dedupId !== null && list.some((m) => m.dedup_id === dedupId)) fail(C.ALREADY_EXISTS, `A message with "dedup_id" ${dedupId} already exists.`);
+    if (dedupId !== null && list.some((m) => m.dedup_id === dedupId))
+      fail(C.ALREADY_EXISTS, `A message with "dedup_id" ${dedupId} already exists.`);
     let file: FakeMessage['file'] = null;
     let fileId: string | null = null;
     let thumbnails: string[] = [];
@@ -779,13 +801,21 @@ export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<F
     let side: (m: FakeMessage) => number;
     if (anchorId !== undefined && ts === undefined) {
       const anchor = all.find((m) => m.message_id === anchorId) ?? fail(C.NOT_FOUND, `"Message" not found: ${anchorId}.`);
-      side = (m) => (m.message_id === anchor.message_id ? 0 : m.created_at < anchor.created_at || (m.created_at === anchor.created_at && m.message_id < anchor.message_id) ? -1 : 1);
+      side = (m) =>
+        m.message_id === anchor.message_id
+          ? 0
+          : m.created_at < anchor.created_at || (m.created_at === anchor.created_at && m.message_id < anchor.message_id)
+            ? -1
+            : 1;
     } else {
       const t = ts as number;
       side = (m) => Math.sign(m.created_at - t);
     }
     const kept = all.filter(
-      (m) => (type === undefined || m.type === type) && (senders === undefined || (m.user_id !== null && senders.includes(m.user_id))) && (customTypes === undefined || customTypes.includes('*') || customTypes.includes(m.custom_type)),
+      (m) =>
+        (type === undefined || m.type === type) &&
+        (senders === undefined || (m.user_id !== null && senders.includes(m.user_id))) &&
+        (customTypes === undefined || customTypes.includes('*') || customTypes.includes(m.custom_type)),
     );
     const prev = kept.filter((m) => side(m) < 0);
     const exact = include ? kept.filter((m) => side(m) === 0) : [];
@@ -805,7 +835,8 @@ export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<F
     const customType = p.str('custom_type', { max: 128 });
     const data = p.str('data');
     const mentionType = p.str('mention_type');
-    if (mentionType !== undefined && mentionType !== 'users' && mentionType !== 'channel') fail(C.INVALID_VALUE, '"mention_type" must be users or channel.');
+    if (mentionType !== undefined && mentionType !== 'users' && mentionType !== 'channel')
+      fail(C.INVALID_VALUE, '"mention_type" must be users or channel.');
     const mentioned = p.strings('mentioned_user_ids');
     if (text !== undefined) m.message = text;
     if (customType !== undefined) m.custom_type = customType;
@@ -830,8 +861,26 @@ export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<F
     // The MESG payload follows Sendbird's documented sample; the FILE payload fields are a guess.
     const payload =
       m.type === 'FILE'
-        ? { message_id: m.message_id, custom_type: m.custom_type, created_at: m.created_at, data: m.data, url: m.file?.url ?? '', filename: m.file?.name ?? '', file_type: m.file?.type ?? '', file_size: m.file?.size ?? 0, thumbnails: m.thumbnails, require_auth: m.require_auth }
-        : { message_id: m.message_id, custom_type: m.custom_type, message: m.message, translations: {}, created_at: m.created_at, data: m.data };
+        ? {
+            message_id: m.message_id,
+            custom_type: m.custom_type,
+            created_at: m.created_at,
+            data: m.data,
+            url: m.file?.url ?? '',
+            filename: m.file?.name ?? '',
+            file_type: m.file?.type ?? '',
+            file_size: m.file?.size ?? 0,
+            thumbnails: m.thumbnails,
+            require_auth: m.require_auth,
+          }
+        : {
+            message_id: m.message_id,
+            custom_type: m.custom_type,
+            message: m.message,
+            translations: {},
+            created_at: m.created_at,
+            data: m.data,
+          };
     return {
       category: 'group_channel:message_send',
       sender,
@@ -840,10 +889,34 @@ export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<F
       custom_type: m.custom_type,
       mention_type: m.mention_type,
       mentioned_users: m.mentioned_user_ids.map(userObject),
-      ...((o.includeMembers ?? true) && !ch.is_super ? { members: [...ch.members.values()].map((x) => ({ ...memberObject(ch, x), is_hidden: 0, unread_message_count: 0, total_unread_message_count: 0, channel_unread_message_count: 0, channel_mention_count: 0, push_enabled: false, push_trigger_option: 'default', do_not_disturb: false })) } : {}),
+      ...((o.includeMembers ?? true) && !ch.is_super
+        ? {
+            members: [...ch.members.values()].map((x) => ({
+              ...memberObject(ch, x),
+              is_hidden: 0,
+              unread_message_count: 0,
+              total_unread_message_count: 0,
+              channel_unread_message_count: 0,
+              channel_mention_count: 0,
+              push_enabled: false,
+              push_trigger_option: 'default',
+              do_not_disturb: false,
+            })),
+          }
+        : {}),
       type: m.type,
       payload,
-      channel: { name: ch.name, channel_url: ch.channel_url, custom_type: ch.custom_type, is_distinct: ch.is_distinct, is_public: ch.is_public, is_super: ch.is_super, is_ephemeral: ch.is_ephemeral, is_discoverable: ch.is_public, data: ch.data },
+      channel: {
+        name: ch.name,
+        channel_url: ch.channel_url,
+        custom_type: ch.custom_type,
+        is_distinct: ch.is_distinct,
+        is_public: ch.is_public,
+        is_super: ch.is_super,
+        is_ephemeral: ch.is_ephemeral,
+        is_discoverable: ch.is_public,
+        data: ch.data,
+      },
       sdk: 'API',
       app_id: applicationId,
     };
@@ -892,13 +965,17 @@ export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<F
     return new Params(v as Record<string, unknown>, false);
   }
 
-  const messageIdOf = (s: string): number => (/^\d+$/.test(s) && Number.isSafeInteger(Number(s)) ? Number(s) : fail(C.NOT_FOUND, `"Message" not found: ${s}.`));
+  const messageIdOf = (s: string): number =>
+    /^\d+$/.test(s) && Number.isSafeInteger(Number(s)) ? Number(s) : fail(C.NOT_FOUND, `"Message" not found: ${s}.`);
 
   async function route(req: IncomingMessage, body: Buffer, url: URL): Promise<[number, unknown] | [number, FakeFile]> {
     const method = req.method ?? 'GET';
     let parts: string[];
     try {
-      parts = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+      parts = url.pathname
+        .split('/')
+        .filter((s) => s !== '')
+        .map(decodeURIComponent);
     } catch {
       fail(C.INVALID_URL, 'Invalid request URL.');
     }
@@ -917,7 +994,12 @@ export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<F
       if (n === 2 && method === 'POST') {
         const id = p.str('user_id', { required: true }) as string;
         if (state.users.has(id)) fail(C.ALREADY_EXISTS, `"User" already exists: ${id}.`);
-        const u: FakeUser = { user_id: id, nickname: p.str('nickname', { required: true, max: 80 }) as string, profile_url: p.str('profile_url', { max: 2048 }) ?? '', metadata: {} };
+        const u: FakeUser = {
+          user_id: id,
+          nickname: p.str('nickname', { required: true, max: 80 }) as string,
+          profile_url: p.str('profile_url', { max: 2048 }) ?? '',
+          metadata: {},
+        };
         state.users.set(id, u);
         return [200, userObject(id)];
       }
@@ -963,7 +1045,13 @@ export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<F
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const entry: FakeRequestLog = { method: req.method ?? 'GET', path: req.url ?? '/', headers: redacted(req), body: new Uint8Array(0), status: 0 };
+    const entry: FakeRequestLog = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: redacted(req),
+      body: new Uint8Array(0),
+      status: 0,
+    };
     requests.push(entry);
     let status: number;
     let payload: Buffer;
@@ -1011,7 +1099,8 @@ export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<F
   const fakeFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const given = new URL(input instanceof Request ? input.url : String(input));
     let target: string;
-    if (given.protocol === 'https:' && given.host.toLowerCase() === `api-${applicationId}.sendbird.com`.toLowerCase()) target = `${origin}${given.pathname}${given.search}`;
+    if (given.protocol === 'https:' && given.host.toLowerCase() === `api-${applicationId}.sendbird.com`.toLowerCase())
+      target = `${origin}${given.pathname}${given.search}`;
     else if (given.origin === origin) target = given.href;
     else return Promise.reject(new TypeError(`fake Sendbird: refusing to fetch ${given.origin} (only ${sendbirdOrigin} and ${origin})`));
     return globalThis.fetch(input instanceof Request ? new Request(target, input) : target, init);
@@ -1024,13 +1113,22 @@ export async function startFakeSendbird(options: FakeSendbirdOptions): Promise<F
     sendbirdOrigin,
     state,
     fetch: fakeFetch,
-    send: (r) => fakeFetch(r.url, { method: r.method, ...(r.headers ? { headers: r.headers } : {}), ...(r.body === undefined || r.body === null ? {} : { body: r.body as NonNullable<RequestInit['body']> }) }),
+    send: (r) =>
+      fakeFetch(r.url, {
+        method: r.method,
+        ...(r.headers ? { headers: r.headers } : {}),
+        ...(r.body === undefined || r.body === null ? {} : { body: r.body as NonNullable<RequestInit['body']> }),
+      }),
     messageResource: (url, id) => messageObject(storedMessage(url, id)),
     channelResource: (url, o) => channelResource(url, o),
     messageSendWebhook,
     messageUpdateWebhook(url, id, o) {
       const body = messageSendWebhook(url, id, o);
-      return { ...body, category: 'group_channel:message_update', payload: { ...(body.payload as Record<string, unknown>), updated_at: storedMessage(url, id).updated_at } };
+      return {
+        ...body,
+        category: 'group_channel:message_update',
+        payload: { ...(body.payload as Record<string, unknown>), updated_at: storedMessage(url, id).updated_at },
+      };
     },
     signWebhook: (body) => createHmac('sha256', apiToken).update(body, 'utf8').digest('hex'),
     close() {

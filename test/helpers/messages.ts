@@ -35,7 +35,18 @@ export async function sdkFor(m: Member): Promise<XdkChat> {
 }
 
 /** The signed payload of a SendPayload (the SDK does not return it): rebuilt from its parts. */
-export function signedPayload(sent: { messageId: string; encryptedContent: string; conversationKeyVersion: string }, senderId: string, conversationId: string): string {
+export function signedPayload(
+  sent: { messageId: string; encryptedContent: string; conversationKeyVersion: string },
+  senderId: string,
+  conversationId: string,
+): string {
   const event = decodeStruct(MessageCreateEvent, b64(sent.encryptedContent));
-  return ['MessageCreateEvent', sent.messageId, senderId, conversationId, sent.conversationKeyVersion, Buffer.from(event.contents!).toString('base64').replace(/=+$/, '')].join(',');
+  return [
+    'MessageCreateEvent',
+    sent.messageId,
+    senderId,
+    conversationId,
+    sent.conversationKeyVersion,
+    Buffer.from(event.contents!).toString('base64').replace(/=+$/, ''),
+  ].join(',');
 }

@@ -51,15 +51,23 @@ export function mutate(bytes: Uint8Array, m: Mutation): Uint8Array {
   const at = m.at % bytes.length;
   const b = Array.from(bytes);
   switch (m.kind) {
-    case 'flip': b[at] = (b[at] as number) ^ (1 << (m.bit ?? 0)); break;
-    case 'insert': b.splice(at, 0, m.byte ?? 0); break;
-    case 'delete': b.splice(at, 1); break;
+    case 'flip':
+      b[at] = (b[at] as number) ^ (1 << (m.bit ?? 0));
+      break;
+    case 'insert':
+      b.splice(at, 0, m.byte ?? 0);
+      break;
+    case 'delete':
+      b.splice(at, 1);
+      break;
     case 'length': {
       const v = m.value ?? 0;
       b.splice(at, 4, (v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
       break;
     }
-    case 'truncate': b.length = at; break;
+    case 'truncate':
+      b.length = at;
+      break;
   }
   return Uint8Array.from(b);
 }

@@ -41,13 +41,21 @@ export function sendbirdSender(m: SendbirdMember) {
 }
 
 /** A channel key prepared by `by` for `members` (all of `all` who are listed). */
-export function prepareKey(channelUrl: string, all: SendbirdMember[], memberIds: string[], by: SendbirdMember): Promise<PreparedSendbirdChannelKey> {
+export function prepareKey(
+  channelUrl: string,
+  all: SendbirdMember[],
+  memberIds: string[],
+  by: SendbirdMember,
+): Promise<PreparedSendbirdChannelKey> {
   return prepareSendbirdChannelKey({ channelUrl, publicKeys: all.map((m) => m.publicKeyInput), memberIds, sender: sendbirdSender(by) });
 }
 
 /** The channel resource Sendbird returns for a channel whose data holds `prepared`'s envelope. */
 export function channelOf(prepared: PreparedSendbirdChannelKey, members: string[], appData?: string): SendbirdChannelResource {
-  const req = createSendbirdGroupChannelRequest({ user_ids: members, channel_url: prepared.channelUrl, ...(appData === undefined ? {} : { data: appData }) }, { applicationId: 'app-1', apiToken: 'token', e2ee: prepared });
+  const req = createSendbirdGroupChannelRequest(
+    { user_ids: members, channel_url: prepared.channelUrl, ...(appData === undefined ? {} : { data: appData }) },
+    { applicationId: 'app-1', apiToken: 'token', e2ee: prepared },
+  );
   return { channel_url: prepared.channelUrl, data: JSON.parse(req.body as string).data, members: members.map((user_id) => ({ user_id })) };
 }
 
@@ -59,12 +67,29 @@ export function keyOf(prepared: PreparedSendbirdChannelKey, by: SendbirdMember):
 let nextId = 500_000;
 
 /** The Platform API's resource of a sent text message. */
-export function textResource(p: PreparedSendbirdMessage, o: { channelUrl: string; sender: string; createdAt: number; messageId?: number; updatedAt?: number }) {
-  return { type: 'MESG', message_id: o.messageId ?? ++nextId, channel_url: o.channelUrl, channel_type: 'group', custom_type: p.customType ?? '', data: p.data, created_at: o.createdAt, updated_at: o.updatedAt ?? 0, message: p.message, user: { user_id: o.sender, nickname: '' } };
+export function textResource(
+  p: PreparedSendbirdMessage,
+  o: { channelUrl: string; sender: string; createdAt: number; messageId?: number; updatedAt?: number },
+) {
+  return {
+    type: 'MESG',
+    message_id: o.messageId ?? ++nextId,
+    channel_url: o.channelUrl,
+    channel_type: 'group',
+    custom_type: p.customType ?? '',
+    data: p.data,
+    created_at: o.createdAt,
+    updated_at: o.updatedAt ?? 0,
+    message: p.message,
+    user: { user_id: o.sender, nickname: '' },
+  };
 }
 
 /** The Platform API's resource of a sent file message. */
-export function fileResource(p: PreparedSendbirdFileMessage, o: { channelUrl: string; sender: string; createdAt: number; url?: string; messageId?: number }) {
+export function fileResource(
+  p: PreparedSendbirdFileMessage,
+  o: { channelUrl: string; sender: string; createdAt: number; url?: string; messageId?: number },
+) {
   return {
     type: 'FILE',
     message_id: o.messageId ?? ++nextId,

@@ -77,8 +77,19 @@ export function publicExports(): PublicExport[] {
 /** A function-like declaration with a body, or undefined. */
 function withBody(d: ts.Declaration | undefined): ts.FunctionLikeDeclaration | undefined {
   if (d === undefined) return undefined;
-  if ((ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d) || ts.isConstructorDeclaration(d) || ts.isGetAccessorDeclaration(d) || ts.isSetAccessorDeclaration(d) || ts.isFunctionExpression(d) || ts.isArrowFunction(d)) && d.body) return d;
-  if (ts.isVariableDeclaration(d) && d.initializer && (ts.isArrowFunction(d.initializer) || ts.isFunctionExpression(d.initializer))) return d.initializer;
+  if (
+    (ts.isFunctionDeclaration(d) ||
+      ts.isMethodDeclaration(d) ||
+      ts.isConstructorDeclaration(d) ||
+      ts.isGetAccessorDeclaration(d) ||
+      ts.isSetAccessorDeclaration(d) ||
+      ts.isFunctionExpression(d) ||
+      ts.isArrowFunction(d)) &&
+    d.body
+  )
+    return d;
+  if (ts.isVariableDeclaration(d) && d.initializer && (ts.isArrowFunction(d.initializer) || ts.isFunctionExpression(d.initializer)))
+    return d.initializer;
   return undefined;
 }
 
@@ -275,7 +286,13 @@ export function errorSites(codeValues: Readonly<Record<string, string>>): ErrorS
   /** The codes a class's own constructor passes to `super`, when it fixes one. */
   const fixedCodes = (cls: ts.ClassDeclaration): string[] | null => {
     const ctor = cls.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && m.body !== undefined);
-    const call = ctor?.body?.statements.map((st) => (ts.isExpressionStatement(st) && ts.isCallExpression(st.expression) && st.expression.expression.kind === ts.SyntaxKind.SuperKeyword ? st.expression : undefined)).find((c) => c !== undefined);
+    const call = ctor?.body?.statements
+      .map((st) =>
+        ts.isExpressionStatement(st) && ts.isCallExpression(st.expression) && st.expression.expression.kind === ts.SyntaxKind.SuperKeyword
+          ? st.expression
+          : undefined,
+      )
+      .find((c) => c !== undefined);
     const arg = call?.arguments[0];
     return arg ? codesOf(arg, 0) : null;
   };

@@ -16,7 +16,14 @@ export interface XdkChat {
   getPublicKeyFingerprint(): string;
   decryptConversationKey(encryptedKeyB64: string): Uint8Array;
   extractConversationKeys(events: string[]): { keys: Record<string, Uint8Array>; latestVersion: string | null };
-  decryptEvents(events: string[], signingKeys?: unknown[]): { messages: { event: Record<string, unknown> }[]; conversationKeys: { keys: Record<string, Uint8Array>; latestVersion: string | null }; errors: Record<string, string> };
+  decryptEvents(
+    events: string[],
+    signingKeys?: unknown[],
+  ): {
+    messages: { event: Record<string, unknown> }[];
+    conversationKeys: { keys: Record<string, Uint8Array>; latestVersion: string | null };
+    errors: Record<string, string>;
+  };
   decryptEvent(eventB64: string, conversationKeys?: Record<string, Uint8Array> | null, signingKeys?: unknown[]): Record<string, unknown>;
   sign(data: Uint8Array): Uint8Array;
   verify(publicKeyB64: string, signature: Uint8Array, data: Uint8Array): boolean;
@@ -49,7 +56,14 @@ export interface SdkPrepared {
   conversationKey: Uint8Array;
   conversationKeyVersion: string;
   participantKeys: { userId: string; encryptedKey: string; publicKeyVersion: string }[];
-  actionSignatures: { messageId: string; encodedMessageEventDetail: string; signature: string; signatureVersion: string; publicKeyVersion: string; signaturePayload?: string }[];
+  actionSignatures: {
+    messageId: string;
+    encodedMessageEventDetail: string;
+    signature: string;
+    signatureVersion: string;
+    publicKeyVersion: string;
+    signaturePayload?: string;
+  }[];
 }
 
 interface XdkModule {
@@ -93,7 +107,13 @@ export interface SdkMember {
   version: string;
   chat: XdkChat;
   publicKeyInput: { userId: string; publicKey: string; keyVersion: string };
-  signingKeyEntry: { userId: string; publicKeyVersion: string; publicKey: string; identityPublicKey: string; identityPublicKeySignature: string };
+  signingKeyEntry: {
+    userId: string;
+    publicKeyVersion: string;
+    publicKey: string;
+    identityPublicKey: string;
+    identityPublicKeySignature: string;
+  };
 }
 
 /** Members whose keys the official SDK generated; each SDK instance has its session identity set. */
@@ -108,7 +128,13 @@ export async function sdkMembers(ids: string[], version = '1700000000001'): Prom
       version,
       chat,
       publicKeyInput: { userId: id, publicKey: pk.publicKey, keyVersion: version },
-      signingKeyEntry: { userId: id, publicKeyVersion: version, publicKey: pk.signingPublicKey, identityPublicKey: pk.publicKey, identityPublicKeySignature: pk.identityPublicKeySignature },
+      signingKeyEntry: {
+        userId: id,
+        publicKeyVersion: version,
+        publicKey: pk.signingPublicKey,
+        identityPublicKey: pk.publicKey,
+        identityPublicKeySignature: pk.identityPublicKeySignature,
+      },
     });
   }
   return out;
@@ -116,7 +142,13 @@ export async function sdkMembers(ids: string[], version = '1700000000001'): Prom
 
 /** Wraps action signatures into the MessageEvent envelopes the backend delivers, as base64. */
 export function envelopes(
-  actions: { messageId: string; encodedMessageEventDetail: string; signature: string; signatureVersion: string; publicKeyVersion: string }[],
+  actions: {
+    messageId: string;
+    encodedMessageEventDetail: string;
+    signature: string;
+    signatureVersion: string;
+    publicKeyVersion: string;
+  }[],
   senderId: string,
   conversationId: string,
   encode: (e: {

@@ -69,9 +69,19 @@ async function same(mine: SendPayload, theirs: SdkSent, conversationId: string, 
   expect(a.event.contents!.length).toBe(b.event.contents!.length);
   expect({ ...a.signature, signature: 'x' }).toEqual({ ...b.signature, signature: 'x' });
   expect(Object.keys(mine).sort()).toEqual(Object.keys(theirs).sort());
-  expect({ ...mine, messageId: 'x', encryptedContent: 'x', signature: 'x', encodedEventSignature: 'x' }).toEqual({ ...theirs, messageId: 'x', encryptedContent: 'x', signature: 'x', encodedEventSignature: 'x' });
+  expect({ ...mine, messageId: 'x', encryptedContent: 'x', signature: 'x', encodedEventSignature: 'x' }).toEqual({
+    ...theirs,
+    messageId: 'x',
+    encryptedContent: 'x',
+    signature: 'x',
+    encodedEventSignature: 'x',
+  });
   expect(mine.messageId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-  const strip = (p: string) => p.split(',').map((c, i) => (i === 1 || i === 5 ? '*' : c)).join(',');
+  const strip = (p: string) =>
+    p
+      .split(',')
+      .map((c, i) => (i === 1 || i === 5 ? '*' : c))
+      .join(',');
   expect(strip(signedPayload(mine, '111', conversationId))).toBe(strip(signedPayload(theirs, '111', conversationId)));
 }
 
@@ -87,8 +97,27 @@ const entities: EntityTuple[] = [
 ];
 const attachments: Record<string, AttachmentDescriptor[]> = {
   media: [{ attachment_type: 'media', media_hash_key: 'abc123', width: 640, height: 480, filesize_bytes: 12345, filename: 'p.jpg' }],
-  video: [{ attachment_type: 'media', media_hash_key: 'v1', width: 1920, height: 1080, filesize_bytes: 99, filename: 'v.mp4', media_type: 3, duration_millis: 15000 }],
-  'ten images': Array.from({ length: 10 }, (_, i) => ({ attachment_type: 'media' as const, media_hash_key: `h${i}`, width: i, height: 2 * i, filesize_bytes: 3 * i, filename: `f${i}.gif`, media_type: (i % 3) + 1 })) as AttachmentDescriptor[],
+  video: [
+    {
+      attachment_type: 'media',
+      media_hash_key: 'v1',
+      width: 1920,
+      height: 1080,
+      filesize_bytes: 99,
+      filename: 'v.mp4',
+      media_type: 3,
+      duration_millis: 15000,
+    },
+  ],
+  'ten images': Array.from({ length: 10 }, (_, i) => ({
+    attachment_type: 'media' as const,
+    media_hash_key: `h${i}`,
+    width: i,
+    height: 2 * i,
+    filesize_bytes: 3 * i,
+    filename: `f${i}.gif`,
+    media_type: (i % 3) + 1,
+  })) as AttachmentDescriptor[],
   url: [
     {
       attachment_type: 'url',
@@ -98,7 +127,9 @@ const attachments: Record<string, AttachmentDescriptor[]> = {
       favicon_image: { media_hash_key: 'fav1', filesize_bytes: 120, filename: 'f.ico' },
     },
   ],
-  'url, one side': [{ attachment_type: 'url', url: 'https://x.co', banner_image: { media_hash_key: 'b', filesize_bytes: 1, filename: 'b', height: 5 } }],
+  'url, one side': [
+    { attachment_type: 'url', url: 'https://x.co', banner_image: { media_hash_key: 'b', filesize_bytes: 1, filename: 'b', height: 5 } },
+  ],
   post: [{ attachment_type: 'post', rest_id: '1234', post_url: 'https://x.com/a/status/1234' }],
   'post, id only': [{ attachment_type: 'post', rest_id: '1234' }],
   none: [],
@@ -114,7 +145,10 @@ describe('encryptMessage: the same plaintext, event layout and payload as the SD
     ['should_notify false', { text: 'quiet', shouldNotify: false }],
     ['a TTL', { text: 'vanishing', ttlMsec: 86_400_000 }],
     ['a TTL of 0', { text: 'vanishing', ttlMsec: 0 }],
-    ...Object.entries(attachments).map(([name, list]): [string, Record<string, unknown>] => [`attachments: ${name}`, { text: 'a', attachments: list }]),
+    ...Object.entries(attachments).map(([name, list]): [string, Record<string, unknown>] => [
+      `attachments: ${name}`,
+      { text: 'a', attachments: list },
+    ]),
   ];
   for (const conversationId of ['111:222', '222-111', '222', 'g1234567890123456789']) {
     test.each(cases)(`%s (conversation ${conversationId})`, async (_, extra) => {
@@ -141,19 +175,39 @@ describe('reactions and edits: the same entries as the SDK, from an event or exp
   test('add and remove a reaction', async () => {
     for (const form of forms()) {
       for (const emoji of ['👍', '❤️', 'a,b']) {
-        await same(await encryptAddReaction({ emoji, ...form, ...ours() } as never), sdkAlice.encryptAddReaction({ emoji, ...form, ...keys() }), '111:222');
-        await same(await encryptRemoveReaction({ emoji, ...form, ...ours() } as never), sdkAlice.encryptRemoveReaction({ emoji, ...form, ...keys() }), '111:222');
+        await same(
+          await encryptAddReaction({ emoji, ...form, ...ours() } as never),
+          sdkAlice.encryptAddReaction({ emoji, ...form, ...keys() }),
+          '111:222',
+        );
+        await same(
+          await encryptRemoveReaction({ emoji, ...form, ...ours() } as never),
+          sdkAlice.encryptRemoveReaction({ emoji, ...form, ...keys() }),
+          '111:222',
+        );
       }
     }
   });
-  test('an explicit conversation id wins over the target event\'s', async () => {
-    await same(await encryptAddReaction({ emoji: '👍', ...elsewhere(), ...ours() } as never), sdkAlice.encryptAddReaction({ emoji: '👍', ...elsewhere(), ...keys() }), 'g1234567890123456789');
-    await same(await encryptEdit({ updatedText: 'x', ...elsewhere(), ...ours() } as never), sdkAlice.encryptEdit({ updatedText: 'x', ...elsewhere(), ...keys() }), 'g1234567890123456789');
+  test("an explicit conversation id wins over the target event's", async () => {
+    await same(
+      await encryptAddReaction({ emoji: '👍', ...elsewhere(), ...ours() } as never),
+      sdkAlice.encryptAddReaction({ emoji: '👍', ...elsewhere(), ...keys() }),
+      'g1234567890123456789',
+    );
+    await same(
+      await encryptEdit({ updatedText: 'x', ...elsewhere(), ...ours() } as never),
+      sdkAlice.encryptEdit({ updatedText: 'x', ...elsewhere(), ...keys() }),
+      'g1234567890123456789',
+    );
   });
   test('edit, with and without entities', async () => {
     for (const form of forms()) {
       for (const extra of [{}, { entities: [[0, 5, 'hashtag']] }, { entities: [] }]) {
-        await same(await encryptEdit({ updatedText: 'hello', ...extra, ...form, ...ours() } as never), sdkAlice.encryptEdit({ updatedText: 'hello', ...extra, ...form, ...keys() }), '111:222');
+        await same(
+          await encryptEdit({ updatedText: 'hello', ...extra, ...form, ...ours() } as never),
+          sdkAlice.encryptEdit({ updatedText: 'hello', ...extra, ...form, ...keys() }),
+          '111:222',
+        );
       }
     }
   });
@@ -168,21 +222,42 @@ describe('replies: the same preview as the SDK, embedded events re-serialised al
   let noisy: string;
   beforeAll(async () => {
     const conv = '111:222';
-    original = deliverMessage(await encryptMessage({ conversationId: conv, text: 'original', entities: [[0, 8, 'hashtag']], ...keys(), sender: senderOf(bob) }), { sequenceId: '106', senderId: '222', conversationId: conv });
-    withAttachments = deliverMessage(await encryptMessage({ conversationId: conv, text: 'pic', attachments: attachments['ten images'], ...keys(), sender: senderOf(bob) }), {
-      sequenceId: '107',
-      senderId: '222',
-      conversationId: conv,
-    });
+    original = deliverMessage(
+      await encryptMessage({ conversationId: conv, text: 'original', entities: [[0, 8, 'hashtag']], ...keys(), sender: senderOf(bob) }),
+      { sequenceId: '106', senderId: '222', conversationId: conv },
+    );
+    withAttachments = deliverMessage(
+      await encryptMessage({ conversationId: conv, text: 'pic', attachments: attachments['ten images'], ...keys(), sender: senderOf(bob) }),
+      {
+        sequenceId: '107',
+        senderId: '222',
+        conversationId: conv,
+      },
+    );
     oldOriginal = deliverMessage(
-      await encryptMessage({ conversationId: conv, text: 'old', conversationKey: OLD_KEY, conversationKeyVersion: OLD_CKV, sender: senderOf(bob) }),
+      await encryptMessage({
+        conversationId: conv,
+        text: 'old',
+        conversationKey: OLD_KEY,
+        conversationKeyVersion: OLD_CKV,
+        sender: senderOf(bob),
+      }),
       { sequenceId: '90', senderId: '222', conversationId: conv },
     );
-    edit = deliverMessage(await encryptEdit({ updatedText: 'original, edited', entities: [[0, 4, 'url']], targetEvent: original, ...keys(), sender: senderOf(bob) }), {
-      sequenceId: '108',
-      senderId: '222',
-      conversationId: conv,
-    });
+    edit = deliverMessage(
+      await encryptEdit({
+        updatedText: 'original, edited',
+        entities: [[0, 4, 'url']],
+        targetEvent: original,
+        ...keys(),
+        sender: senderOf(bob),
+      }),
+      {
+        sequenceId: '108',
+        senderId: '222',
+        conversationId: conv,
+      },
+    );
     // The key change that made the old key (OLD_KEY at OLD_CKV), by bob, delivered.
     let first = true;
     const random = (n: number) => {
@@ -234,12 +309,18 @@ describe('replies: the same preview as the SDK, embedded events re-serialised al
     };
     const ev = decodeStruct(MessageCreateEvent, Uint8Array.from(Buffer.from(sent.encryptedContent, 'base64')));
     ev.contents = sealSecretbox(KEY, encodeStruct(MessageEntryHolder, holder as never));
-    const odd = deliverMessage({ ...sent, encryptedContent: Buffer.from(encodeStruct(MessageCreateEvent, ev)).toString('base64') }, { sequenceId: '109', senderId: '222', conversationId: '111:222' });
+    const odd = deliverMessage(
+      { ...sent, encryptedContent: Buffer.from(encodeStruct(MessageCreateEvent, ev)).toString('base64') },
+      { sequenceId: '109', senderId: '222', conversationId: '111:222' },
+    );
     const params = { conversationId: '111:222', text: 'r', replyToEvent: odd };
     const mine = await encryptReply({ ...params, ...ours() });
     await same(mine, sdkAlice.encryptReply({ ...params, ...keys() }), '111:222');
     const preview = decodeStruct(MessageEntryHolder, openSent(mine, KEY).plaintext).contents!.message!.replyingToPreview!;
-    expect(preview.entities).toEqual([{ startIndex: 0, endIndex: 1 }, { startIndex: 0, endIndex: 2, content: { url: {} } }]);
+    expect(preview.entities).toEqual([
+      { startIndex: 0, endIndex: 1 },
+      { startIndex: 0, endIndex: 2, content: { url: {} } },
+    ]);
     expect(preview.attachments).toEqual([{ post: { restId: '1' } }]);
   });
 
@@ -259,7 +340,8 @@ describe('replies: the same preview as the SDK, embedded events re-serialised al
     const own = { ...params, conversationKeyVersion: OLD_CKV, conversationKey: Uint8Array.from(OLD_KEY) };
     const mine = await encryptReply({ ...own, sender: senderOf(alice), recipient });
     await same(mine, sdkAlice.encryptReply(own), '111:222', OLD_KEY);
-    const preview = (k: Uint8Array, sent: SendPayload) => decodeStruct(MessageEntryHolder, openSent(sent, k).plaintext).contents!.message!.replyingToPreview!;
+    const preview = (k: Uint8Array, sent: SendPayload) =>
+      decodeStruct(MessageEntryHolder, openSent(sent, k).plaintext).contents!.message!.replyingToPreview!;
     expect(preview(OLD_KEY, mine).rawEventCkces).toBeUndefined();
     expect(preview(KEY, await encryptReply({ ...params, ...ours(), recipient })).rawEventCkces).toHaveLength(1);
   });
@@ -267,7 +349,13 @@ describe('replies: the same preview as the SDK, embedded events re-serialised al
   test('explicit overrides, alone and over a derived preview', async () => {
     const cases: Record<string, unknown>[] = [
       { replyToSequenceId: '5' },
-      { replyToSequenceId: '5', replyToSenderId: '222', replyToText: 'quoted', replyToEntities: [[0, 1, 'url']], replyToAttachments: attachments.post },
+      {
+        replyToSequenceId: '5',
+        replyToSenderId: '222',
+        replyToText: 'quoted',
+        replyToEntities: [[0, 1, 'url']],
+        replyToAttachments: attachments.post,
+      },
       { replyToSequenceId: '5', replyToSenderId: 222, replyToAttachments: attachments['ten images'] },
       { replyToEvent: original, replyToText: 'orig' },
       { replyToEvent: original, replyToEntities: [] },
@@ -291,6 +379,11 @@ describe('prepareMessageDelete: the same detail and payload as the SDK', () => {
     const theirs = sdkAlice.prepareMessageDelete({ conversationId, sequenceIds: [...sequenceIds], deleteForAll });
     expect(mine.encodedMessageEventDetail).toBe(theirs.encodedMessageEventDetail);
     expect(mine.signaturePayload!.replace(mine.messageId, '*')).toBe(theirs.signaturePayload!.replace(theirs.messageId, '*'));
-    expect({ ...mine, messageId: '', signature: '', signaturePayload: '' }).toEqual({ ...theirs, messageId: '', signature: '', signaturePayload: '' });
+    expect({ ...mine, messageId: '', signature: '', signaturePayload: '' }).toEqual({
+      ...theirs,
+      messageId: '',
+      signature: '',
+      signaturePayload: '',
+    });
   });
 });

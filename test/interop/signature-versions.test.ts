@@ -42,7 +42,15 @@ let add: PreparedGroupMembersChange;
 beforeAll(async () => {
   m = await makeMembers(['111', '222', '333', '444']);
   const publicKeys = m.map((x) => x.publicKeyInput);
-  create = await prepareGroupCreate({ publicKeys, sender: senderOf(m[0]!), conversationId: GROUP, memberIds: ['111', '222', '333'], title: 'Team', avatarUrl: 'https://x.example/a.png', ttlMsec: 60_000 });
+  create = await prepareGroupCreate({
+    publicKeys,
+    sender: senderOf(m[0]!),
+    conversationId: GROUP,
+    memberIds: ['111', '222', '333'],
+    title: 'Team',
+    avatarUrl: 'https://x.example/a.png',
+    ttlMsec: 60_000,
+  });
   add = await prepareGroupMembersChange({
     publicKeys,
     sender: senderOf(m[0]!),
@@ -66,7 +74,18 @@ async function resign(a: ActionSignature, payload: string, version: number): Pro
 function keyChangeAt(prepared: PreparedGroupCreate | PreparedGroupMembersChange, v: number): Promise<ActionSignature> {
   const a = prepared.actionSignatures[0]!;
   const d = decodeEventDetail(decodeBase64(a.encodedMessageEventDetail)) as KeyChangeDetail;
-  return resign(a, keyChangePayload(v, { messageId: a.messageId, senderId: '111', conversationId: GROUP, conversationKeyVersion: d.conversationKeyVersion!, conversationKey: prepared.conversationKey, participantKeys: d.participantKeys! }), v);
+  return resign(
+    a,
+    keyChangePayload(v, {
+      messageId: a.messageId,
+      senderId: '111',
+      conversationId: GROUP,
+      conversationKeyVersion: d.conversationKeyVersion!,
+      conversationKey: prepared.conversationKey,
+      participantKeys: d.participantKeys!,
+    }),
+    v,
+  );
 }
 
 /** Every recipient's SDK verifies both events; returns the verified flags. */
@@ -74,7 +93,10 @@ async function sdkVerifies(actions: ActionSignature[], recipients: number[]): Pr
   const out: boolean[] = [];
   for (const i of recipients) {
     const chat = await xdkWithKeys(exportPrivateKeys(m[i]!.identity));
-    const r = chat.decryptEvents(envelopes(actions, '111', GROUP, encodeMessageEvent), m.map((x) => x.signingKeyEntry));
+    const r = chat.decryptEvents(
+      envelopes(actions, '111', GROUP, encodeMessageEvent),
+      m.map((x) => x.signingKeyEntry),
+    );
     expect(r.errors, `recipient ${m[i]!.id}`).toEqual({});
     out.push(...r.messages.map((x) => x.event.verified === true));
   }
@@ -85,13 +107,24 @@ describe('group create and its key change at every version', () => {
   test.each(VERSIONS)('version %i: the SDK verifies both events, our verifier accepts the body', async (v) => {
     const gc = create.actionSignatures[1]!;
     const d = decodeEventDetail(decodeBase64(gc.encodedMessageEventDetail)) as GroupCreateDetail;
-    const payload = groupCreatePayload(v, { messageId: gc.messageId, senderId: '111', conversationKeyVersion: d.conversationKeyVersion!, memberIds: d.memberIds!, title: d.title, avatarUrl: d.avatarUrl });
+    const payload = groupCreatePayload(v, {
+      messageId: gc.messageId,
+      senderId: '111',
+      conversationKeyVersion: d.conversationKeyVersion!,
+      memberIds: d.memberIds!,
+      title: d.title,
+      avatarUrl: d.avatarUrl,
+    });
     // The layouts: members only up to v3; the legacy/title/avatar trailer from v4.
     expect(payload.endsWith(v >= 4 ? ',111,222,333,null,Team,https://x.example/a.png' : ',111,222,333')).toBe(true);
     const actions = [await keyChangeAt(create, v), await resign(gc, payload, v)];
     expect(await sdkVerifies(actions, [1, 2])).toEqual([true, true, true, true]);
     const body = createGroupRequest({ ...create, actionSignatures: actions });
-    const r = await verifyCreateGroupRequest(body, { senderId: '111', signingKeys: m.map((x) => x.signingKeyEntry), recipient: { userId: '222', identityPrivateKey: m[1]!.identity.identityPrivateKey } });
+    const r = await verifyCreateGroupRequest(body, {
+      senderId: '111',
+      signingKeys: m.map((x) => x.signingKeyEntry),
+      recipient: { userId: '222', identityPrivateKey: m[1]!.identity.identityPrivateKey },
+    });
     expect(r.problems).toEqual([]);
     expect(r.notes).toEqual([]);
   });

@@ -98,7 +98,13 @@ describe('our group create, as SDK members see it', () => {
       expect(gc).toMatchObject({
         type: 'groupChange',
         verified: true,
-        change: { change_type: 'created', member_ids: ['111', '222', '333', '444'], admin_ids: ['111', '222'], title: 'Team', avatar_url: 'https://example.com/a.png' },
+        change: {
+          change_type: 'created',
+          member_ids: ['111', '222', '333', '444'],
+          admin_ids: ['111', '222'],
+          title: 'Team',
+          avatar_url: 'https://example.com/a.png',
+        },
       });
       expect(result.conversationKeys.latestVersion).toBe(prepared.conversationKeyVersion);
       expect(hex(result.conversationKeys.keys[prepared.conversationKeyVersion]!)).toBe(hex(prepared.conversationKey));
@@ -135,7 +141,10 @@ describe('our key change and member add, as SDK members see them', () => {
     const body = addConversationKeysRequest(prepared);
     expect(body.action_signatures).toHaveLength(1);
     const chat = await sdkFor(a!);
-    const r = chat.decryptEvents(envelopes(prepared.actionSignatures, '222', prepared.conversationId, encodeMessageEvent), [a!.signingKeyEntry, b!.signingKeyEntry]);
+    const r = chat.decryptEvents(envelopes(prepared.actionSignatures, '222', prepared.conversationId, encodeMessageEvent), [
+      a!.signingKeyEntry,
+      b!.signingKeyEntry,
+    ]);
     expect(r.errors).toEqual({});
     expect(r.messages[0]!.event).toMatchObject({ type: 'keyChange', verified: true });
     expect(hex(r.conversationKeys.keys[prepared.conversationKeyVersion]!)).toBe(hex(prepared.conversationKey));
@@ -159,7 +168,10 @@ describe('our key change and member add, as SDK members see them', () => {
     const events = envelopes(prepared.actionSignatures, '111', GROUP, encodeMessageEvent);
     for (const m of members) {
       const chat = await sdkFor(m);
-      const r = chat.decryptEvents(events, members.map((x) => x.signingKeyEntry));
+      const r = chat.decryptEvents(
+        events,
+        members.map((x) => x.signingKeyEntry),
+      );
       expect(r.errors).toEqual({});
       expect(r.messages.map((x) => x.event.verified)).toEqual([true, true]);
       expect(hex(r.conversationKeys.keys[prepared.conversationKeyVersion]!)).toBe(hex(prepared.conversationKey));
@@ -193,20 +205,42 @@ describe('the SDK’s identities and changes, as we see them', () => {
     // Details: decode, re-encode with our encoders, compare bytes.
     const kcBytes = decodeBase64(prepared.actionSignatures[0]!.encodedMessageEventDetail);
     const kc = decodeEventDetail(kcBytes) as KeyChangeDetail;
-    expect(hex(encodeKeyChangeDetail({ conversationKeyVersion: kc.conversationKeyVersion!, participantKeys: kc.participantKeys! }))).toBe(hex(kcBytes));
+    expect(hex(encodeKeyChangeDetail({ conversationKeyVersion: kc.conversationKeyVersion!, participantKeys: kc.participantKeys! }))).toBe(
+      hex(kcBytes),
+    );
     const gcBytes = decodeBase64(prepared.actionSignatures[1]!.encodedMessageEventDetail);
     const gc = decodeEventDetail(gcBytes) as GroupCreateDetail;
     expect(gc).toMatchObject({ memberIds: ['111', '222', '333'], adminIds: ['111'], title: 'Team', ttlMsec: 86_400_000n });
-    expect(hex(encodeGroupCreateDetail({ memberIds: gc.memberIds!, adminIds: gc.adminIds!, title: gc.title, conversationKeyVersion: gc.conversationKeyVersion!, ttlMsec: gc.ttlMsec }))).toBe(hex(gcBytes));
     expect(
-      groupCreatePayload(7, { messageId: prepared.actionSignatures[1]!.messageId, senderId: '111', conversationKeyVersion: prepared.conversationKeyVersion, memberIds: gc.memberIds!, title: 'Team' }),
+      hex(
+        encodeGroupCreateDetail({
+          memberIds: gc.memberIds!,
+          adminIds: gc.adminIds!,
+          title: gc.title,
+          conversationKeyVersion: gc.conversationKeyVersion!,
+          ttlMsec: gc.ttlMsec,
+        }),
+      ),
+    ).toBe(hex(gcBytes));
+    expect(
+      groupCreatePayload(7, {
+        messageId: prepared.actionSignatures[1]!.messageId,
+        senderId: '111',
+        conversationKeyVersion: prepared.conversationKeyVersion,
+        memberIds: gc.memberIds!,
+        title: 'Team',
+      }),
     ).toBe(prepared.actionSignatures[1]!.signaturePayload);
 
     const body = createGroupRequest(prepared);
     const signingKeys = sdk.map((m) => m.signingKeyEntry);
     for (const m of sdk) {
       const me = await importPrivateKeys(m.chat.exportKeys());
-      const report = await verifyCreateGroupRequest(body, { senderId: '111', signingKeys, recipient: { userId: m.id, identityPrivateKey: me.identityPrivateKey } });
+      const report = await verifyCreateGroupRequest(body, {
+        senderId: '111',
+        signingKeys,
+        recipient: { userId: m.id, identityPrivateKey: me.identityPrivateKey },
+      });
       expect(report.problems).toEqual([]);
       expect(report.valid).toBe(true);
       expect(hex(report.conversationKey!)).toBe(hex(prepared.conversationKey));
@@ -219,7 +253,10 @@ describe('the SDK’s identities and changes, as we see them', () => {
     const { Chat } = await loadXdk();
     const chat = new Chat();
     const g = chat.generateKeypairs();
-    const reg = await buildKeyRegistration(await importPrivateKeys(chat.exportKeys()), { version: g.version!, generateVersion: g.generateVersion });
+    const reg = await buildKeyRegistration(await importPrivateKeys(chat.exportKeys()), {
+      version: g.version!,
+      generateVersion: g.generateVersion,
+    });
     expect(reg).toEqual({
       public_key: {
         public_key: g.publicKey.publicKey,
@@ -237,11 +274,19 @@ describe('the SDK’s identities and changes, as we see them', () => {
 
   test('every tampering of a body made from the SDK’s group create is rejected', async () => {
     const sdk = await sdkMembers(['111', '222', '333']);
-    const prepared = sdk[0]!.chat.prepareGroupCreate({ publicKeys: sdk.map((m) => m.publicKeyInput), conversationId: GROUP, memberIds: ['111', '222', '333'], adminIds: ['111'], title: 'Team', ttlMsec: 86_400_000 });
+    const prepared = sdk[0]!.chat.prepareGroupCreate({
+      publicKeys: sdk.map((m) => m.publicKeyInput),
+      conversationId: GROUP,
+      memberIds: ['111', '222', '333'],
+      adminIds: ['111'],
+      title: 'Team',
+      ttlMsec: 86_400_000,
+    });
     const body = createGroupRequest(prepared);
     const signingKeys = sdk.map((m) => m.signingKeyEntry);
     const member = await importPrivateKeys(sdk[2]!.chat.exportKeys());
-    const verify = (b: unknown, senderId = '111') => verifyCreateGroupRequest(b, { senderId, signingKeys, recipient: { userId: '333', identityPrivateKey: member.identityPrivateKey } });
+    const verify = (b: unknown, senderId = '111') =>
+      verifyCreateGroupRequest(b, { senderId, signingKeys, recipient: { userId: '333', identityPrivateKey: member.identityPrivateKey } });
     expect((await verify(body)).valid).toBe(true);
     const tamper = (f: (b: typeof body) => void) => {
       const b = structuredClone(body);
@@ -259,11 +304,19 @@ describe('the SDK’s identities and changes, as we see them', () => {
       ['extra member', tamper((b) => b.group_members.push('444')), 'MEMBERS_MISMATCH'],
       ['flipped key-change signature byte', tamper((b) => flipped(b, 0)), 'SIGNATURE_INVALID'],
       ['flipped group-create signature byte', tamper((b) => flipped(b, 1)), 'SIGNATURE_INVALID'],
-      ['other key version', tamper((b) => (b.conversation_key_version = String(BigInt(b.conversation_key_version) + 1n))), 'KEY_VERSION_MISMATCH'],
-      ['swapped wrapped keys', tamper((b) => {
-        const [x, y] = b.conversation_participant_keys;
-        [x!.encrypted_conversation_key, y!.encrypted_conversation_key] = [y!.encrypted_conversation_key, x!.encrypted_conversation_key];
-      }), 'PARTICIPANT_KEYS_MISMATCH'],
+      [
+        'other key version',
+        tamper((b) => (b.conversation_key_version = String(BigInt(b.conversation_key_version) + 1n))),
+        'KEY_VERSION_MISMATCH',
+      ],
+      [
+        'swapped wrapped keys',
+        tamper((b) => {
+          const [x, y] = b.conversation_participant_keys;
+          [x!.encrypted_conversation_key, y!.encrypted_conversation_key] = [y!.encrypted_conversation_key, x!.encrypted_conversation_key];
+        }),
+        'PARTICIPANT_KEYS_MISMATCH',
+      ],
       ['TTL differing from the detail', tamper((b) => (b.ttl_msec = '1000')), 'TTL_MISMATCH'],
       ['admin list differing from the detail', tamper((b) => (b.group_admins = ['111', '222'])), 'ADMINS_MISMATCH'],
       ['wrong sender', body, 'SIGNATURE_INVALID', '222'],
@@ -271,7 +324,10 @@ describe('the SDK’s identities and changes, as we see them', () => {
     for (const [name, b, code, sender] of cases) {
       const r = await verify(b, sender);
       expect(r.valid, name).toBe(false);
-      expect(r.problems.map((p) => p.code), name).toContain(code);
+      expect(
+        r.problems.map((p) => p.code),
+        name,
+      ).toContain(code);
     }
   });
 
@@ -282,7 +338,12 @@ describe('the SDK’s identities and changes, as we see them', () => {
     const recipient = { userId: '222', identityPrivateKey: me.identityPrivateKey };
 
     const rotation = sdk[0]!.chat.prepareConversationKeyChange({ publicKeys: sdk.map((m) => m.publicKeyInput), conversationId: GROUP });
-    const r1 = await verifyAddConversationKeysRequest(addConversationKeysRequest(rotation), { senderId: '111', conversationId: GROUP, signingKeys, recipient });
+    const r1 = await verifyAddConversationKeysRequest(addConversationKeysRequest(rotation), {
+      senderId: '111',
+      conversationId: GROUP,
+      signingKeys,
+      recipient,
+    });
     expect(r1.problems).toEqual([]);
     expect(hex(r1.conversationKey!)).toBe(hex(rotation.conversationKey));
 
@@ -339,7 +400,12 @@ describe('the SDK’s identities and changes, as we see them', () => {
     expect(r.errors).toEqual({});
     expect(r.messages.every((x) => x.event.verified === true)).toBe(true);
     // The SDK creates; our members verify.
-    const sdkPrepared = theirs[0]!.chat.prepareGroupCreate({ publicKeys, conversationId: 'g42', memberIds: ['333', '111', '222', '444'], adminIds: ['333'] });
+    const sdkPrepared = theirs[0]!.chat.prepareGroupCreate({
+      publicKeys,
+      conversationId: 'g42',
+      memberIds: ['333', '111', '222', '444'],
+      adminIds: ['333'],
+    });
     const report = await verifyCreateGroupRequest(createGroupRequest(sdkPrepared), {
       senderId: '333',
       signingKeys,

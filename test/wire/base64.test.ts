@@ -10,7 +10,14 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, test, vi } from 'vitest';
 import { DecodeError, InvalidInputError } from '../../src/errors.js';
 import * as node from '../../src/wire/base64.js';
-import { decodeBase64, decodeBase64Url, encodeBase64, encodeBase64NoPad, encodeBase64UrlNoPad, isCanonicalBase64 } from '../../src/wire/base64.js';
+import {
+  decodeBase64,
+  decodeBase64Url,
+  encodeBase64,
+  encodeBase64NoPad,
+  encodeBase64UrlNoPad,
+  isCanonicalBase64,
+} from '../../src/wire/base64.js';
 import { RUNS, typedOrValue } from '../helpers/properties.js';
 
 type Base64Module = typeof node;
@@ -19,7 +26,11 @@ type Base64Module = typeof node;
  * A second instance of the module loaded while `Buffer` is hidden, so it takes the path of a
  * runtime without Node's codec: `btoa` to encode, the table check and `atob` to decode.
  */
-async function loadPortable(): Promise<{ codec: Base64Module; DecodeError: typeof DecodeError; InvalidInputError: typeof InvalidInputError }> {
+async function loadPortable(): Promise<{
+  codec: Base64Module;
+  DecodeError: typeof DecodeError;
+  InvalidInputError: typeof InvalidInputError;
+}> {
   const g = globalThis as { Buffer?: unknown };
   const saved = g.Buffer;
   vi.resetModules();
@@ -120,7 +131,10 @@ describe.each(['Node', 'portable'] as const)('%s path', (which) => {
     const c = codec();
     // A text of a possible length (so the canonical check runs) with one bad character.
     const secret = 'c2VjcmV0IGtleSBtYXRlcmlhbCBoZXJl*AA';
-    for (const [decode, name] of [[c.decodeBase64, 'base64'], [c.decodeBase64Url, 'base64url']] as const) {
+    for (const [decode, name] of [
+      [c.decodeBase64, 'base64'],
+      [c.decodeBase64Url, 'base64url'],
+    ] as const) {
       let error: unknown;
       try {
         decode(secret);
@@ -131,8 +145,12 @@ describe.each(['Node', 'portable'] as const)('%s path', (which) => {
       expect((error as Error).message).not.toContain(secret.slice(0, 12));
     }
     for (const v of [undefined, null, 42, {}, [], new Uint8Array(3)]) {
-      expect(() => c.decodeBase64(v, 'sig')).toThrow(expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_ARGUMENT', field: 'sig' }));
-      expect(() => c.decodeBase64Url(v)).toThrow(expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_ARGUMENT', field: 'base64url' }));
+      expect(() => c.decodeBase64(v, 'sig')).toThrow(
+        expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_ARGUMENT', field: 'sig' }),
+      );
+      expect(() => c.decodeBase64Url(v)).toThrow(
+        expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_ARGUMENT', field: 'base64url' }),
+      );
     }
   });
 
@@ -167,7 +185,8 @@ describe('the Node and portable paths agree', () => {
   test('the same text for arbitrary bytes, in every flavour', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-        for (const f of ['encodeBase64', 'encodeBase64NoPad', 'encodeBase64UrlNoPad'] as const) expect(portable.codec[f](bytes)).toBe(node[f](bytes));
+        for (const f of ['encodeBase64', 'encodeBase64NoPad', 'encodeBase64UrlNoPad'] as const)
+          expect(portable.codec[f](bytes)).toBe(node[f](bytes));
       }),
       { numRuns: RUNS, seed: 41 },
     );
@@ -186,7 +205,10 @@ describe('the Node and portable paths agree', () => {
     );
     fc.assert(
       fc.property(texts, (text) => {
-        for (const [ours, theirs] of [[node.decodeBase64, portable.codec.decodeBase64], [node.decodeBase64Url, portable.codec.decodeBase64Url]] as const) {
+        for (const [ours, theirs] of [
+          [node.decodeBase64, portable.codec.decodeBase64],
+          [node.decodeBase64Url, portable.codec.decodeBase64Url],
+        ] as const) {
           const a = typedOrValue(() => ours(text));
           let b: { ok: true; value: Uint8Array } | { ok: false; code: string };
           try {
@@ -245,7 +267,8 @@ describe('properties', () => {
   test('bytes → text → bytes for every flavour', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
-        for (const text of [encodeBase64(bytes), encodeBase64NoPad(bytes)]) expect(Buffer.from(decodeBase64(text)).equals(Buffer.from(bytes))).toBe(true);
+        for (const text of [encodeBase64(bytes), encodeBase64NoPad(bytes)])
+          expect(Buffer.from(decodeBase64(text)).equals(Buffer.from(bytes))).toBe(true);
         expect(Buffer.from(decodeBase64Url(encodeBase64UrlNoPad(bytes))).equals(Buffer.from(bytes))).toBe(true);
         expect(encodeBase64(bytes)).toBe(Buffer.from(bytes).toString('base64'));
         expect(encodeBase64UrlNoPad(bytes)).toBe(Buffer.from(bytes).toString('base64url'));
@@ -258,20 +281,26 @@ describe('properties', () => {
   test.each([
     ['standard', decodeBase64, encodeBase64NoPad, 12],
     ['URL-safe', decodeBase64Url, encodeBase64UrlNoPad, 15],
-  ] as const)('arbitrary text, %s flavour: decodes only when canonical (padded or not), else a DecodeError', (_name, decode, encodeNoPad, seed) => {
-    const alphabet = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n.'.split(''));
-    fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 40 }).map((a) => a.join('')), (text) => {
-        const r = typedOrValue(() => decode(text));
-        if (r.ok) {
-          // The text re-encodes to itself, in its padding form.
-          const bare = encodeNoPad(r.value);
-          expect(text.endsWith('=') ? padded(bare) : bare).toBe(text);
-        } else expect(r.error).toMatchObject({ code: 'ERR_INVALID_BASE64' });
-      }),
-      { numRuns: RUNS * 5, seed },
-    );
-  });
+  ] as const)(
+    'arbitrary text, %s flavour: decodes only when canonical (padded or not), else a DecodeError',
+    (_name, decode, encodeNoPad, seed) => {
+      const alphabet = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n.'.split(''));
+      fc.assert(
+        fc.property(
+          fc.array(alphabet, { maxLength: 40 }).map((a) => a.join('')),
+          (text) => {
+            const r = typedOrValue(() => decode(text));
+            if (r.ok) {
+              // The text re-encodes to itself, in its padding form.
+              const bare = encodeNoPad(r.value);
+              expect(text.endsWith('=') ? padded(bare) : bare).toBe(text);
+            } else expect(r.error).toMatchObject({ code: 'ERR_INVALID_BASE64' });
+          },
+        ),
+        { numRuns: RUNS * 5, seed },
+      );
+    },
+  );
 
   test('isCanonicalBase64 agrees with the decoder: true exactly for canonical text of that length, in the padding asked for', () => {
     const alphabet = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_'.split(''));

@@ -71,9 +71,14 @@ describe('parseJsonStrict', () => {
     }
   });
 
-  test.each(['', '{', '{"a":1,}', "{'a':1}", 'nul', '{"a":1} x', '\u00a0{}', 'NaN', '[1,]'])('text that is not JSON (%j) is a DecodeError ERR_INVALID_ENVELOPE', (text) => {
-    expect(() => parseJsonStrict(text, 'body')).toThrow(expect.objectContaining({ name: 'DecodeError', code: 'ERR_INVALID_ENVELOPE', field: 'body', reason: 'not valid JSON' }));
-  });
+  test.each(['', '{', '{"a":1,}', "{'a':1}", 'nul', '{"a":1} x', '\u00a0{}', 'NaN', '[1,]'])(
+    'text that is not JSON (%j) is a DecodeError ERR_INVALID_ENVELOPE',
+    (text) => {
+      expect(() => parseJsonStrict(text, 'body')).toThrow(
+        expect.objectContaining({ name: 'DecodeError', code: 'ERR_INVALID_ENVELOPE', field: 'body', reason: 'not valid JSON' }),
+      );
+    },
+  );
 
   test('the field defaults to "json"', () => {
     expect(() => parseJsonStrict('{')).toThrow(expect.objectContaining({ field: 'json' }));
@@ -91,7 +96,9 @@ const jsonValue: fc.Arbitrary<J> = fc.letrec<{ value: J }>((tie) => ({
     fc.integer(),
     fc.string({ unit: 'binary', maxLength: 6 }),
     fc.array(tie('value'), { maxLength: 3 }),
-    fc.uniqueArray(fc.tuple(fc.string({ unit: 'binary', maxLength: 4 }), tie('value')), { maxLength: 4, selector: (m) => m[0] }).map((members) => ({ members })),
+    fc
+      .uniqueArray(fc.tuple(fc.string({ unit: 'binary', maxLength: 4 }), tie('value')), { maxLength: 4, selector: (m) => m[0] })
+      .map((members) => ({ members })),
   ),
 })).value;
 
@@ -145,20 +152,28 @@ describe('properties', () => {
     const numRuns = Math.max(RUNS, MIN_RUNS_BOTH_OUTCOMES);
     let injectedCount = 0;
     fc.assert(
-      fc.property(jsonObject, fc.array(fc.boolean(), { minLength: 1, maxLength: 16 }), fc.nat({ max: 3 }), fc.nat(), (v, escapes, inject, which) => {
-        const escape = (n: number) => escapes[n % escapes.length] as boolean;
-        const clean = write(v, escape, -1, 0);
-        expect(clean.path).toBeNull();
-        expect(findDuplicateKey(clean.text)).toBeNull();
-        expect(parseJsonStrict(clean.text)).toEqual(JSON.parse(clean.text));
-        const dup = write(v, escape, inject, which);
-        expect(() => JSON.parse(dup.text)).not.toThrow();
-        expect(findDuplicateKey(dup.text)).toBe(dup.path);
-        if (dup.path !== null) {
-          injectedCount++;
-          expect(() => parseJsonStrict(dup.text, 'body')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ENVELOPE', field: 'body' }));
-        }
-      }),
+      fc.property(
+        jsonObject,
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 16 }),
+        fc.nat({ max: 3 }),
+        fc.nat(),
+        (v, escapes, inject, which) => {
+          const escape = (n: number) => escapes[n % escapes.length] as boolean;
+          const clean = write(v, escape, -1, 0);
+          expect(clean.path).toBeNull();
+          expect(findDuplicateKey(clean.text)).toBeNull();
+          expect(parseJsonStrict(clean.text)).toEqual(JSON.parse(clean.text));
+          const dup = write(v, escape, inject, which);
+          expect(() => JSON.parse(dup.text)).not.toThrow();
+          expect(findDuplicateKey(dup.text)).toBe(dup.path);
+          if (dup.path !== null) {
+            injectedCount++;
+            expect(() => parseJsonStrict(dup.text, 'body')).toThrow(
+              expect.objectContaining({ code: 'ERR_INVALID_ENVELOPE', field: 'body' }),
+            );
+          }
+        },
+      ),
       { numRuns, seed: 51 },
     );
     expect(injectedCount).toBeGreaterThan(numRuns / 3);

@@ -65,9 +65,18 @@ describe('OpenSSL keys', () => {
   test('a 91-byte SPKI of another curve (SM2) is refused at the prefix, not misread as P-256', () => {
     const spki = otherCurveSpki('SM2');
     expect(spki).toHaveLength(SPKI_LENGTH);
-    expect(() => parsePublicKey(spki, 'publicKey')).toThrow(expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_KEY', field: 'publicKey', reason: expect.stringContaining('prefix') }));
+    expect(() => parsePublicKey(spki, 'publicKey')).toThrow(
+      expect.objectContaining({
+        name: 'InvalidInputError',
+        code: 'ERR_INVALID_KEY',
+        field: 'publicKey',
+        reason: expect.stringContaining('prefix'),
+      }),
+    );
     // The same 65 point bytes behind the P-256 prefix are taken only if they are a P-256 point.
-    expect(typedOrValue(() => parsePublicKey(Uint8Array.from([...SPKI_PREFIX, ...spki.subarray(26)]), 'k')).ok).toBe(isOnP256(spki.subarray(26)));
+    expect(typedOrValue(() => parsePublicKey(Uint8Array.from([...SPKI_PREFIX, ...spki.subarray(26)]), 'k')).ok).toBe(
+      isOnP256(spki.subarray(26)),
+    );
   });
 
   test.each([
@@ -77,7 +86,9 @@ describe('OpenSSL keys', () => {
   ])('an SPKI of %s (%i bytes) is refused by its length', (curve, length) => {
     const spki = otherCurveSpki(curve);
     expect(spki).toHaveLength(length);
-    expect(() => parsePublicKey(spki, 'k')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_KEY', field: 'k', reason: expect.stringContaining(`got ${length} bytes`) }));
+    expect(() => parsePublicKey(spki, 'k')).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_KEY', field: 'k', reason: expect.stringContaining(`got ${length} bytes`) }),
+    );
   });
 
   test('an Ed25519 SPKI (another algorithm) is refused', () => {
@@ -103,10 +114,14 @@ describe('points that are not acceptable', () => {
   test('compressed (33 bytes) and hybrid (0x06/0x07) encodings are refused', () => {
     const compressed = Uint8Array.from([2 + (y[31]! & 1), ...x]);
     expect(isOnP256(compressed)).toBe(true); // a valid point, in a form we do not take
-    expect(() => parsePublicKey(compressed, 'k')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_KEY', reason: expect.stringContaining('got 33 bytes') }));
+    expect(() => parsePublicKey(compressed, 'k')).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_KEY', reason: expect.stringContaining('got 33 bytes') }),
+    );
     for (const prefix of [6, 7]) {
       const hybrid = Uint8Array.from([prefix, ...x, ...y]);
-      expect(() => parsePublicKey(hybrid, 'k')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_KEY', reason: expect.stringContaining('0x04') }));
+      expect(() => parsePublicKey(hybrid, 'k')).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_KEY', reason: expect.stringContaining('0x04') }),
+      );
       expect(() => parsePublicKey(sec1ToSpki(hybrid), 'k')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_KEY' }));
     }
   });
@@ -122,7 +137,9 @@ describe('points that are not acceptable', () => {
       Uint8Array.from([4, ...new Uint8Array(64)]), // (0, 0): the usual stand-in for infinity
     ];
     for (const bad of cases) {
-      expect(() => parsePublicKey(bad, 'k')).toThrow(expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_KEY', field: 'k', reason: 'not a valid P-256 point' }));
+      expect(() => parsePublicKey(bad, 'k')).toThrow(
+        expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_KEY', field: 'k', reason: 'not a valid P-256 point' }),
+      );
       expect(opensslAccepts(sec1ToSpki(bad))).toBe(false);
     }
     // The point at infinity has a 1-byte SEC1 encoding: refused by length.
@@ -133,14 +150,18 @@ describe('points that are not acceptable', () => {
     const detached = Uint8Array.from(sec1);
     structuredClone(detached.buffer, { transfer: [detached.buffer] });
     for (const v of [undefined, null, 42, {}, [...sec1], sec1.buffer, new DataView(sec1.buffer), detached]) {
-      expect(() => parsePublicKey(v, 'publicKeys[3].publicKey')).toThrow(expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_KEY', field: 'publicKeys[3].publicKey' }));
+      expect(() => parsePublicKey(v, 'publicKeys[3].publicKey')).toThrow(
+        expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_KEY', field: 'publicKeys[3].publicKey' }),
+      );
     }
-    expect(() => parsePublicKey('not base64!', 'publicKey')).toThrow(expect.objectContaining({ name: 'DecodeError', code: 'ERR_INVALID_BASE64', field: 'publicKey' }));
+    expect(() => parsePublicKey('not base64!', 'publicKey')).toThrow(
+      expect.objectContaining({ name: 'DecodeError', code: 'ERR_INVALID_BASE64', field: 'publicKey' }),
+    );
   });
 });
 
 describe('ownership', () => {
-  test("caller bytes are copied: changing them afterwards does not change the parsed key", () => {
+  test('caller bytes are copied: changing them afterwards does not change the parsed key', () => {
     const { spki, sec1 } = opensslKey();
     for (const input of [Uint8Array.from(sec1), Uint8Array.from(spki), Buffer.from(spki)]) {
       const out = parsePublicKey(input, 'k');
@@ -159,7 +180,8 @@ describe('properties', () => {
         const sk = p256.utils.randomSecretKey(seed.some((b) => b !== 0) ? Uint8Array.from([...seed, ...seed.subarray(0, 16)]) : undefined);
         const sec1 = p256.getPublicKey(sk, false);
         const spki = sec1ToSpki(sec1);
-        for (const form of [sec1, spki, encodeBase64(sec1), encodeBase64NoPad(spki)]) expect(Buffer.from(parsePublicKey(form, 'k')).equals(Buffer.from(sec1))).toBe(true);
+        for (const form of [sec1, spki, encodeBase64(sec1), encodeBase64NoPad(spki)])
+          expect(Buffer.from(parsePublicKey(form, 'k')).equals(Buffer.from(sec1))).toBe(true);
       }),
       { numRuns: 50, seed: 13 },
     );

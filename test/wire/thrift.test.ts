@@ -8,18 +8,51 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { DecodeError } from '../../src/errors.js';
-import { decodeStruct, encodeStruct, field, required, struct, T, TType, union, type AnyStructDef, type TypeDesc, type Unknowns } from '../../src/wire/thrift/index.js';
+import {
+  decodeStruct,
+  encodeStruct,
+  field,
+  required,
+  struct,
+  T,
+  TType,
+  union,
+  type AnyStructDef,
+  type TypeDesc,
+  type Unknowns,
+} from '../../src/wire/thrift/index.js';
 import * as events from '../../src/wire/xchat/events.js';
 import { ConversationKeyChangeEventView, GroupOpData, MessageEventDetail, MessageEventDetailView } from '../../src/wire/xchat/events.js';
 import { MIN_RUNS_BOTH_OUTCOMES, mutate, mutation, RUNS, typedOrValue } from '../helpers/properties.js';
 
 const Point = struct('Point', { x: required(1, T.i32), y: field(2, T.i32), label: field(3, T.string) });
-const Shape = union('Shape', { point: field(1, T.struct(() => Point)), points: field(2, T.list(T.struct(() => Point))) });
+const Shape = union('Shape', {
+  point: field(
+    1,
+    T.struct(() => Point),
+  ),
+  points: field(2, T.list(T.struct(() => Point))),
+});
 
 /** Bytes of a list<STRUCT> field `id` of `count` empty structs, wrapped in the given struct headers. */
 function emptyStructList(count: number): Uint8Array {
   // GroupOpData{4: TypeData{6: EditOpData{6: list<MaybeTreeNode> of `count` empty structs}}}
-  const head = [TType.STRUCT, 0, 4, TType.STRUCT, 0, 6, TType.LIST, 0, 6, TType.STRUCT, (count >>> 24) & 0xff, (count >>> 16) & 0xff, (count >>> 8) & 0xff, count & 0xff];
+  const head = [
+    TType.STRUCT,
+    0,
+    4,
+    TType.STRUCT,
+    0,
+    6,
+    TType.LIST,
+    0,
+    6,
+    TType.STRUCT,
+    (count >>> 24) & 0xff,
+    (count >>> 16) & 0xff,
+    (count >>> 8) & 0xff,
+    count & 0xff,
+  ];
   const out = new Uint8Array(head.length + count + 3);
   out.set(head);
   // count × STOP (an empty MaybeTreeNode), then STOP EditOpData, STOP TypeData, STOP GroupOpData.
@@ -37,12 +70,35 @@ describe('typed descriptions', () => {
 
   test('a required field missing does not decode, and cannot be encoded', () => {
     const noX = Uint8Array.from([TType.I32, 0, 2, 0, 0, 0, 5, TType.STOP]);
-    expect(() => decodeStruct(Point, noX)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_THRIFT', message: expect.stringContaining('lacks its required field x') }));
+    expect(() => decodeStruct(Point, noX)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_THRIFT', message: expect.stringContaining('lacks its required field x') }),
+    );
     expect(() => encodeStruct(Point, { y: 5 } as never)).toThrow(expect.objectContaining({ code: 'ERR_INTERNAL' }));
   });
 
   test('a union with two fields, or none, is refused', () => {
-    const two = Uint8Array.from([TType.STRUCT, 0, 1, TType.I32, 0, 1, 0, 0, 0, 1, TType.STOP, TType.LIST, 0, 2, TType.STRUCT, 0, 0, 0, 0, TType.STOP]);
+    const two = Uint8Array.from([
+      TType.STRUCT,
+      0,
+      1,
+      TType.I32,
+      0,
+      1,
+      0,
+      0,
+      0,
+      1,
+      TType.STOP,
+      TType.LIST,
+      0,
+      2,
+      TType.STRUCT,
+      0,
+      0,
+      0,
+      0,
+      TType.STOP,
+    ]);
     expect(() => decodeStruct(Shape, two)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_THRIFT' }));
     expect(() => decodeStruct(Shape, Uint8Array.of(TType.STOP))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_THRIFT' }));
   });
@@ -71,7 +127,12 @@ describe('the writer', () => {
     expect(() => encodeStruct(Point, { label: 'no x' } as never)).toThrow(expect.objectContaining({ code: 'ERR_INTERNAL' }));
     expect(encodeStruct(Point, small)).toEqual(expected);
     // A description whose value getter encodes another struct mid-way (a nested encoding).
-    const nested = { x: 3, get label() { return Buffer.from(encodeStruct(Point, small)).toString('hex'); } };
+    const nested = {
+      x: 3,
+      get label() {
+        return Buffer.from(encodeStruct(Point, small)).toString('hex');
+      },
+    };
     expect(decodeStruct(Point, encodeStruct(Point, nested as never)).label).toBe(Buffer.from(expected).toString('hex'));
     expect(encodeStruct(Point, small)).toEqual(expected);
   });
@@ -100,7 +161,9 @@ describe('bounded allocation', () => {
     const n = 1 << 20;
     const bytes = new Uint8Array(3 + 3 + 5 + n + 2);
     bytes.set([TType.STRUCT, 0, 3, TType.LIST, 0, 2, TType.STRUCT, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
-    expect(() => decodeStruct(MessageEventDetailView, bytes)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_THRIFT', message: expect.stringContaining('lacks its required field userId') }));
+    expect(() => decodeStruct(MessageEventDetailView, bytes)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_THRIFT', message: expect.stringContaining('lacks its required field userId') }),
+    );
   });
 
   test('receivers skip what no check reads: a ratchet tree of a million empty nodes decodes to nothing', () => {
@@ -132,18 +195,29 @@ describe('trailing bytes', () => {
 /** A fast-check arbitrary for any value of a Thrift type, derived from the schema tables. */
 function arbitraryOf(t: TypeDesc, depth = 0): fc.Arbitrary<unknown> {
   switch (t.k) {
-    case 'bool': return fc.boolean();
-    case 'byte': return fc.integer({ min: -128, max: 127 });
-    case 'i16': return fc.integer({ min: -32768, max: 32767 });
-    case 'i32': return fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
-    case 'i64': return fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n });
-    case 'double': return fc.double({ noNaN: true });
-    case 'string': return fc.string({ unit: 'binary', maxLength: 12 });
-    case 'binary': return fc.uint8Array({ maxLength: 24 });
-    case 'struct': return structArbitrary(t.def(), depth + 1);
+    case 'bool':
+      return fc.boolean();
+    case 'byte':
+      return fc.integer({ min: -128, max: 127 });
+    case 'i16':
+      return fc.integer({ min: -32768, max: 32767 });
+    case 'i32':
+      return fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
+    case 'i64':
+      return fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n });
+    case 'double':
+      return fc.double({ noNaN: true });
+    case 'string':
+      return fc.string({ unit: 'binary', maxLength: 12 });
+    case 'binary':
+      return fc.uint8Array({ maxLength: 24 });
+    case 'struct':
+      return structArbitrary(t.def(), depth + 1);
     case 'list':
-    case 'set': return fc.array(arbitraryOf(t.elem, depth + 1), { maxLength: depth > 3 ? 1 : 3 });
-    case 'map': return fc.array(fc.tuple(arbitraryOf(t.key, depth + 1), arbitraryOf(t.value, depth + 1)), { maxLength: depth > 3 ? 1 : 2 });
+    case 'set':
+      return fc.array(arbitraryOf(t.elem, depth + 1), { maxLength: depth > 3 ? 1 : 3 });
+    case 'map':
+      return fc.array(fc.tuple(arbitraryOf(t.key, depth + 1), arbitraryOf(t.value, depth + 1)), { maxLength: depth > 3 ? 1 : 2 });
   }
 }
 
@@ -153,7 +227,13 @@ function structArbitrary(def: AnyStructDef, depth: number): fc.Arbitrary<Record<
   return fc.record(model, { requiredKeys: def.fields.filter((f) => f.required).map((f) => f.name) });
 }
 
-const SCHEMAS: AnyStructDef[] = [events.MessageEventDetail, events.MessageEvent, events.GroupOpData, events.ConversationKeyChangeEvent, events.GroupMemberAddChange];
+const SCHEMAS: AnyStructDef[] = [
+  events.MessageEventDetail,
+  events.MessageEvent,
+  events.GroupOpData,
+  events.ConversationKeyChangeEvent,
+  events.GroupMemberAddChange,
+];
 
 describe('properties', () => {
   for (const def of SCHEMAS) {

@@ -12,14 +12,30 @@ import { clockOf, readClock, skewOf } from '../../core/clock.js';
 import type { CryptoBackend } from '../../core/backend.js';
 import { resolveBackend, type CryptoOptions } from '../../core/context.js';
 import { openWrappedKey } from '../../core/ecies.js';
-import { checkSender, latestKeys, recipientsFor, runKeyChange, type PrepareOptions, type PreparedSender, type PublicKeyInput, type Sender } from '../../core/keychange.js';
+import {
+  checkSender,
+  latestKeys,
+  recipientsFor,
+  runKeyChange,
+  type PrepareOptions,
+  type PreparedSender,
+  type PublicKeyInput,
+  type Sender,
+} from '../../core/keychange.js';
 import { checkRecipient, entryOf } from '../../core/recipient.js';
 import { constantTimeEqual, wipe, type SecretBytes } from '../../core/secret.js';
 import { verifyPayload } from '../../core/signing.js';
 import { assertSigningKeys, SigningKeys, type SigningKeyEntry } from '../../core/trust.js';
 import type { WrappedKey, WrappingReport } from '../../core/wrap.js';
 import { decodeBase64, encodeBase64NoPad } from '../../wire/base64.js';
-import { ENVELOPE_VERSION, envelopeKeys, envelopePayload, KEY_COMMITMENT_LABEL, parseChannelData, type SendbirdKeyEnvelope } from './envelope.js';
+import {
+  ENVELOPE_VERSION,
+  envelopeKeys,
+  envelopePayload,
+  KEY_COMMITMENT_LABEL,
+  parseChannelData,
+  type SendbirdKeyEnvelope,
+} from './envelope.js';
 import { assertChannelUrl, SENDBIRD_USER_ID } from './rules.js';
 
 /** Parameters of {@link prepareSendbirdChannelKey}. */
@@ -72,14 +88,18 @@ export async function commitment(backend: CryptoBackend, key: Uint8Array): Promi
  * const prepared = await prepareSendbirdChannelKey({ channelUrl: 'team_room', publicKeys, memberIds: ['alice', 'bob'], sender });
  * const request = createSendbirdGroupChannelRequest({ channel_url: 'team_room', user_ids: ['alice', 'bob'] }, { applicationId, apiToken, e2ee: prepared });
  */
-export async function prepareSendbirdChannelKey(params: SendbirdChannelKeyParams, options?: PrepareOptions): Promise<PreparedSendbirdChannelKey> {
+export async function prepareSendbirdChannelKey(
+  params: SendbirdChannelKeyParams,
+  options?: PrepareOptions,
+): Promise<PreparedSendbirdChannelKey> {
   const p = assertObject(params, 'params');
   const channelUrl = assertChannelUrl(p.channelUrl, 'params.channelUrl');
   const memberIds = assertArray(p.memberIds, 'params.memberIds').map((id, i) => SENDBIRD_USER_ID.assert(id, `params.memberIds[${i}]`));
   assertDistinct(memberIds, 'params.memberIds');
   const sender = checkSender(p.sender, SENDBIRD_USER_ID);
   try {
-    if (!memberIds.includes(sender.userId)) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `must include the sender ${sender.userId}`, 'params.memberIds');
+    if (!memberIds.includes(sender.userId))
+      throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `must include the sender ${sender.userId}`, 'params.memberIds');
     const recipients = recipientsFor(latestKeys(p.publicKeys, SENDBIRD_USER_ID), memberIds, 'params.memberIds');
     return await runKeyChange(options, sender, recipients, 0, async (k) => {
       const unsigned = {
@@ -113,13 +133,26 @@ export async function prepareSendbirdChannelKey(params: SendbirdChannelKeyParams
  * checks 6 and 7).
  * @throws {VerificationError} `ERR_SIGNING_KEY_NOT_FOUND`, `ERR_KEY_BINDING_INVALID`, `ERR_SIGNATURE_INVALID`
  */
-export async function verifyEnvelope(backend: CryptoBackend, signingKeys: SigningKeys, channelUrl: string, envelope: SendbirdKeyEnvelope): Promise<void> {
+export async function verifyEnvelope(
+  backend: CryptoBackend,
+  signingKeys: SigningKeys,
+  channelUrl: string,
+  envelope: SendbirdKeyEnvelope,
+): Promise<void> {
   const found = await signingKeys.lookup(envelope.sender, envelope.skv);
   if (!found.ok) {
-    throw new VerificationError(found.reason === 'not_found' ? ErrorCodes.SIGNING_KEY_NOT_FOUND : ErrorCodes.KEY_BINDING_INVALID, found.message, 'channel.data.ckk.skv');
+    throw new VerificationError(
+      found.reason === 'not_found' ? ErrorCodes.SIGNING_KEY_NOT_FOUND : ErrorCodes.KEY_BINDING_INVALID,
+      found.message,
+      'channel.data.ckk.skv',
+    );
   }
   if (!(await verifyPayload(backend, found.key, envelopePayload(channelUrl, envelope), decodeBase64(envelope.sig)))) {
-    throw new VerificationError(ErrorCodes.SIGNATURE_INVALID, `the key envelope's signature does not verify for ${envelope.sender} on channel ${channelUrl}: it was changed, moved from another channel, or someone else signed it`, 'channel.data.ckk.sig');
+    throw new VerificationError(
+      ErrorCodes.SIGNATURE_INVALID,
+      `the key envelope's signature does not verify for ${envelope.sender} on channel ${channelUrl}: it was changed, moved from another channel, or someone else signed it`,
+      'channel.data.ckk.sig',
+    );
   }
 }
 
@@ -192,34 +225,57 @@ export function listedMembers(ch: Record<string, unknown>): Set<string> | undefi
  * @example
  * const { conversationKey } = await openSendbirdChannelKey(channel, { userId: 'bob', identityPrivateKey, signingKeys });
  */
-export async function openSendbirdChannelKey(channel: SendbirdChannelResource, options: OpenSendbirdChannelKeyOptions): Promise<OpenedSendbirdChannelKey> {
+export async function openSendbirdChannelKey(
+  channel: SendbirdChannelResource,
+  options: OpenSendbirdChannelKeyOptions,
+): Promise<OpenedSendbirdChannelKey> {
   const ch = assertObject(channel, 'channel');
   const o = assertObject(options, 'options');
   const channelUrl = assertChannelUrl(ch.channel_url, 'channel.channel_url');
   const { envelope, appData } = parseChannelData(ch.data);
   const entries = assertSigningKeys(o.signingKeys, 'options.signingKeys');
-  const minVersion = o.minConversationKeyVersion === undefined ? undefined : assertVersion(o.minConversationKeyVersion, 'options.minConversationKeyVersion');
+  const minVersion =
+    o.minConversationKeyVersion === undefined ? undefined : assertVersion(o.minConversationKeyVersion, 'options.minConversationKeyVersion');
   const now = readClock(clockOf(o.now, 'options.now'), 'options.now');
   assertNotInFuture(envelope.ckv, now, skewOf(o.maxFutureSkewMs, 'options.maxFutureSkewMs'), 'channel.data.ckk.ckv');
-  const recipient = checkRecipient({ userId: o.userId, identityPrivateKey: o.identityPrivateKey, keyVersion: o.keyVersion }, SENDBIRD_USER_ID, 'options');
+  const recipient = checkRecipient(
+    { userId: o.userId, identityPrivateKey: o.identityPrivateKey, keyVersion: o.keyVersion },
+    SENDBIRD_USER_ID,
+    'options',
+  );
   let key: SecretBytes | undefined;
   try {
     const members = listedMembers(ch);
-    if (members && !members.has(recipient.userId)) throw new VerificationError(ErrorCodes.NOT_A_MEMBER, `user ${recipient.userId} is not a member of the channel`, 'options.userId');
+    if (members && !members.has(recipient.userId))
+      throw new VerificationError(ErrorCodes.NOT_A_MEMBER, `user ${recipient.userId} is not a member of the channel`, 'options.userId');
     if (members && !members.has(envelope.sender)) {
-      throw new VerificationError(ErrorCodes.NOT_A_MEMBER, `the key was distributed by ${envelope.sender}, who is not a member of the channel`, 'channel.data.ckk.sender');
+      throw new VerificationError(
+        ErrorCodes.NOT_A_MEMBER,
+        `the key was distributed by ${envelope.sender}, who is not a member of the channel`,
+        'channel.data.ckk.sender',
+      );
     }
     if (minVersion !== undefined && compareVersions(envelope.ckv, minVersion) < 0) {
-      throw new VerificationError(ErrorCodes.STALE_KEY_VERSION, `the envelope's key version ${envelope.ckv} is older than ${minVersion}, the last one accepted (a replayed envelope?)`, 'channel.data.ckk.ckv');
+      throw new VerificationError(
+        ErrorCodes.STALE_KEY_VERSION,
+        `the envelope's key version ${envelope.ckv} is older than ${minVersion}, the last one accepted (a replayed envelope?)`,
+        'channel.data.ckk.ckv',
+      );
     }
     const backend = await resolveBackend(options.backend);
     await verifyEnvelope(backend, new SigningKeys(entries, backend), channelUrl, envelope);
     const { entry, index } = entryOf(envelopeKeys(envelope), recipient, 'channel.data.ckk.keys');
-    key = await openWrappedKey(backend, entry.encryptedKey, recipient.identityPrivateKey, `channel.data.ckk.keys[${index}][1]`).catch((e: unknown) => {
-      throw e instanceof KeykitError && e.code === ErrorCodes.DECRYPT_FAILED ? e.withField(`channel.data.ckk.keys[${index}][1]`) : e;
-    });
+    key = await openWrappedKey(backend, entry.encryptedKey, recipient.identityPrivateKey, `channel.data.ckk.keys[${index}][1]`).catch(
+      (e: unknown) => {
+        throw e instanceof KeykitError && e.code === ErrorCodes.DECRYPT_FAILED ? e.withField(`channel.data.ckk.keys[${index}][1]`) : e;
+      },
+    );
     if (!constantTimeEqual(decodeBase64(await commitment(backend, key)), decodeBase64(envelope.kc))) {
-      throw new VerificationError(ErrorCodes.DECRYPT_FAILED, 'the unwrapped key is not the one the sender committed to (the sender gave members different keys)', `channel.data.ckk.keys[${index}][1]`);
+      throw new VerificationError(
+        ErrorCodes.DECRYPT_FAILED,
+        'the unwrapped key is not the one the sender committed to (the sender gave members different keys)',
+        `channel.data.ckk.keys[${index}][1]`,
+      );
     }
     return {
       conversationKey: key,
@@ -237,16 +293,29 @@ export async function openSendbirdChannelKey(channel: SendbirdChannelResource, o
 }
 
 /** Checks that a prepared key fits a channel: for this URL, for exactly these users. */
-export function e2eeProblems(prepared: unknown, channelUrl: string | undefined, userIds: readonly string[], path: string): { path: string; message: string; sendbirdCode: null }[] {
+export function e2eeProblems(
+  prepared: unknown,
+  channelUrl: string | undefined,
+  userIds: readonly string[],
+  path: string,
+): { path: string; message: string; sendbirdCode: null }[] {
   const out: { path: string; message: string; sendbirdCode: null }[] = [];
   const add = (p: string, m: string) => out.push({ path: `${path}${p}`, message: m, sendbirdCode: null });
   const p = prepared as Partial<PreparedSendbirdChannelKey> | null;
-  if (typeof p !== 'object' || p === null || p.kind !== 'sendbirdChannelKey' || typeof p.envelope !== 'object' || p.envelope === null || !Array.isArray(p.participantKeys)) {
+  if (
+    typeof p !== 'object' ||
+    p === null ||
+    p.kind !== 'sendbirdChannelKey' ||
+    typeof p.envelope !== 'object' ||
+    p.envelope === null ||
+    !Array.isArray(p.participantKeys)
+  ) {
     add('', 'expected the result of prepareSendbirdChannelKey');
     return out;
   }
   if (channelUrl === undefined) add('', 'end-to-end encryption needs an explicit channel_url: the key envelope is signed for it');
-  else if (p.channelUrl !== channelUrl) add('.channelUrl', `the key envelope is signed for "${String(p.channelUrl)}", not for channel_url "${channelUrl}"`);
+  else if (p.channelUrl !== channelUrl)
+    add('.channelUrl', `the key envelope is signed for "${String(p.channelUrl)}", not for channel_url "${channelUrl}"`);
   const wrapped = new Set(p.participantKeys.map((k) => k.userId));
   for (const u of userIds) if (!wrapped.has(u)) add('.participantKeys', `user ${u} has no wrapped key`);
   const members = new Set(userIds);

@@ -85,7 +85,8 @@ export function envelopeKeys(e: SendbirdKeyEnvelope): WrappedKey[] {
  * data without an envelope is passed as `appData` instead)
  */
 export function appDataOfChannelData(data: string, field: string): string | undefined {
-  if (data.length > MAX_DATA_LENGTH) throw new DecodeError(ErrorCodes.TOO_LARGE, `channel data longer than ${MAX_DATA_LENGTH} characters`, field);
+  if (data.length > MAX_DATA_LENGTH)
+    throw new DecodeError(ErrorCodes.TOO_LARGE, `channel data longer than ${MAX_DATA_LENGTH} characters`, field);
   let doc: unknown;
   try {
     doc = parseJsonStrict(data, field);
@@ -100,18 +101,35 @@ export function appDataOfChannelData(data: string, field: string): string | unde
     typeof (doc as Record<string, unknown>)[ENVELOPE_FIELD] === 'object' &&
     (doc as Record<string, unknown>)[ENVELOPE_FIELD] !== null &&
     ['undefined', 'string'].includes(typeof (doc as Record<string, unknown>).app);
-  if (!shaped) throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, `expected channel data holding a key envelope ({"${ENVELOPE_FIELD}":…,"app":…})`, field);
+  if (!shaped)
+    throw new DecodeError(
+      ErrorCodes.INVALID_ENVELOPE,
+      `expected channel data holding a key envelope ({"${ENVELOPE_FIELD}":…,"app":…})`,
+      field,
+    );
   return (doc as { app?: string }).app;
 }
 
 /** The channel `data` string: the envelope and the application's data. */
 export function channelData(envelope: SendbirdKeyEnvelope, appData: string | undefined): string {
-  const ckk = { v: envelope.v, ckv: envelope.ckv, sender: envelope.sender, skv: envelope.skv, kc: envelope.kc, keys: envelope.keys, sig: envelope.sig };
+  const ckk = {
+    v: envelope.v,
+    ckv: envelope.ckv,
+    sender: envelope.sender,
+    skv: envelope.skv,
+    kc: envelope.kc,
+    keys: envelope.keys,
+    sig: envelope.sig,
+  };
   return JSON.stringify(appData === undefined ? { [ENVELOPE_FIELD]: ckk } : { [ENVELOPE_FIELD]: ckk, app: appData });
 }
 
 function bad(message: string, envelopeField?: string): never {
-  throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, message, envelopeField === undefined ? 'channel.data' : `channel.data.ckk.${envelopeField}`);
+  throw new DecodeError(
+    ErrorCodes.INVALID_ENVELOPE,
+    message,
+    envelopeField === undefined ? 'channel.data' : `channel.data.ckk.${envelopeField}`,
+  );
 }
 
 const FIELDS = ['v', 'ckv', 'sender', 'skv', 'kc', 'keys', 'sig'] as const;
@@ -136,8 +154,14 @@ export const MAX_DATA_LENGTH = 8 * 1024 * 1024;
  * console.log(envelope.ckv, envelope.keys.map(([userId]) => userId));
  */
 export function parseChannelData(data: unknown): { envelope: SendbirdKeyEnvelope; appData?: string } {
-  if (typeof data !== 'string' || data.length === 0) bad('the channel has no data, so no key envelope (not an end-to-end encrypted channel)');
-  if (data.length > MAX_DATA_LENGTH) throw new DecodeError(ErrorCodes.TOO_LARGE, `the channel data is ${data.length} characters, above the limit of ${MAX_DATA_LENGTH}`, 'channel.data');
+  if (typeof data !== 'string' || data.length === 0)
+    bad('the channel has no data, so no key envelope (not an end-to-end encrypted channel)');
+  if (data.length > MAX_DATA_LENGTH)
+    throw new DecodeError(
+      ErrorCodes.TOO_LARGE,
+      `the channel data is ${data.length} characters, above the limit of ${MAX_DATA_LENGTH}`,
+      'channel.data',
+    );
   let doc: unknown;
   try {
     doc = JSON.parse(data);
@@ -149,7 +173,11 @@ export function parseChannelData(data: unknown): { envelope: SendbirdKeyEnvelope
   const e = d[ENVELOPE_FIELD] as Record<string, unknown> | undefined;
   if (typeof e !== 'object' || e === null || Array.isArray(e)) bad(`the channel data has no "${ENVELOPE_FIELD}" key envelope`);
   if (e.v !== ENVELOPE_VERSION) {
-    throw new UnsupportedVersionError(ErrorCodes.UNSUPPORTED_ENVELOPE_VERSION, `envelope version ${JSON.stringify(e.v)} is not supported (this is version ${ENVELOPE_VERSION})`, 'channel.data.ckk.v');
+    throw new UnsupportedVersionError(
+      ErrorCodes.UNSUPPORTED_ENVELOPE_VERSION,
+      `envelope version ${JSON.stringify(e.v)} is not supported (this is version ${ENVELOPE_VERSION})`,
+      'channel.data.ckk.v',
+    );
   }
   for (const k of Object.keys(d)) if (k !== ENVELOPE_FIELD && k !== 'app') bad(`unknown member "${k}" next to the envelope`);
   for (const k of Object.keys(e)) if (!(FIELDS as readonly string[]).includes(k)) bad(`unknown envelope field "${k}"`);
@@ -165,23 +193,31 @@ export function parseChannelData(data: unknown): { envelope: SendbirdKeyEnvelope
   if (!isCanonicalBase64(kc, 32, 'forbidden')) bad("the envelope's key commitment must be unpadded base64 of 32 bytes", 'kc');
   if (!isCanonicalBase64(sig, 64, 'forbidden')) bad("the envelope's signature must be unpadded base64 of a 64-byte r‖s", 'sig');
   if (!Array.isArray(e.keys) || e.keys.length === 0) bad("the envelope's keys must be a non-empty list", 'keys');
-  if (e.keys.length > MAX_RECIPIENTS) throw new DecodeError(ErrorCodes.TOO_LARGE, `${e.keys.length} recipients, above the limit of ${MAX_RECIPIENTS}`, 'channel.data.ckk.keys');
+  if (e.keys.length > MAX_RECIPIENTS)
+    throw new DecodeError(
+      ErrorCodes.TOO_LARGE,
+      `${e.keys.length} recipients, above the limit of ${MAX_RECIPIENTS}`,
+      'channel.data.ckk.keys',
+    );
   const seen = new Set<string>();
   const keys: SendbirdKeyEnvelope['keys'] = [];
   for (let i = 0; i < e.keys.length; i++) {
     const k: unknown = e.keys[i];
-    if (!Array.isArray(k) || k.length !== 3 || typeof k[0] !== 'string' || typeof k[1] !== 'string' || typeof k[2] !== 'string') bad('each envelope key is [user id, wrapped key, key version]', `keys[${i}]`);
+    if (!Array.isArray(k) || k.length !== 3 || typeof k[0] !== 'string' || typeof k[1] !== 'string' || typeof k[2] !== 'string')
+      bad('each envelope key is [user id, wrapped key, key version]', `keys[${i}]`);
     const [u, wrapped, version] = k as [string, string, string];
     if (!isUserId(u)) bad('the user id must be a non-empty, comma-free string', `keys[${i}][0]`);
     if (seen.has(u)) bad(`user ${u} has two wrapped keys`, `keys[${i}][0]`);
     seen.add(u);
-    if (!isCanonicalBase64(wrapped, WRAPPED_KEY_LENGTH, 'required')) bad(`the wrapped key must be padded base64 of ${WRAPPED_KEY_LENGTH} bytes`, `keys[${i}][1]`);
+    if (!isCanonicalBase64(wrapped, WRAPPED_KEY_LENGTH, 'required'))
+      bad(`the wrapped key must be padded base64 of ${WRAPPED_KEY_LENGTH} bytes`, `keys[${i}][1]`);
     if (!isVersion(version) || !isSignable(version)) bad('the key version must be a canonical decimal version', `keys[${i}][2]`);
     keys.push([u, wrapped, version]);
   }
   if (d.app !== undefined && typeof d.app !== 'string') bad('the application data ("app") must be a string');
   const envelope: SendbirdKeyEnvelope = { v: ENVELOPE_VERSION, ckv, sender, skv, kc, keys, sig };
   const appData = d.app as string | undefined;
-  if (channelData(envelope, appData) !== data) bad('the channel data is not in the canonical form channelData writes (member order, no whitespace or escapes it would not write)');
+  if (channelData(envelope, appData) !== data)
+    bad('the channel data is not in the canonical form channelData writes (member order, no whitespace or escapes it would not write)');
   return { envelope, ...(appData === undefined ? {} : { appData }) };
 }

@@ -32,13 +32,19 @@ export interface OpenSendbirdFileOptions extends CryptoOptions {
 }
 
 /** The file, size and key of an opened file message, checked. */
-function fileAndKey(opened: unknown, options: OpenSendbirdFileOptions | undefined): { size: number; encryptedSize: number; sha256: Uint8Array; key: Uint8Array } {
+function fileAndKey(
+  opened: unknown,
+  options: OpenSendbirdFileOptions | undefined,
+): { size: number; encryptedSize: number; sha256: Uint8Array; key: Uint8Array } {
   const o = assertObject(opened, 'opened');
-  if (o.kind !== 'file') throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected an opened file message (kind "file")', 'opened.kind');
+  if (o.kind !== 'file')
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected an opened file message (kind "file")', 'opened.kind');
   const f = assertObject(o.file, 'opened.file');
   const size = f.size;
-  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected the file size', 'opened.file.size');
-  if (typeof f.sha256 !== 'string' || !isCanonicalBase64(f.sha256, 32, 'forbidden')) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected the SHA-256 of the encrypted blob', 'opened.file.sha256');
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected the file size', 'opened.file.size');
+  if (typeof f.sha256 !== 'string' || !isCanonicalBase64(f.sha256, 32, 'forbidden'))
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected the SHA-256 of the encrypted blob', 'opened.file.sha256');
   let key: Uint8Array | undefined = fileKeyOf(o);
   if (key === undefined && options?.conversationKeys !== undefined) {
     const version = o.conversationKeyVersion;
@@ -47,12 +53,17 @@ function fileAndKey(opened: unknown, options: OpenSendbirdFileOptions | undefine
     if (k !== undefined) key = assertBytes(k, `options.conversationKeys[${JSON.stringify(version)}]`, 32);
   }
   if (key === undefined) {
-    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'no key for this message: pass the object openSendbirdMessage returned, or its key in options.conversationKeys', 'opened');
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_ARGUMENT,
+      'no key for this message: pass the object openSendbirdMessage returned, or its key in options.conversationKeys',
+      'opened',
+    );
   }
   return { size, encryptedSize: mediaCiphertextLength(size), sha256: decodeBase64(f.sha256), key };
 }
 
-const notThisBlob = (reason: string) => new VerificationError(ErrorCodes.DECRYPT_FAILED, `the downloaded file is not the one the message names: ${reason}`, 'encrypted');
+const notThisBlob = (reason: string) =>
+  new VerificationError(ErrorCodes.DECRYPT_FAILED, `the downloaded file is not the one the message names: ${reason}`, 'encrypted');
 
 /**
  * Decrypts the downloaded (encrypted) file of an opened file message, after checking that it is
@@ -68,10 +79,15 @@ const notThisBlob = (reason: string) => new VerificationError(ErrorCodes.DECRYPT
  * const opened = await openSendbirdMessage(message, options);
  * const photo = await openSendbirdFile(new Uint8Array(await (await fetch(opened.file.url)).arrayBuffer()), opened);
  */
-export async function openSendbirdFile(encrypted: Uint8Array, opened: OpenedSendbirdMessage, options?: OpenSendbirdFileOptions): Promise<Uint8Array> {
+export async function openSendbirdFile(
+  encrypted: Uint8Array,
+  opened: OpenedSendbirdMessage,
+  options?: OpenSendbirdFileOptions,
+): Promise<Uint8Array> {
   const { size, encryptedSize, sha256: expected, key } = fileAndKey(opened, options);
   assertBytes(encrypted, 'encrypted');
-  if (encrypted.length !== encryptedSize) throw notThisBlob(`it has ${encrypted.length} bytes, the message's has ${encryptedSize} (truncated, extended or another file)`);
+  if (encrypted.length !== encryptedSize)
+    throw notThisBlob(`it has ${encrypted.length} bytes, the message's has ${encryptedSize} (truncated, extended or another file)`);
   const backend = await resolveBackend(options?.backend);
   if (!constantTimeEqual(await backend.sha256(encrypted), expected)) throw notThisBlob('its SHA-256 differs (another file, or tampered)');
   return decryptMedia(encrypted, key, { backend, expectedLength: size });
@@ -90,9 +106,15 @@ export async function openSendbirdFile(encrypted: Uint8Array, opened: OpenedSend
  * for await (const part of download) sink.write(dec.push(part));
  * sink.write(dec.finish()); // only now is the file known to be the message's, whole
  */
-export async function createSendbirdFileDecryptor(opened: OpenedSendbirdMessage, options?: OpenSendbirdFileOptions): Promise<MediaDecryptor> {
+export async function createSendbirdFileDecryptor(
+  opened: OpenedSendbirdMessage,
+  options?: OpenSendbirdFileOptions,
+): Promise<MediaDecryptor> {
   const { size, encryptedSize, sha256: expected, key } = fileAndKey(opened, options);
-  const inner = await createMediaDecryptor(key, { ...(options?.backend === undefined ? {} : { backend: options.backend }), expectedLength: size });
+  const inner = await createMediaDecryptor(key, {
+    ...(options?.backend === undefined ? {} : { backend: options.backend }),
+    expectedLength: size,
+  });
   const hash = sha256.create();
   let total = 0;
   /** Ends the inner decryptor (which wipes its state) and throws `error`. */
@@ -113,7 +135,8 @@ export async function createSendbirdFileDecryptor(opened: OpenedSendbirdMessage,
       return inner.push(chunk);
     },
     finish(): Uint8Array {
-      if (total !== encryptedSize) abandon(notThisBlob(`it has ${total} bytes, the message's has ${encryptedSize} (truncated or another file)`));
+      if (total !== encryptedSize)
+        abandon(notThisBlob(`it has ${total} bytes, the message's has ${encryptedSize} (truncated or another file)`));
       const out = inner.finish();
       if (!constantTimeEqual(hash.digest(), expected)) {
         wipe(out);
@@ -143,7 +166,10 @@ type TransformStreamClass = new (transformer: {
  * const res = await fetch(opened.file.url);
  * await res.body.pipeThrough(sendbirdFileDecryptionStream(opened)).pipeTo(sink);
  */
-export function sendbirdFileDecryptionStream(opened: OpenedSendbirdMessage, options?: OpenSendbirdFileOptions): TransformStream<Uint8Array, Uint8Array> {
+export function sendbirdFileDecryptionStream(
+  opened: OpenedSendbirdMessage,
+  options?: OpenSendbirdFileOptions,
+): TransformStream<Uint8Array, Uint8Array> {
   const { key } = fileAndKey(opened, options);
   const Class = (globalThis as { TransformStream?: TransformStreamClass }).TransformStream;
   if (Class === undefined) throw new InternalError(ErrorCodes.INTERNAL, 'this runtime has no Web Streams TransformStream');

@@ -53,7 +53,13 @@ export {
   type SendbirdMessageResult,
 } from './message-types.js';
 export { openSendbirdFile, createSendbirdFileDecryptor, sendbirdFileDecryptionStream, type OpenSendbirdFileOptions } from './file-open.js';
-export { parseMessageData, MESSAGE_FIELD, MESSAGE_VERSION, type SendbirdMessageDocument, type SendbirdMessageKind } from './message-data.js';
+export {
+  parseMessageData,
+  MESSAGE_FIELD,
+  MESSAGE_VERSION,
+  type SendbirdMessageDocument,
+  type SendbirdMessageKind,
+} from './message-data.js';
 export { isChannelUrl, assertChannelUrl } from './rules.js';
 export {
   validateGroupChannel,

@@ -47,8 +47,11 @@ export function floorOf(history: SendbirdKeyHistory | undefined): string | undef
  */
 export function checkKeyHistory(value: unknown, field: string): SendbirdKeyHistory {
   const h = assertObject(value, field);
-  if (h.v !== KEY_HISTORY_VERSION) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected a key history of version ${KEY_HISTORY_VERSION}`, `${field}.v`);
-  for (const k of Object.keys(h)) if (k !== 'v' && k !== 'channelUrl' && k !== 'envelopes') throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `unknown member "${k}"`, field);
+  if (h.v !== KEY_HISTORY_VERSION)
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected a key history of version ${KEY_HISTORY_VERSION}`, `${field}.v`);
+  for (const k of Object.keys(h))
+    if (k !== 'v' && k !== 'channelUrl' && k !== 'envelopes')
+      throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `unknown member "${k}"`, field);
   const channelUrl = assertChannelUrl(h.channelUrl, `${field}.channelUrl`);
   const envelopes = assertArray(h.envelopes, `${field}.envelopes`).map((e, i) => {
     const f = `${field}.envelopes[${i}]`;
@@ -61,7 +64,11 @@ export function checkKeyHistory(value: unknown, field: string): SendbirdKeyHisto
   });
   for (let i = 1; i < envelopes.length; i++) {
     if (compareVersions((envelopes[i - 1] as SendbirdKeyEnvelope).ckv, (envelopes[i] as SendbirdKeyEnvelope).ckv) >= 0) {
-      throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'the envelopes must have strictly increasing key versions (ckv)', `${field}.envelopes[${i}].ckv`);
+      throw new InvalidInputError(
+        ErrorCodes.INVALID_ARGUMENT,
+        'the envelopes must have strictly increasing key versions (ckv)',
+        `${field}.envelopes[${i}].ckv`,
+      );
     }
   }
   return { v: KEY_HISTORY_VERSION, channelUrl, envelopes };
@@ -98,14 +105,25 @@ export interface RecordSendbirdChannelKeyOptions extends CryptoOptions {
  * state = await recordSendbirdChannelKey(rotatedChannel, { signingKeys, state }); // after each rotation
  * localStorage.setItem(channel.channel_url, JSON.stringify(state));
  */
-export async function recordSendbirdChannelKey(channel: SendbirdChannelResource, options: RecordSendbirdChannelKeyOptions): Promise<SendbirdKeyHistory> {
+export async function recordSendbirdChannelKey(
+  channel: SendbirdChannelResource,
+  options: RecordSendbirdChannelKeyOptions,
+): Promise<SendbirdKeyHistory> {
   const ch = assertObject(channel, 'channel');
   const o = assertObject(options, 'options');
   const channelUrl = assertChannelUrl(ch.channel_url, 'channel.channel_url');
   const { envelope } = parseChannelData(ch.data);
   const entries = assertSigningKeys(o.signingKeys, 'options.signingKeys');
-  const state = o.state === undefined ? { v: KEY_HISTORY_VERSION, channelUrl, envelopes: [] } satisfies SendbirdKeyHistory : checkKeyHistory(o.state, 'options.state');
-  if (state.channelUrl !== channelUrl) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `the history is of channel ${state.channelUrl}, not ${channelUrl}`, 'options.state.channelUrl');
+  const state =
+    o.state === undefined
+      ? ({ v: KEY_HISTORY_VERSION, channelUrl, envelopes: [] } satisfies SendbirdKeyHistory)
+      : checkKeyHistory(o.state, 'options.state');
+  if (state.channelUrl !== channelUrl)
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `the history is of channel ${state.channelUrl}, not ${channelUrl}`,
+      'options.state.channelUrl',
+    );
   const now = readClock(clockOf(o.now, 'options.now'), 'options.now');
   assertNotInFuture(envelope.ckv, now, skewOf(o.maxFutureSkewMs, 'options.maxFutureSkewMs'), 'channel.data.ckk.ckv');
   const backend = await resolveBackend(options.backend);
@@ -126,15 +144,28 @@ export async function verifiedEnvelope(
   backend: CryptoBackend,
 ): Promise<'recorded' | 'new'> {
   if (members && !members.has(envelope.sender)) {
-    throw new VerificationError(ErrorCodes.NOT_A_MEMBER, `the key was distributed by ${envelope.sender}, who is not a member of the channel`, 'channel.data.ckk.sender');
+    throw new VerificationError(
+      ErrorCodes.NOT_A_MEMBER,
+      `the key was distributed by ${envelope.sender}, who is not a member of the channel`,
+      'channel.data.ckk.sender',
+    );
   }
   const last = state.envelopes.at(-1);
   if (last !== undefined) {
     const order = compareVersions(envelope.ckv, last.ckv);
-    if (order < 0) throw new VerificationError(ErrorCodes.STALE_KEY_VERSION, `the envelope's key version ${envelope.ckv} is older than ${last.ckv}, the newest recorded (a replayed envelope?)`, 'channel.data.ckk.ckv');
+    if (order < 0)
+      throw new VerificationError(
+        ErrorCodes.STALE_KEY_VERSION,
+        `the envelope's key version ${envelope.ckv} is older than ${last.ckv}, the newest recorded (a replayed envelope?)`,
+        'channel.data.ckk.ckv',
+      );
     if (order === 0) {
       if (channelData(envelope, undefined) === channelData(last, undefined)) return 'recorded';
-      throw new VerificationError(ErrorCodes.STALE_KEY_VERSION, `another envelope with key version ${envelope.ckv} is already recorded`, 'channel.data.ckk.ckv');
+      throw new VerificationError(
+        ErrorCodes.STALE_KEY_VERSION,
+        `another envelope with key version ${envelope.ckv} is already recorded`,
+        'channel.data.ckk.ckv',
+      );
     }
   }
   await verifyEnvelope(backend, signingKeys, channelUrl, envelope);

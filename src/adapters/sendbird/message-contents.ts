@@ -45,20 +45,31 @@ const isWellFormed = (String.prototype as { isWellFormed?: (this: string) => boo
  * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT`
  */
 export function assertText(value: unknown, field: string): string {
-  if (typeof value !== 'string') throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected a string, got ${typeName(value)}`, field);
-  if (isWellFormed && !isWellFormed.call(value)) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'contains a lone UTF-16 surrogate, which has no UTF-8 encoding', field);
+  if (typeof value !== 'string')
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected a string, got ${typeName(value)}`, field);
+  if (isWellFormed && !isWellFormed.call(value))
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'contains a lone UTF-16 surrogate, which has no UTF-8 encoding', field);
   return value;
 }
 
 /** Is `name` a file name as chat-keykit carries it: 1 to 255 characters, no path separator, no control character, not `.` or `..`? */
 export function isFileName(name: unknown): name is string {
-  // eslint-disable-next-line no-control-regex
-  return typeof name === 'string' && name.length > 0 && name.length <= 255 && name !== '.' && name !== '..' && !/[/\\\u0000-\u001f\u007f]/.test(name);
+  return (
+    typeof name === 'string' &&
+    name.length > 0 &&
+    name.length <= 255 &&
+    name !== '.' &&
+    name !== '..' &&
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+    !/[/\\\u0000-\u001f\u007f]/.test(name)
+  );
 }
 
 /** Is `type` a MIME type `type/subtype` (RFC 6838 characters, no parameters, at most 127 characters)? */
 export function isMimeType(type: unknown): type is string {
-  return typeof type === 'string' && type.length <= 127 && /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$/.test(type);
+  return (
+    typeof type === 'string' && type.length <= 127 && /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$/.test(type)
+  );
 }
 
 /** X Chat's MediaType for a MIME type: IMAGE 1, GIF 2, VIDEO 3, AUDIO 4, FILE 5, SVG 6. */
@@ -84,7 +95,10 @@ export function editEntry(target: string, text: string): MessageEntryHolderValue
 
 /** The holder of a file message: one media attachment, the MIME type, an optional caption. */
 export function fileEntry(file: SendbirdFileInfo, caption: string | undefined): MessageEntryHolderValue {
-  const dimensions = file.width !== undefined || file.height !== undefined ? { dimensions: { width: BigInt(file.width ?? 0), height: BigInt(file.height ?? 0) } } : {};
+  const dimensions =
+    file.width !== undefined || file.height !== undefined
+      ? { dimensions: { width: BigInt(file.width ?? 0), height: BigInt(file.height ?? 0) } }
+      : {};
   return {
     contents: {
       message: {
@@ -107,14 +121,20 @@ export function fileEntry(file: SendbirdFileInfo, caption: string | undefined): 
   };
 }
 
-const safe = (v: bigint | undefined): number | undefined => (v !== undefined && v >= 0n && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : undefined);
+const safe = (v: bigint | undefined): number | undefined =>
+  v !== undefined && v >= 0n && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : undefined;
 
 /**
  * Reads the decrypted holder of a message of `kind` (and, for an edit, its target): what the
  * contents must be for that kind, and nothing the kind does not allow.
  * @throws {DecodeError} `ERR_INVALID_ENVELOPE` naming `field` when the contents are not those of the kind
  */
-export function readEntry(kind: SendbirdMessageKind, holder: MessageEntryHolderValue, target: string | undefined, field: string): SendbirdContents {
+export function readEntry(
+  kind: SendbirdMessageKind,
+  holder: MessageEntryHolderValue,
+  target: string | undefined,
+  field: string,
+): SendbirdContents {
   const bad = (reason: string): never => {
     throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, reason, `${field} (decrypted)`);
   };
@@ -138,7 +158,8 @@ export function readEntry(kind: SendbirdMessageKind, holder: MessageEntryHolderV
   if (media === undefined) return bad('a file message carries exactly one media attachment');
   const size = safe(media.filesizeBytes);
   if (size === undefined) return bad("the file's size must be a non-negative safe integer");
-  if (typeof media.mediaHashKey !== 'string' || !isCanonicalBase64(media.mediaHashKey, 32, 'forbidden')) return bad("the file's hash key must be unpadded base64 of a SHA-256");
+  if (typeof media.mediaHashKey !== 'string' || !isCanonicalBase64(media.mediaHashKey, 32, 'forbidden'))
+    return bad("the file's hash key must be unpadded base64 of a SHA-256");
   if (!isFileName(media.filename)) return bad('the file name must be 1 to 255 characters without a path separator or control character');
   const mimes = (m.additionalFields ?? []).filter(([k]) => k === MIME_TYPE_FIELD);
   const mime = mimes.length === 1 ? mimes[0]?.[1] : undefined;

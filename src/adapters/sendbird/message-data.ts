@@ -116,9 +116,15 @@ export function parseMessageData(data: unknown, field = 'message.data'): Sendbir
   const bad = (reason: string, f?: string): never => {
     throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, reason, f === undefined ? field : `${field}.${MESSAGE_FIELD}.${f}`);
   };
-  if (typeof data !== 'string' || data.length === 0) bad('the message has no data, so no encrypted contents (not an end-to-end encrypted message)');
+  if (typeof data !== 'string' || data.length === 0)
+    bad('the message has no data, so no encrypted contents (not an end-to-end encrypted message)');
   const text = data as string;
-  if (text.length > MAX_MESSAGE_DATA_LENGTH) throw new DecodeError(ErrorCodes.TOO_LARGE, `the message data is ${text.length} characters, above the limit of ${MAX_MESSAGE_DATA_LENGTH}`, field);
+  if (text.length > MAX_MESSAGE_DATA_LENGTH)
+    throw new DecodeError(
+      ErrorCodes.TOO_LARGE,
+      `the message data is ${text.length} characters, above the limit of ${MAX_MESSAGE_DATA_LENGTH}`,
+      field,
+    );
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -128,10 +134,15 @@ export function parseMessageData(data: unknown, field = 'message.data'): Sendbir
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) bad('the message data is not a JSON object');
   const d = doc as Record<string, unknown>;
   const m = d[MESSAGE_FIELD] as Record<string, unknown> | undefined;
-  if (typeof m !== 'object' || m === null || Array.isArray(m)) bad(`the message data has no "${MESSAGE_FIELD}" document (not an end-to-end encrypted message)`);
+  if (typeof m !== 'object' || m === null || Array.isArray(m))
+    bad(`the message data has no "${MESSAGE_FIELD}" document (not an end-to-end encrypted message)`);
   const e = m as Record<string, unknown>;
   if (e.v !== MESSAGE_VERSION) {
-    throw new UnsupportedVersionError(ErrorCodes.UNSUPPORTED_ENVELOPE_VERSION, `message version ${JSON.stringify(e.v)} is not supported (this is version ${MESSAGE_VERSION})`, `${field}.${MESSAGE_FIELD}.v`);
+    throw new UnsupportedVersionError(
+      ErrorCodes.UNSUPPORTED_ENVELOPE_VERSION,
+      `message version ${JSON.stringify(e.v)} is not supported (this is version ${MESSAGE_VERSION})`,
+      `${field}.${MESSAGE_FIELD}.v`,
+    );
   }
   for (const k of Object.keys(d)) if (k !== MESSAGE_FIELD) bad(`unknown member "${k}" next to the message document`);
   for (const k of Object.keys(e)) if (!(FIELDS as readonly string[]).includes(k)) bad(`unknown field "${k}"`);
@@ -154,9 +165,22 @@ export function parseMessageData(data: unknown, field = 'message.data'): Sendbir
     target = e.target as string;
   } else if (e.target !== undefined) bad('only an edit has a target', 'target');
   const n = unpaddedLength(ct.length);
-  if (n < SECRETBOX_OVERHEAD + 1 || !isCanonicalBase64(ct, n, 'forbidden')) bad(`ct must be unpadded base64 of a secretbox (at least ${SECRETBOX_OVERHEAD + 1} bytes)`, 'ct');
+  if (n < SECRETBOX_OVERHEAD + 1 || !isCanonicalBase64(ct, n, 'forbidden'))
+    bad(`ct must be unpadded base64 of a secretbox (at least ${SECRETBOX_OVERHEAD + 1} bytes)`, 'ct');
   if (!isCanonicalBase64(sig, 64, 'forbidden')) bad('sig must be unpadded base64 of a 64-byte r‖s', 'sig');
-  const out: SendbirdMessageDocument = { v: MESSAGE_VERSION, kind: kind as SendbirdMessageKind, ch, sender, skv, ckv, mid, ...(target === undefined ? {} : { target }), ct, sig };
-  if (messageData(out) !== text) bad('the message data is not in the canonical form chat-keykit writes (member order, no whitespace or escapes it would not write)');
+  const out: SendbirdMessageDocument = {
+    v: MESSAGE_VERSION,
+    kind: kind as SendbirdMessageKind,
+    ch,
+    sender,
+    skv,
+    ckv,
+    mid,
+    ...(target === undefined ? {} : { target }),
+    ct,
+    sig,
+  };
+  if (messageData(out) !== text)
+    bad('the message data is not in the canonical form chat-keykit writes (member order, no whitespace or escapes it would not write)');
   return out;
 }

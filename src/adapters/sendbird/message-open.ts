@@ -49,7 +49,10 @@ const DONE: Promise<undefined> = Promise.resolve(undefined);
 export async function openSendbirdMessage(message: unknown, options: OpenSendbirdMessageOptions): Promise<OpenedSendbirdMessage> {
   const view = readMessage(message, 'message');
   const o = assertObject(options, 'options');
-  const withChannel = o.channel === undefined && view.channel !== undefined && typeof view.channel.data === 'string' && view.channel.data !== '' ? { ...options, channel: webhookChannel(message, view) } : options;
+  const withChannel =
+    o.channel === undefined && view.channel !== undefined && typeof view.channel.data === 'string' && view.channel.data !== ''
+      ? { ...options, channel: webhookChannel(message, view) }
+      : options;
   const opener = await Opener.create(withChannel);
   try {
     return await opener.openView(view);
@@ -61,7 +64,11 @@ export async function openSendbirdMessage(message: unknown, options: OpenSendbir
 /** The channel resource a webhook body carries: its URL, data and, when included, members. */
 function webhookChannel(body: unknown, view: MessageView): SendbirdChannelResource {
   const members = (body as { members?: unknown }).members;
-  return { ...(view.channel as Record<string, unknown>), channel_url: view.channelUrl, ...(Array.isArray(members) ? { members: members as SendbirdChannelResource['members'] } : {}) } as SendbirdChannelResource;
+  return {
+    ...(view.channel as Record<string, unknown>),
+    channel_url: view.channelUrl,
+    ...(Array.isArray(members) ? { members: members as SendbirdChannelResource['members'] } : {}),
+  } as SendbirdChannelResource;
 }
 
 /**
@@ -78,8 +85,13 @@ function webhookChannel(body: unknown, view: MessageView): SendbirdChannelResour
  * const { results, state: next } = await openSendbirdMessages(page, { signingKeys, channel, state, userId, identityPrivateKey });
  * for (const r of results) console.log(r.ok ? r.message.text : r.error.code);
  */
-export async function openSendbirdMessages(messages: readonly unknown[] | { messages: readonly unknown[] }, options: OpenSendbirdMessageOptions): Promise<OpenedSendbirdMessages> {
-  const list = Array.isArray(messages) ? assertArray(messages, 'messages') : assertArray(assertObject(messages, 'messages').messages, 'messages.messages');
+export async function openSendbirdMessages(
+  messages: readonly unknown[] | { messages: readonly unknown[] },
+  options: OpenSendbirdMessageOptions,
+): Promise<OpenedSendbirdMessages> {
+  const list = Array.isArray(messages)
+    ? assertArray(messages, 'messages')
+    : assertArray(assertObject(messages, 'messages').messages, 'messages.messages');
   const base = Array.isArray(messages) ? 'messages' : 'messages.messages';
   const opener = await Opener.create(options);
   try {
@@ -99,7 +111,9 @@ export async function openSendbirdMessages(messages: readonly unknown[] | { mess
     const checked: Promise<SendbirdMessageDocument | KeykitError | undefined>[] = [];
     const checkOne = (i: number): Promise<SendbirdMessageDocument | KeykitError> => {
       const v = views[i] as MessageView | KeykitError;
-      return v instanceof KeykitError ? Promise.resolve(v) : opener.check(v).catch((e: unknown) => (e instanceof KeykitError ? e : Promise.reject(e)));
+      return v instanceof KeykitError
+        ? Promise.resolve(v)
+        : opener.check(v).catch((e: unknown) => (e instanceof KeykitError ? e : Promise.reject(e)));
     };
     const results: SendbirdMessageResult[] = [];
     for (let i = 0; i < list.length; i++) {
@@ -111,7 +125,8 @@ export async function openSendbirdMessages(messages: readonly unknown[] | { mess
       const v = views[i] as MessageView | KeykitError;
       const doc = (await checked[i]) as SendbirdMessageDocument | KeykitError;
       checked[i] = DONE; // let the document go, keeping the array packed
-      const fail = (e: KeykitError) => results.push({ ok: false, index: i, ...(v instanceof KeykitError ? {} : { sendbirdMessageId: v.messageId }), error: e });
+      const fail = (e: KeykitError) =>
+        results.push({ ok: false, index: i, ...(v instanceof KeykitError ? {} : { sendbirdMessageId: v.messageId }), error: e });
       if (doc instanceof KeykitError) {
         fail(doc);
         continue;

@@ -76,13 +76,19 @@ export class Opener {
     const signingKeys = new SigningKeys(entries, backend);
     let channelUrl = o.channelUrl === undefined ? undefined : assertChannelUrl(o.channelUrl, 'options.channelUrl');
     const agree = (url: string, field: string) => {
-      if (channelUrl !== undefined && url !== channelUrl) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `is of channel ${url}, not ${channelUrl}`, field);
+      if (channelUrl !== undefined && url !== channelUrl)
+        throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `is of channel ${url}, not ${channelUrl}`, field);
       channelUrl = url;
     };
     const now = clockOf(o.now, 'options.now');
     const maxFutureSkewMs = skewOf(o.maxFutureSkewMs, 'options.maxFutureSkewMs');
     const grace = o.rotationGraceMs === undefined ? DEFAULT_ROTATION_GRACE_MS : o.rotationGraceMs;
-    if (typeof grace !== 'number' || !Number.isSafeInteger(grace) || grace < 0) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected a non-negative integer number of milliseconds', 'options.rotationGraceMs');
+    if (typeof grace !== 'number' || !Number.isSafeInteger(grace) || grace < 0)
+      throw new InvalidInputError(
+        ErrorCodes.INVALID_ARGUMENT,
+        'expected a non-negative integer number of milliseconds',
+        'options.rotationGraceMs',
+      );
     let history = o.state === undefined ? undefined : checkKeyHistory(o.state, 'options.state');
     if (history) agree(history.channelUrl, 'options.state.channelUrl');
     if (o.channel !== undefined) {
@@ -92,10 +98,18 @@ export class Opener {
       const { envelope } = parseChannelData(ch.data);
       assertNotInFuture(envelope.ckv, now(), maxFutureSkewMs, 'options.channel.data.ckk.ckv');
       history ??= { v: KEY_HISTORY_VERSION, channelUrl: url, envelopes: [] };
-      if ((await verifiedEnvelope(url, envelope, history, listedMembers(ch), signingKeys, backend)) === 'new') history = { ...history, envelopes: [...history.envelopes, envelope] };
+      if ((await verifiedEnvelope(url, envelope, history, listedMembers(ch), signingKeys, backend)) === 'new')
+        history = { ...history, envelopes: [...history.envelopes, envelope] };
     }
     const given = new Map<string, SecretBytes>();
-    const recipient = o.userId === undefined && o.identityPrivateKey === undefined ? undefined : checkRecipient({ userId: o.userId, identityPrivateKey: o.identityPrivateKey, keyVersion: o.keyVersion }, SENDBIRD_USER_ID, 'options');
+    const recipient =
+      o.userId === undefined && o.identityPrivateKey === undefined
+        ? undefined
+        : checkRecipient(
+            { userId: o.userId, identityPrivateKey: o.identityPrivateKey, keyVersion: o.keyVersion },
+            SENDBIRD_USER_ID,
+            'options',
+          );
     try {
       if (o.conversationKeys !== undefined) {
         const keys = assertObject(o.conversationKeys, 'options.conversationKeys');
@@ -147,7 +161,11 @@ export class Opener {
       key.set(given);
       if (envelope && !constantTimeEqual(decodeBase64(await commitment(this.backend, key)), decodeBase64(envelope.kc))) {
         wipe(key);
-        throw new VerificationError(ErrorCodes.DECRYPT_FAILED, `the key given for version ${version} is not the one its envelope committed to`, `options.conversationKeys[${JSON.stringify(version)}]`);
+        throw new VerificationError(
+          ErrorCodes.DECRYPT_FAILED,
+          `the key given for version ${version} is not the one its envelope committed to`,
+          `options.conversationKeys[${JSON.stringify(version)}]`,
+        );
       }
       return key;
     }
@@ -162,7 +180,15 @@ export class Opener {
     }
     const opened = await openSendbirdChannelKey(
       { channel_url: this.channelUrl as string, data: channelData(envelope, undefined) },
-      { userId: this.recipient.userId, identityPrivateKey: this.recipient.identityPrivateKey, ...(this.recipient.keyVersion === undefined ? {} : { keyVersion: this.recipient.keyVersion }), signingKeys: this.entries, backend: this.backend, now: this.clock.now, maxFutureSkewMs: this.clock.maxFutureSkewMs },
+      {
+        userId: this.recipient.userId,
+        identityPrivateKey: this.recipient.identityPrivateKey,
+        ...(this.recipient.keyVersion === undefined ? {} : { keyVersion: this.recipient.keyVersion }),
+        signingKeys: this.entries,
+        backend: this.backend,
+        now: this.clock.now,
+        maxFutureSkewMs: this.clock.maxFutureSkewMs,
+      },
     );
     return opened.conversationKey;
   }
@@ -185,21 +211,50 @@ export class Opener {
   async check(view: MessageView): Promise<SendbirdMessageDocument> {
     const f = view.fields;
     this.adoptChannel(view);
-    if (view.channelUrl !== this.channelUrl) throw new VerificationError(ErrorCodes.SIGNATURE_INVALID, `the message belongs to channel ${view.channelUrl}, not ${this.channelUrl}`, f.channelUrl);
+    if (view.channelUrl !== this.channelUrl)
+      throw new VerificationError(
+        ErrorCodes.SIGNATURE_INVALID,
+        `the message belongs to channel ${view.channelUrl}, not ${this.channelUrl}`,
+        f.channelUrl,
+      );
     const doc = parseMessageData(view.data, f.data);
     const df = `${f.data}.ckm`;
     // Bindings: the signed document against what Sendbird says of the message.
-    if (doc.ch !== view.channelUrl) throw new VerificationError(ErrorCodes.SIGNATURE_INVALID, `the message was signed for channel ${doc.ch}, not ${view.channelUrl} (moved from another channel?)`, f.channelUrl);
-    if (doc.sender !== view.senderId) throw new VerificationError(ErrorCodes.SIGNATURE_INVALID, `the message was signed by ${doc.sender}, but Sendbird attributes it to ${view.senderId}`, f.senderId);
+    if (doc.ch !== view.channelUrl)
+      throw new VerificationError(
+        ErrorCodes.SIGNATURE_INVALID,
+        `the message was signed for channel ${doc.ch}, not ${view.channelUrl} (moved from another channel?)`,
+        f.channelUrl,
+      );
+    if (doc.sender !== view.senderId)
+      throw new VerificationError(
+        ErrorCodes.SIGNATURE_INVALID,
+        `the message was signed by ${doc.sender}, but Sendbird attributes it to ${view.senderId}`,
+        f.senderId,
+      );
     if ((doc.kind === 'file') !== (view.type === 'FILE')) {
       throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, `a ${doc.kind} message's data in a ${view.type} message`, f.type);
     }
-    if (doc.kind === 'edit' && doc.target !== String(view.messageId)) throw new VerificationError(ErrorCodes.SIGNATURE_INVALID, `the edit was signed for message ${doc.target}, not ${view.messageId}`, f.messageId);
+    if (doc.kind === 'edit' && doc.target !== String(view.messageId))
+      throw new VerificationError(
+        ErrorCodes.SIGNATURE_INVALID,
+        `the edit was signed for message ${doc.target}, not ${view.messageId}`,
+        f.messageId,
+      );
     // The signature.
     const found = await this.signingKeys.lookup(doc.sender, doc.skv);
-    if (!found.ok) throw new VerificationError(found.reason === 'not_found' ? ErrorCodes.SIGNING_KEY_NOT_FOUND : ErrorCodes.KEY_BINDING_INVALID, found.message, `${df}.skv`);
+    if (!found.ok)
+      throw new VerificationError(
+        found.reason === 'not_found' ? ErrorCodes.SIGNING_KEY_NOT_FOUND : ErrorCodes.KEY_BINDING_INVALID,
+        found.message,
+        `${df}.skv`,
+      );
     if (!(await verifyPayload(this.verifier, found.key, messagePayload(doc), decodeBase64(doc.sig)))) {
-      throw new VerificationError(ErrorCodes.SIGNATURE_INVALID, `the message's signature does not verify for ${doc.sender}: it was changed, or someone else signed it`, `${df}.sig`);
+      throw new VerificationError(
+        ErrorCodes.SIGNATURE_INVALID,
+        `the message's signature does not verify for ${doc.sender}: it was changed, or someone else signed it`,
+        `${df}.sig`,
+      );
     }
     return doc;
   }
@@ -213,18 +268,31 @@ export class Opener {
     const df = `${f.data}.ckm`;
     // Replays: one message id, one Sendbird message.
     const earlier = this.seen.get(doc.mid);
-    if (earlier !== undefined && earlier !== view.messageId) throw new VerificationError(ErrorCodes.DUPLICATE_EVENT, `message ${doc.mid} was already seen as Sendbird message ${earlier}`, `${df}.mid`);
+    if (earlier !== undefined && earlier !== view.messageId)
+      throw new VerificationError(
+        ErrorCodes.DUPLICATE_EVENT,
+        `message ${doc.mid} was already seen as Sendbird message ${earlier}`,
+        `${df}.mid`,
+      );
     this.seen.set(doc.mid, view.messageId);
     // The key version against the history.
     const envelope = this.envelopes.get(doc.ckv);
     if (envelope && !envelope.keys.some((k) => k[0] === doc.sender)) {
-      throw new VerificationError(ErrorCodes.NOT_A_MEMBER, `${doc.sender} does not hold the key of version ${doc.ckv} (the envelope does not include them)`, `${df}.sender`);
+      throw new VerificationError(
+        ErrorCodes.NOT_A_MEMBER,
+        `${doc.sender} does not hold the key of version ${doc.ckv} (the envelope does not include them)`,
+        `${df}.sender`,
+      );
     }
     const next = this.successor(doc.ckv);
     const edited = doc.kind === 'edit' && view.updatedAt > 0;
     const at = edited ? view.updatedAt : view.createdAt;
     if (next !== undefined && BigInt(at) >= BigInt(next) + this.grace) {
-      throw new VerificationError(ErrorCodes.STALE_KEY_VERSION, `the message uses key version ${doc.ckv}, but Sendbird dates it ${at}, after key ${next} replaced it (sent or replayed after a rotation)`, edited ? f.updatedAt : f.createdAt);
+      throw new VerificationError(
+        ErrorCodes.STALE_KEY_VERSION,
+        `the message uses key version ${doc.ckv}, but Sendbird dates it ${at}, after key ${next} replaced it (sent or replayed after a rotation)`,
+        edited ? f.updatedAt : f.createdAt,
+      );
     }
     let key: SecretBytes;
     try {

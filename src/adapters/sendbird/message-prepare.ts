@@ -26,7 +26,14 @@ import { sealEntry } from '../xchat/messages/entry.js';
 import { commitment } from './channel-key.js';
 import { checkKeyHistory, floorOf, type SendbirdKeyHistory } from './key-history.js';
 import { assertText, editEntry, fileEntry, isFileName, isMimeType, textEntry, type SendbirdFileInfo } from './message-contents.js';
-import { isMessageId, MAX_MESSAGE_DATA_LENGTH, MESSAGE_VERSION, messageData, messagePayload, type SendbirdMessageKind } from './message-data.js';
+import {
+  isMessageId,
+  MAX_MESSAGE_DATA_LENGTH,
+  MESSAGE_VERSION,
+  messageData,
+  messagePayload,
+  type SendbirdMessageKind,
+} from './message-data.js';
 import { assertChannelUrl, SENDBIRD_USER_ID } from './rules.js';
 
 /** What a message is sealed and signed with. */
@@ -142,15 +149,19 @@ const codePoints = (s: string): number => {
 export function checkExtras(p: Record<string, unknown>, field: string): SendbirdMessageExtras {
   const out: SendbirdMessageExtras = {};
   if (p.customType !== undefined) {
-    if (typeof p.customType !== 'string' || codePoints(p.customType) > 128) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected a string of at most 128 characters', `${field}.customType`);
+    if (typeof p.customType !== 'string' || codePoints(p.customType) > 128)
+      throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected a string of at most 128 characters', `${field}.customType`);
     out.customType = p.customType;
   }
   if (p.mentionType !== undefined) {
-    if (p.mentionType !== 'users' && p.mentionType !== 'channel') throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected "users" or "channel"', `${field}.mentionType`);
+    if (p.mentionType !== 'users' && p.mentionType !== 'channel')
+      throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected "users" or "channel"', `${field}.mentionType`);
     out.mentionType = p.mentionType;
   }
   if (p.mentionedUserIds !== undefined) {
-    const ids = assertArray(p.mentionedUserIds, `${field}.mentionedUserIds`).map((u, i) => SENDBIRD_USER_ID.assert(u, `${field}.mentionedUserIds[${i}]`));
+    const ids = assertArray(p.mentionedUserIds, `${field}.mentionedUserIds`).map((u, i) =>
+      SENDBIRD_USER_ID.assert(u, `${field}.mentionedUserIds[${i}]`),
+    );
     assertDistinct(ids, `${field}.mentionedUserIds`);
     out.mentionedUserIds = ids;
   }
@@ -159,13 +170,15 @@ export function checkExtras(p: Record<string, unknown>, field: string): Sendbird
 
 function placeholderOf(value: unknown, field: string): string {
   if (value === undefined) return DEFAULT_PLACEHOLDER;
-  if (typeof value !== 'string' || value.length === 0) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected a non-empty string, got ${typeName(value)}`, field);
+  if (typeof value !== 'string' || value.length === 0)
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected a non-empty string, got ${typeName(value)}`, field);
   return value;
 }
 
 function optionalCount(value: unknown, field: string): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected a non-negative integer', field);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected a non-negative integer', field);
   return value;
 }
 
@@ -187,26 +200,59 @@ async function seal(
     const backend = await resolveBackend(o.backend as CryptoOptions['backend']);
     if (o.state !== undefined) {
       const state = checkKeyHistory(o.state, 'options.state');
-      if (state.channelUrl !== channelUrl) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `the history is of channel ${state.channelUrl}, not ${channelUrl}`, 'options.state.channelUrl');
+      if (state.channelUrl !== channelUrl)
+        throw new InvalidInputError(
+          ErrorCodes.INVALID_ARGUMENT,
+          `the history is of channel ${state.channelUrl}, not ${channelUrl}`,
+          'options.state.channelUrl',
+        );
       const floor = floorOf(state);
       if (floor !== undefined && compareVersions(ckv, floor) < 0) {
-        throw new VerificationError(ErrorCodes.STALE_KEY_VERSION, `key version ${ckv} is older than the channel's current key (${floor}): open the current key and send with it`, 'key.conversationKeyVersion');
+        throw new VerificationError(
+          ErrorCodes.STALE_KEY_VERSION,
+          `key version ${ckv} is older than the channel's current key (${floor}): open the current key and send with it`,
+          'key.conversationKeyVersion',
+        );
       }
       const envelope = state.envelopes.find((e) => e.ckv === ckv);
       if (envelope && !constantTimeEqual(decodeBase64(await commitment(backend, conversationKey)), decodeBase64(envelope.kc))) {
-        throw new InvalidInputError(ErrorCodes.INVALID_KEY, `not the key that the envelope of version ${ckv} committed to`, 'key.conversationKey');
+        throw new InvalidInputError(
+          ErrorCodes.INVALID_KEY,
+          `not the key that the envelope of version ${ckv} committed to`,
+          'key.conversationKey',
+        );
       }
     }
     const opts: CryptoOptions = { ...o, backend };
     const random = randomSource(opts, backend);
     const mid = newMessageId(random, opts, kind);
-    if (!isMessageId(mid)) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'a message id is 1 to 64 letters, digits, "-" and "_"', 'testing hooks: messageId');
+    if (!isMessageId(mid))
+      throw new InvalidInputError(
+        ErrorCodes.INVALID_ARGUMENT,
+        'a message id is 1 to 64 letters, digits, "-" and "_"',
+        'testing hooks: messageId',
+      );
     const holder = await contents(random, conversationKey, opts);
     const ct = encodeBase64NoPad(sealEntry(conversationKey, holder, random));
-    const unsigned = { v: MESSAGE_VERSION, kind, ch: channelUrl, sender: sender.userId, skv: sender.signingKeyVersion, ckv, mid, ...(target === undefined ? {} : { target }), ct } as const;
+    const unsigned = {
+      v: MESSAGE_VERSION,
+      kind,
+      ch: channelUrl,
+      sender: sender.userId,
+      skv: sender.signingKeyVersion,
+      ckv,
+      mid,
+      ...(target === undefined ? {} : { target }),
+      ct,
+    } as const;
     const sig = encodeBase64NoPad(await signPayload(backend, sender.signingPrivateKey, messagePayload(unsigned)));
     const data = messageData({ ...unsigned, sig });
-    if (data.length > MAX_MESSAGE_DATA_LENGTH) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `the message data would be ${data.length} characters, above the limit of ${MAX_MESSAGE_DATA_LENGTH}`, 'params.text');
+    if (data.length > MAX_MESSAGE_DATA_LENGTH)
+      throw new InvalidInputError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `the message data would be ${data.length} characters, above the limit of ${MAX_MESSAGE_DATA_LENGTH}`,
+        'params.text',
+      );
     return data;
   } finally {
     wipe(sender.signingPrivateKey);
@@ -230,7 +276,11 @@ async function seal(
  * const params = await prepareSendbirdMessage({ channelUrl: channel.channel_url, text: 'hi' }, { conversationKey, conversationKeyVersion, sender });
  * await groupChannel.sendUserMessage(params); // or fetch(sendbirdMessageRequest(params, { applicationId, apiToken }))
  */
-export async function prepareSendbirdMessage(params: SendbirdMessageParams, key: SendbirdMessageKey, options?: SendbirdMessageOptions): Promise<PreparedSendbirdMessage> {
+export async function prepareSendbirdMessage(
+  params: SendbirdMessageParams,
+  key: SendbirdMessageKey,
+  options?: SendbirdMessageOptions,
+): Promise<PreparedSendbirdMessage> {
   const p = assertObject(params, 'params');
   const channelUrl = assertChannelUrl(p.channelUrl, 'params.channelUrl');
   const text = assertText(p.text, 'params.text');
@@ -252,10 +302,17 @@ export async function prepareSendbirdMessage(params: SendbirdMessageParams, key:
  * const params = await prepareSendbirdMessageEdit({ channelUrl, messageId: sent.message_id, text: 'hi, fixed' }, key);
  * await groupChannel.updateUserMessage(sent.messageId, params);
  */
-export async function prepareSendbirdMessageEdit(params: SendbirdMessageEditParams, key: SendbirdMessageKey, options?: SendbirdMessageOptions): Promise<PreparedSendbirdMessage> {
+export async function prepareSendbirdMessageEdit(
+  params: SendbirdMessageEditParams,
+  key: SendbirdMessageKey,
+  options?: SendbirdMessageOptions,
+): Promise<PreparedSendbirdMessage> {
   const p = assertObject(params, 'params');
   const channelUrl = assertChannelUrl(p.channelUrl, 'params.channelUrl');
-  const target = assertI64Text(typeof p.messageId === 'number' && Number.isSafeInteger(p.messageId) ? String(p.messageId) : p.messageId, 'params.messageId');
+  const target = assertI64Text(
+    typeof p.messageId === 'number' && Number.isSafeInteger(p.messageId) ? String(p.messageId) : p.messageId,
+    'params.messageId',
+  );
   const text = assertText(p.text, 'params.text');
   const message = placeholderOf(p.placeholder, 'params.placeholder');
   const extras = checkExtras(p, 'params');
@@ -276,14 +333,24 @@ export async function prepareSendbirdMessageEdit(params: SendbirdMessageEditPara
  * const prepared = await prepareSendbirdFileMessage({ channelUrl, file: photo, fileName: 'beach.jpg', mimeType: 'image/jpeg' }, key);
  * await groupChannel.sendFileMessage({ ...prepared, file: new Blob([prepared.file]) }); // or sendbirdFileMessageRequest(prepared, options)
  */
-export async function prepareSendbirdFileMessage(params: SendbirdFileMessageParams, key: SendbirdMessageKey, options?: SendbirdMessageOptions): Promise<PreparedSendbirdFileMessage> {
+export async function prepareSendbirdFileMessage(
+  params: SendbirdFileMessageParams,
+  key: SendbirdMessageKey,
+  options?: SendbirdMessageOptions,
+): Promise<PreparedSendbirdFileMessage> {
   const p = assertObject(params, 'params');
   const channelUrl = assertChannelUrl(p.channelUrl, 'params.channelUrl');
   const file = assertBytes(p.file, 'params.file');
-  if (!isFileName(p.fileName)) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected a file name of 1 to 255 characters without a path separator or control character', 'params.fileName');
+  if (!isFileName(p.fileName))
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_ARGUMENT,
+      'expected a file name of 1 to 255 characters without a path separator or control character',
+      'params.fileName',
+    );
   const name = p.fileName;
   const mimeType = p.mimeType === undefined ? ENCRYPTED_FILE_TYPE : p.mimeType;
-  if (!isMimeType(mimeType)) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected a MIME type type/subtype without parameters', 'params.mimeType');
+  if (!isMimeType(mimeType))
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected a MIME type type/subtype without parameters', 'params.mimeType');
   const caption = p.caption === undefined ? undefined : assertText(p.caption, 'params.caption');
   const width = optionalCount(p.width, 'params.width');
   const height = optionalCount(p.height, 'params.height');

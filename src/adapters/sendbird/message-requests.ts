@@ -9,7 +9,14 @@
  */
 import { ErrorCodes, InvalidInputError } from '../../errors.js';
 import { assertBytes, assertObject, typeName } from '../../guards.js';
-import { checkExtras, ENCRYPTED_FILE_NAME, ENCRYPTED_FILE_TYPE, type PreparedSendbirdFileMessage, type PreparedSendbirdMessage, type SendbirdMessageExtras } from './message-prepare.js';
+import {
+  checkExtras,
+  ENCRYPTED_FILE_NAME,
+  ENCRYPTED_FILE_TYPE,
+  type PreparedSendbirdFileMessage,
+  type PreparedSendbirdMessage,
+  type SendbirdMessageExtras,
+} from './message-prepare.js';
 import { parseMessageData, type SendbirdMessageDocument } from './message-data.js';
 import { channelPath, credentials, jsonRequest, type SendbirdOptions, type SendbirdRequest } from './requests.js';
 
@@ -25,10 +32,15 @@ export interface SendbirdMessageRequestOptions extends Omit<SendbirdOptions, 'e2
 
 function flags(options: SendbirdMessageRequestOptions): Record<string, boolean> {
   const out: Record<string, boolean> = {};
-  for (const [k, name] of [['sendPush', 'send_push'], ['isSilent', 'is_silent'], ['markAsRead', 'mark_as_read']] as const) {
+  for (const [k, name] of [
+    ['sendPush', 'send_push'],
+    ['isSilent', 'is_silent'],
+    ['markAsRead', 'mark_as_read'],
+  ] as const) {
     const v = options[k];
     if (v === undefined) continue;
-    if (typeof v !== 'boolean') throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected a boolean, got ${typeName(v)}`, `options.${k}`);
+    if (typeof v !== 'boolean')
+      throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected a boolean, got ${typeName(v)}`, `options.${k}`);
     out[name] = v;
   }
   return out;
@@ -62,14 +74,26 @@ export function sendbirdMessageRequest(prepared: PreparedSendbirdMessage, option
   credentials(options);
   const p = assertObject(prepared, 'prepared');
   const doc = preparedDoc(p);
-  if (doc.kind === 'file') throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'a file message goes with sendbirdFileMessageRequest', 'prepared.data');
-  if (typeof p.message !== 'string' || p.message.length === 0) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected the placeholder, a non-empty string', 'prepared.message');
+  if (doc.kind === 'file')
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'a file message goes with sendbirdFileMessageRequest', 'prepared.data');
+  if (typeof p.message !== 'string' || p.message.length === 0)
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected the placeholder, a non-empty string', 'prepared.message');
   const extras = extrasBody(checkExtras(p, 'prepared'));
   const path = `${channelPath(doc.ch)}/messages`;
   if (doc.kind === 'edit') {
-    return jsonRequest('PUT', `${path}/${doc.target as string}`, { message_type: 'MESG', message: p.message, data: p.data, ...extras }, options);
+    return jsonRequest(
+      'PUT',
+      `${path}/${doc.target as string}`,
+      { message_type: 'MESG', message: p.message, data: p.data, ...extras },
+      options,
+    );
   }
-  return jsonRequest('POST', path, { message_type: 'MESG', user_id: doc.sender, message: p.message, data: p.data, ...extras, ...flags(options), dedup_id: doc.mid }, options);
+  return jsonRequest(
+    'POST',
+    path,
+    { message_type: 'MESG', user_id: doc.sender, message: p.message, data: p.data, ...extras, ...flags(options), dedup_id: doc.mid },
+    options,
+  );
 }
 
 /**
@@ -88,15 +112,27 @@ export function sendbirdFileMessageRequest(prepared: PreparedSendbirdFileMessage
   const { host, headers } = credentials(options);
   const p = assertObject(prepared, 'prepared');
   const doc = preparedDoc(p);
-  if (doc.kind !== 'file') throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'a text message or edit goes with sendbirdMessageRequest', 'prepared.data');
+  if (doc.kind !== 'file')
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'a text message or edit goes with sendbirdMessageRequest', 'prepared.data');
   const blob = assertBytes(p.file, 'prepared.file');
-  if (p.fileSize !== blob.length) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected the size of the encrypted file', 'prepared.fileSize');
+  if (p.fileSize !== blob.length)
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected the size of the encrypted file', 'prepared.fileSize');
   const extras = extrasBody(checkExtras(p, 'prepared'));
   const FormDataCtor = (globalThis as { FormData?: typeof FormData }).FormData;
   const BlobCtor = (globalThis as { Blob?: typeof Blob }).Blob;
-  if (!FormDataCtor || !BlobCtor) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'a file message needs the platform FormData and Blob', 'prepared.file');
+  if (!FormDataCtor || !BlobCtor)
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'a file message needs the platform FormData and Blob', 'prepared.file');
   const form = new FormDataCtor();
-  const fields: Record<string, unknown> = { message_type: 'FILE', user_id: doc.sender, file_name: ENCRYPTED_FILE_NAME, file_type: ENCRYPTED_FILE_TYPE, data: p.data, ...extras, ...flags(options), dedup_id: doc.mid };
+  const fields: Record<string, unknown> = {
+    message_type: 'FILE',
+    user_id: doc.sender,
+    file_name: ENCRYPTED_FILE_NAME,
+    file_type: ENCRYPTED_FILE_TYPE,
+    data: p.data,
+    ...extras,
+    ...flags(options),
+    dedup_id: doc.mid,
+  };
   for (const [k, v] of Object.entries(fields)) form.append(k, typeof v === 'string' ? v : JSON.stringify(v));
   form.append('file', new BlobCtor([blob as Uint8Array<ArrayBuffer>], { type: ENCRYPTED_FILE_TYPE }), ENCRYPTED_FILE_NAME);
   const path = `${channelPath(doc.ch)}/messages`;

@@ -37,15 +37,21 @@ function bad(field: string, reason: string): never {
   throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, reason, field);
 }
 
-const obj = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const obj = (v: unknown): Record<string, unknown> | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 
 function int(v: unknown, field: string, what: string): number {
   const n = typeof v === 'string' && /^(0|[1-9][0-9]{0,15})$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) bad(field, `expected ${what} (a non-negative safe integer), got ${typeName(v)}`);
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
+    bad(field, `expected ${what} (a non-negative safe integer), got ${typeName(v)}`);
   return n;
 }
 
-function fileOf(f: Record<string, unknown> | undefined, names: { url: string; name: string; type: string; size: string }, field: string): MessageView['file'] {
+function fileOf(
+  f: Record<string, unknown> | undefined,
+  names: { url: string; name: string; type: string; size: string },
+  field: string,
+): MessageView['file'] {
   if (f === undefined) return undefined;
   const url = f[names.url];
   const name = f[names.name];
@@ -60,7 +66,8 @@ function fileOf(f: Record<string, unknown> | undefined, names: { url: string; na
 
 /** The data of a FILE resource: top-level `data`, or `file.data`; both given must agree. */
 function dataOf(top: unknown, inFile: unknown, field: string): { data: unknown; field: string } {
-  if (typeof top === 'string' && top !== '' && typeof inFile === 'string' && inFile !== '' && top !== inFile) bad(field, 'the message has two different data strings (data and file.data)');
+  if (typeof top === 'string' && top !== '' && typeof inFile === 'string' && inFile !== '' && top !== inFile)
+    bad(field, 'the message has two different data strings (data and file.data)');
   if (typeof top === 'string' && top !== '') return { data: top, field };
   if (typeof inFile === 'string' && inFile !== '') return { data: inFile, field: field.replace(/data$/, 'file.data') };
   return { data: top, field };
@@ -72,9 +79,15 @@ function dataOf(top: unknown, inFile: unknown, field: string): { data: unknown; 
  * message, or a missing or malformed property; `ERR_INVALID_CONVERSATION_ID`, `ERR_INVALID_USER_ID`
  */
 export function readMessage(value: unknown, field: string): MessageView {
-  const m = obj(value) ?? bad(field, `expected a Sendbird message (the Platform API's resource, the Chat SDK's message or a webhook body), got ${typeName(value)}`);
+  const m =
+    obj(value) ??
+    bad(
+      field,
+      `expected a Sendbird message (the Platform API's resource, the Chat SDK's message or a webhook body), got ${typeName(value)}`,
+    );
   if (typeof m.category === 'string' || m.payload !== undefined) {
-    if (!WEBHOOK_CATEGORIES.includes(m.category as string)) bad(`${field}.category`, `expected a webhook of ${WEBHOOK_CATEGORIES.join(' or ')}`);
+    if (!WEBHOOK_CATEGORIES.includes(m.category as string))
+      bad(`${field}.category`, `expected a webhook of ${WEBHOOK_CATEGORIES.join(' or ')}`);
     const p = obj(m.payload) ?? bad(`${field}.payload`, 'expected the webhook payload object');
     const channel = obj(m.channel) ?? bad(`${field}.channel`, 'expected the webhook channel object');
     const type = m.type === 'MESG' || m.type === 'FILE' ? m.type : bad(`${field}.type`, 'expected a MESG or FILE message');
@@ -89,11 +102,24 @@ export function readMessage(value: unknown, field: string): MessageView {
       updatedAt: p.updated_at === undefined ? 0 : int(p.updated_at, `${f}.updated_at`, 'a time'),
       ...(type === 'FILE' ? { file: fileOf(p, { url: 'url', name: 'filename', type: 'file_type', size: 'file_size' }, f) } : {}),
       channel,
-      fields: { channelUrl: `${field}.channel.channel_url`, messageId: `${f}.message_id`, senderId: `${field}.sender.user_id`, type: `${field}.type`, data: `${f}.data`, createdAt: `${f}.created_at`, updatedAt: `${f}.updated_at` },
+      fields: {
+        channelUrl: `${field}.channel.channel_url`,
+        messageId: `${f}.message_id`,
+        senderId: `${field}.sender.user_id`,
+        type: `${field}.type`,
+        data: `${f}.data`,
+        createdAt: `${f}.created_at`,
+        updatedAt: `${f}.updated_at`,
+      },
     };
   }
   if (m.messageId !== undefined) {
-    const type = m.messageType === 'user' ? 'MESG' : m.messageType === 'file' ? 'FILE' : bad(`${field}.messageType`, 'expected a user or file message (admin messages carry no encrypted contents)');
+    const type =
+      m.messageType === 'user'
+        ? 'MESG'
+        : m.messageType === 'file'
+          ? 'FILE'
+          : bad(`${field}.messageType`, 'expected a user or file message (admin messages carry no encrypted contents)');
     return {
       channelUrl: assertChannelUrl(m.channelUrl, `${field}.channelUrl`),
       messageId: int(m.messageId, `${field}.messageId`, 'a message id'),
@@ -103,12 +129,24 @@ export function readMessage(value: unknown, field: string): MessageView {
       createdAt: int(m.createdAt, `${field}.createdAt`, 'a time'),
       updatedAt: m.updatedAt === undefined ? 0 : int(m.updatedAt, `${field}.updatedAt`, 'a time'),
       ...(type === 'FILE' ? { file: fileOf(m, { url: 'url', name: 'name', type: 'type', size: 'size' }, field) } : {}),
-      fields: { channelUrl: `${field}.channelUrl`, messageId: `${field}.messageId`, senderId: `${field}.sender.userId`, type: `${field}.messageType`, data: `${field}.data`, createdAt: `${field}.createdAt`, updatedAt: `${field}.updatedAt` },
+      fields: {
+        channelUrl: `${field}.channelUrl`,
+        messageId: `${field}.messageId`,
+        senderId: `${field}.sender.userId`,
+        type: `${field}.messageType`,
+        data: `${field}.data`,
+        createdAt: `${field}.createdAt`,
+        updatedAt: `${field}.updatedAt`,
+      },
     };
   }
-  const type = m.type === 'MESG' || m.type === 'FILE' ? m.type : bad(`${field}.type`, 'expected a MESG or FILE message (admin messages carry no encrypted contents)');
+  const type =
+    m.type === 'MESG' || m.type === 'FILE'
+      ? m.type
+      : bad(`${field}.type`, 'expected a MESG or FILE message (admin messages carry no encrypted contents)');
   const file = type === 'FILE' ? (obj(m.file) ?? bad(`${field}.file`, 'a FILE message has a file object')) : undefined;
-  const { data, field: dataField } = type === 'FILE' ? dataOf(m.data, file?.data, `${field}.data`) : { data: m.data, field: `${field}.data` };
+  const { data, field: dataField } =
+    type === 'FILE' ? dataOf(m.data, file?.data, `${field}.data`) : { data: m.data, field: `${field}.data` };
   return {
     channelUrl: assertChannelUrl(m.channel_url, `${field}.channel_url`),
     messageId: int(m.message_id, `${field}.message_id`, 'a message id'),
@@ -118,6 +156,14 @@ export function readMessage(value: unknown, field: string): MessageView {
     createdAt: int(m.created_at, `${field}.created_at`, 'a time'),
     updatedAt: m.updated_at === undefined ? 0 : int(m.updated_at, `${field}.updated_at`, 'a time'),
     ...(file === undefined ? {} : { file: fileOf(file, { url: 'url', name: 'name', type: 'type', size: 'size' }, `${field}.file`) }),
-    fields: { channelUrl: `${field}.channel_url`, messageId: `${field}.message_id`, senderId: `${field}.user.user_id`, type: `${field}.type`, data: dataField, createdAt: `${field}.created_at`, updatedAt: `${field}.updated_at` },
+    fields: {
+      channelUrl: `${field}.channel_url`,
+      messageId: `${field}.message_id`,
+      senderId: `${field}.user.user_id`,
+      type: `${field}.type`,
+      data: dataField,
+      createdAt: `${field}.created_at`,
+      updatedAt: `${field}.updated_at`,
+    },
   };
 }

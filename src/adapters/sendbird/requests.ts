@@ -52,7 +52,11 @@ const APP_ID = /^[A-Za-z0-9-]{1,64}$/;
 export function credentials(options: unknown): { host: string; headers: Record<string, string> } {
   const o = assertObject(options, 'options');
   if (typeof o.applicationId !== 'string' || !APP_ID.test(o.applicationId)) {
-    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected a Sendbird application id (letters, digits and hyphens)', 'options.applicationId');
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_ARGUMENT,
+      'expected a Sendbird application id (letters, digits and hyphens)',
+      'options.applicationId',
+    );
   }
   if (typeof o.apiToken !== 'string' || o.apiToken.length === 0 || /[\r\n\0]/.test(o.apiToken)) {
     throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'expected a non-empty API token on one line', 'options.apiToken');
@@ -70,7 +74,8 @@ export function jsonRequest(method: 'POST' | 'PUT', path: string, body: unknown,
 function formBody(params: Record<string, unknown>): FormData {
   const FormDataCtor = (globalThis as { FormData?: typeof FormData }).FormData;
   const BlobCtor = (globalThis as { Blob?: typeof Blob }).Blob;
-  if (!FormDataCtor || !BlobCtor) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'cover_file needs the platform FormData and Blob', 'cover_file');
+  if (!FormDataCtor || !BlobCtor)
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'cover_file needs the platform FormData and Blob', 'cover_file');
   const form = new FormDataCtor();
   for (const [k, v] of Object.entries(params)) {
     if (v === undefined) continue;
@@ -88,15 +93,26 @@ function formBody(params: Record<string, unknown>): FormData {
 }
 
 /** Validates, adds the E2EE envelope, and returns the properties to send. */
-function prepareParams(params: unknown, options: SendbirdOptions, limits: { batch?: boolean } = {}, earlier: SendbirdProblem[] = []): Record<string, unknown> {
+function prepareParams(
+  params: unknown,
+  options: SendbirdOptions,
+  limits: { batch?: boolean } = {},
+  earlier: SendbirdProblem[] = [],
+): Record<string, unknown> {
   const problems: SendbirdProblem[] = [...earlier, ...validateGroupChannel(params, limits)];
   const p = { ...(params as Record<string, unknown>) };
   if (options?.e2ee !== undefined) {
-    problems.push(...e2eeProblems(options.e2ee, typeof p.channel_url === 'string' ? p.channel_url : undefined, requestUserIds(p), 'options.e2ee'));
+    problems.push(
+      ...e2eeProblems(options.e2ee, typeof p.channel_url === 'string' ? p.channel_url : undefined, requestUserIds(p), 'options.e2ee'),
+    );
     if (p.is_distinct === true) {
       // A distinct create for an existing member set returns that channel, with its own URL and
       // data: the envelope signed for this channel_url would silently go nowhere.
-      problems.push({ path: 'is_distinct', message: 'an end-to-end encrypted channel cannot be distinct (Sendbird would return an existing channel and drop the key envelope)', sendbirdCode: null });
+      problems.push({
+        path: 'is_distinct',
+        message: 'an end-to-end encrypted channel cannot be distinct (Sendbird would return an existing channel and drop the key envelope)',
+        sendbirdCode: null,
+      });
     }
   }
   if (problems.length > 0) throw new SendbirdValidationError(problems);
@@ -141,7 +157,8 @@ export function inviteSendbirdUsersRequest(channelUrl: string, userIds: string[]
   // Checked as the users of a Supergroup: only the per-request limit applies to an invite. The
   // channel URL, optional in a create, is required here: it is the path.
   const problems = validateGroupChannel({ channel_url: channelUrl, user_ids: userIds, is_super: true });
-  if (channelUrl === undefined) problems.unshift({ path: 'channel_url', message: 'is required: the channel to invite to', sendbirdCode: SendbirdCodes.MISSING });
+  if (channelUrl === undefined)
+    problems.unshift({ path: 'channel_url', message: 'is required: the channel to invite to', sendbirdCode: SendbirdCodes.MISSING });
   if (problems.length > 0) throw new SendbirdValidationError(problems);
   return jsonRequest('POST', `${channelPath(channelUrl)}/invite`, { user_ids: userIds }, options);
 }
@@ -194,12 +211,18 @@ export function planSendbirdSupergroup(params: SendbirdGroupChannelParams, optio
   credentials(options);
   const given = assertObject(params, 'params') as SendbirdGroupChannelParams;
   const problems: SendbirdProblem[] = [];
-  if (given.is_super === false) problems.push({ path: 'is_super', message: 'a planned Supergroup needs is_super: true', sendbirdCode: SendbirdCodes.INVALID_VALUE });
+  if (given.is_super === false)
+    problems.push({ path: 'is_super', message: 'a planned Supergroup needs is_super: true', sendbirdCode: SendbirdCodes.INVALID_VALUE });
   let channelUrl = given.channel_url;
   if (channelUrl === undefined) {
     channelUrl = (options.generateChannelUrl ?? randomChannelUrl)();
   }
-  const checked = prepareParams({ ...given, is_super: given.is_super ?? true, channel_url: channelUrl }, options, { batch: false }, problems);
+  const checked = prepareParams(
+    { ...given, is_super: given.is_super ?? true, channel_url: channelUrl },
+    options,
+    { batch: false },
+    problems,
+  );
   const ids = requestUserIds(checked);
   const first = new Set<string>([
     ...(given.operator_ids ?? []),
@@ -208,14 +231,23 @@ export function planSendbirdSupergroup(params: SendbirdGroupChannelParams, optio
     ...Object.keys(given.hidden_status ?? {}),
   ]);
   if (first.size > SENDBIRD_BATCH) {
-    throw new SendbirdValidationError([{ path: 'operator_ids', message: `${first.size} operators, inviter and users with a status must all be in the first ${SENDBIRD_BATCH}`, sendbirdCode: SendbirdCodes.TOO_MANY }]);
+    throw new SendbirdValidationError([
+      {
+        path: 'operator_ids',
+        message: `${first.size} operators, inviter and users with a status must all be in the first ${SENDBIRD_BATCH}`,
+        sendbirdCode: SendbirdCodes.TOO_MANY,
+      },
+    ]);
   }
   const ordered = [...ids.filter((u) => first.has(u)), ...ids.filter((u) => !first.has(u))];
   const batches: string[][] = [];
   for (let i = 0; i < ordered.length; i += SENDBIRD_BATCH) batches.push(ordered.slice(i, i + SENDBIRD_BATCH));
   const [head = [], ...rest] = batches;
   const byId = new Map((given.users ?? []).map((u) => [typeof u === 'string' ? u : u.user_id, u] as const));
-  const createParams: Record<string, unknown> = { ...checked, ...(given.users !== undefined ? { users: head.map((u) => byId.get(u) ?? u) } : { user_ids: head }) };
+  const createParams: Record<string, unknown> = {
+    ...checked,
+    ...(given.users !== undefined ? { users: head.map((u) => byId.get(u) ?? u) } : { user_ids: head }),
+  };
   const { host, headers } = credentials(options);
   const create: SendbirdRequest =
     createParams.cover_file !== undefined
@@ -276,11 +308,24 @@ export function updateSendbirdChannelKeyRequest(update: SendbirdKeyUpdate, optio
   } else appData = u.appData;
   problems.push(
     ...validateGroupChannel(
-      { channel_url: u.channel_url, user_ids: u.user_ids, ...(appData === undefined ? {} : { data: appData }), is_super: Array.isArray(u.user_ids) && u.user_ids.length > SENDBIRD_BATCH },
+      {
+        channel_url: u.channel_url,
+        user_ids: u.user_ids,
+        ...(appData === undefined ? {} : { data: appData }),
+        is_super: Array.isArray(u.user_ids) && u.user_ids.length > SENDBIRD_BATCH,
+      },
       { batch: false },
     ).map((p) => (p.path === 'data' ? { ...p, path: u.appData !== undefined ? 'appData' : 'currentData' } : p)),
   );
-  problems.push(...e2eeProblems(u.prepared, typeof u.channel_url === 'string' ? u.channel_url : undefined, Array.isArray(u.user_ids) ? u.user_ids.filter((x) => typeof x === 'string') : [], 'update.prepared'));
-  if (problems.length > 0) throw new SendbirdValidationError(problems.map((p) => ({ ...p, path: p.path.startsWith('update.') ? p.path : `update.${p.path}` })));
+  problems.push(
+    ...e2eeProblems(
+      u.prepared,
+      typeof u.channel_url === 'string' ? u.channel_url : undefined,
+      Array.isArray(u.user_ids) ? u.user_ids.filter((x) => typeof x === 'string') : [],
+      'update.prepared',
+    ),
+  );
+  if (problems.length > 0)
+    throw new SendbirdValidationError(problems.map((p) => ({ ...p, path: p.path.startsWith('update.') ? p.path : `update.${p.path}` })));
   return jsonRequest('PUT', channelPath(u.channel_url), { data: channelData(u.prepared.envelope, appData) }, options);
 }

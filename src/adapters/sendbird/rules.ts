@@ -26,8 +26,14 @@ export function isChannelUrl(url: unknown): url is string {
  * const channelUrl = assertChannelUrl(request.params.channel, 'channel'); // throws, naming `channel`, when it is not one
  */
 export function assertChannelUrl(url: unknown, field: string): string {
-  if (typeof url !== 'string') throw new InvalidInputError(ErrorCodes.INVALID_CONVERSATION_ID, `expected a channel URL string, got ${typeName(url)}`, field);
-  if (!isChannelUrl(url)) throw new InvalidInputError(ErrorCodes.INVALID_CONVERSATION_ID, 'expected a Sendbird channel URL: 4 to 100 letters, digits and underscores', field);
+  if (typeof url !== 'string')
+    throw new InvalidInputError(ErrorCodes.INVALID_CONVERSATION_ID, `expected a channel URL string, got ${typeName(url)}`, field);
+  if (!isChannelUrl(url))
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_CONVERSATION_ID,
+      'expected a Sendbird channel URL: 4 to 100 letters, digits and underscores',
+      field,
+    );
   return url;
 }
 

@@ -40,8 +40,13 @@ export const SendbirdCodes = /* @__PURE__ */ Object.freeze({
 export class SendbirdValidationError extends InvalidInputError {
   readonly problems: readonly SendbirdProblem[];
   constructor(problems: SendbirdProblem[]) {
-    const head = problems.slice(0, 5).map((p) => `${p.path}: ${p.message}${p.sendbirdCode === null ? '' : ` (Sendbird ${p.sendbirdCode})`}`);
-    super(ErrorCodes.SENDBIRD_REQUEST_INVALID, `${problems.length} problem${problems.length === 1 ? '' : 's'}: ${head.join('; ')}${problems.length > 5 ? '; …' : ''}`);
+    const head = problems
+      .slice(0, 5)
+      .map((p) => `${p.path}: ${p.message}${p.sendbirdCode === null ? '' : ` (Sendbird ${p.sendbirdCode})`}`);
+    super(
+      ErrorCodes.SENDBIRD_REQUEST_INVALID,
+      `${problems.length} problem${problems.length === 1 ? '' : 's'}: ${head.join('; ')}${problems.length > 5 ? '; …' : ''}`,
+    );
     this.problems = problems;
   }
 
@@ -90,11 +95,35 @@ export interface SendbirdGroupChannelParams {
 }
 
 const KNOWN = new Set([
-  'user_ids', 'users', 'name', 'channel_url', 'cover_url', 'cover_file', 'custom_type', 'data', 'is_distinct', 'is_public', 'is_super', 'is_ephemeral',
-  'access_code', 'inviter_id', 'strict', 'invitation_status', 'hidden_status', 'operator_ids', 'block_sdk_user_channel_join',
+  'user_ids',
+  'users',
+  'name',
+  'channel_url',
+  'cover_url',
+  'cover_file',
+  'custom_type',
+  'data',
+  'is_distinct',
+  'is_public',
+  'is_super',
+  'is_ephemeral',
+  'access_code',
+  'inviter_id',
+  'strict',
+  'invitation_status',
+  'hidden_status',
+  'operator_ids',
+  'block_sdk_user_channel_join',
 ]);
 const BOOLEANS = ['is_distinct', 'is_public', 'is_super', 'is_ephemeral', 'strict', 'block_sdk_user_channel_join'] as const;
-const STRINGS: [string, number][] = [['name', 191], ['cover_url', 2048], ['custom_type', 128], ['access_code', 0], ['inviter_id', 0], ['data', 0]];
+const STRINGS: [string, number][] = [
+  ['name', 191],
+  ['cover_url', 2048],
+  ['custom_type', 128],
+  ['access_code', 0],
+  ['inviter_id', 0],
+  ['data', 0],
+];
 const INVITATION = new Set(['joined', 'invited_by_friend', 'invited_by_non_friend']);
 const HIDDEN = new Set(['unhidden', 'hidden_allow_auto_unhide', 'hidden_prevent_auto_unhide']);
 /** Sendbird's per-request limit of users and operators, and a plain group's member limit. */
@@ -110,7 +139,14 @@ function isCoverFile(v: unknown): boolean {
   const BlobCtor = (globalThis as { Blob?: new (...a: never[]) => unknown }).Blob;
   if (BlobCtor && v instanceof BlobCtor) return true;
   const o = v as CoverFileBytes | null;
-  return typeof o === 'object' && o !== null && o.data instanceof Uint8Array && typeof o.filename === 'string' && o.filename.length > 0 && (o.type === undefined || typeof o.type === 'string');
+  return (
+    typeof o === 'object' &&
+    o !== null &&
+    o.data instanceof Uint8Array &&
+    typeof o.filename === 'string' &&
+    o.filename.length > 0 &&
+    (o.type === undefined || typeof o.type === 'string')
+  );
 }
 
 /**
@@ -119,7 +155,15 @@ function isCoverFile(v: unknown): boolean {
  */
 export function requestUserIds(p: Record<string, unknown>): string[] {
   const list = Array.isArray(p.user_ids) ? p.user_ids : Array.isArray(p.users) ? p.users : [];
-  return list.map((u: unknown) => (typeof u === 'string' ? u : typeof u === 'object' && u !== null && typeof (u as { user_id?: unknown }).user_id === 'string' ? (u as { user_id: string }).user_id : '')).filter((u) => u !== '');
+  return list
+    .map((u: unknown) =>
+      typeof u === 'string'
+        ? u
+        : typeof u === 'object' && u !== null && typeof (u as { user_id?: unknown }).user_id === 'string'
+          ? (u as { user_id: string }).user_id
+          : '',
+    )
+    .filter((u) => u !== '');
 }
 
 /**
@@ -137,10 +181,12 @@ export function validateGroupChannel(value: unknown, limits: { batch?: boolean }
     return out;
   }
   const p = value as Record<string, unknown>;
-  for (const k of Object.keys(p)) if (!KNOWN.has(k) && p[k] !== undefined) add(k, 'not a property of a group channel create (a typo?)', null);
+  for (const k of Object.keys(p))
+    if (!KNOWN.has(k) && p[k] !== undefined) add(k, 'not a property of a group channel create (a typo?)', null);
 
   // Users: exactly one of user_ids and users.
-  if (p.user_ids !== undefined && p.users !== undefined) add('users', 'give user_ids or users, not both', SendbirdCodes.INVALID_COMBINATION);
+  if (p.user_ids !== undefined && p.users !== undefined)
+    add('users', 'give user_ids or users, not both', SendbirdCodes.INVALID_COMBINATION);
   const field = p.user_ids !== undefined ? 'user_ids' : 'users';
   const list = p[field];
   if (list === undefined) add('user_ids', 'at least one user is required', SendbirdCodes.MISSING);
@@ -157,9 +203,18 @@ export function validateGroupChannel(value: unknown, limits: { batch?: boolean }
       else seen.add(id);
     });
     if (limits.batch !== false && list.length > SENDBIRD_BATCH) {
-      add(field, `${list.length} users: at most ${SENDBIRD_BATCH} per request (invite the rest, see planSendbirdSupergroup)`, SendbirdCodes.TOO_MANY);
+      add(
+        field,
+        `${list.length} users: at most ${SENDBIRD_BATCH} per request (invite the rest, see planSendbirdSupergroup)`,
+        SendbirdCodes.TOO_MANY,
+      );
     }
-    if (list.length > SENDBIRD_BATCH && p.is_super !== true) add(field, `${list.length} members need a Supergroup (is_super: true); a group channel holds ${SENDBIRD_BATCH}`, SendbirdCodes.TOO_MANY);
+    if (list.length > SENDBIRD_BATCH && p.is_super !== true)
+      add(
+        field,
+        `${list.length} members need a Supergroup (is_super: true); a group channel holds ${SENDBIRD_BATCH}`,
+        SendbirdCodes.TOO_MANY,
+      );
   }
   const users = new Set(requestUserIds(p));
 
@@ -174,15 +229,21 @@ export function validateGroupChannel(value: unknown, limits: { batch?: boolean }
     const u = p.channel_url;
     const n = typeof u === 'string' ? codePoints(u) : 0;
     if (typeof u !== 'string') add('channel_url', 'expected a string', SendbirdCodes.NOT_STRING);
-    else if (n < 4 || n > 100) add('channel_url', `4 to 100 characters, got ${n}`, n > 100 ? SendbirdCodes.TOO_LONG : SendbirdCodes.INVALID_VALUE);
+    else if (n < 4 || n > 100)
+      add('channel_url', `4 to 100 characters, got ${n}`, n > 100 ? SendbirdCodes.TOO_LONG : SendbirdCodes.INVALID_VALUE);
     else if (!isChannelUrl(u)) add('channel_url', 'only letters, digits and underscores', SendbirdCodes.NOT_ALLOWED_CHARACTERS);
   }
-  if (p.cover_file !== undefined && !isCoverFile(p.cover_file)) add('cover_file', 'expected a Blob/File or { data: Uint8Array, filename, type? }', SendbirdCodes.INVALID_VALUE);
-  if (p.cover_file !== undefined && p.cover_url !== undefined) add('cover_file', 'give cover_url or cover_file, not both', SendbirdCodes.INVALID_COMBINATION);
+  if (p.cover_file !== undefined && !isCoverFile(p.cover_file))
+    add('cover_file', 'expected a Blob/File or { data: Uint8Array, filename, type? }', SendbirdCodes.INVALID_VALUE);
+  if (p.cover_file !== undefined && p.cover_url !== undefined)
+    add('cover_file', 'give cover_url or cover_file, not both', SendbirdCodes.INVALID_COMBINATION);
   if (p.is_super === true && p.is_distinct === true) add('is_distinct', 'a Supergroup cannot be distinct', SendbirdCodes.INVALID_VALUE);
-  if (p.is_public === true && p.is_distinct === true) add('is_distinct', 'a public channel cannot be distinct', SendbirdCodes.INVALID_COMBINATION);
-  if (p.access_code !== undefined && p.is_public !== true) add('access_code', 'an access code needs is_public: true', SendbirdCodes.INVALID_COMBINATION);
-  if (typeof p.inviter_id === 'string' && !users.has(p.inviter_id)) add('inviter_id', `${p.inviter_id} is not among the users (the inviter is not added automatically)`, SendbirdCodes.INVALID_VALUE);
+  if (p.is_public === true && p.is_distinct === true)
+    add('is_distinct', 'a public channel cannot be distinct', SendbirdCodes.INVALID_COMBINATION);
+  if (p.access_code !== undefined && p.is_public !== true)
+    add('access_code', 'an access code needs is_public: true', SendbirdCodes.INVALID_COMBINATION);
+  if (typeof p.inviter_id === 'string' && !users.has(p.inviter_id))
+    add('inviter_id', `${p.inviter_id} is not among the users (the inviter is not added automatically)`, SendbirdCodes.INVALID_VALUE);
 
   if (p.operator_ids !== undefined) {
     if (!Array.isArray(p.operator_ids)) add('operator_ids', 'expected a list', SendbirdCodes.NOT_LIST);
@@ -197,7 +258,10 @@ export function validateGroupChannel(value: unknown, limits: { batch?: boolean }
       });
     }
   }
-  for (const [name, allowed] of [['invitation_status', INVITATION], ['hidden_status', HIDDEN]] as const) {
+  for (const [name, allowed] of [
+    ['invitation_status', INVITATION],
+    ['hidden_status', HIDDEN],
+  ] as const) {
     const v = p[name];
     if (v === undefined) continue;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
@@ -206,7 +270,8 @@ export function validateGroupChannel(value: unknown, limits: { batch?: boolean }
     }
     for (const [user, status] of Object.entries(v)) {
       if (!users.has(user)) add(`${name}.${user}`, `${user} is not among the users`, SendbirdCodes.INVALID_VALUE);
-      if (typeof status !== 'string' || !allowed.has(status)) add(`${name}.${user}`, `expected one of ${[...allowed].join(', ')}`, SendbirdCodes.INVALID_VALUE);
+      if (typeof status !== 'string' || !allowed.has(status))
+        add(`${name}.${user}`, `expected one of ${[...allowed].join(', ')}`, SendbirdCodes.INVALID_VALUE);
     }
   }
   return out;

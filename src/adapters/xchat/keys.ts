@@ -61,7 +61,8 @@ const str = (v: unknown): v is string => typeof v === 'string';
  */
 function ownerOf(rec: Record<string, unknown>, field: string): string | undefined {
   const named = [rec.userId, rec.user_id, str(rec.id) && rec.public_key !== undefined ? rec.id : undefined].filter(str);
-  if (named.some((n) => n !== named[0])) throw new InvalidInputError(ErrorCodes.INVALID_USER_ID, `the record names two users (${named.join(', ')})`, field);
+  if (named.some((n) => n !== named[0]))
+    throw new InvalidInputError(ErrorCodes.INVALID_USER_ID, `the record names two users (${named.join(', ')})`, field);
   return named[0];
 }
 
@@ -72,7 +73,11 @@ function fromRecord(rec: Record<string, unknown>, userId: string | undefined, fi
   }
   // The SDK's shapes, camelCase: PublicKeyInput or SigningKeyEntry.
   if (str(rec.userId) && str(rec.keyVersion) && rec.publicKey !== undefined) {
-    out.publicKeys.push({ userId: assertXUserId(rec.userId, `${field}.userId`), publicKey: assertString(rec.publicKey, `${field}.publicKey`), keyVersion: assertVersion(rec.keyVersion, `${field}.keyVersion`) });
+    out.publicKeys.push({
+      userId: assertXUserId(rec.userId, `${field}.userId`),
+      publicKey: assertString(rec.publicKey, `${field}.publicKey`),
+      keyVersion: assertVersion(rec.keyVersion, `${field}.keyVersion`),
+    });
     return;
   }
   if (str(rec.userId) && str(rec.publicKeyVersion) && str(rec.identityPublicKey)) {

@@ -46,7 +46,6 @@ export type { ParticipantKey } from '../../wire/xchat/events.js';
 export type { PublicKeyInput, Sender, PreparedSender, PrepareOptions } from '../../core/keychange.js';
 export type * from './types.js';
 
-
 function idList(value: unknown, field: string): string[] {
   const ids = assertArray(value, field).map((v, i) => assertXUserId(v, `${field}[${i}]`));
   assertDistinct(ids, field);
@@ -80,7 +79,14 @@ function optTtl(value: unknown, field: string): number | undefined {
   return value === undefined || value === null ? undefined : assertTtl(value, field);
 }
 
-async function action(k: NewKey, sender: Signer, index: number, detail: Uint8Array, payload: string, exposePayload: boolean): Promise<ActionSignature> {
+async function action(
+  k: NewKey,
+  sender: Signer,
+  index: number,
+  detail: Uint8Array,
+  payload: string,
+  exposePayload: boolean,
+): Promise<ActionSignature> {
   const sig = await k.sign(payload);
   return {
     messageId: k.messageIds[index] as string,
@@ -135,13 +141,21 @@ function prepareChange(
 }
 
 /** Who gets a key change's key: the two users of a one-to-one, or a group's members. */
-function keyChangeRoster(p: Record<string, unknown>, senderId: string, keys: ReadonlyMap<string, Recipient>): { conversationId: string; members: string[] } {
+function keyChangeRoster(
+  p: Record<string, unknown>,
+  senderId: string,
+  keys: ReadonlyMap<string, Recipient>,
+): { conversationId: string; members: string[] } {
   const members = p.memberIds === undefined || p.memberIds === null ? undefined : idList(p.memberIds, 'params.memberIds');
   let conversationId: string;
   if (p.conversationId === undefined || p.conversationId === null) {
     const users = members ?? [...keys.keys()];
     if (users.length !== 2) {
-      throw new InvalidInputError(ErrorCodes.INVALID_CONVERSATION_ID, `is required unless the participants are exactly two users (got ${users.length})`, 'params.conversationId');
+      throw new InvalidInputError(
+        ErrorCodes.INVALID_CONVERSATION_ID,
+        `is required unless the participants are exactly two users (got ${users.length})`,
+        'params.conversationId',
+      );
     }
     conversationId = oneToOneId(users[0] as string, users[1] as string);
   } else {
@@ -150,18 +164,36 @@ function keyChangeRoster(p: Record<string, unknown>, senderId: string, keys: Rea
   const pair = oneToOneUsers(conversationId);
   if (pair) {
     if (members && (members.length !== 2 || !members.every((m) => pair.includes(m)))) {
-      throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `a one-to-one key goes to its two users ${pair.join(' and ')} only`, 'params.memberIds');
+      throw new InvalidInputError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `a one-to-one key goes to its two users ${pair.join(' and ')} only`,
+        'params.memberIds',
+      );
     }
-    if (!pair.includes(senderId)) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `the sender ${senderId} is not one of the two users of ${conversationId}`, 'params.conversationId');
+    if (!pair.includes(senderId))
+      throw new InvalidInputError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `the sender ${senderId} is not one of the two users of ${conversationId}`,
+        'params.conversationId',
+      );
     return { conversationId, members: pair };
   }
   if (!isGroupId(conversationId)) {
-    throw new InvalidInputError(ErrorCodes.INVALID_CONVERSATION_ID, 'expected a group id (g followed by 1 to 19 digits) or a one-to-one id (A:B, A-B or the peer id)', 'params.conversationId');
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_CONVERSATION_ID,
+      'expected a group id (g followed by 1 to 19 digits) or a one-to-one id (A:B, A-B or the peer id)',
+      'params.conversationId',
+    );
   }
   if (!members) {
-    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, "is required for a group: the key goes to the group's members only (after a removal, without the removed member)", 'params.memberIds');
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_ARGUMENT,
+      "is required for a group: the key goes to the group's members only (after a removal, without the removed member)",
+      'params.memberIds',
+    );
   }
-  if (!members.includes(senderId)) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `must include the sender ${senderId}`, 'params.memberIds');
+  if (!members.includes(senderId))
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `must include the sender ${senderId}`, 'params.memberIds');
   return { conversationId, members };
 }
 
@@ -177,7 +209,10 @@ function keyChangeRoster(p: Record<string, unknown>, senderId: string, keys: Rea
  * const change = await prepareConversationKeyChange({ publicKeys, sender, conversationId: 'g123', memberIds: ['111', '222'] });
  * const body = addConversationKeysRequest(change);
  */
-export async function prepareConversationKeyChange(params: ConversationKeyChangeParams, options?: PrepareOptions): Promise<PreparedKeyChange> {
+export async function prepareConversationKeyChange(
+  params: ConversationKeyChangeParams,
+  options?: PrepareOptions,
+): Promise<PreparedKeyChange> {
   const p = assertObject(params, 'params');
   return withSender(p.sender, async (sender) => {
     const keys = latestKeys(p.publicKeys, X_USER_ID);
@@ -204,7 +239,8 @@ export async function prepareGroupCreate(params: GroupCreateParams, options?: Pr
     const conversationId = assertGroupId(p.conversationId, 'params.conversationId');
     const memberIds = idList(p.memberIds, 'params.memberIds');
     const memberSet = new Set(memberIds);
-    if (!memberSet.has(sender.userId)) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `must include the sender ${sender.userId}`, 'params.memberIds');
+    if (!memberSet.has(sender.userId))
+      throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `must include the sender ${sender.userId}`, 'params.memberIds');
     const adminIds = p.adminIds === undefined || p.adminIds === null ? [sender.userId] : idList(p.adminIds, 'params.adminIds');
     subset(adminIds, memberSet, 'params.adminIds', 'a member');
     const title = optText(p.title, 'params.title');
@@ -212,8 +248,22 @@ export async function prepareGroupCreate(params: GroupCreateParams, options?: Pr
     const ttlMsec = optTtl(p.ttlMsec, 'params.ttlMsec');
     const recipients = recipientsFor(latestKeys(p.publicKeys, X_USER_ID), memberIds, 'params.memberIds');
     const change = await prepareChange(options, sender, recipients, conversationId, (conversationKeyVersion, messageId) => ({
-      detail: encodeGroupCreateDetail({ memberIds, adminIds, title, avatarUrl, conversationKeyVersion, ttlMsec: ttlMsec === undefined ? undefined : BigInt(ttlMsec) }),
-      payload: groupCreatePayload(CURRENT_SIGNATURE_VERSION, { messageId, senderId: sender.userId, conversationKeyVersion, memberIds, title, avatarUrl }),
+      detail: encodeGroupCreateDetail({
+        memberIds,
+        adminIds,
+        title,
+        avatarUrl,
+        conversationKeyVersion,
+        ttlMsec: ttlMsec === undefined ? undefined : BigInt(ttlMsec),
+      }),
+      payload: groupCreatePayload(CURRENT_SIGNATURE_VERSION, {
+        messageId,
+        senderId: sender.userId,
+        conversationKeyVersion,
+        memberIds,
+        title,
+        avatarUrl,
+      }),
     }));
     return {
       kind: 'groupCreate',
@@ -240,27 +290,40 @@ export async function prepareGroupCreate(params: GroupCreateParams, options?: Pr
  * const prepared = await prepareGroupMembersChange({ publicKeys, sender, conversationId: 'g123',
  *   newMemberIds: ['444'], currentMemberIds: ['111', '222'], currentAdminIds: ['111'] });
  */
-export async function prepareGroupMembersChange(params: GroupMembersChangeParams, options?: PrepareOptions): Promise<PreparedGroupMembersChange> {
+export async function prepareGroupMembersChange(
+  params: GroupMembersChangeParams,
+  options?: PrepareOptions,
+): Promise<PreparedGroupMembersChange> {
   const p = assertObject(params, 'params');
   return withSender(p.sender, async (sender): Promise<PreparedGroupMembersChange> => {
     const conversationId = assertGroupId(p.conversationId, 'params.conversationId');
     const newMemberIds = idList(p.newMemberIds, 'params.newMemberIds');
-    if (newMemberIds.length === 0) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'must name at least one new member', 'params.newMemberIds');
+    if (newMemberIds.length === 0)
+      throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'must name at least one new member', 'params.newMemberIds');
     const currentMemberIds = idList(p.currentMemberIds, 'params.currentMemberIds');
     const current = new Set(currentMemberIds);
     newMemberIds.forEach((id, i) => {
-      if (current.has(id)) throw new InvalidInputError(ErrorCodes.DUPLICATE_ID, `${id} is already a current member`, `params.newMemberIds[${i}]`);
+      if (current.has(id))
+        throw new InvalidInputError(ErrorCodes.DUPLICATE_ID, `${id} is already a current member`, `params.newMemberIds[${i}]`);
     });
-    if (!current.has(sender.userId)) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `must include the sender ${sender.userId}`, 'params.currentMemberIds');
+    if (!current.has(sender.userId))
+      throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `must include the sender ${sender.userId}`, 'params.currentMemberIds');
     const currentAdminIds = idList(p.currentAdminIds, 'params.currentAdminIds');
     subset(currentAdminIds, current, 'params.currentAdminIds', 'a current member');
-    const currentPendingMemberIds = p.currentPendingMemberIds === undefined || p.currentPendingMemberIds === null ? [] : idList(p.currentPendingMemberIds, 'params.currentPendingMemberIds');
+    const currentPendingMemberIds =
+      p.currentPendingMemberIds === undefined || p.currentPendingMemberIds === null
+        ? []
+        : idList(p.currentPendingMemberIds, 'params.currentPendingMemberIds');
     const currentTitle = optText(p.currentTitle, 'params.currentTitle');
     const currentAvatarUrl = optText(p.currentAvatarUrl, 'params.currentAvatarUrl');
     const currentTtlMsec = optTtl(p.currentTtlMsec, 'params.currentTtlMsec');
     const flag = p.currentScreenCaptureBlockingEnabled;
     if (flag !== undefined && flag !== null && typeof flag !== 'boolean') {
-      throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected a boolean, got ${typeName(flag)}`, 'params.currentScreenCaptureBlockingEnabled');
+      throw new InvalidInputError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `expected a boolean, got ${typeName(flag)}`,
+        'params.currentScreenCaptureBlockingEnabled',
+      );
     }
     const screenCapture = flag ?? undefined;
     const roster = [...currentMemberIds, ...newMemberIds];

@@ -87,10 +87,16 @@ export async function openKeyChange(change: KeyChangeToOpen, options: OpenKeyCha
   const skv = assertVersion(c.publicKeyVersion, 'change.publicKeyVersion');
   const version = checkSignatureVersion(assertString(c.signatureVersion, 'change.signatureVersion'), 'change.signatureVersion');
   const signature = decodeBase64(c.signature, 'change.signature');
-  if (signature.length !== 64) throw new VerificationError(ErrorCodes.SIGNATURE_INVALID, 'the signature is not a 64-byte r‖s', 'change.signature');
+  if (signature.length !== 64)
+    throw new VerificationError(ErrorCodes.SIGNATURE_INVALID, 'the signature is not a 64-byte r‖s', 'change.signature');
   const keys = participantKeys(c.participantKeys);
   const entries = assertSigningKeys(o.signingKeys, 'options.signingKeys');
-  assertNotInFuture(ckv, readClock(clockOf(o.now, 'options.now'), 'options.now'), skewOf(o.maxFutureSkewMs, 'options.maxFutureSkewMs'), 'change.conversationKeyVersion');
+  assertNotInFuture(
+    ckv,
+    readClock(clockOf(o.now, 'options.now'), 'options.now'),
+    skewOf(o.maxFutureSkewMs, 'options.maxFutureSkewMs'),
+    'change.conversationKeyVersion',
+  );
   const recipient = checkRecipient(o.recipient, X_USER_ID, 'options.recipient');
   let key: SecretBytes | undefined;
   try {
@@ -98,12 +104,27 @@ export async function openKeyChange(change: KeyChangeToOpen, options: OpenKeyCha
     const backend = await resolveBackend(options.backend);
     const found = await new SigningKeys(entries, backend).lookup(senderId, skv);
     if (!found.ok) {
-      throw new VerificationError(found.reason === 'not_found' ? ErrorCodes.SIGNING_KEY_NOT_FOUND : ErrorCodes.KEY_BINDING_INVALID, found.message, 'options.signingKeys');
+      throw new VerificationError(
+        found.reason === 'not_found' ? ErrorCodes.SIGNING_KEY_NOT_FOUND : ErrorCodes.KEY_BINDING_INVALID,
+        found.message,
+        'options.signingKeys',
+      );
     }
     const verify = async (conversationKey?: SecretBytes) => {
-      const payload = keyChangePayload(version, { messageId, senderId, conversationId, conversationKeyVersion: ckv, conversationKey, participantKeys: keys });
+      const payload = keyChangePayload(version, {
+        messageId,
+        senderId,
+        conversationId,
+        conversationKeyVersion: ckv,
+        conversationKey,
+        participantKeys: keys,
+      });
       if (!(await verifyPayload(backend, found.key, payload, signature))) {
-        throw new VerificationError(ErrorCodes.SIGNATURE_INVALID, `the key-change signature does not verify for sender ${senderId}`, 'change.signature');
+        throw new VerificationError(
+          ErrorCodes.SIGNATURE_INVALID,
+          `the key-change signature does not verify for sender ${senderId}`,
+          'change.signature',
+        );
       }
     };
     // Versions 2 to 5 sign the list: check it before opening anything from it.

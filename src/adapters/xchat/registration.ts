@@ -82,4 +82,3 @@ export async function buildKeyRegistration(identity: Identity, options: KeyRegis
     generate_version: generateVersion,
   };
 }
-

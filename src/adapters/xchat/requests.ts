@@ -171,8 +171,10 @@ function inconsistent(what: string, field: string): never {
 
 /** Checks the key-change action against the prepared key list and version. */
 function checkKeyChange(p: PreparedChangeInput, d: EventDetail): void {
-  if (d.type !== 'keyChange') inconsistent(`actionSignatures[0] is a ${d.type} event, expected a key change`, 'prepared.actionSignatures[0]');
-  if (d.conversationKeyVersion !== p.conversationKeyVersion) inconsistent('the key change is signed for another key version', 'prepared.conversationKeyVersion');
+  if (d.type !== 'keyChange')
+    inconsistent(`actionSignatures[0] is a ${d.type} event, expected a key change`, 'prepared.actionSignatures[0]');
+  if (d.conversationKeyVersion !== p.conversationKeyVersion)
+    inconsistent('the key change is signed for another key version', 'prepared.conversationKeyVersion');
   const signed = new Map((d.participantKeys ?? []).map((k) => [k.userId, k]));
   const same =
     signed.size === p.participantKeys.length &&
@@ -188,13 +190,19 @@ function checkKeyChange(p: PreparedChangeInput, d: EventDetail): void {
  * change: the key change matches its keys and version, the second has the expected type and the
  * same version. Returns both actions and the second's decoded detail.
  */
-function pairedActions<K extends 'groupCreate' | 'groupMemberAdd'>(p: PreparedChangeInput, type: K, label: string): [ActionSignature, ActionSignature, Extract<EventDetail, { type: K }>] {
+function pairedActions<K extends 'groupCreate' | 'groupMemberAdd'>(
+  p: PreparedChangeInput,
+  type: K,
+  label: string,
+): [ActionSignature, ActionSignature, Extract<EventDetail, { type: K }>] {
   const [kc, second] = p.actionSignatures;
-  if (p.actionSignatures.length !== 2 || !kc || !second) inconsistent(`a ${label} has 2 action signatures, got ${p.actionSignatures.length}`, 'prepared.actionSignatures');
+  if (p.actionSignatures.length !== 2 || !kc || !second)
+    inconsistent(`a ${label} has 2 action signatures, got ${p.actionSignatures.length}`, 'prepared.actionSignatures');
   checkKeyChange(p, detailOf(kc, 'prepared.actionSignatures[0]'));
   const d = detailOf(second, 'prepared.actionSignatures[1]');
   if (d.type !== type) inconsistent(`actionSignatures[1] is a ${d.type} event, expected a ${label}`, 'prepared.actionSignatures[1]');
-  if (d.conversationKeyVersion !== p.conversationKeyVersion) inconsistent(`the ${label} is signed for another key version`, 'prepared.actionSignatures[1]');
+  if (d.conversationKeyVersion !== p.conversationKeyVersion)
+    inconsistent(`the ${label} is signed for another key version`, 'prepared.actionSignatures[1]');
   return [kc, second, d as Extract<EventDetail, { type: K }>];
 }
 
@@ -261,7 +269,8 @@ export function addConversationKeysRequest(prepared: PreparedChangeInput, option
   const p = assertPrepared(prepared);
   const opts = assertObject(options, 'options') as RequestOptions;
   const [kc] = p.actionSignatures;
-  if (p.actionSignatures.length !== 1 || !kc) inconsistent(`a key change has 1 action signature, got ${p.actionSignatures.length}`, 'prepared.actionSignatures');
+  if (p.actionSignatures.length !== 1 || !kc)
+    inconsistent(`a key change has 1 action signature, got ${p.actionSignatures.length}`, 'prepared.actionSignatures');
   checkKeyChange(p, detailOf(kc, 'prepared.actionSignatures[0]'));
   return {
     conversation_key_version: p.conversationKeyVersion,
@@ -292,7 +301,11 @@ export function addMembersRequest(prepared: PreparedChangeInput, options: AddMem
   const p = assertPrepared(prepared);
   const opts = assertObject(options, 'options') as AddMembersRequestOptions & RequestOptions;
   if (opts.keyRotation !== undefined) {
-    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'the members endpoint has no base64_encoded_key_rotation field', 'options.keyRotation');
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_ARGUMENT,
+      'the members endpoint has no base64_encoded_key_rotation field',
+      'options.keyRotation',
+    );
   }
   const [kc, add, d] = pairedActions(p, 'groupMemberAdd', 'member add');
   const signingKey = signingKeyOf(p);
@@ -314,10 +327,20 @@ export function addMembersRequest(prepared: PreparedChangeInput, options: AddMem
 function encryptedMetadata(value: unknown, key: Uint8Array | undefined, name: string, field: string): Record<string, string> {
   if (value === undefined) return {};
   const blob = decodeBase64(assertString(value, field), field);
-  if (blob.length < SECRETBOX_OVERHEAD) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected encryptMetadata output (at least ${SECRETBOX_OVERHEAD} bytes), got ${blob.length} bytes`, field);
+  if (blob.length < SECRETBOX_OVERHEAD)
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `expected encryptMetadata output (at least ${SECRETBOX_OVERHEAD} bytes), got ${blob.length} bytes`,
+      field,
+    );
   if (key instanceof Uint8Array && key.length === 32) {
     const plain = openSecretbox(key, blob);
-    if (plain === null) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'does not open with the new conversation key: encrypt it with prepared.conversationKey', field);
+    if (plain === null)
+      throw new InvalidInputError(
+        ErrorCodes.INVALID_ARGUMENT,
+        'does not open with the new conversation key: encrypt it with prepared.conversationKey',
+        field,
+      );
     wipe(plain);
   }
   return { [name]: value as string };

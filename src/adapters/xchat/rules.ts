@@ -34,8 +34,10 @@ export function isXUserId(id: unknown): id is string {
  * @throws {InvalidInputError} `ERR_INVALID_USER_ID`
  */
 export function assertXUserId(id: unknown, field: string): string {
-  if (typeof id !== 'string') throw new InvalidInputError(ErrorCodes.INVALID_USER_ID, `expected a user id string, got ${typeName(id)}`, field);
-  if (!isXUserId(id)) throw new InvalidInputError(ErrorCodes.INVALID_USER_ID, 'expected an X user id (1 to 19 decimal digits, no leading zero)', field);
+  if (typeof id !== 'string')
+    throw new InvalidInputError(ErrorCodes.INVALID_USER_ID, `expected a user id string, got ${typeName(id)}`, field);
+  if (!isXUserId(id))
+    throw new InvalidInputError(ErrorCodes.INVALID_USER_ID, 'expected an X user id (1 to 19 decimal digits, no leading zero)', field);
   return id;
 }
 
@@ -53,7 +55,11 @@ export function isGroupId(id: unknown): id is string {
  */
 export function assertGroupId(id: unknown, field: string): string {
   if (!isGroupId(id)) {
-    throw new InvalidInputError(ErrorCodes.INVALID_CONVERSATION_ID, "expected X's group id form: g followed by 1 to 19 digits (from POST /2/chat/conversations/group/initialize)", field);
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_CONVERSATION_ID,
+      "expected X's group id form: g followed by 1 to 19 digits (from POST /2/chat/conversations/group/initialize)",
+      field,
+    );
   }
   return id;
 }

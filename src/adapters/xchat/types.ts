@@ -124,4 +124,3 @@ export interface GroupMembersChangeParams {
   currentTtlMsec?: number | null;
   currentScreenCaptureBlockingEnabled?: boolean | null;
 }
-

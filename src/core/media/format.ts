@@ -45,7 +45,6 @@ export interface MediaDecryptor {
   finish(): Uint8Array;
 }
 
-
 /**
  * The ciphertext length of `plaintextLength` bytes of media: `24 + n + 17·⌈n/1024⌉`.
  * @throws {InvalidInputError} `ERR_INVALID_ARGUMENT` for a length that is not a non-negative safe integer
@@ -65,7 +64,8 @@ export function impossible(message: string): DecodeError {
 
 /** The plaintext length of a whole stream, or a DecodeError for a length no stream can have. */
 export function plaintextLengthOf(ciphertextLength: number): number {
-  if (ciphertextLength < MEDIA_HEADER_LENGTH) throw impossible(`${ciphertextLength} bytes, less than the ${MEDIA_HEADER_LENGTH}-byte header`);
+  if (ciphertextLength < MEDIA_HEADER_LENGTH)
+    throw impossible(`${ciphertextLength} bytes, less than the ${MEDIA_HEADER_LENGTH}-byte header`);
   const body = ciphertextLength - MEDIA_HEADER_LENGTH;
   const last = body % FRAME;
   if (last > 0 && last < ABYTES) throw impossible(`the last frame has ${last} bytes, less than ${ABYTES}`);

@@ -35,7 +35,10 @@ class Encryptor implements MediaEncryptor {
   private pendingLength = 0;
   private done = false;
 
-  constructor(private readonly state: StreamState, header: Uint8Array) {
+  constructor(
+    private readonly state: StreamState,
+    header: Uint8Array,
+  ) {
     this.header = header;
   }
 
@@ -104,7 +107,11 @@ class Decryptor implements MediaDecryptor {
   private sawFinal = false;
   private status: 'open' | 'done' | 'failed' = 'open';
 
-  constructor(private readonly aead: Aead, key: Uint8Array, private readonly expected: number | undefined) {
+  constructor(
+    private readonly aead: Aead,
+    key: Uint8Array,
+    private readonly expected: number | undefined,
+  ) {
     this.key = new Uint8Array(key);
   }
 

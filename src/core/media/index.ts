@@ -54,7 +54,14 @@
  *
  * @module
  */
-export { MEDIA_HEADER_LENGTH, MEDIA_CHUNK_LENGTH, mediaCiphertextLength, type MediaDecryptOptions, type MediaEncryptor, type MediaDecryptor } from './format.js';
+export {
+  MEDIA_HEADER_LENGTH,
+  MEDIA_CHUNK_LENGTH,
+  mediaCiphertextLength,
+  type MediaDecryptOptions,
+  type MediaEncryptor,
+  type MediaDecryptor,
+} from './format.js';
 export { encryptMedia, decryptMedia } from './oneshot.js';
 export { createMediaEncryptor, createMediaDecryptor } from './incremental.js';
 export { mediaEncryptionStream, mediaDecryptionStream } from './streams.js';

@@ -14,7 +14,6 @@ import { ABYTES, MEDIA_CHUNK_LENGTH, MEDIA_HEADER_LENGTH, TAG_REKEY } from './fo
 
 const SIGMA = /* @__PURE__ */ (() => new Uint32Array(new TextEncoder().encode('expand 32-byte k').buffer))();
 
-
 const ZEROS = /* @__PURE__ */ new Uint8Array(16);
 
 /**
@@ -48,7 +47,11 @@ export class StreamState {
   /** The backend's AEAD under `k` (made again after a rekey, dropped by `wipe`), or null. */
   private aead: ChaCha20Poly1305 | null;
 
-  constructor(private readonly keyed: Aead, key: Uint8Array, header: Uint8Array) {
+  constructor(
+    private readonly keyed: Aead,
+    key: Uint8Array,
+    header: Uint8Array,
+  ) {
     // Copies at offset 0 for noble's word views (not `.slice()`: on a Node Buffer that is a view).
     const k = new Uint8Array(key);
     const n = new Uint8Array(header.subarray(0, 16));
@@ -129,7 +132,13 @@ export class StreamState {
    */
   private mac(polyKey: Uint8Array, tagBlock: Uint8Array, c: Uint8Array): Uint8Array {
     new DataView(this.lengths.buffer).setUint32(8, 64 + c.length, true);
-    return poly1305.create(polyKey).update(tagBlock).update(c).update(ZEROS.subarray(0, c.length % 16)).update(this.lengths).digest();
+    return poly1305
+      .create(polyKey)
+      .update(tagBlock)
+      .update(c)
+      .update(ZEROS.subarray(0, c.length % 16))
+      .update(this.lengths)
+      .digest();
   }
 
   private advance(tag: number, mac: Uint8Array): void {

@@ -22,7 +22,10 @@ interface Transformer {
 }
 type TransformStreamClass = new (transformer: Transformer) => TransformStream<Uint8Array, Uint8Array>;
 
-function transformStream(key: Uint8Array, open: (key: Uint8Array) => Promise<MediaEncryptor | MediaDecryptor>): TransformStream<Uint8Array, Uint8Array> {
+function transformStream(
+  key: Uint8Array,
+  open: (key: Uint8Array) => Promise<MediaEncryptor | MediaDecryptor>,
+): TransformStream<Uint8Array, Uint8Array> {
   assertBytes(key, 'key', 32);
   const Class = (globalThis as { TransformStream?: TransformStreamClass }).TransformStream;
   if (Class === undefined) throw new InternalError(ErrorCodes.INTERNAL, 'this runtime has no Web Streams TransformStream');

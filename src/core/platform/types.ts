@@ -16,5 +16,11 @@ export interface ThreadPool {
   /** Number of workers running now. */
   poolSize(): number;
   /** ECIES-wraps `plaintext` for every recipient on `threads` workers; one blob per recipient, in order. */
-  wrapOnWorkers(plaintext: Uint8Array, recipients: readonly Uint8Array[], scalars: Uint8Array, threads: number, onProgress: (done: number) => void): Promise<Uint8Array[]>;
+  wrapOnWorkers(
+    plaintext: Uint8Array,
+    recipients: readonly Uint8Array[],
+    scalars: Uint8Array,
+    threads: number,
+    onProgress: (done: number) => void,
+  ): Promise<Uint8Array[]>;
 }

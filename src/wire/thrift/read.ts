@@ -7,7 +7,18 @@
  */
 import { DecodeError, ErrorCodes } from '../../errors.js';
 import { isDetached, typeName } from '../../guards.js';
-import { BY_ID, MAX_DEPTH, minSize, TType, typeCode, type AnyStructDef, type FieldEntry, type StructDef, type TypeDesc, type Unknowns } from './schema.js';
+import {
+  BY_ID,
+  MAX_DEPTH,
+  minSize,
+  TType,
+  typeCode,
+  type AnyStructDef,
+  type FieldEntry,
+  type StructDef,
+  type TypeDesc,
+  type Unknowns,
+} from './schema.js';
 
 const utf8Decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -59,7 +70,11 @@ class Reader {
   spend(bytes: number): void {
     this.budget -= bytes;
     if (this.budget < 0) {
-      throw new DecodeError(ErrorCodes.TOO_LARGE, `decoding would allocate far more than the ${this.buf.length}-byte input (at byte ${this.pos}): refused`, this.field);
+      throw new DecodeError(
+        ErrorCodes.TOO_LARGE,
+        `decoding would allocate far more than the ${this.buf.length}-byte input (at byte ${this.pos}): refused`,
+        this.field,
+      );
     }
   }
   need(n: number): void {
@@ -136,17 +151,25 @@ function readString(r: Reader): string {
 
 function readValue(r: Reader, t: TypeDesc, depth: number): unknown {
   switch (t.k) {
-    case 'bool': return readBool(r);
-    case 'byte': return (r.u8() << 24) >> 24;
-    case 'i16': return r.i16();
-    case 'i32': return r.i32();
+    case 'bool':
+      return readBool(r);
+    case 'byte':
+      return (r.u8() << 24) >> 24;
+    case 'i16':
+      return r.i16();
+    case 'i32':
+      return r.i32();
     case 'i64':
       r.spend(COST.bigint);
       return r.i64();
-    case 'double': return r.f64();
-    case 'string': return readString(r);
-    case 'binary': return r.take(r.length());
-    case 'struct': return readStruct(r, t.def(), depth + 1);
+    case 'double':
+      return r.f64();
+    case 'string':
+      return readString(r);
+    case 'binary':
+      return r.take(r.length());
+    case 'struct':
+      return readStruct(r, t.def(), depth + 1);
     case 'list':
     case 'set': {
       if (depth >= MAX_DEPTH) r.fail('nesting too deep');
@@ -182,12 +205,26 @@ function readValue(r: Reader, t: TypeDesc, depth: number): unknown {
 function skip(r: Reader, code: number, depth: number): void {
   if (depth >= MAX_DEPTH) r.fail('nesting too deep');
   switch (code) {
-    case TType.BOOL: readBool(r); return;
-    case TType.BYTE: r.need(1); r.pos += 1; return;
-    case TType.I16: r.need(2); r.pos += 2; return;
-    case TType.I32: r.need(4); r.pos += 4; return;
+    case TType.BOOL:
+      readBool(r);
+      return;
+    case TType.BYTE:
+      r.need(1);
+      r.pos += 1;
+      return;
+    case TType.I16:
+      r.need(2);
+      r.pos += 2;
+      return;
+    case TType.I32:
+      r.need(4);
+      r.pos += 4;
+      return;
     case TType.I64:
-    case TType.DOUBLE: r.need(8); r.pos += 8; return;
+    case TType.DOUBLE:
+      r.need(8);
+      r.pos += 8;
+      return;
     case TType.STRING: {
       // Not `r.pos += r.length()`: that reads pos before length() advances it past the prefix.
       const n = r.length();
@@ -272,7 +309,12 @@ function readStruct(r: Reader, def: AnyStructDef, depth: number): Record<string,
  */
 export function decodeStruct<S>(def: StructDef<S>, bytes: Uint8Array, options: DecodeOptions = {}): S {
   const name = options.field;
-  if (!(bytes instanceof Uint8Array)) throw new DecodeError(ErrorCodes.INVALID_THRIFT, `expected the Thrift bytes of a ${def.name} as Uint8Array, got ${typeName(bytes)}`, name);
+  if (!(bytes instanceof Uint8Array))
+    throw new DecodeError(
+      ErrorCodes.INVALID_THRIFT,
+      `expected the Thrift bytes of a ${def.name} as Uint8Array, got ${typeName(bytes)}`,
+      name,
+    );
   if (isDetached(bytes)) throw new DecodeError(ErrorCodes.INVALID_THRIFT, 'the Uint8Array is detached (its buffer was transferred)', name);
   const r = new Reader(bytes, options.keepUnknown ?? true, options.budgetFactor ?? 6, name);
   const v = readStruct(r, def, 0);

@@ -67,7 +67,9 @@ export interface Unknowns {
 }
 
 /** The TypeScript type of a struct described by `F`. */
-export type StructOf<F extends Specs> = Simplify<{ [K in RequiredKeys<F>]: ValueOf<F[K]> } & { [K in Exclude<keyof F, RequiredKeys<F>>]?: ValueOf<F[K]> } & Unknowns>;
+export type StructOf<F extends Specs> = Simplify<
+  { [K in RequiredKeys<F>]: ValueOf<F[K]> } & { [K in Exclude<keyof F, RequiredKeys<F>>]?: ValueOf<F[K]> } & Unknowns
+>;
 
 /** The TypeScript type of a union described by `F`: exactly one field is present at run time. */
 export type UnionOf<F extends Specs> = Simplify<{ [K in keyof F]?: ValueOf<F[K]> } & Unknowns>;
@@ -102,7 +104,9 @@ export type AnyStructDef = StructDef<any>;
 export type Infer<D> = D extends StructDef<infer S> ? S : never;
 
 function define<S>(name: string, union: boolean, specs: Specs): StructDef<S> {
-  const fields = Object.entries(specs).map(([n, s]) => Object.freeze({ id: s.id, name: n, type: s.type as TypeDesc, required: s.required }));
+  const fields = Object.entries(specs).map(([n, s]) =>
+    Object.freeze({ id: s.id, name: n, type: s.type as TypeDesc, required: s.required }),
+  );
   fields.sort((a, b) => a.id - b.id);
   const byId = new Map(fields.map((f) => [f.id, f]));
   if (byId.size !== fields.length) throw new InternalError(ErrorCodes.INTERNAL, `struct ${name} defines a field id twice`);
@@ -154,33 +158,49 @@ export const MAX_DEPTH = 64;
 
 export function typeCode(t: TypeDesc): number {
   switch (t.k) {
-    case 'bool': return TType.BOOL;
-    case 'byte': return TType.BYTE;
-    case 'i16': return TType.I16;
-    case 'i32': return TType.I32;
-    case 'i64': return TType.I64;
-    case 'double': return TType.DOUBLE;
+    case 'bool':
+      return TType.BOOL;
+    case 'byte':
+      return TType.BYTE;
+    case 'i16':
+      return TType.I16;
+    case 'i32':
+      return TType.I32;
+    case 'i64':
+      return TType.I64;
+    case 'double':
+      return TType.DOUBLE;
     case 'string':
-    case 'binary': return TType.STRING;
-    case 'struct': return TType.STRUCT;
-    case 'list': return TType.LIST;
-    case 'set': return TType.SET;
-    case 'map': return TType.MAP;
+    case 'binary':
+      return TType.STRING;
+    case 'struct':
+      return TType.STRUCT;
+    case 'list':
+      return TType.LIST;
+    case 'set':
+      return TType.SET;
+    case 'map':
+      return TType.MAP;
   }
 }
 
 /** Smallest encoded size of one value of a type code; bounds element counts. */
 export function minSize(code: number): number {
   switch (code) {
-    case TType.I16: return 2;
+    case TType.I16:
+      return 2;
     case TType.I32:
-    case TType.STRING: return 4;
+    case TType.STRING:
+      return 4;
     case TType.I64:
-    case TType.DOUBLE: return 8;
+    case TType.DOUBLE:
+      return 8;
     case TType.LIST:
-    case TType.SET: return 5;
-    case TType.MAP: return 6;
-    default: return 1;
+    case TType.SET:
+      return 5;
+    case TType.MAP:
+      return 6;
+    default:
+      return 1;
   }
 }
-

@@ -207,4 +207,3 @@ export function encodeStruct<S>(def: StructDef<S>, value: S): Uint8Array {
   }
   return w.finish();
 }
-

@@ -9,7 +9,13 @@
 import { ErrorCodes, InvalidInputError } from '../../errors.js';
 import { joinPayload, type Component } from '../payload.js';
 import type { Infer } from '../thrift/index.js';
-import type { ConversationDeleteEvent, ConversationMetadataChange, GroupChange, MarkConversationReadEvent, MarkConversationUnreadEvent } from './events.js';
+import type {
+  ConversationDeleteEvent,
+  ConversationMetadataChange,
+  GroupChange,
+  MarkConversationReadEvent,
+  MarkConversationUnreadEvent,
+} from './events.js';
 import { checkSignatureVersion, groupCreatePayload, groupMemberAddPayload, opt } from './payloads.js';
 
 /**
@@ -33,7 +39,8 @@ function actionHead(name: string, h: ActionHead): Component[] {
 
 /** A detail field without which the SDK cannot build the payload either (it then reports the event as unverifiable). */
 function needed<V>(value: V | undefined, field: string): V {
-  if (value === undefined) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'absent: the signed payload cannot be built without it', field);
+  if (value === undefined)
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'absent: the signed payload cannot be built without it', field);
   return value;
 }
 
@@ -151,27 +158,59 @@ export function groupChangePayload(version: number, h: ActionHead, change: Infer
   let c: Component[];
   if (change.groupTitleChange) {
     const d = change.groupTitleChange;
-    c = [...name('GroupTitleChange'), ['conversationKeyVersion', needed(d.conversationKeyVersion, 'groupTitleChange.conversationKeyVersion')], ['customTitle', d.customTitle ?? '']];
+    c = [
+      ...name('GroupTitleChange'),
+      ['conversationKeyVersion', needed(d.conversationKeyVersion, 'groupTitleChange.conversationKeyVersion')],
+      ['customTitle', d.customTitle ?? ''],
+    ];
   } else if (change.groupAvatarUrlChange) {
     const d = change.groupAvatarUrlChange;
-    c = [...name('GroupAvatarUrlChange'), ['conversationKeyVersion', needed(d.conversationKeyVersion, 'groupAvatarUrlChange.conversationKeyVersion')], ['customAvatarUrl', d.customAvatarUrl ?? '']];
+    c = [
+      ...name('GroupAvatarUrlChange'),
+      ['conversationKeyVersion', needed(d.conversationKeyVersion, 'groupAvatarUrlChange.conversationKeyVersion')],
+      ['customAvatarUrl', d.customAvatarUrl ?? ''],
+    ];
   } else if (change.groupAdminAddChange) {
     c = [...name('GroupAdminAddChange'), ['adminIds', needed(change.groupAdminAddChange.adminIds, 'groupAdminAddChange.adminIds')]];
   } else if (change.groupAdminRemoveChange) {
-    c = [...name('GroupAdminRemoveChange'), ['adminIds', needed(change.groupAdminRemoveChange.adminIds, 'groupAdminRemoveChange.adminIds')]];
+    c = [
+      ...name('GroupAdminRemoveChange'),
+      ['adminIds', needed(change.groupAdminRemoveChange.adminIds, 'groupAdminRemoveChange.adminIds')],
+    ];
   } else if (change.groupMemberRemoveChange) {
-    c = [...name('GroupMemberRemoveChange'), ['memberIds', needed(change.groupMemberRemoveChange.memberIds, 'groupMemberRemoveChange.memberIds')]];
+    c = [
+      ...name('GroupMemberRemoveChange'),
+      ['memberIds', needed(change.groupMemberRemoveChange.memberIds, 'groupMemberRemoveChange.memberIds')],
+    ];
   } else if (change.groupInviteEnable) {
     const d = change.groupInviteEnable;
-    c = [...name('GroupInviteEnable'), ['inviteUrl', needed(d.inviteUrl, 'groupInviteEnable.inviteUrl')], ['expiresAtMsec', opt(d.expiresAtMsec)], ['affiliateId', opt(d.affiliateId)]];
+    c = [
+      ...name('GroupInviteEnable'),
+      ['inviteUrl', needed(d.inviteUrl, 'groupInviteEnable.inviteUrl')],
+      ['expiresAtMsec', opt(d.expiresAtMsec)],
+      ['affiliateId', opt(d.affiliateId)],
+    ];
   } else if (change.groupInviteDisable) {
-    c = [...name('GroupInviteDisable'), ['disabledByMemberId', needed(change.groupInviteDisable.disabledByMemberId, 'groupInviteDisable.disabledByMemberId')]];
+    c = [
+      ...name('GroupInviteDisable'),
+      ['disabledByMemberId', needed(change.groupInviteDisable.disabledByMemberId, 'groupInviteDisable.disabledByMemberId')],
+    ];
   } else if (change.groupJoinRequest) {
-    c = [...name('GroupJoinRequest'), ['requestingUserId', needed(change.groupJoinRequest.requestingUserId, 'groupJoinRequest.requestingUserId')]];
+    c = [
+      ...name('GroupJoinRequest'),
+      ['requestingUserId', needed(change.groupJoinRequest.requestingUserId, 'groupJoinRequest.requestingUserId')],
+    ];
   } else if (change.groupJoinReject) {
-    c = [...name('GroupJoinReject'), ['rejectedUserIds', needed(change.groupJoinReject.rejectedUserIds, 'groupJoinReject.rejectedUserIds')]];
+    c = [
+      ...name('GroupJoinReject'),
+      ['rejectedUserIds', needed(change.groupJoinReject.rejectedUserIds, 'groupJoinReject.rejectedUserIds')],
+    ];
   } else {
-    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'an admin-settings change, or a change without a known variant, has no signed payload', 'groupChange');
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_ARGUMENT,
+      'an admin-settings change, or a change without a known variant, has no signed payload',
+      'groupChange',
+    );
   }
   return joinPayload(c);
 }
@@ -200,12 +239,21 @@ export function metadataChangePayload(version: number, h: ActionHead, change: In
   checkSignatureVersion(version);
   const name = (variant: string) => actionHead(`ConversationMetadataChangeEvent.${variant}`, h);
   if (change.messageDurationChange) {
-    return joinPayload([...name('MessageDurationChange'), ['ttlMsec', String(needed(change.messageDurationChange.ttlMsec, 'messageDurationChange.ttlMsec'))]]);
+    return joinPayload([
+      ...name('MessageDurationChange'),
+      ['ttlMsec', String(needed(change.messageDurationChange.ttlMsec, 'messageDurationChange.ttlMsec'))],
+    ]);
   }
-  if (change.muteConversation) return joinPayload([...name('MuteConversation'), ['mutedConversationIds', change.muteConversation.mutedConversationIds ?? []]]);
-  if (change.unmuteConversation) return joinPayload([...name('UnmuteConversation'), ['unmutedConversationIds', change.unmuteConversation.unmutedConversationIds ?? []]]);
+  if (change.muteConversation)
+    return joinPayload([...name('MuteConversation'), ['mutedConversationIds', change.muteConversation.mutedConversationIds ?? []]]);
+  if (change.unmuteConversation)
+    return joinPayload([...name('UnmuteConversation'), ['unmutedConversationIds', change.unmuteConversation.unmutedConversationIds ?? []]]);
   for (const [key, variant] of Object.entries(METADATA_VARIANTS)) {
     if (change[key as keyof typeof METADATA_VARIANTS]) return joinPayload(name(variant));
   }
-  throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'a change without a known variant has no signed payload', 'conversationMetadataChange');
+  throw new InvalidInputError(
+    ErrorCodes.INVALID_ARGUMENT,
+    'a change without a known variant has no signed payload',
+    'conversationMetadataChange',
+  );
 }

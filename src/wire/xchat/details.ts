@@ -48,11 +48,19 @@ function compact<V extends object>(v: V): V {
  * Encodes a ConversationKeyChangeEvent wrapped in MessageEventDetail (variant 3).
  * @throws {InternalError} `ERR_INTERNAL` for a value that does not fit the struct (a bug in the caller)
  */
-export function encodeKeyChangeDetail(d: { conversationKeyVersion: string; participantKeys: readonly ParticipantKey[]; forKeyRotation?: boolean }): Uint8Array {
+export function encodeKeyChangeDetail(d: {
+  conversationKeyVersion: string;
+  participantKeys: readonly ParticipantKey[];
+  forKeyRotation?: boolean;
+}): Uint8Array {
   return encodeStruct(MessageEventDetail, {
     conversationKeyChangeEvent: {
       conversationKeyVersion: d.conversationKeyVersion,
-      participantKeys: d.participantKeys.map((p) => ({ userId: p.userId, encryptedKey: p.encryptedKey, publicKeyVersion: p.publicKeyVersion })),
+      participantKeys: d.participantKeys.map((p) => ({
+        userId: p.userId,
+        encryptedKey: p.encryptedKey,
+        publicKeyVersion: p.publicKeyVersion,
+      })),
       forKeyRotation: d.forKeyRotation ?? false,
     },
   });
@@ -62,7 +70,9 @@ export function encodeKeyChangeDetail(d: { conversationKeyVersion: string; parti
  * Encodes a GroupChangeEvent.GroupCreate wrapped in MessageEventDetail (variant 4 → 1).
  * @throws {InternalError} `ERR_INTERNAL` for a value that does not fit the struct (a bug in the caller)
  */
-export function encodeGroupCreateDetail(d: Omit<GroupCreateDetail, 'type'> & { memberIds: string[]; adminIds: string[]; conversationKeyVersion: string }): Uint8Array {
+export function encodeGroupCreateDetail(
+  d: Omit<GroupCreateDetail, 'type'> & { memberIds: string[]; adminIds: string[]; conversationKeyVersion: string },
+): Uint8Array {
   const { forKeyRotation, ...create } = d;
   return encodeStruct(MessageEventDetail, {
     groupChangeEvent: { groupChange: { groupCreate: compact({ ...create }) }, forKeyRotation: forKeyRotation ?? false },
@@ -74,7 +84,13 @@ export function encodeGroupCreateDetail(d: Omit<GroupCreateDetail, 'type'> & { m
  * @throws {InternalError} `ERR_INTERNAL` for a value that does not fit the struct (a bug in the caller)
  */
 export function encodeGroupMemberAddDetail(
-  d: Omit<GroupMemberAddDetail, 'type'> & { memberIds: string[]; currentMemberIds: string[]; currentAdminIds: string[]; currentPendingMemberIds: string[]; conversationKeyVersion: string },
+  d: Omit<GroupMemberAddDetail, 'type'> & {
+    memberIds: string[];
+    currentMemberIds: string[];
+    currentAdminIds: string[];
+    currentPendingMemberIds: string[];
+    conversationKeyVersion: string;
+  },
 ): Uint8Array {
   const { forKeyRotation, groupInviteEnable, ...add } = d;
   return encodeStruct(MessageEventDetail, {
@@ -91,7 +107,9 @@ export function encodeGroupMemberAddDetail(
  * @throws {InternalError} `ERR_INTERNAL` for a value that does not fit the struct (a bug in the caller)
  */
 export function encodeMessageDeleteDetail(d: { sequenceIds: readonly string[]; deleteForAll: boolean }): Uint8Array {
-  return encodeStruct(MessageEventDetail, { messageDeleteEvent: { sequenceIds: [...d.sequenceIds], deleteMessageAction: d.deleteForAll ? 2 : 1 } });
+  return encodeStruct(MessageEventDetail, {
+    messageDeleteEvent: { sequenceIds: [...d.sequenceIds], deleteMessageAction: d.deleteForAll ? 2 : 1 },
+  });
 }
 
 /**
@@ -175,6 +193,13 @@ export function decodeMessageEvent(bytes: Uint8Array, field = 'event'): DecodedM
     conversationId: ev.conversationId,
     createdAtMsec: ev.createdAtMsec,
     detail,
-    signature: sig && compact({ signature: sig.signature, publicKeyVersion: sig.publicKeyVersion, signatureVersion: sig.signatureVersion, signingPublicKey: sig.signingPublicKey }),
+    signature:
+      sig &&
+      compact({
+        signature: sig.signature,
+        publicKeyVersion: sig.publicKeyVersion,
+        signatureVersion: sig.signatureVersion,
+        signingPublicKey: sig.signingPublicKey,
+      }),
   });
 }

@@ -46,10 +46,18 @@ export function checkSignatureVersion(version: string | number, field = 'signatu
     throw new UnsupportedVersionError(ErrorCodes.UNSUPPORTED_SIGNATURE_VERSION, 'signature version must be a decimal number', field);
   }
   if (v < MIN_SIGNATURE_VERSION) {
-    throw new UnsupportedVersionError(ErrorCodes.UNSUPPORTED_SIGNATURE_VERSION, `signature version ${v} is below the minimum ${MIN_SIGNATURE_VERSION} (downgrade)`, field);
+    throw new UnsupportedVersionError(
+      ErrorCodes.UNSUPPORTED_SIGNATURE_VERSION,
+      `signature version ${v} is below the minimum ${MIN_SIGNATURE_VERSION} (downgrade)`,
+      field,
+    );
   }
   if (v > MAX_SIGNATURE_VERSION) {
-    throw new UnsupportedVersionError(ErrorCodes.UNSUPPORTED_SIGNATURE_VERSION, `signature version ${v} is above the highest supported version ${MAX_SIGNATURE_VERSION}`, field);
+    throw new UnsupportedVersionError(
+      ErrorCodes.UNSUPPORTED_SIGNATURE_VERSION,
+      `signature version ${v} is above the highest supported version ${MAX_SIGNATURE_VERSION}`,
+      field,
+    );
   }
   return v;
 }
@@ -84,10 +92,12 @@ export function keyChangePayload(version: number, p: KeyChangePayloadInput): str
     ['conversationKeyVersion', p.conversationKeyVersion],
   ];
   if (version >= 6) {
-    if (!p.conversationKey) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'needed for signature versions 6 and 7', 'conversationKey');
+    if (!p.conversationKey)
+      throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'needed for signature versions 6 and 7', 'conversationKey');
     return joinPayload([...head, ['conversationKey', encodeBase64NoPad(p.conversationKey)]]);
   }
-  if (!p.participantKeys) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'needed for signature versions 2 to 5', 'participantKeys');
+  if (!p.participantKeys)
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'needed for signature versions 2 to 5', 'participantKeys');
   const entries = p.participantKeys.flatMap((k, i): Component[] => [
     [`participantKeys[${i}].userId`, k.userId],
     [`participantKeys[${i}].encryptedKey`, k.encryptedKey],
@@ -171,7 +181,11 @@ export function groupMemberAddPayload(version: number, p: GroupMemberAddPayloadI
   if (version >= 5) c.push(['screenCaptureBlockingEnabled', opt(p.screenCaptureBlockingEnabled)]);
   if (version === 7 && p.groupInviteEnable) {
     const g = p.groupInviteEnable;
-    c.push(['groupInviteEnable.inviteUrl', opt(g.inviteUrl)], ['groupInviteEnable.affiliateId', opt(g.affiliateId)], ['groupInviteEnable.expiresAtMsec', opt(g.expiresAtMsec)]);
+    c.push(
+      ['groupInviteEnable.inviteUrl', opt(g.inviteUrl)],
+      ['groupInviteEnable.affiliateId', opt(g.affiliateId)],
+      ['groupInviteEnable.expiresAtMsec', opt(g.expiresAtMsec)],
+    );
   }
   return joinPayload(c);
 }

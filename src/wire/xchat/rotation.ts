@@ -89,7 +89,11 @@ export function buildKeyRotation(rotation: KeyRotation): string {
     throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected 'genGroup' or 'edit', got ${typeName(r.opType)}`, 'rotation.opType');
   }
   if (r.opType === 'genGroup' && (r.membersToAdd !== undefined || r.membersLeft !== undefined || r.membersUpdated !== undefined)) {
-    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'membersToAdd, membersLeft and membersUpdated belong to an edit', 'rotation.opType');
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_ARGUMENT,
+      'membersToAdd, membersLeft and membersUpdated belong to an edit',
+      'rotation.opType',
+    );
   }
   if (r.opType === 'edit' && r.initialMembers !== undefined) {
     throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'initialMembers belongs to a genGroup', 'rotation.opType');
@@ -107,18 +111,21 @@ export function buildKeyRotation(rotation: KeyRotation): string {
   const keyInfo =
     r.memberKeyInfo === undefined
       ? undefined
-      : assertArray(r.memberKeyInfo, 'rotation.memberKeyInfo').map((k, i): [bigint, { identityPublicKey?: Uint8Array; signingPublicKey?: Uint8Array; identityKeySignature?: Uint8Array }] => {
-          const f = `rotation.memberKeyInfo[${i}]`;
-          const o = assertObject(k, f);
-          const info: { identityPublicKey?: Uint8Array; signingPublicKey?: Uint8Array; identityKeySignature?: Uint8Array } = {};
-          for (const name of ['identityPublicKey', 'signingPublicKey', 'identityKeySignature'] as const) {
-            if (o[name] !== undefined) info[name] = assertBytes(o[name], `${f}.${name}`);
-          }
-          return [i64(o.userId, `${f}.userId`), info];
-        });
+      : assertArray(r.memberKeyInfo, 'rotation.memberKeyInfo').map(
+          (k, i): [bigint, { identityPublicKey?: Uint8Array; signingPublicKey?: Uint8Array; identityKeySignature?: Uint8Array }] => {
+            const f = `rotation.memberKeyInfo[${i}]`;
+            const o = assertObject(k, f);
+            const info: { identityPublicKey?: Uint8Array; signingPublicKey?: Uint8Array; identityKeySignature?: Uint8Array } = {};
+            for (const name of ['identityPublicKey', 'signingPublicKey', 'identityKeySignature'] as const) {
+              if (o[name] !== undefined) info[name] = assertBytes(o[name], `${f}.${name}`);
+            }
+            return [i64(o.userId, `${f}.userId`), info];
+          },
+        );
   if (keyInfo) {
     const seen = new Set(keyInfo.map(([id]) => id));
-    if (seen.size !== keyInfo.length) throw new InvalidInputError(ErrorCodes.DUPLICATE_ID, 'two entries for the same user', 'rotation.memberKeyInfo');
+    if (seen.size !== keyInfo.length)
+      throw new InvalidInputError(ErrorCodes.DUPLICATE_ID, 'two entries for the same user', 'rotation.memberKeyInfo');
   }
   const value: GroupOp = stripUndefined({
     groupId: r.groupId === undefined ? undefined : assertString(r.groupId, 'rotation.groupId'),
@@ -164,7 +171,9 @@ export function parseKeyRotation(b64: string): KeyRotation {
   const op = typeData?.genGroup ?? typeData?.edit;
   if (!typeData || !op) return rotationError('GroupOpData lacks a known typeData (genGroup or edit)');
   const opName = typeData.genGroup ? 'genGroup' : 'edit';
-  for (const f of UNMODELLED) if (f in op && (op as Record<string, unknown>)[f] !== undefined) rotationError(`the ${opName} operation carries ${f}, which chat-keykit does not model`);
+  for (const f of UNMODELLED)
+    if (f in op && (op as Record<string, unknown>)[f] !== undefined)
+      rotationError(`the ${opName} operation carries ${f}, which chat-keykit does not model`);
   const out: KeyRotation = { treeVersion: String(v.treeVersion), actionBy: readMember(v.actionBy), opType: opName };
   if (v.groupId !== undefined) out.groupId = v.groupId;
   if (typeData.genGroup) {

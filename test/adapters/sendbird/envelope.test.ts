@@ -24,7 +24,13 @@ import {
   parseChannelData,
   type SendbirdKeyEnvelope,
 } from '../../../src/adapters/sendbird/envelope.js';
-import { encodeBase64, encodeBase64NoPad, prepareSendbirdChannelKey, sec1ToSpki, type PreparedSendbirdChannelKey } from '../../helpers/kit.js';
+import {
+  encodeBase64,
+  encodeBase64NoPad,
+  prepareSendbirdChannelKey,
+  sec1ToSpki,
+  type PreparedSendbirdChannelKey,
+} from '../../helpers/kit.js';
 import { makeMembers, senderOf, type Member } from '../../helpers/members.js';
 import { RUNS, typedOrValue } from '../../helpers/properties.js';
 
@@ -35,13 +41,20 @@ let e: SendbirdKeyEnvelope;
 
 beforeAll(async () => {
   members = await makeMembers(['111', '222', '333']);
-  prepared = await prepareSendbirdChannelKey({ channelUrl: URL, publicKeys: members.map((m) => m.publicKeyInput), memberIds: ['111', '222', '333'], sender: senderOf(members[0]!) });
+  prepared = await prepareSendbirdChannelKey({
+    channelUrl: URL,
+    publicKeys: members.map((m) => m.publicKeyInput),
+    memberIds: ['111', '222', '333'],
+    sender: senderOf(members[0]!),
+  });
   e = prepared.envelope;
 });
 
 /** The channel data of the prepared envelope with some fields replaced (written as channelData would). */
-const withFields = (fields: Partial<Record<keyof SendbirdKeyEnvelope, unknown>>, app?: string) => channelData({ ...e, ...fields } as SendbirdKeyEnvelope, app);
-const refused = (data: unknown, field: string, code = 'ERR_INVALID_ENVELOPE') => expect(() => parseChannelData(data)).toThrow(expect.objectContaining({ code, field }));
+const withFields = (fields: Partial<Record<keyof SendbirdKeyEnvelope, unknown>>, app?: string) =>
+  channelData({ ...e, ...fields } as SendbirdKeyEnvelope, app);
+const refused = (data: unknown, field: string, code = 'ERR_INVALID_ENVELOPE') =>
+  expect(() => parseChannelData(data)).toThrow(expect.objectContaining({ code, field }));
 
 describe('the signed parts', () => {
   test('envelopePayload is the documented component list, and the text the signature verifies (OpenSSL)', () => {
@@ -58,11 +71,17 @@ describe('the signed parts', () => {
 
   test('a comma in a signed component cannot be signed', () => {
     expect(() => envelopePayload('a,b', e)).toThrow(expect.objectContaining({ code: 'ERR_COMMA_IN_FIELD', field: 'channel_url' }));
-    expect(() => envelopePayload(URL, { ...e, keys: [['1,2', 'w', '1']] })).toThrow(expect.objectContaining({ code: 'ERR_COMMA_IN_FIELD', field: 'keys[0]' }));
+    expect(() => envelopePayload(URL, { ...e, keys: [['1,2', 'w', '1']] })).toThrow(
+      expect.objectContaining({ code: 'ERR_COMMA_IN_FIELD', field: 'keys[0]' }),
+    );
   });
 
   test('the key commitment is unpadded base64 of SHA-256(label ‖ 00 ‖ key)', () => {
-    const digest = createHash('sha256').update(Buffer.from(KEY_COMMITMENT_LABEL)).update(Buffer.of(0)).update(prepared.conversationKey).digest();
+    const digest = createHash('sha256')
+      .update(Buffer.from(KEY_COMMITMENT_LABEL))
+      .update(Buffer.of(0))
+      .update(prepared.conversationKey)
+      .digest();
     expect(e.kc).toBe(encodeBase64NoPad(digest));
   });
 
@@ -75,7 +94,9 @@ describe('the signed parts', () => {
 describe('channelData and parseChannelData', () => {
   test('the documented text: ckk then app, the seven fields in order, no whitespace; read back as written', () => {
     const data = channelData(e, '{"theme":"dark"}');
-    expect(data).toBe(`{"ckk":{"v":2,"ckv":"${e.ckv}","sender":"111","skv":"${e.skv}","kc":"${e.kc}","keys":${JSON.stringify(e.keys)},"sig":"${e.sig}"},"app":"{\\"theme\\":\\"dark\\"}"}`);
+    expect(data).toBe(
+      `{"ckk":{"v":2,"ckv":"${e.ckv}","sender":"111","skv":"${e.skv}","kc":"${e.kc}","keys":${JSON.stringify(e.keys)},"sig":"${e.sig}"},"app":"{\\"theme\\":\\"dark\\"}"}`,
+    );
     expect(parseChannelData(data)).toEqual({ envelope: e, appData: '{"theme":"dark"}' });
     expect(parseChannelData(channelData(e, undefined))).toEqual({ envelope: e });
     expect(parseChannelData(channelData(e, ''))).toEqual({ envelope: e, appData: '' });
@@ -122,7 +143,10 @@ describe('channelData and parseChannelData', () => {
     expect(e.kc).toHaveLength(43);
     expect(e.sig).toHaveLength(86);
     expect(e.keys[0]![1]).toHaveLength(152);
-    for (const [f, n] of [['kc', 32], ['sig', 64]] as const) {
+    for (const [f, n] of [
+      ['kc', 32],
+      ['sig', 64],
+    ] as const) {
       refused(withFields({ [f]: encodeBase64(b(n)) }), `channel.data.ckk.${f}`); // padded
       refused(withFields({ [f]: encodeBase64NoPad(b(n - 1)) }), `channel.data.ckk.${f}`);
       refused(withFields({ [f]: encodeBase64NoPad(b(n + 1)) }), `channel.data.ckk.${f}`);
@@ -148,14 +172,19 @@ describe('channelData and parseChannelData', () => {
 
   test('the envelope version: the number 2 only (UnsupportedVersionError otherwise)', () => {
     for (const v of [1, 3, '2', 2.5, null]) {
-      expect(() => parseChannelData(withFields({ v }))).toThrow(expect.objectContaining({ name: 'UnsupportedVersionError', code: 'ERR_UNSUPPORTED_ENVELOPE_VERSION', field: 'channel.data.ckk.v' }));
+      expect(() => parseChannelData(withFields({ v }))).toThrow(
+        expect.objectContaining({ name: 'UnsupportedVersionError', code: 'ERR_UNSUPPORTED_ENVELOPE_VERSION', field: 'channel.data.ckk.v' }),
+      );
     }
     // The version is read before the other fields: an envelope of another version may have others.
-    expect(() => parseChannelData(JSON.stringify({ ckk: { v: 3, future: true } }))).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_ENVELOPE_VERSION' }));
+    expect(() => parseChannelData(JSON.stringify({ ckk: { v: 3, future: true } }))).toThrow(
+      expect.objectContaining({ code: 'ERR_UNSUPPORTED_ENVELOPE_VERSION' }),
+    );
   });
 
   test('no data, not JSON, no envelope, other members: ERR_INVALID_ENVELOPE at channel.data', () => {
-    for (const data of [undefined, '', 42, 'not json', '[]', 'null', '"ckk"', '{}', '{"ckk":null}', '{"ckk":[]}', '{"app":"x"}']) refused(data, 'channel.data');
+    for (const data of [undefined, '', 42, 'not json', '[]', 'null', '"ckk"', '{}', '{"ckk":null}', '{"ckk":[]}', '{"app":"x"}'])
+      refused(data, 'channel.data');
     refused(JSON.stringify({ ckk: JSON.parse(channelData(e, undefined)).ckk, other: 1 }), 'channel.data');
     refused(JSON.stringify({ ckk: { ...JSON.parse(channelData(e, undefined)).ckk, extra: 1 } }), 'channel.data');
     refused(JSON.stringify({ ckk: JSON.parse(channelData(e, undefined)).ckk, app: 5 }), 'channel.data');
@@ -163,8 +192,12 @@ describe('channelData and parseChannelData', () => {
 
   test('larger than MAX_DATA_LENGTH: ERR_TOO_LARGE before parsing', () => {
     const huge = channelData(e, 'x'.repeat(MAX_DATA_LENGTH));
-    expect(() => parseChannelData(huge)).toThrow(expect.objectContaining({ name: 'DecodeError', code: 'ERR_TOO_LARGE', field: 'channel.data' }));
-    expect(parseChannelData(channelData(e, 'x'.repeat(MAX_DATA_LENGTH - channelData(e, '').length))).appData).toHaveLength(MAX_DATA_LENGTH - channelData(e, '').length);
+    expect(() => parseChannelData(huge)).toThrow(
+      expect.objectContaining({ name: 'DecodeError', code: 'ERR_TOO_LARGE', field: 'channel.data' }),
+    );
+    expect(parseChannelData(channelData(e, 'x'.repeat(MAX_DATA_LENGTH - channelData(e, '').length))).appData).toHaveLength(
+      MAX_DATA_LENGTH - channelData(e, '').length,
+    );
   });
 });
 
@@ -184,19 +217,24 @@ describe('appDataOfChannelData', () => {
     ['a duplicate key, read differently by other parsers', '{"ckk":{},"app":"a","app":"b"}'],
     ['an array', '[{"ckk":{}}]'],
   ])('refuses %s (ERR_INVALID_ENVELOPE naming the field)', (_name, data) => {
-    expect(() => appDataOfChannelData(data, 'currentData')).toThrow(expect.objectContaining({ name: 'DecodeError', code: 'ERR_INVALID_ENVELOPE', field: 'currentData' }));
+    expect(() => appDataOfChannelData(data, 'currentData')).toThrow(
+      expect.objectContaining({ name: 'DecodeError', code: 'ERR_INVALID_ENVELOPE', field: 'currentData' }),
+    );
   });
 
   test('refuses data longer than MAX_DATA_LENGTH with the code parseChannelData gives it (ERR_TOO_LARGE)', () => {
     const long = `{"ckk":{},"app":"${'x'.repeat(MAX_DATA_LENGTH)}"}`;
-    expect(() => appDataOfChannelData(long, 'currentData')).toThrow(expect.objectContaining({ code: 'ERR_TOO_LARGE', field: 'currentData' }));
+    expect(() => appDataOfChannelData(long, 'currentData')).toThrow(
+      expect.objectContaining({ code: 'ERR_TOO_LARGE', field: 'currentData' }),
+    );
     expect(() => parseChannelData(long)).toThrow(expect.objectContaining({ code: 'ERR_TOO_LARGE' }));
   });
 });
 
 // Properties (moved from test/hardening/properties.test.ts).
 describe('properties', () => {
-  const bytesB64 = (n: number, pad: boolean) => fc.uint8Array({ minLength: n, maxLength: n }).map((b) => (pad ? encodeBase64(b) : encodeBase64NoPad(b)));
+  const bytesB64 = (n: number, pad: boolean) =>
+    fc.uint8Array({ minLength: n, maxLength: n }).map((b) => (pad ? encodeBase64(b) : encodeBase64NoPad(b)));
   const userId = fc.string({ minLength: 1, maxLength: 12 }).filter((u) => !u.includes(','));
   const version = fc.stringMatching(/^(0|[1-9][0-9]{0,18})$/);
   const envelope = fc.record({

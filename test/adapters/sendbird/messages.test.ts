@@ -32,7 +32,16 @@ import {
   type SendbirdChannelResource,
 } from '../../helpers/kit.js';
 import { flip } from '../../helpers/bytes.js';
-import { channelOf, fileResource, keyOf, makeSendbirdMembers, prepareKey, sendbirdSender, textResource, type SendbirdMember } from '../../helpers/sendbird-members.js';
+import {
+  channelOf,
+  fileResource,
+  keyOf,
+  makeSendbirdMembers,
+  prepareKey,
+  sendbirdSender,
+  textResource,
+  type SendbirdMember,
+} from '../../helpers/sendbird-members.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -59,8 +68,15 @@ beforeAll(async () => {
   channel1 = channelOf(k1, ids);
 });
 
-const sendText = async (text = TEXT, by = alice, extra: Record<string, unknown> = {}) => prepareSendbirdMessage({ channelUrl: URL_, text, ...extra }, keyOf(k1, by));
-const asBob = (extra: Record<string, unknown> = {}) => ({ signingKeys: signingKeys(), channel: channel1, userId: 'bob', identityPrivateKey: bob.identity.identityPrivateKey, ...extra });
+const sendText = async (text = TEXT, by = alice, extra: Record<string, unknown> = {}) =>
+  prepareSendbirdMessage({ channelUrl: URL_, text, ...extra }, keyOf(k1, by));
+const asBob = (extra: Record<string, unknown> = {}) => ({
+  signingKeys: signingKeys(),
+  channel: channel1,
+  userId: 'bob',
+  identityPrivateKey: bob.identity.identityPrivateKey,
+  ...extra,
+});
 /** The data document of a prepared message, parsed. */
 const docOf = (data: string): Json => JSON.parse(data).ckm;
 const withDoc = (data: string, f: (d: Json) => void): string => {
@@ -87,7 +103,11 @@ describe('sending', () => {
   test('the Platform API request: POST …/messages as the sender, dedup_id the message id, no plaintext anywhere', async () => {
     const p = await sendText(TEXT, alice, { customType: 'chat', mentionedUserIds: ['bob'] });
     const r = sendbirdMessageRequest(p, { ...options, sendPush: false, isSilent: true, markAsRead: true });
-    expect(r).toMatchObject({ method: 'POST', url: `https://api-${options.applicationId}.sendbird.com/v3/group_channels/team_room/messages`, path: '/v3/group_channels/team_room/messages' });
+    expect(r).toMatchObject({
+      method: 'POST',
+      url: `https://api-${options.applicationId}.sendbird.com/v3/group_channels/team_room/messages`,
+      path: '/v3/group_channels/team_room/messages',
+    });
     expect(r.headers).toEqual({ 'Api-Token': options.apiToken, 'Content-Type': 'application/json; charset=utf8' });
     expect(JSON.parse(r.body as string)).toEqual({
       message_type: 'MESG',
@@ -102,8 +122,12 @@ describe('sending', () => {
       dedup_id: docOf(p.data).mid,
     });
     expect(JSON.stringify(r)).not.toContain('blue folder');
-    expect(() => sendbirdMessageRequest(p, { ...options, sendPush: 'no' as unknown as boolean })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'options.sendPush' }));
-    expect(() => sendbirdMessageRequest({ ...p, data: '{}' }, options)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ENVELOPE', field: 'prepared.data' }));
+    expect(() => sendbirdMessageRequest(p, { ...options, sendPush: 'no' as unknown as boolean })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'options.sendPush' }),
+    );
+    expect(() => sendbirdMessageRequest({ ...p, data: '{}' }, options)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ENVELOPE', field: 'prepared.data' }),
+    );
   });
 
   test('an edit: PUT …/messages/{message_id}, its own document naming the target; never a file message', async () => {
@@ -114,14 +138,30 @@ describe('sending', () => {
     const r = sendbirdMessageRequest(e, options);
     expect(r).toMatchObject({ method: 'PUT', path: '/v3/group_channels/team_room/messages/123456' });
     expect(JSON.parse(r.body as string)).toEqual({ message_type: 'MESG', message: DEFAULT_PLACEHOLDER, data: e.data });
-    await expect(prepareSendbirdMessageEdit({ channelUrl: URL_, messageId: '0123', text: 'x' }, keyOf(k1, alice))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'params.messageId' });
+    await expect(prepareSendbirdMessageEdit({ channelUrl: URL_, messageId: '0123', text: 'x' }, keyOf(k1, alice))).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'params.messageId',
+    });
     const f = await prepareSendbirdFileMessage({ channelUrl: URL_, file: new Uint8Array(10), fileName: 'a.txt' }, keyOf(k1, alice));
-    expect(() => sendbirdMessageRequest({ message: 'x', data: f.data }, options)).toThrow(expect.objectContaining({ field: 'prepared.data' }));
+    expect(() => sendbirdMessageRequest({ message: 'x', data: f.data }, options)).toThrow(
+      expect.objectContaining({ field: 'prepared.data' }),
+    );
   });
 
   test('a file: encrypted before upload; Sendbird sees a neutral name, the blob size and octet-stream, the rest is sealed', async () => {
     const photo = new Uint8Array(5000).map((_, i) => i % 251);
-    const p = await prepareSendbirdFileMessage({ channelUrl: URL_, file: photo, fileName: 'IMG_2024_beach.jpg', mimeType: 'image/jpeg', caption: 'the beach', width: 640, height: 480 }, keyOf(k1, alice));
+    const p = await prepareSendbirdFileMessage(
+      {
+        channelUrl: URL_,
+        file: photo,
+        fileName: 'IMG_2024_beach.jpg',
+        mimeType: 'image/jpeg',
+        caption: 'the beach',
+        width: 640,
+        height: 480,
+      },
+      keyOf(k1, alice),
+    );
     expect(Object.keys(p)).toEqual(['file', 'fileName', 'fileSize', 'mimeType', 'data']);
     expect(p).toMatchObject({ fileName: 'encrypted.bin', fileSize: 24 + 5000 + 17 * 5, mimeType: 'application/octet-stream' });
     expect(p.file).toHaveLength(p.fileSize);
@@ -134,11 +174,19 @@ describe('sending', () => {
     const parts: Record<string, unknown> = {};
     for (const [k, v] of form.entries()) parts[k] = v;
     expect(Object.keys(parts)).toEqual(['message_type', 'user_id', 'file_name', 'file_type', 'data', 'dedup_id', 'file']);
-    expect(parts).toMatchObject({ message_type: 'FILE', user_id: 'alice', file_name: 'encrypted.bin', file_type: 'application/octet-stream', data: p.data });
+    expect(parts).toMatchObject({
+      message_type: 'FILE',
+      user_id: 'alice',
+      file_name: 'encrypted.bin',
+      file_type: 'application/octet-stream',
+      data: p.data,
+    });
     const blob = parts.file as File;
     expect([blob.name, blob.type, blob.size]).toEqual(['encrypted.bin', 'application/octet-stream', p.fileSize]);
     expect(new Uint8Array(await blob.arrayBuffer())).toEqual(p.file);
-    expect(() => sendbirdFileMessageRequest({ ...p, fileSize: 1 }, options)).toThrow(expect.objectContaining({ field: 'prepared.fileSize' }));
+    expect(() => sendbirdFileMessageRequest({ ...p, fileSize: 1 }, options)).toThrow(
+      expect.objectContaining({ field: 'prepared.fileSize' }),
+    );
   });
 
   test('deterministic with the testing hooks: message id, stream header and nonce come from the injected randomness in that order', async () => {
@@ -158,22 +206,77 @@ describe('sending', () => {
       [prepareSendbirdMessage({ channelUrl: URL_, text: 'x\uD800' }, key), 'ERR_INVALID_ARGUMENT', 'params.text'],
       [prepareSendbirdMessage({ channelUrl: URL_, text: 7 as unknown as string }, key), 'ERR_INVALID_ARGUMENT', 'params.text'],
       [prepareSendbirdMessage({ channelUrl: URL_, text: 'x', placeholder: '' }, key), 'ERR_INVALID_ARGUMENT', 'params.placeholder'],
-      [prepareSendbirdMessage({ channelUrl: URL_, text: 'x', customType: 'c'.repeat(129) }, key), 'ERR_INVALID_ARGUMENT', 'params.customType'],
-      [prepareSendbirdMessage({ channelUrl: URL_, text: 'x', mentionType: 'all' as 'users' }, key), 'ERR_INVALID_ARGUMENT', 'params.mentionType'],
-      [prepareSendbirdMessage({ channelUrl: URL_, text: 'x', mentionedUserIds: ['bob', 'bob'] }, key), 'ERR_DUPLICATE_ID', 'params.mentionedUserIds[1]'],
-      [prepareSendbirdMessage({ channelUrl: URL_, text: 'x' }, { ...key, conversationKey: new Uint8Array(31) }), 'ERR_INVALID_ARGUMENT', 'key.conversationKey'],
-      [prepareSendbirdMessage({ channelUrl: URL_, text: 'x' }, { ...key, conversationKeyVersion: '01' }), 'ERR_INVALID_VERSION', 'key.conversationKeyVersion'],
-      [prepareSendbirdMessage({ channelUrl: URL_, text: 'x' }, { ...key, sender: { ...key.sender, userId: 'a,b' } }), 'ERR_COMMA_IN_FIELD', 'key.sender.userId'],
-      [prepareSendbirdMessage({ channelUrl: URL_, text: 'x' }, { ...key, sender: undefined as never }), 'ERR_INVALID_ARGUMENT', 'key.sender'],
-      [prepareSendbirdFileMessage({ channelUrl: URL_, file: new Uint8Array(1), fileName: '../x' }, key), 'ERR_INVALID_ARGUMENT', 'params.fileName'],
-      [prepareSendbirdFileMessage({ channelUrl: URL_, file: new Uint8Array(1), fileName: 'a\nb' }, key), 'ERR_INVALID_ARGUMENT', 'params.fileName'],
-      [prepareSendbirdFileMessage({ channelUrl: URL_, file: new Uint8Array(1), fileName: 'a', mimeType: 'image/jpeg; q=1' }, key), 'ERR_INVALID_ARGUMENT', 'params.mimeType'],
-      [prepareSendbirdFileMessage({ channelUrl: URL_, file: 'bytes' as unknown as Uint8Array, fileName: 'a' }, key), 'ERR_INVALID_ARGUMENT', 'params.file'],
-      [prepareSendbirdFileMessage({ channelUrl: URL_, file: new Uint8Array(1), fileName: 'a', width: -1 }, key), 'ERR_INVALID_ARGUMENT', 'params.width'],
-      [prepareSendbirdMessage({ channelUrl: URL_, text: 'x' }, key, withTestingHooks({}, { messageId: () => 'a b' })), 'ERR_INVALID_ARGUMENT', 'testing hooks: messageId'],
+      [
+        prepareSendbirdMessage({ channelUrl: URL_, text: 'x', customType: 'c'.repeat(129) }, key),
+        'ERR_INVALID_ARGUMENT',
+        'params.customType',
+      ],
+      [
+        prepareSendbirdMessage({ channelUrl: URL_, text: 'x', mentionType: 'all' as 'users' }, key),
+        'ERR_INVALID_ARGUMENT',
+        'params.mentionType',
+      ],
+      [
+        prepareSendbirdMessage({ channelUrl: URL_, text: 'x', mentionedUserIds: ['bob', 'bob'] }, key),
+        'ERR_DUPLICATE_ID',
+        'params.mentionedUserIds[1]',
+      ],
+      [
+        prepareSendbirdMessage({ channelUrl: URL_, text: 'x' }, { ...key, conversationKey: new Uint8Array(31) }),
+        'ERR_INVALID_ARGUMENT',
+        'key.conversationKey',
+      ],
+      [
+        prepareSendbirdMessage({ channelUrl: URL_, text: 'x' }, { ...key, conversationKeyVersion: '01' }),
+        'ERR_INVALID_VERSION',
+        'key.conversationKeyVersion',
+      ],
+      [
+        prepareSendbirdMessage({ channelUrl: URL_, text: 'x' }, { ...key, sender: { ...key.sender, userId: 'a,b' } }),
+        'ERR_COMMA_IN_FIELD',
+        'key.sender.userId',
+      ],
+      [
+        prepareSendbirdMessage({ channelUrl: URL_, text: 'x' }, { ...key, sender: undefined as never }),
+        'ERR_INVALID_ARGUMENT',
+        'key.sender',
+      ],
+      [
+        prepareSendbirdFileMessage({ channelUrl: URL_, file: new Uint8Array(1), fileName: '../x' }, key),
+        'ERR_INVALID_ARGUMENT',
+        'params.fileName',
+      ],
+      [
+        prepareSendbirdFileMessage({ channelUrl: URL_, file: new Uint8Array(1), fileName: 'a\nb' }, key),
+        'ERR_INVALID_ARGUMENT',
+        'params.fileName',
+      ],
+      [
+        prepareSendbirdFileMessage({ channelUrl: URL_, file: new Uint8Array(1), fileName: 'a', mimeType: 'image/jpeg; q=1' }, key),
+        'ERR_INVALID_ARGUMENT',
+        'params.mimeType',
+      ],
+      [
+        prepareSendbirdFileMessage({ channelUrl: URL_, file: 'bytes' as unknown as Uint8Array, fileName: 'a' }, key),
+        'ERR_INVALID_ARGUMENT',
+        'params.file',
+      ],
+      [
+        prepareSendbirdFileMessage({ channelUrl: URL_, file: new Uint8Array(1), fileName: 'a', width: -1 }, key),
+        'ERR_INVALID_ARGUMENT',
+        'params.width',
+      ],
+      [
+        prepareSendbirdMessage({ channelUrl: URL_, text: 'x' }, key, withTestingHooks({}, { messageId: () => 'a b' })),
+        'ERR_INVALID_ARGUMENT',
+        'testing hooks: messageId',
+      ],
     ];
     for (const [p, code, field] of cases) {
-      const e = await p.then(() => null, (x: unknown) => x);
+      const e = await p.then(
+        () => null,
+        (x: unknown) => x,
+      );
       expect(e, field).toBeInstanceOf(KeykitError);
       expect(e, field).toMatchObject({ code, field });
     }
@@ -183,10 +286,19 @@ describe('sending', () => {
     const k2 = await prepareKey(URL_, m, ['alice', 'bob'], bob);
     let state = await recordSendbirdChannelKey(channel1, { signingKeys: signingKeys() });
     state = await recordSendbirdChannelKey(channelOf(k2, ['alice', 'bob']), { signingKeys: signingKeys(), state });
-    await expect(prepareSendbirdMessage({ channelUrl: URL_, text: 'x' }, keyOf(k1, alice), { state })).rejects.toMatchObject({ code: 'ERR_STALE_KEY_VERSION', field: 'key.conversationKeyVersion' });
-    await expect(prepareSendbirdMessage({ channelUrl: URL_, text: 'x' }, { ...keyOf(k2, alice), conversationKey: k1.conversationKey }, { state })).rejects.toMatchObject({ code: 'ERR_INVALID_KEY' });
-    await expect(prepareSendbirdMessage({ channelUrl: OTHER, text: 'x' }, keyOf(k2, alice), { state })).rejects.toMatchObject({ field: 'options.state.channelUrl' });
-    expect(docOf((await prepareSendbirdMessage({ channelUrl: URL_, text: 'x' }, keyOf(k2, alice), { state })).data).ckv).toBe(k2.conversationKeyVersion);
+    await expect(prepareSendbirdMessage({ channelUrl: URL_, text: 'x' }, keyOf(k1, alice), { state })).rejects.toMatchObject({
+      code: 'ERR_STALE_KEY_VERSION',
+      field: 'key.conversationKeyVersion',
+    });
+    await expect(
+      prepareSendbirdMessage({ channelUrl: URL_, text: 'x' }, { ...keyOf(k2, alice), conversationKey: k1.conversationKey }, { state }),
+    ).rejects.toMatchObject({ code: 'ERR_INVALID_KEY' });
+    await expect(prepareSendbirdMessage({ channelUrl: OTHER, text: 'x' }, keyOf(k2, alice), { state })).rejects.toMatchObject({
+      field: 'options.state.channelUrl',
+    });
+    expect(docOf((await prepareSendbirdMessage({ channelUrl: URL_, text: 'x' }, keyOf(k2, alice), { state })).data).ckv).toBe(
+      k2.conversationKeyVersion,
+    );
   });
 });
 
@@ -195,20 +307,49 @@ describe('opening', () => {
     const p = await sendText();
     const t = now();
     const r = textResource(p, { channelUrl: URL_, sender: 'alice', createdAt: t, messageId: 9001 });
-    const expected = { kind: 'text', channelUrl: URL_, sendbirdMessageId: 9001, messageId: docOf(p.data).mid, senderId: 'alice', signingKeyVersion: '1700000000000', conversationKeyVersion: k1.conversationKeyVersion, createdAt: t, updatedAt: 0, text: TEXT };
+    const expected = {
+      kind: 'text',
+      channelUrl: URL_,
+      sendbirdMessageId: 9001,
+      messageId: docOf(p.data).mid,
+      senderId: 'alice',
+      signingKeyVersion: '1700000000000',
+      conversationKeyVersion: k1.conversationKeyVersion,
+      createdAt: t,
+      updatedAt: 0,
+      text: TEXT,
+    };
     expect(await openSendbirdMessage(r, asBob())).toEqual(expected);
     expect(await openSendbirdMessage(r, { signingKeys: signingKeys(), conversationKeys: keys1() })).toEqual(expected);
     expect(await openSendbirdMessage(r, { signingKeys: signingKeys(), conversationKeys: keys1(), channelUrl: URL_ })).toEqual(expected);
-    await expect(openSendbirdMessage(r, { signingKeys: signingKeys(), conversationKeys: keys1(), channelUrl: OTHER })).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID', field: 'message.channel_url' });
+    await expect(
+      openSendbirdMessage(r, { signingKeys: signingKeys(), conversationKeys: keys1(), channelUrl: OTHER }),
+    ).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID', field: 'message.channel_url' });
   });
 
   test("the Chat SDK's message object and a webhook body open the same way", async () => {
     const p = await sendText();
     const mid = docOf(p.data).mid;
-    const sdk = { messageId: 77, channelUrl: URL_, messageType: 'user', sender: { userId: 'alice', nickname: '' }, message: p.message, data: p.data, customType: '', createdAt: now(), updatedAt: 0 };
+    const sdk = {
+      messageId: 77,
+      channelUrl: URL_,
+      messageType: 'user',
+      sender: { userId: 'alice', nickname: '' },
+      message: p.message,
+      data: p.data,
+      customType: '',
+      createdAt: now(),
+      updatedAt: 0,
+    };
     expect(await openSendbirdMessage(sdk, asBob())).toMatchObject({ sendbirdMessageId: 77, messageId: mid, text: TEXT });
-    await expect(openSendbirdMessage({ ...sdk, sender: { userId: 'carol' } }, asBob())).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID', field: 'message.sender.userId' });
-    await expect(openSendbirdMessage({ ...sdk, messageType: 'admin' }, asBob())).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'message.messageType' });
+    await expect(openSendbirdMessage({ ...sdk, sender: { userId: 'carol' } }, asBob())).rejects.toMatchObject({
+      code: 'ERR_SIGNATURE_INVALID',
+      field: 'message.sender.userId',
+    });
+    await expect(openSendbirdMessage({ ...sdk, messageType: 'admin' }, asBob())).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'message.messageType',
+    });
     const webhook = {
       category: 'group_channel:message_send',
       sender: { user_id: 'alice' },
@@ -219,9 +360,22 @@ describe('opening', () => {
       app_id: 'x',
     };
     // The webhook's own channel (with its envelope) is used: no channel option needed.
-    expect(await openSendbirdMessage(webhook, { signingKeys: signingKeys(), userId: 'bob', identityPrivateKey: bob.identity.identityPrivateKey })).toMatchObject({ sendbirdMessageId: 78, text: TEXT });
-    await expect(openSendbirdMessage({ ...webhook, category: 'group_channel:create' }, asBob())).rejects.toMatchObject({ field: 'message.category' });
-    await expect(openSendbirdMessage({ ...webhook, members: [{ user_id: 'bob' }] }, { signingKeys: signingKeys(), userId: 'bob', identityPrivateKey: bob.identity.identityPrivateKey })).rejects.toMatchObject({ code: 'ERR_NOT_A_MEMBER' });
+    expect(
+      await openSendbirdMessage(webhook, {
+        signingKeys: signingKeys(),
+        userId: 'bob',
+        identityPrivateKey: bob.identity.identityPrivateKey,
+      }),
+    ).toMatchObject({ sendbirdMessageId: 78, text: TEXT });
+    await expect(openSendbirdMessage({ ...webhook, category: 'group_channel:create' }, asBob())).rejects.toMatchObject({
+      field: 'message.category',
+    });
+    await expect(
+      openSendbirdMessage(
+        { ...webhook, members: [{ user_id: 'bob' }] },
+        { signingKeys: signingKeys(), userId: 'bob', identityPrivateKey: bob.identity.identityPrivateKey },
+      ),
+    ).rejects.toMatchObject({ code: 'ERR_NOT_A_MEMBER' });
   });
 
   test('an edit opens on the message it names, by its sender, dated by updated_at', async () => {
@@ -229,22 +383,45 @@ describe('opening', () => {
     const r = { ...textResource(e, { channelUrl: URL_, sender: 'alice', createdAt: now() - 1000, messageId: 4242 }), updated_at: now() };
     expect(await openSendbirdMessage(r, asBob())).toMatchObject({ kind: 'edit', sendbirdMessageId: 4242, text: 'fixed text' });
     // On another message, or attributed to another sender: refused.
-    await expect(openSendbirdMessage({ ...r, message_id: 4243 }, asBob())).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID', field: 'message.message_id' });
-    await expect(openSendbirdMessage({ ...r, user: { user_id: 'bob' } }, asBob())).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID', field: 'message.user.user_id' });
+    await expect(openSendbirdMessage({ ...r, message_id: 4243 }, asBob())).rejects.toMatchObject({
+      code: 'ERR_SIGNATURE_INVALID',
+      field: 'message.message_id',
+    });
+    await expect(openSendbirdMessage({ ...r, user: { user_id: 'bob' } }, asBob())).rejects.toMatchObject({
+      code: 'ERR_SIGNATURE_INVALID',
+      field: 'message.user.user_id',
+    });
     // An edit signed by bob of alice's message (bob signs it as himself; Sendbird says alice wrote the message).
     const byBob = await prepareSendbirdMessageEdit({ channelUrl: URL_, messageId: 4242, text: 'hijacked' }, keyOf(k1, bob));
-    await expect(openSendbirdMessage({ ...r, data: byBob.data }, asBob())).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID', field: 'message.user.user_id' });
+    await expect(openSendbirdMessage({ ...r, data: byBob.data }, asBob())).rejects.toMatchObject({
+      code: 'ERR_SIGNATURE_INVALID',
+      field: 'message.user.user_id',
+    });
     // An edit's data in a FILE message, a text's data presented as a FILE.
-    await expect(openSendbirdMessage({ ...r, type: 'FILE', file: { url: 'x', name: 'a', type: 'a/b', size: 1 } }, asBob())).rejects.toMatchObject({ code: 'ERR_INVALID_ENVELOPE', field: 'message.type' });
+    await expect(
+      openSendbirdMessage({ ...r, type: 'FILE', file: { url: 'x', name: 'a', type: 'a/b', size: 1 } }, asBob()),
+    ).rejects.toMatchObject({ code: 'ERR_INVALID_ENVELOPE', field: 'message.type' });
   });
 
   test('a file: its metadata from the sealed contents, the blob opened one-shot, incrementally and as a Web Stream', async () => {
     const photo = new Uint8Array(70_000).map((_, i) => (i * 7) % 256);
-    const p = await prepareSendbirdFileMessage({ channelUrl: URL_, file: photo, fileName: 'beach.jpg', mimeType: 'image/jpeg', caption: 'sunset', width: 640, height: 480 }, keyOf(k1, carol));
+    const p = await prepareSendbirdFileMessage(
+      { channelUrl: URL_, file: photo, fileName: 'beach.jpg', mimeType: 'image/jpeg', caption: 'sunset', width: 640, height: 480 },
+      keyOf(k1, carol),
+    );
     const r = fileResource(p, { channelUrl: URL_, sender: 'carol', createdAt: now(), url: 'https://files.example/abc/encrypted.bin' });
     const opened = await openSendbirdMessage(r, asBob());
     expect(opened).toMatchObject({ kind: 'file', senderId: 'carol', text: 'sunset' });
-    expect(opened.file).toEqual({ name: 'beach.jpg', size: 70_000, mimeType: 'image/jpeg', sha256: expect.any(String), width: 640, height: 480, url: 'https://files.example/abc/encrypted.bin', encryptedSize: p.fileSize });
+    expect(opened.file).toEqual({
+      name: 'beach.jpg',
+      size: 70_000,
+      mimeType: 'image/jpeg',
+      sha256: expect.any(String),
+      width: 640,
+      height: 480,
+      url: 'https://files.example/abc/encrypted.bin',
+      encryptedSize: p.fileSize,
+    });
     expect(JSON.stringify(opened)).not.toContain(Buffer.from(k1.conversationKey).toString('base64').slice(0, 20));
     expect(await openSendbirdFile(p.file, opened)).toEqual(photo);
     const dec = await createSendbirdFileDecryptor(opened);
@@ -252,7 +429,9 @@ describe('opening', () => {
     for (let i = 0; i < p.file.length; i += 3000) parts.push(dec.push(p.file.subarray(i, i + 3000)));
     parts.push(dec.finish());
     expect(Buffer.concat(parts)).toEqual(Buffer.from(photo));
-    const out = await new Response(new Blob([p.file as Uint8Array<ArrayBuffer>]).stream().pipeThrough(sendbirdFileDecryptionStream(opened))).arrayBuffer();
+    const out = await new Response(
+      new Blob([p.file as Uint8Array<ArrayBuffer>]).stream().pipeThrough(sendbirdFileDecryptionStream(opened)),
+    ).arrayBuffer();
     expect(new Uint8Array(out)).toEqual(photo);
     // A stored copy of the opened message works with its key given again.
     const stored = JSON.parse(JSON.stringify(opened)) as OpenedSendbirdMessage;
@@ -260,12 +439,21 @@ describe('opening', () => {
     expect(await openSendbirdFile(p.file, stored, { conversationKeys: keys1() })).toEqual(photo);
     // Sendbird's file.data carries the data when the top-level data is empty.
     expect(await openSendbirdMessage({ ...r, data: '' }, asBob())).toMatchObject({ kind: 'file' });
-    await expect(openSendbirdMessage({ ...r, data: (await sendText()).data }, asBob())).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'message.data' });
+    await expect(openSendbirdMessage({ ...r, data: (await sendText()).data }, asBob())).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'message.data',
+    });
   });
 
   test('a blob swapped for another file of the channel, truncated, extended or flipped is refused', async () => {
-    const a = await prepareSendbirdFileMessage({ channelUrl: URL_, file: new Uint8Array(3000).fill(1), fileName: 'a.bin' }, keyOf(k1, alice));
-    const b = await prepareSendbirdFileMessage({ channelUrl: URL_, file: new Uint8Array(3000).fill(2), fileName: 'b.bin' }, keyOf(k1, alice));
+    const a = await prepareSendbirdFileMessage(
+      { channelUrl: URL_, file: new Uint8Array(3000).fill(1), fileName: 'a.bin' },
+      keyOf(k1, alice),
+    );
+    const b = await prepareSendbirdFileMessage(
+      { channelUrl: URL_, file: new Uint8Array(3000).fill(2), fileName: 'b.bin' },
+      keyOf(k1, alice),
+    );
     const opened = await openSendbirdMessage(fileResource(a, { channelUrl: URL_, sender: 'alice', createdAt: now() }), asBob());
     const refuse = async (blob: Uint8Array) => {
       await expect(openSendbirdFile(blob, opened)).rejects.toMatchObject({ code: 'ERR_DECRYPT_FAILED', field: 'encrypted' });
@@ -280,7 +468,10 @@ describe('opening', () => {
     await refuse(a.file.subarray(0, 24));
     await refuse(Uint8Array.from([...a.file, 0]));
     await refuse(flip(Uint8Array.from(a.file), 100));
-    const text = await openSendbirdMessage(textResource(await sendText(), { channelUrl: URL_, sender: 'alice', createdAt: now() }), asBob());
+    const text = await openSendbirdMessage(
+      textResource(await sendText(), { channelUrl: URL_, sender: 'alice', createdAt: now() }),
+      asBob(),
+    );
     await expect(openSendbirdFile(a.file, text)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'opened.kind' });
   });
 
@@ -288,7 +479,11 @@ describe('opening', () => {
     const t = now();
     const good = await sendText('one');
     const second = await sendText('two', bob);
-    const list = [textResource(good, { channelUrl: URL_, sender: 'alice', createdAt: t }), { type: 'ADMM', message_id: 1, channel_url: URL_, message: 'admin says hi', created_at: t }, textResource(second, { channelUrl: URL_, sender: 'bob', createdAt: t + 1 })];
+    const list = [
+      textResource(good, { channelUrl: URL_, sender: 'alice', createdAt: t }),
+      { type: 'ADMM', message_id: 1, channel_url: URL_, message: 'admin says hi', created_at: t },
+      textResource(second, { channelUrl: URL_, sender: 'bob', createdAt: t + 1 }),
+    ];
     const { results, state } = await openSendbirdMessages({ messages: list }, asBob());
     expect(results.map((r) => (r.ok ? r.message.text : r.error.code))).toEqual(['one', 'ERR_INVALID_ARGUMENT', 'two']);
     expect(results[1]).toMatchObject({ ok: false, index: 1, error: { field: 'messages.messages[1].type' } });
@@ -306,7 +501,10 @@ describe('tampering: every change is refused', () => {
     base = textResource(p, { channelUrl: URL_, sender: 'alice', createdAt: now(), messageId: 31337 });
   });
   const refused = async (r: unknown, code: string, field?: string) => {
-    const e = await openSendbirdMessage(r, asBob()).then(() => null, (x: unknown) => x);
+    const e = await openSendbirdMessage(r, asBob()).then(
+      () => null,
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(KeykitError);
     expect(e).toMatchObject({ code, ...(field === undefined ? {} : { field }) });
     const text = `${(e as Error).message} ${inspect(e)} ${JSON.stringify(e)}`;
@@ -322,7 +520,12 @@ describe('tampering: every change is refused', () => {
       ['sender', (d) => (d.sender = 'bob'), 'ERR_SIGNATURE_INVALID', 'message.user.user_id'],
       ['skv', (d) => (d.skv = '1700000000001'), 'ERR_SIGNING_KEY_NOT_FOUND', 'message.data.ckm.skv'],
       ['ckv', (d) => (d.ckv = String(BigInt(d.ckv) + 1n)), 'ERR_SIGNATURE_INVALID', 'message.data.ckm.sig'],
-      ['mid', (d) => (d.mid = d.mid.replace(/.$/, (c: string) => (c === '0' ? '1' : '0'))), 'ERR_SIGNATURE_INVALID', 'message.data.ckm.sig'],
+      [
+        'mid',
+        (d) => (d.mid = d.mid.replace(/.$/, (c: string) => (c === '0' ? '1' : '0'))),
+        'ERR_SIGNATURE_INVALID',
+        'message.data.ckm.sig',
+      ],
       ['target', (d) => (d.target = '1'), 'ERR_INVALID_ENVELOPE', 'message.data.ckm.target'],
       ['ct', (d) => (d.ct = encodeBase64NoPad(flip(decodeBase64(d.ct), 50))), 'ERR_SIGNATURE_INVALID', 'message.data.ckm.sig'],
       ['sig', (d) => (d.sig = encodeBase64NoPad(flip(decodeBase64(d.sig), 5))), 'ERR_SIGNATURE_INVALID', 'message.data.ckm.sig'],
@@ -333,7 +536,11 @@ describe('tampering: every change is refused', () => {
     // Re-formatted, re-ordered, a duplicate key, an escape the writer would not write.
     await refused({ ...base, data: p.data.replace('{"ckm":{', '{ "ckm": {') }, 'ERR_INVALID_ENVELOPE', 'message.data');
     await refused({ ...base, data: p.data.replace('"v":1,"kind":"text"', '"kind":"text","v":1') }, 'ERR_INVALID_ENVELOPE', 'message.data');
-    await refused({ ...base, data: p.data.replace('"sender":"alice"', '"sender":"bob","sender":"alice"') }, 'ERR_INVALID_ENVELOPE', 'message.data');
+    await refused(
+      { ...base, data: p.data.replace('"sender":"alice"', '"sender":"bob","sender":"alice"') },
+      'ERR_INVALID_ENVELOPE',
+      'message.data',
+    );
     await refused({ ...base, data: p.data.replace('"sender":"alice"', '"sender":"\\u0061lice"') }, 'ERR_INVALID_ENVELOPE', 'message.data');
     await refused({ ...base, data: '' }, 'ERR_INVALID_ENVELOPE', 'message.data');
     await refused({ ...base, data: 'x'.repeat(1024 * 1024 + 1) }, 'ERR_TOO_LARGE', 'message.data');
@@ -346,13 +553,26 @@ describe('tampering: every change is refused', () => {
     // Moved to another channel with its document relabelled: the signature names team_room.
     const moved = { ...base, channel_url: OTHER, data: withDoc(p.data, (d) => (d.ch = OTHER)) };
     const otherKey = await prepareKey(OTHER, m, ids, alice);
-    const e = await openSendbirdMessage(moved, { signingKeys: signingKeys(), channel: channelOf(otherKey, ids), userId: 'bob', identityPrivateKey: bob.identity.identityPrivateKey }).then(() => null, (x: unknown) => x);
+    const e = await openSendbirdMessage(moved, {
+      signingKeys: signingKeys(),
+      channel: channelOf(otherKey, ids),
+      userId: 'bob',
+      identityPrivateKey: bob.identity.identityPrivateKey,
+    }).then(
+      () => null,
+      (x: unknown) => x,
+    );
     expect(e).toMatchObject({ code: 'ERR_SIGNATURE_INVALID', field: 'message.data.ckm.sig' });
     // The envelope of another channel copied into this channel's data.
-    await expect(openSendbirdMessage(base, { ...asBob(), channel: { ...channel1, data: channelOf(otherKey, ids).data } })).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID', field: 'channel.data.ckk.sig' });
+    await expect(
+      openSendbirdMessage(base, { ...asBob(), channel: { ...channel1, data: channelOf(otherKey, ids).data } }),
+    ).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID', field: 'channel.data.ckk.sig' });
     // A channel option of another channel than the history.
     const state = await recordSendbirdChannelKey(channel1, { signingKeys: signingKeys() });
-    await expect(openSendbirdMessage(base, { ...asBob(), channel: channelOf(otherKey, ids), state })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'options.channel.channel_url' });
+    await expect(openSendbirdMessage(base, { ...asBob(), channel: channelOf(otherKey, ids), state })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'options.channel.channel_url',
+    });
   });
 
   test('the key version: relabelled, a key the sender did not hold, a key the reader has no copy of, an unknown version', async () => {
@@ -360,16 +580,39 @@ describe('tampering: every change is refused', () => {
     const [dave] = await makeSendbirdMembers(['dave']);
     const byDave = await prepareSendbirdMessage({ channelUrl: URL_, text: 'x' }, keyOf(k1, dave!));
     const sk = [...signingKeys(), dave!.signingKeyEntry];
-    await expect(openSendbirdMessage(textResource(byDave, { channelUrl: URL_, sender: 'dave', createdAt: now() }), { ...asBob(), signingKeys: sk })).rejects.toMatchObject({ code: 'ERR_NOT_A_MEMBER', field: 'message.data.ckm.sender' });
+    await expect(
+      openSendbirdMessage(textResource(byDave, { channelUrl: URL_, sender: 'dave', createdAt: now() }), { ...asBob(), signingKeys: sk }),
+    ).rejects.toMatchObject({ code: 'ERR_NOT_A_MEMBER', field: 'message.data.ckm.sender' });
     // Without the envelope of that version (conversation keys only), the same message opens: the check needs the history.
-    expect(await openSendbirdMessage(textResource(byDave, { channelUrl: URL_, sender: 'dave', createdAt: now() }), { signingKeys: sk, conversationKeys: keys1() })).toMatchObject({ senderId: 'dave' });
+    expect(
+      await openSendbirdMessage(textResource(byDave, { channelUrl: URL_, sender: 'dave', createdAt: now() }), {
+        signingKeys: sk,
+        conversationKeys: keys1(),
+      }),
+    ).toMatchObject({ senderId: 'dave' });
     // A version nobody gave a key or envelope for.
-    await expect(openSendbirdMessage(base, { signingKeys: signingKeys(), conversationKeys: { '1': new Uint8Array(32) } })).rejects.toMatchObject({ code: 'ERR_NO_CONVERSATION_KEY', field: 'message.data.ckm.ckv' });
-    await expect(openSendbirdMessage(base, { signingKeys: signingKeys(), channel: channel1 })).rejects.toMatchObject({ code: 'ERR_NO_CONVERSATION_KEY', field: 'message.data.ckm.ckv' });
+    await expect(
+      openSendbirdMessage(base, { signingKeys: signingKeys(), conversationKeys: { '1': new Uint8Array(32) } }),
+    ).rejects.toMatchObject({ code: 'ERR_NO_CONVERSATION_KEY', field: 'message.data.ckm.ckv' });
+    await expect(openSendbirdMessage(base, { signingKeys: signingKeys(), channel: channel1 })).rejects.toMatchObject({
+      code: 'ERR_NO_CONVERSATION_KEY',
+      field: 'message.data.ckm.ckv',
+    });
     // A wrong key given for a version whose envelope is known.
-    await expect(openSendbirdMessage(base, { signingKeys: signingKeys(), channel: channel1, conversationKeys: { [k1.conversationKeyVersion]: new Uint8Array(32).fill(9) } })).rejects.toMatchObject({ code: 'ERR_DECRYPT_FAILED', field: 'message.data.ckm.ckv' });
+    await expect(
+      openSendbirdMessage(base, {
+        signingKeys: signingKeys(),
+        channel: channel1,
+        conversationKeys: { [k1.conversationKeyVersion]: new Uint8Array(32).fill(9) },
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_DECRYPT_FAILED', field: 'message.data.ckm.ckv' });
     // Without the envelope, a wrong key fails to open the secretbox.
-    await expect(openSendbirdMessage(base, { signingKeys: signingKeys(), conversationKeys: { [k1.conversationKeyVersion]: new Uint8Array(32).fill(9) } })).rejects.toMatchObject({ code: 'ERR_DECRYPT_FAILED', field: 'message.data.ckm.ct' });
+    await expect(
+      openSendbirdMessage(base, {
+        signingKeys: signingKeys(),
+        conversationKeys: { [k1.conversationKeyVersion]: new Uint8Array(32).fill(9) },
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_DECRYPT_FAILED', field: 'message.data.ckm.ct' });
   });
 
   test('replays: the same signed message on a second Sendbird message is refused the second time', async () => {
@@ -403,21 +646,49 @@ describe('key history and rotations', () => {
       textResource(later, { channelUrl: URL_, sender: 'alice', createdAt: t2 + 600_000 }), // ten minutes after the rotation
     ];
     const read = (as: SendbirdMember, state: typeof stateBob) =>
-      openSendbirdMessages(history, { signingKeys: signingKeys(), state, userId: as.id, identityPrivateKey: as.identity.identityPrivateKey });
+      openSendbirdMessages(history, {
+        signingKeys: signingKeys(),
+        state,
+        userId: as.id,
+        identityPrivateKey: as.identity.identityPrivateKey,
+      });
     const bobView = (await read(bob, stateBob)).results.map((r) => (r.ok ? r.message.text : r.error.code));
     expect(bobView).toEqual(['before the rotation', 'after the rotation', 'old key, late', 'ERR_STALE_KEY_VERSION']);
     const carolView = (await read(carol, stateCarol)).results.map((r) => (r.ok ? r.message.text : r.error.code));
     expect(carolView).toEqual(['before the rotation', 'ERR_NOT_A_MEMBER', 'old key, late', 'ERR_STALE_KEY_VERSION']);
     // The first message re-sent (replayed into the channel) after the rotation, read in a later batch.
     const replayed = textResource(before, { channelUrl: URL_, sender: 'alice', createdAt: t2 + 3_600_000 });
-    await expect(openSendbirdMessage(replayed, { signingKeys: signingKeys(), state: stateBob, userId: 'bob', identityPrivateKey: bob.identity.identityPrivateKey })).rejects.toMatchObject({ code: 'ERR_STALE_KEY_VERSION', field: 'message.created_at' });
+    await expect(
+      openSendbirdMessage(replayed, {
+        signingKeys: signingKeys(),
+        state: stateBob,
+        userId: 'bob',
+        identityPrivateKey: bob.identity.identityPrivateKey,
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_STALE_KEY_VERSION', field: 'message.created_at' });
     // With no grace at all, the late message is stale too; the field is Sendbird's created_at.
-    const strict = await openSendbirdMessages(history, { signingKeys: signingKeys(), state: stateBob, userId: 'bob', identityPrivateKey: bob.identity.identityPrivateKey, rotationGraceMs: 0 });
+    const strict = await openSendbirdMessages(history, {
+      signingKeys: signingKeys(),
+      state: stateBob,
+      userId: 'bob',
+      identityPrivateKey: bob.identity.identityPrivateKey,
+      rotationGraceMs: 0,
+    });
     expect(strict.results[2]).toMatchObject({ ok: false, error: { code: 'ERR_STALE_KEY_VERSION', field: 'messages[2].created_at' } });
     // The channel's current envelope alone (no history) opens the new messages only; an old-key
     // message dated after the current key's version plus the grace is stale even without its key.
-    const fresh = await openSendbirdMessages(history, { signingKeys: signingKeys(), channel: channel2, userId: 'bob', identityPrivateKey: bob.identity.identityPrivateKey });
-    expect(fresh.results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['ERR_NO_CONVERSATION_KEY', 'ok', 'ERR_NO_CONVERSATION_KEY', 'ERR_STALE_KEY_VERSION']);
+    const fresh = await openSendbirdMessages(history, {
+      signingKeys: signingKeys(),
+      channel: channel2,
+      userId: 'bob',
+      identityPrivateKey: bob.identity.identityPrivateKey,
+    });
+    expect(fresh.results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual([
+      'ERR_NO_CONVERSATION_KEY',
+      'ok',
+      'ERR_NO_CONVERSATION_KEY',
+      'ERR_STALE_KEY_VERSION',
+    ]);
   });
 
   test('recording: the floor refuses a replayed older envelope, the same envelope is recorded once, another with the same version is refused', async () => {
@@ -425,16 +696,25 @@ describe('key history and rotations', () => {
     let state = await recordSendbirdChannelKey(channel1, { signingKeys: signingKeys() });
     expect(await recordSendbirdChannelKey(channel1, { signingKeys: signingKeys(), state })).toEqual(state);
     state = await recordSendbirdChannelKey(channelOf(k2, ids), { signingKeys: signingKeys(), state });
-    await expect(recordSendbirdChannelKey(channel1, { signingKeys: signingKeys(), state })).rejects.toMatchObject({ code: 'ERR_STALE_KEY_VERSION', field: 'channel.data.ckk.ckv' });
+    await expect(recordSendbirdChannelKey(channel1, { signingKeys: signingKeys(), state })).rejects.toMatchObject({
+      code: 'ERR_STALE_KEY_VERSION',
+      field: 'channel.data.ckk.ckv',
+    });
     const twin = JSON.parse(channelOf(k2, ids).data as string);
     twin.ckk.keys.reverse();
-    await expect(recordSendbirdChannelKey({ ...channel1, data: JSON.stringify(twin) }, { signingKeys: signingKeys(), state })).rejects.toMatchObject({ code: 'ERR_STALE_KEY_VERSION' });
+    await expect(
+      recordSendbirdChannelKey({ ...channel1, data: JSON.stringify(twin) }, { signingKeys: signingKeys(), state }),
+    ).rejects.toMatchObject({ code: 'ERR_STALE_KEY_VERSION' });
     await expect(openSendbirdMessages([], { ...asBob(), state })).rejects.toMatchObject({ code: 'ERR_STALE_KEY_VERSION' });
     // The sender of an envelope must be a listed member; a tampered envelope is not recorded.
-    await expect(recordSendbirdChannelKey({ ...channel1, members: [{ user_id: 'bob' }] }, { signingKeys: signingKeys() })).rejects.toMatchObject({ code: 'ERR_NOT_A_MEMBER' });
+    await expect(
+      recordSendbirdChannelKey({ ...channel1, members: [{ user_id: 'bob' }] }, { signingKeys: signingKeys() }),
+    ).rejects.toMatchObject({ code: 'ERR_NOT_A_MEMBER' });
     const tampered = JSON.parse(channel1.data as string);
     tampered.ckk.kc = encodeBase64NoPad(flip(decodeBase64(tampered.ckk.kc), 1));
-    await expect(recordSendbirdChannelKey({ ...channel1, data: JSON.stringify(tampered) }, { signingKeys: signingKeys() })).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID' });
+    await expect(
+      recordSendbirdChannelKey({ ...channel1, data: JSON.stringify(tampered) }, { signingKeys: signingKeys() }),
+    ).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID' });
   });
 
   test('a history passed in is checked: format, channel, envelopes, order', async () => {
@@ -448,8 +728,11 @@ describe('key history and rotations', () => {
       [{ ...state, envelopes: [env, env] }, 'options.state.envelopes[1].ckv'],
       [{ ...state, envelopes: 'x' }, 'options.state.envelopes'],
     ];
-    for (const [s, field] of bad) await expect(recordSendbirdChannelKey(channel1, { signingKeys: signingKeys(), state: s as never })).rejects.toMatchObject({ field });
-    expect(JSON.stringify(state)).not.toMatch(new RegExp(Buffer.from(k1.conversationKey).toString('base64').slice(0, 16).replace(/[+/]/g, '.')));
+    for (const [s, field] of bad)
+      await expect(recordSendbirdChannelKey(channel1, { signingKeys: signingKeys(), state: s as never })).rejects.toMatchObject({ field });
+    expect(JSON.stringify(state)).not.toMatch(
+      new RegExp(Buffer.from(k1.conversationKey).toString('base64').slice(0, 16).replace(/[+/]/g, '.')),
+    );
   });
 });
 
@@ -470,9 +753,10 @@ describe('options', () => {
       (j) => openSendbirdMessage(j, asBob()),
       (j) => openSendbirdMessage(textResource(p, { channelUrl: URL_, sender: 'alice', createdAt: now() }), j as never),
       (j) => openSendbirdMessages(j as never, asBob()),
-      (j) => openSendbirdMessages([j], asBob()).then((r) => {
-        if (!r.results[0]!.ok) throw r.results[0]!.error;
-      }),
+      (j) =>
+        openSendbirdMessages([j], asBob()).then((r) => {
+          if (!r.results[0]!.ok) throw r.results[0]!.error;
+        }),
       (j) => openSendbirdFile(j as never, opened),
       (j) => openSendbirdFile(new Uint8Array(0), j as never),
       (j) => createSendbirdFileDecryptor(j as never),

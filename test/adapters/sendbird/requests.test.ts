@@ -19,8 +19,13 @@ const users = (n: number, prefix = 'u') => Array.from({ length: n }, (_, i) => `
 
 describe('create', () => {
   test('users as plain ids or as objects go into the body as given', () => {
-    for (const list of [['alice', 'bob'], [{ user_id: 'alice' }, { user_id: 'bob' }]]) {
-      expect(JSON.parse(createSendbirdGroupChannelRequest({ users: list } as SendbirdGroupChannelParams, options).body as string)).toEqual({ users: list });
+    for (const list of [
+      ['alice', 'bob'],
+      [{ user_id: 'alice' }, { user_id: 'bob' }],
+    ]) {
+      expect(JSON.parse(createSendbirdGroupChannelRequest({ users: list } as SendbirdGroupChannelParams, options).body as string)).toEqual({
+        users: list,
+      });
     }
   });
 
@@ -45,25 +50,58 @@ describe('create', () => {
 
 describe('requests for the uses docs/sendbird.md documents', () => {
   test('a group channel: JSON body, Api-Token header, the application host', () => {
-    const r = createSendbirdGroupChannelRequest({ user_ids: ['alice', 'bob'], name: 'Team', custom_type: 'team', data: 'hello', operator_ids: ['alice'] }, options);
-    expect(r).toMatchObject({ method: 'POST', url: 'https://api-A1B2C3D4-E5F6-4789-ABCD-0123456789AB.sendbird.com/v3/group_channels', path: '/v3/group_channels' });
+    const r = createSendbirdGroupChannelRequest(
+      { user_ids: ['alice', 'bob'], name: 'Team', custom_type: 'team', data: 'hello', operator_ids: ['alice'] },
+      options,
+    );
+    expect(r).toMatchObject({
+      method: 'POST',
+      url: 'https://api-A1B2C3D4-E5F6-4789-ABCD-0123456789AB.sendbird.com/v3/group_channels',
+      path: '/v3/group_channels',
+    });
     expect(r.headers).toEqual({ 'Api-Token': TOKEN, 'Content-Type': 'application/json; charset=utf8' });
-    expect(JSON.parse(r.body as string)).toEqual({ user_ids: ['alice', 'bob'], name: 'Team', custom_type: 'team', data: 'hello', operator_ids: ['alice'] });
+    expect(JSON.parse(r.body as string)).toEqual({
+      user_ids: ['alice', 'bob'],
+      name: 'Team',
+      custom_type: 'team',
+      data: 'hello',
+      operator_ids: ['alice'],
+    });
   });
 
   test.each([
     ['distinct 1:1', { user_ids: ['alice', 'bob'], is_distinct: true }],
     ['public with access code', { users: [{ user_id: 'alice' }], is_public: true, access_code: '8080' }],
     ['Supergroup', { user_ids: ['alice', 'bob'], is_super: true, channel_url: 'launch_room' }],
-    ['strict, ephemeral, hidden', { user_ids: ['alice', 'bob'], strict: true, is_ephemeral: true, hidden_status: { bob: 'hidden_prevent_auto_unhide' } }],
-    ['invited members', { user_ids: ['alice', 'bob'], inviter_id: 'alice', invitation_status: { bob: 'invited_by_non_friend' }, block_sdk_user_channel_join: true }],
+    [
+      'strict, ephemeral, hidden',
+      { user_ids: ['alice', 'bob'], strict: true, is_ephemeral: true, hidden_status: { bob: 'hidden_prevent_auto_unhide' } },
+    ],
+    [
+      'invited members',
+      {
+        user_ids: ['alice', 'bob'],
+        inviter_id: 'alice',
+        invitation_status: { bob: 'invited_by_non_friend' },
+        block_sdk_user_channel_join: true,
+      },
+    ],
   ] as [string, SendbirdGroupChannelParams][])('%s: the body is exactly the properties', (_n, params) => {
     expect(JSON.parse(createSendbirdGroupChannelRequest(params, options).body as string)).toEqual(params);
   });
 
   test('a cover file makes a multipart body; parsed back, every field is there', async () => {
     const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
-    const r = createSendbirdGroupChannelRequest({ user_ids: ['alice', 'bob'], name: 'Team', is_public: true, invitation_status: { bob: 'joined' }, cover_file: { data: png, filename: 'cover.png', type: 'image/png' } }, options);
+    const r = createSendbirdGroupChannelRequest(
+      {
+        user_ids: ['alice', 'bob'],
+        name: 'Team',
+        is_public: true,
+        invitation_status: { bob: 'joined' },
+        cover_file: { data: png, filename: 'cover.png', type: 'image/png' },
+      },
+      options,
+    );
     expect(r.headers).toEqual({ 'Api-Token': TOKEN });
     expect(r.body).toBeInstanceOf(FormData);
     const form = await new Response(r.body as FormData).formData();
@@ -86,7 +124,10 @@ describe('requests for the uses docs/sendbird.md documents', () => {
 describe('Supergroups larger than 100', () => {
   test('250 users: a create with 100, invites of 100 and 50, in order; operators go first', () => {
     const ids = users(250);
-    const plan = planSendbirdSupergroup({ user_ids: ids, operator_ids: ['u200', 'u5'], name: 'Big', is_super: true }, { ...options, generateChannelUrl: () => 'big_room' });
+    const plan = planSendbirdSupergroup(
+      { user_ids: ids, operator_ids: ['u200', 'u5'], name: 'Big', is_super: true },
+      { ...options, generateChannelUrl: () => 'big_room' },
+    );
     expect(plan.channelUrl).toBe('big_room');
     const created = JSON.parse(plan.create.body as string);
     expect(created.user_ids).toHaveLength(100);
@@ -119,19 +160,30 @@ describe('Supergroups larger than 100', () => {
 
   test('the inviter and users with a status go into the first batch too; more than 100 of them is refused', () => {
     const plan = planSendbirdSupergroup(
-      { user_ids: users(150), inviter_id: 'u149', invitation_status: { u120: 'invited_by_friend' }, hidden_status: { u110: 'hidden_allow_auto_unhide' } },
+      {
+        user_ids: users(150),
+        inviter_id: 'u149',
+        invitation_status: { u120: 'invited_by_friend' },
+        hidden_status: { u110: 'hidden_allow_auto_unhide' },
+      },
       { ...options, generateChannelUrl: () => 'big_room' },
     );
     const first = JSON.parse(plan.create.body as string).user_ids as string[];
     expect(first.slice(0, 3).sort()).toEqual(['u110', 'u120', 'u149']);
     expect(first).toHaveLength(100);
     const many = Object.fromEntries(users(101).map((u) => [u, 'joined']));
-    expect(() => planSendbirdSupergroup({ user_ids: users(150), invitation_status: many } as SendbirdGroupChannelParams, options)).toThrow(/must all be in the first 100/);
+    expect(() => planSendbirdSupergroup({ user_ids: users(150), invitation_status: many } as SendbirdGroupChannelParams, options)).toThrow(
+      /must all be in the first 100/,
+    );
   });
 
   test('an invite carries up to 100 users; 101 is refused for the per-request limit only', () => {
     const r = inviteSendbirdUsersRequest('big_room', users(100), options);
-    expect(r).toMatchObject({ method: 'POST', path: '/v3/group_channels/big_room/invite', url: `https://api-${options.applicationId}.sendbird.com/v3/group_channels/big_room/invite` });
+    expect(r).toMatchObject({
+      method: 'POST',
+      path: '/v3/group_channels/big_room/invite',
+      url: `https://api-${options.applicationId}.sendbird.com/v3/group_channels/big_room/invite`,
+    });
     expect(JSON.parse(r.body as string)).toEqual({ user_ids: users(100) });
     let err: unknown;
     try {
@@ -139,7 +191,9 @@ describe('Supergroups larger than 100', () => {
     } catch (e) {
       err = e;
     }
-    expect((err as SendbirdValidationError).problems.map((p) => [p.path, p.sendbirdCode, /per request/.test(p.message)])).toEqual([['user_ids', 400203, true]]);
+    expect((err as SendbirdValidationError).problems.map((p) => [p.path, p.sendbirdCode, /per request/.test(p.message)])).toEqual([
+      ['user_ids', 400203, true],
+    ]);
   });
 
   test('an invite without a channel URL is refused, not sent to /v3/group_channels/undefined/invite', () => {
@@ -150,6 +204,8 @@ describe('Supergroups larger than 100', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(SendbirdValidationError);
-    expect((err as SendbirdValidationError).problems).toContainEqual(expect.objectContaining({ path: 'channel_url', sendbirdCode: 400105 }));
+    expect((err as SendbirdValidationError).problems).toContainEqual(
+      expect.objectContaining({ path: 'channel_url', sendbirdCode: 400105 }),
+    );
   });
 });

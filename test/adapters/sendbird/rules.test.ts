@@ -29,13 +29,18 @@ describe('channel URLs', () => {
   ])('%j is a channel URL: %s', (url, ok) => {
     expect(isChannelUrl(url)).toBe(ok);
     if (ok) expect(assertChannelUrl(url, 'params.channelUrl')).toBe(url);
-    else expect(() => assertChannelUrl(url, 'params.channelUrl')).toThrow(expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_CONVERSATION_ID', field: 'params.channelUrl' }));
+    else
+      expect(() => assertChannelUrl(url, 'params.channelUrl')).toThrow(
+        expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_CONVERSATION_ID', field: 'params.channelUrl' }),
+      );
   });
 
   test('non-strings: ERR_INVALID_CONVERSATION_ID naming the field, never a TypeError', () => {
     for (const v of [undefined, null, 1234, ['abcd'], { toString: () => 'abcd' }]) {
       expect(isChannelUrl(v)).toBe(false);
-      expect(() => assertChannelUrl(v, 'channel.channel_url')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_CONVERSATION_ID', field: 'channel.channel_url' }));
+      expect(() => assertChannelUrl(v, 'channel.channel_url')).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_CONVERSATION_ID', field: 'channel.channel_url' }),
+      );
     }
   });
 
@@ -58,9 +63,16 @@ describe('Sendbird user ids', () => {
       expect(SENDBIRD_USER_ID.is(id)).toBe(true);
       expect(SENDBIRD_USER_ID.assert(id, 'memberIds[0]')).toBe(id);
     }
-    for (const [id, code] of [['', 'ERR_INVALID_USER_ID'], ['x'.repeat(257), 'ERR_INVALID_USER_ID'], ['alice,bob', 'ERR_COMMA_IN_FIELD'], [7, 'ERR_INVALID_USER_ID']] as const) {
+    for (const [id, code] of [
+      ['', 'ERR_INVALID_USER_ID'],
+      ['x'.repeat(257), 'ERR_INVALID_USER_ID'],
+      ['alice,bob', 'ERR_COMMA_IN_FIELD'],
+      [7, 'ERR_INVALID_USER_ID'],
+    ] as const) {
       expect(SENDBIRD_USER_ID.is(id)).toBe(false);
-      expect(() => SENDBIRD_USER_ID.assert(id, 'memberIds[0]')).toThrow(expect.objectContaining({ name: 'InvalidInputError', code, field: 'memberIds[0]' }));
+      expect(() => SENDBIRD_USER_ID.assert(id, 'memberIds[0]')).toThrow(
+        expect.objectContaining({ name: 'InvalidInputError', code, field: 'memberIds[0]' }),
+      );
     }
   });
 });

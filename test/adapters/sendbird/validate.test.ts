@@ -7,7 +7,14 @@
  * that carries the problems; the user ids a request names.
  */
 import { describe, expect, test } from 'vitest';
-import { requestUserIds, SendbirdCodes, SendbirdValidationError, validateGroupChannel, type SendbirdGroupChannelParams, type SendbirdProblem } from '../../../src/adapters/sendbird/validate.js';
+import {
+  requestUserIds,
+  SendbirdCodes,
+  SendbirdValidationError,
+  validateGroupChannel,
+  type SendbirdGroupChannelParams,
+  type SendbirdProblem,
+} from '../../../src/adapters/sendbird/validate.js';
 import { createSendbirdGroupChannelRequest, InvalidInputError } from '../../helpers/kit.js';
 
 const TOKEN = 'secret-api-token-4f1c2d9e8b7a';
@@ -30,7 +37,8 @@ function problems(params: unknown, opts: object = options): SendbirdProblem[] {
 }
 
 const ok = (params: SendbirdGroupChannelParams) => expect(problems(params)).toEqual([]);
-const refused = (params: unknown, path: string, code: number | null) => expect(problems(params)).toContainEqual(expect.objectContaining({ path, sendbirdCode: code }));
+const refused = (params: unknown, path: string, code: number | null) =>
+  expect(problems(params)).toContainEqual(expect.objectContaining({ path, sendbirdCode: code }));
 const users = (n: number, prefix = 'u') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
 // The rule table and "every problem at once" moved from test/adapters/sendbird/channels.test.ts
@@ -54,7 +62,12 @@ describe('every rule, valid and invalid', () => {
     ['a channel_url of 101 characters', { ...base, channel_url: 'c'.repeat(101) }, 'channel_url', 400110],
     ['a channel_url with a hyphen', { ...base, channel_url: 'team-room' }, 'channel_url', 400151],
     ['a channel_url with a slash', { ...base, channel_url: 'team/room' }, 'channel_url', 400151],
-    ['a channel_url of 60 emoji (60 code points, not allowed characters)', { ...base, channel_url: '😀'.repeat(60) }, 'channel_url', 400151],
+    [
+      'a channel_url of 60 emoji (60 code points, not allowed characters)',
+      { ...base, channel_url: '😀'.repeat(60) },
+      'channel_url',
+      400151,
+    ],
     ['a cover_url of 2,049 characters', { ...base, cover_url: `https://x/${'c'.repeat(2039)}` }, 'cover_url', 400110],
     ['a custom_type of 129 characters', { ...base, custom_type: 't'.repeat(129) }, 'custom_type', 400110],
     ['data that is not a string', { ...base, data: { a: 1 } }, 'data', 400100],
@@ -78,7 +91,12 @@ describe('every rule, valid and invalid', () => {
     ['hidden_status for a non-user', { ...base, hidden_status: { carol: 'unhidden' } }, 'hidden_status.carol', 400111],
     ['hidden_status not an object', { ...base, hidden_status: 'bob' }, 'hidden_status', 400103],
     ['an operator listed twice', { ...base, operator_ids: ['alice', 'alice'] }, 'operator_ids[1]', 400111],
-    ['cover_url with cover_file', { ...base, cover_url: 'https://x/c.png', cover_file: { data: new Uint8Array(3), filename: 'c.png' } }, 'cover_file', 400920],
+    [
+      'cover_url with cover_file',
+      { ...base, cover_url: 'https://x/c.png', cover_file: { data: new Uint8Array(3), filename: 'c.png' } },
+      'cover_file',
+      400920,
+    ],
     ['a cover_file that is not a file', { ...base, cover_file: 'c.png' }, 'cover_file', 400111],
     ['an unknown property (typo)', { ...base, is_publc: true }, 'is_publc', null],
   ])('refuses %s', (_n, params, path, code) => refused(params, path, code));
@@ -97,11 +115,27 @@ describe('every rule, valid and invalid', () => {
     ['a public channel with an access code', { ...base, is_public: true, access_code: '1234' }],
     ['a distinct private channel', { ...base, is_distinct: true, custom_type: 'dm' }],
     ['a Supergroup', { ...base, is_super: true, is_ephemeral: true, strict: true, block_sdk_user_channel_join: true }],
-    ['operators, inviter and statuses among the users', { ...base, operator_ids: ['alice'], inviter_id: 'alice', invitation_status: { bob: 'invited_by_friend' }, hidden_status: { alice: 'hidden_allow_auto_unhide' } }],
+    [
+      'operators, inviter and statuses among the users',
+      {
+        ...base,
+        operator_ids: ['alice'],
+        inviter_id: 'alice',
+        invitation_status: { bob: 'invited_by_friend' },
+        hidden_status: { alice: 'hidden_allow_auto_unhide' },
+      },
+    ],
   ] as [string, SendbirdGroupChannelParams][])('accepts %s', (_n, params) => ok(params));
 
   test('every problem is reported at once, in one error', () => {
-    const ps = problems({ user_ids: ['a', 'a'], name: 'n'.repeat(200), channel_url: 'x-', is_super: true, is_distinct: true, colour: 'red' });
+    const ps = problems({
+      user_ids: ['a', 'a'],
+      name: 'n'.repeat(200),
+      channel_url: 'x-',
+      is_super: true,
+      is_distinct: true,
+      colour: 'red',
+    });
     expect(ps.map((p) => [p.path, p.sendbirdCode])).toEqual([
       ['colour', null],
       ['user_ids[1]', 400111],
@@ -116,32 +150,61 @@ describe('more boundaries', () => {
   const base = { user_ids: ['alice', 'bob'] };
 
   test('params that are not an object: one problem, 400103', () => {
-    for (const v of [null, undefined, 'alice', ['alice'], 42]) expect(validateGroupChannel(v)).toEqual([{ path: '(params)', message: 'expected an object of Sendbird properties', sendbirdCode: 400103 }]);
+    for (const v of [null, undefined, 'alice', ['alice'], 42])
+      expect(validateGroupChannel(v)).toEqual([
+        { path: '(params)', message: 'expected an object of Sendbird properties', sendbirdCode: 400103 },
+      ]);
   });
 
   test('lengths are code points: 191 astral characters (382 UTF-16 units) are a valid name, 192 are not', () => {
     expect(validateGroupChannel({ ...base, name: '😀'.repeat(191) })).toEqual([]);
-    expect(validateGroupChannel({ ...base, name: '😀'.repeat(192) })).toEqual([expect.objectContaining({ path: 'name', sendbirdCode: 400110, message: 'at most 191 characters, got 192' })]);
+    expect(validateGroupChannel({ ...base, name: '😀'.repeat(192) })).toEqual([
+      expect.objectContaining({ path: 'name', sendbirdCode: 400110, message: 'at most 191 characters, got 192' }),
+    ]);
   });
 
   test('channel_url at its edges: 4 and 100 characters in, 3 and 101 out, a trailing newline out', () => {
     for (const u of ['abcd', 'a'.repeat(100), 'A_9z']) expect(validateGroupChannel({ ...base, channel_url: u })).toEqual([]);
-    expect(validateGroupChannel({ ...base, channel_url: 'abc' })).toEqual([expect.objectContaining({ path: 'channel_url', sendbirdCode: 400111 })]);
-    expect(validateGroupChannel({ ...base, channel_url: 'a'.repeat(101) })).toEqual([expect.objectContaining({ path: 'channel_url', sendbirdCode: 400110 })]);
-    expect(validateGroupChannel({ ...base, channel_url: 'abcd\n' })).toEqual([expect.objectContaining({ path: 'channel_url', sendbirdCode: 400151 })]);
-    expect(validateGroupChannel({ ...base, channel_url: 5 })).toEqual([expect.objectContaining({ path: 'channel_url', sendbirdCode: 400100 })]);
+    expect(validateGroupChannel({ ...base, channel_url: 'abc' })).toEqual([
+      expect.objectContaining({ path: 'channel_url', sendbirdCode: 400111 }),
+    ]);
+    expect(validateGroupChannel({ ...base, channel_url: 'a'.repeat(101) })).toEqual([
+      expect.objectContaining({ path: 'channel_url', sendbirdCode: 400110 }),
+    ]);
+    expect(validateGroupChannel({ ...base, channel_url: 'abcd\n' })).toEqual([
+      expect.objectContaining({ path: 'channel_url', sendbirdCode: 400151 }),
+    ]);
+    expect(validateGroupChannel({ ...base, channel_url: 5 })).toEqual([
+      expect.objectContaining({ path: 'channel_url', sendbirdCode: 400100 }),
+    ]);
   });
 
   test('batch: false lifts the per-request limit only; a plain group still holds 100', () => {
     expect(validateGroupChannel({ user_ids: users(250), is_super: true }, { batch: false })).toEqual([]);
-    expect(validateGroupChannel({ user_ids: users(101), is_super: true })).toEqual([expect.objectContaining({ path: 'user_ids', sendbirdCode: 400203 })]);
-    expect(validateGroupChannel({ user_ids: users(101) }, { batch: false })).toEqual([expect.objectContaining({ path: 'user_ids', sendbirdCode: 400203, message: expect.stringContaining('Supergroup') })]);
+    expect(validateGroupChannel({ user_ids: users(101), is_super: true })).toEqual([
+      expect.objectContaining({ path: 'user_ids', sendbirdCode: 400203 }),
+    ]);
+    expect(validateGroupChannel({ user_ids: users(101) }, { batch: false })).toEqual([
+      expect.objectContaining({ path: 'user_ids', sendbirdCode: 400203, message: expect.stringContaining('Supergroup') }),
+    ]);
   });
 
   test('cover files: a Blob, or bytes with a non-empty file name and an optional string type', () => {
-    for (const f of [new Blob([Uint8Array.of(1)]), { data: Uint8Array.of(1), filename: 'c.png' }, { data: Uint8Array.of(1), filename: 'c.png', type: 'image/png' }]) expect(validateGroupChannel({ ...base, cover_file: f })).toEqual([]);
-    for (const f of [{ data: Uint8Array.of(1), filename: '' }, { data: [1], filename: 'c.png' }, { data: Uint8Array.of(1), filename: 'c.png', type: 5 }, new Uint8Array(1)]) {
-      expect(validateGroupChannel({ ...base, cover_file: f })).toEqual([expect.objectContaining({ path: 'cover_file', sendbirdCode: 400111 })]);
+    for (const f of [
+      new Blob([Uint8Array.of(1)]),
+      { data: Uint8Array.of(1), filename: 'c.png' },
+      { data: Uint8Array.of(1), filename: 'c.png', type: 'image/png' },
+    ])
+      expect(validateGroupChannel({ ...base, cover_file: f })).toEqual([]);
+    for (const f of [
+      { data: Uint8Array.of(1), filename: '' },
+      { data: [1], filename: 'c.png' },
+      { data: Uint8Array.of(1), filename: 'c.png', type: 5 },
+      new Uint8Array(1),
+    ]) {
+      expect(validateGroupChannel({ ...base, cover_file: f })).toEqual([
+        expect.objectContaining({ path: 'cover_file', sendbirdCode: 400111 }),
+      ]);
     }
   });
 
@@ -150,25 +213,52 @@ describe('more boundaries', () => {
   });
 
   test('SendbirdCodes are the codes of the documented table', () => {
-    expect(SendbirdCodes).toEqual({ NOT_STRING: 400100, NOT_NUMBER: 400101, NOT_LIST: 400102, NOT_JSON: 400103, NOT_BOOLEAN: 400104, MISSING: 400105, TOO_LONG: 400110, INVALID_VALUE: 400111, NOT_ALLOWED_CHARACTERS: 400151, TOO_MANY: 400203, INVALID_COMBINATION: 400920 });
+    expect(SendbirdCodes).toEqual({
+      NOT_STRING: 400100,
+      NOT_NUMBER: 400101,
+      NOT_LIST: 400102,
+      NOT_JSON: 400103,
+      NOT_BOOLEAN: 400104,
+      MISSING: 400105,
+      TOO_LONG: 400110,
+      INVALID_VALUE: 400111,
+      NOT_ALLOWED_CHARACTERS: 400151,
+      TOO_MANY: 400203,
+      INVALID_COMBINATION: 400920,
+    });
     expect(Object.isFrozen(SendbirdCodes)).toBe(true);
   });
 });
 
 describe('SendbirdValidationError', () => {
-  const ps: SendbirdProblem[] = Array.from({ length: 7 }, (_, i) => ({ path: `user_ids[${i}]`, message: 'a user id must not be empty', sendbirdCode: i === 6 ? null : 400111 }));
+  const ps: SendbirdProblem[] = Array.from({ length: 7 }, (_, i) => ({
+    path: `user_ids[${i}]`,
+    message: 'a user id must not be empty',
+    sendbirdCode: i === 6 ? null : 400111,
+  }));
 
   test('an InvalidInputError with ERR_SENDBIRD_REQUEST_INVALID, every problem, the first five in the message', () => {
     const e = new SendbirdValidationError(ps);
     expect(e).toBeInstanceOf(InvalidInputError);
     expect(e).toMatchObject({ name: 'SendbirdValidationError', code: 'ERR_SENDBIRD_REQUEST_INVALID', field: undefined, problems: ps });
-    expect(e.message).toBe(`7 problems: ${ps.slice(0, 5).map((p) => `${p.path}: ${p.message} (Sendbird 400111)`).join('; ')}; …`);
+    expect(e.message).toBe(
+      `7 problems: ${ps
+        .slice(0, 5)
+        .map((p) => `${p.path}: ${p.message} (Sendbird 400111)`)
+        .join('; ')}; …`,
+    );
     expect(new SendbirdValidationError(ps.slice(6)).message).toBe('1 problem: user_ids[6]: a user id must not be empty');
   });
 
   test('its JSON form carries the problems', () => {
     const json = new SendbirdValidationError(ps.slice(0, 2)).toJSON();
-    expect(json).toEqual({ name: 'SendbirdValidationError', code: 'ERR_SENDBIRD_REQUEST_INVALID', reason: expect.stringContaining('2 problems'), message: expect.any(String), problems: ps.slice(0, 2) });
+    expect(json).toEqual({
+      name: 'SendbirdValidationError',
+      code: 'ERR_SENDBIRD_REQUEST_INVALID',
+      reason: expect.stringContaining('2 problems'),
+      message: expect.any(String),
+      problems: ps.slice(0, 2),
+    });
   });
 });
 

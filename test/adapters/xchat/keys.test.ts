@@ -25,7 +25,8 @@ const apiRecord = (x: Member, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-const refuses = (f: () => unknown, code: string, field: string) => expect(f).toThrow(expect.objectContaining({ name: 'InvalidInputError', code, field }));
+const refuses = (f: () => unknown, code: string, field: string) =>
+  expect(f).toThrow(expect.objectContaining({ name: 'InvalidInputError', code, field }));
 
 describe('keyRecordFromRegistration', () => {
   test('the wrapping input and the signing entry, with the keys exactly as registered; the binding verifies', async () => {
@@ -33,8 +34,20 @@ describe('keyRecordFromRegistration', () => {
     const r = keyRecordFromRegistration('111', a!.registration);
     const pk = a!.registration.public_key;
     expect(r.publicKeyInput).toEqual({ userId: '111', publicKey: pk.public_key, keyVersion: a!.version });
-    expect(r.signingKeyEntry).toEqual({ userId: '111', publicKeyVersion: a!.version, publicKey: pk.signing_public_key, identityPublicKey: pk.public_key, identityPublicKeySignature: pk.identity_public_key_signature });
-    expect(await verifyKeyBinding(r.signingKeyEntry.identityPublicKey, r.signingKeyEntry.publicKey, r.signingKeyEntry.identityPublicKeySignature)).toBe(true);
+    expect(r.signingKeyEntry).toEqual({
+      userId: '111',
+      publicKeyVersion: a!.version,
+      publicKey: pk.signing_public_key,
+      identityPublicKey: pk.public_key,
+      identityPublicKeySignature: pk.identity_public_key_signature,
+    });
+    expect(
+      await verifyKeyBinding(
+        r.signingKeyEntry.identityPublicKey,
+        r.signingKeyEntry.publicKey,
+        r.signingKeyEntry.identityPublicKeySignature,
+      ),
+    ).toBe(true);
   });
 
   test('the version the server assigned replaces the proposed one; versions at their boundaries', () => {
@@ -43,30 +56,46 @@ describe('keyRecordFromRegistration', () => {
       const r = keyRecordFromRegistration('111', body, v);
       expect([r.publicKeyInput.keyVersion, r.signingKeyEntry.publicKeyVersion]).toEqual([v, v]);
     }
-    for (const v of ['18446744073709551616', '01', '-1', '']) refuses(() => keyRecordFromRegistration('111', body, v), 'ERR_INVALID_VERSION', 'version');
+    for (const v of ['18446744073709551616', '01', '-1', ''])
+      refuses(() => keyRecordFromRegistration('111', body, v), 'ERR_INVALID_VERSION', 'version');
     refuses(() => keyRecordFromRegistration('111', { ...body, version: '01' }), 'ERR_INVALID_VERSION', 'body.version');
   });
 
   test('the user id is an X user id (1 to 19 digits, no leading zero)', () => {
     const body = m[0]!.registration;
     expect(keyRecordFromRegistration('1234567890123456789', body).publicKeyInput.userId).toBe('1234567890123456789');
-    for (const id of ['', '0111', '12345678901234567890', 'alice', 111]) refuses(() => keyRecordFromRegistration(id as string, body), 'ERR_INVALID_USER_ID', 'userId');
+    for (const id of ['', '0111', '12345678901234567890', 'alice', 111])
+      refuses(() => keyRecordFromRegistration(id as string, body), 'ERR_INVALID_USER_ID', 'userId');
   });
 
   test('a body without its keys is refused, naming what is missing', () => {
     const body = m[0]!.registration;
     refuses(() => keyRecordFromRegistration('111', null as unknown as KeyRegistrationBody), 'ERR_INVALID_ARGUMENT', 'body');
-    refuses(() => keyRecordFromRegistration('111', { ...body, public_key: undefined } as unknown as KeyRegistrationBody), 'ERR_INVALID_ARGUMENT', 'body.public_key');
+    refuses(
+      () => keyRecordFromRegistration('111', { ...body, public_key: undefined } as unknown as KeyRegistrationBody),
+      'ERR_INVALID_ARGUMENT',
+      'body.public_key',
+    );
     for (const f of ['public_key', 'signing_public_key', 'identity_public_key_signature'] as const) {
-      refuses(() => keyRecordFromRegistration('111', { ...body, public_key: { ...body.public_key, [f]: undefined } }), 'ERR_INVALID_ARGUMENT', `body.public_key.${f}`);
+      refuses(
+        () => keyRecordFromRegistration('111', { ...body, public_key: { ...body.public_key, [f]: undefined } }),
+        'ERR_INVALID_ARGUMENT',
+        `body.public_key.${f}`,
+      );
     }
   });
 });
 
 describe('keyListing', () => {
   test('a record that names two different owners is refused, whichever fields they are in', () => {
-    for (const names of [{ userId: '111', user_id: '222' }, { user_id: '111', id: '222' }, { userId: '222', id: '111' }]) {
-      expect(() => keyListing({ data: [apiRecord(m[0]!, names)] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_USER_ID', field: 'keys.data[0]' }));
+    for (const names of [
+      { userId: '111', user_id: '222' },
+      { user_id: '111', id: '222' },
+      { userId: '222', id: '111' },
+    ]) {
+      expect(() => keyListing({ data: [apiRecord(m[0]!, names)] })).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_USER_ID', field: 'keys.data[0]' }),
+      );
     }
     expect(keyListing({ data: [apiRecord(m[0]!, { userId: '111', user_id: '111' })] }).publicKeys).toEqual([m[0]!.publicKeyInput]);
   });
@@ -84,7 +113,10 @@ describe('keyListing', () => {
   });
 
   test("the SDK's shapes: PublicKeyInput (wrapping only) and SigningKeyEntry (both)", () => {
-    expect(keyListing([m[0]!.publicKeyInput, m[1]!.publicKeyInput])).toEqual({ publicKeys: [m[0]!.publicKeyInput, m[1]!.publicKeyInput], signingKeys: [] });
+    expect(keyListing([m[0]!.publicKeyInput, m[1]!.publicKeyInput])).toEqual({
+      publicKeys: [m[0]!.publicKeyInput, m[1]!.publicKeyInput],
+      signingKeys: [],
+    });
     expect(keyListing([m[0]!.signingKeyEntry])).toEqual({ publicKeys: [m[0]!.publicKeyInput], signingKeys: [m[0]!.signingKeyEntry] });
   });
 
@@ -110,10 +142,16 @@ describe('keyListing', () => {
     refuses(() => keyListing({ bob: [apiRecord(m[0]!)] }), 'ERR_INVALID_USER_ID', 'keys["bob"]');
     refuses(() => keyListing({ '0111': [apiRecord(m[0]!)] }), 'ERR_INVALID_USER_ID', 'keys["0111"]');
     refuses(() => keyListing({ data: [apiRecord(m[0]!, { user_id: '0111' })] }), 'ERR_INVALID_USER_ID', 'keys.data[0].user_id');
-    refuses(() => keyListing({ '111': [apiRecord(m[0]!, { public_key_version: '18446744073709551616' })] }), 'ERR_INVALID_VERSION', 'keys["111"][0].public_key_version');
+    refuses(
+      () => keyListing({ '111': [apiRecord(m[0]!, { public_key_version: '18446744073709551616' })] }),
+      'ERR_INVALID_VERSION',
+      'keys["111"][0].public_key_version',
+    );
     refuses(() => keyListing([{ ...m[0]!.publicKeyInput, keyVersion: '01' }]), 'ERR_INVALID_VERSION', 'keys[0].keyVersion');
     refuses(() => keyListing([{ ...m[0]!.signingKeyEntry, userId: '12345678901234567890' }]), 'ERR_INVALID_USER_ID', 'keys[0].userId');
-    expect(keyListing({ '111': [apiRecord(m[0]!, { public_key_version: '18446744073709551615' })] }).publicKeys[0]!.keyVersion).toBe('18446744073709551615');
+    expect(keyListing({ '111': [apiRecord(m[0]!, { public_key_version: '18446744073709551615' })] }).publicKeys[0]!.keyVersion).toBe(
+      '18446744073709551615',
+    );
   });
 
   test('shapes: nothing listed, not an object or array, holes, non-string keys', () => {
@@ -126,6 +164,10 @@ describe('keyListing', () => {
     refuses(() => keyListing([m[0]!.publicKeyInput, , m[1]!.publicKeyInput]), 'ERR_INVALID_ARGUMENT', 'keys[1]');
     refuses(() => keyListing(['111']), 'ERR_INVALID_ARGUMENT', 'keys[0]');
     refuses(() => keyListing([{ ...m[0]!.publicKeyInput, publicKey: new Uint8Array(65) }]), 'ERR_INVALID_ARGUMENT', 'keys[0].publicKey');
-    refuses(() => keyListing({ '111': [apiRecord(m[0]!, { signing_public_key: 5 })] }), 'ERR_INVALID_ARGUMENT', 'keys["111"][0].signing_public_key');
+    refuses(
+      () => keyListing({ '111': [apiRecord(m[0]!, { signing_public_key: 5 })] }),
+      'ERR_INVALID_ARGUMENT',
+      'keys["111"][0].signing_public_key',
+    );
   });
 });

@@ -23,7 +23,12 @@ let m: Member[];
 let base: GroupCreateParams;
 beforeAll(async () => {
   m = await makeMembers(['111', '222', '333']);
-  base = { publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g1234567890123456789', memberIds: ['111', '222', '333'] };
+  base = {
+    publicKeys: m.map((x) => x.publicKeyInput),
+    sender: senderOf(m[0]!),
+    conversationId: 'g1234567890123456789',
+    memberIds: ['111', '222', '333'],
+  };
 });
 
 /** A backend that counts signatures and wraps, to prove refusals happen before any crypto. */
@@ -69,7 +74,9 @@ describe('prepareGroupCreate', () => {
     expect(p.actionSignatures).toHaveLength(2);
     const [kc, gc] = p.actionSignatures;
     expect(kc).not.toHaveProperty('signaturePayload');
-    expect(gc!.signaturePayload).toBe(`GroupChangeEvent.GroupCreate,${gc!.messageId},111,${p.conversationKeyVersion},111,222,333,null,Team,null`);
+    expect(gc!.signaturePayload).toBe(
+      `GroupChangeEvent.GroupCreate,${gc!.messageId},111,${p.conversationKeyVersion},111,222,333,null,Team,null`,
+    );
     expect(kc!.messageId).not.toBe(gc!.messageId);
     for (const a of p.actionSignatures) {
       expect(a.messageId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -77,10 +84,18 @@ describe('prepareGroupCreate', () => {
       expect(a.signatureVersion).toBe('7');
       expect(a.publicKeyVersion).toBe('1700000000000');
     }
-    expect(p).toMatchObject({ memberIds: ['111', '222', '333'], adminIds: ['111'], title: 'Team', ttlMsec: 0, sender: { userId: '111', signingKeyVersion: '1700000000000' } });
+    expect(p).toMatchObject({
+      memberIds: ['111', '222', '333'],
+      adminIds: ['111'],
+      title: 'Team',
+      ttlMsec: 0,
+      sender: { userId: '111', signingKeyVersion: '1700000000000' },
+    });
     for (const x of m) {
       const k = p.participantKeys.find((e) => e.userId === x.id)!;
-      expect(Buffer.from(await unwrapConversationKey(k.encryptedKey, x.identity.identityPrivateKey)).equals(Buffer.from(p.conversationKey))).toBe(true);
+      expect(
+        Buffer.from(await unwrapConversationKey(k.encryptedKey, x.identity.identityPrivateKey)).equals(Buffer.from(p.conversationKey)),
+      ).toBe(true);
     }
   });
 
@@ -97,7 +112,18 @@ describe('prepareGroupCreate', () => {
   });
 
   test('deterministic with injected randomness, clock and message ids', async () => {
-    const opts = (): PrepareOptions => withTestingHooks({}, { now: () => 1795357034165, random: counterRandom(7), messageId: (() => { let i = 0; return () => `msg-${++i}`; })() });
+    const opts = (): PrepareOptions =>
+      withTestingHooks(
+        {},
+        {
+          now: () => 1795357034165,
+          random: counterRandom(7),
+          messageId: (() => {
+            let i = 0;
+            return () => `msg-${++i}`;
+          })(),
+        },
+      );
     const a = await prepareGroupCreate({ ...base, title: 'T' }, opts());
     const b = await prepareGroupCreate({ ...base, title: 'T' }, opts());
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
@@ -114,11 +140,19 @@ describe('prepareGroupCreate', () => {
 
   test('the highest key version per user wins, compared as numbers', async () => {
     const [newer] = await makeMembers(['222'], '1000');
-    const publicKeys = [...base.publicKeys, { ...newer!.publicKeyInput, keyVersion: '999' }, newer!.publicKeyInput, { ...m[1]!.publicKeyInput, keyVersion: '20' }];
+    const publicKeys = [
+      ...base.publicKeys,
+      { ...newer!.publicKeyInput, keyVersion: '999' },
+      newer!.publicKeyInput,
+      { ...m[1]!.publicKeyInput, keyVersion: '20' },
+    ];
     // user 222: versions 1700000000000 (m[1]), 999, 1000, 20 → 1700000000000 is highest numerically.
     const p = await prepareGroupCreate({ ...base, publicKeys });
     expect(p.participantKeys.find((k) => k.userId === '222')!.publicKeyVersion).toBe('1700000000000');
-    const q = await prepareGroupCreate({ ...base, publicKeys: [base.publicKeys[0]!, base.publicKeys[2]!, { ...newer!.publicKeyInput, keyVersion: '999' }, newer!.publicKeyInput] });
+    const q = await prepareGroupCreate({
+      ...base,
+      publicKeys: [base.publicKeys[0]!, base.publicKeys[2]!, { ...newer!.publicKeyInput, keyVersion: '999' }, newer!.publicKeyInput],
+    });
     const k = q.participantKeys.find((e) => e.userId === '222')!;
     expect(k.publicKeyVersion).toBe('1000');
     await expect(unwrapConversationKey(k.encryptedKey, newer!.identity.identityPrivateKey)).resolves.toHaveLength(32);
@@ -141,14 +175,44 @@ describe('prepareGroupCreate', () => {
 
   // Each of these is accepted (or silently mangled) by the official SDK; we refuse it, typed, before signing.
   const refusals: [string, (p: GroupCreateParams) => unknown, string, string][] = [
-    ['member without a public key', (p) => ({ ...p, memberIds: ['111', '222', '333', '444'] }), 'ERR_MISSING_PUBLIC_KEY', 'params.memberIds[3]'],
+    [
+      'member without a public key',
+      (p) => ({ ...p, memberIds: ['111', '222', '333', '444'] }),
+      'ERR_MISSING_PUBLIC_KEY',
+      'params.memberIds[3]',
+    ],
     ['duplicate member id', (p) => ({ ...p, memberIds: ['111', '222', '222'] }), 'ERR_DUPLICATE_ID', 'params.memberIds[2]'],
     ['duplicate admin id', (p) => ({ ...p, adminIds: ['111', '111'] }), 'ERR_DUPLICATE_ID', 'params.adminIds[1]'],
-    ['empty key version', (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 1 ? { ...k, keyVersion: '' } : k)) }), 'ERR_INVALID_VERSION', 'params.publicKeys[1].keyVersion'],
-    ['non-decimal key version', (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 2 ? { ...k, keyVersion: 'v1' } : k)) }), 'ERR_INVALID_VERSION', 'params.publicKeys[2].keyVersion'],
-    ['fractional key version', (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 0 ? { ...k, keyVersion: '1.5' } : k)) }), 'ERR_INVALID_VERSION', 'params.publicKeys[0].keyVersion'],
-    ['numeric key version', (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 0 ? { ...k, keyVersion: 17 } : k)) }), 'ERR_INVALID_VERSION', 'params.publicKeys[0].keyVersion'],
-    ['non-decimal signing-key version', (p) => ({ ...p, sender: { ...p.sender, signingKeyVersion: '-1' } }), 'ERR_INVALID_VERSION', 'params.sender.signingKeyVersion'],
+    [
+      'empty key version',
+      (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 1 ? { ...k, keyVersion: '' } : k)) }),
+      'ERR_INVALID_VERSION',
+      'params.publicKeys[1].keyVersion',
+    ],
+    [
+      'non-decimal key version',
+      (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 2 ? { ...k, keyVersion: 'v1' } : k)) }),
+      'ERR_INVALID_VERSION',
+      'params.publicKeys[2].keyVersion',
+    ],
+    [
+      'fractional key version',
+      (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 0 ? { ...k, keyVersion: '1.5' } : k)) }),
+      'ERR_INVALID_VERSION',
+      'params.publicKeys[0].keyVersion',
+    ],
+    [
+      'numeric key version',
+      (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 0 ? { ...k, keyVersion: 17 } : k)) }),
+      'ERR_INVALID_VERSION',
+      'params.publicKeys[0].keyVersion',
+    ],
+    [
+      'non-decimal signing-key version',
+      (p) => ({ ...p, sender: { ...p.sender, signingKeyVersion: '-1' } }),
+      'ERR_INVALID_VERSION',
+      'params.sender.signingKeyVersion',
+    ],
     ['NaN TTL', (p) => ({ ...p, ttlMsec: Number.NaN }), 'ERR_INVALID_TTL', 'params.ttlMsec'],
     ['negative TTL', (p) => ({ ...p, ttlMsec: -5 }), 'ERR_INVALID_TTL', 'params.ttlMsec'],
     ['fractional TTL', (p) => ({ ...p, ttlMsec: 1.5 }), 'ERR_INVALID_TTL', 'params.ttlMsec'],
@@ -158,22 +222,57 @@ describe('prepareGroupCreate', () => {
     ['comma in the avatar URL', (p) => ({ ...p, avatarUrl: 'https://x/a,b.png' }), 'ERR_COMMA_IN_FIELD', 'params.avatarUrl'],
     ['the title "null" (signs like no title)', (p) => ({ ...p, title: 'null' }), 'ERR_NULL_SENTINEL', 'params.title'],
     ['the avatar URL "null"', (p) => ({ ...p, avatarUrl: 'null' }), 'ERR_NULL_SENTINEL', 'params.avatarUrl'],
-    ['a hole in the member list', (p) => ({ ...p, memberIds: sparse(['111', '222', '333'], 1) }), 'ERR_INVALID_ARGUMENT', 'params.memberIds[1]'],
-    ['a detached signing key', (p) => ({ ...p, sender: { ...p.sender, signingPrivateKey: detached() } }), 'ERR_INVALID_KEY', 'params.sender.signingPrivateKey'],
+    [
+      'a hole in the member list',
+      (p) => ({ ...p, memberIds: sparse(['111', '222', '333'], 1) }),
+      'ERR_INVALID_ARGUMENT',
+      'params.memberIds[1]',
+    ],
+    [
+      'a detached signing key',
+      (p) => ({ ...p, sender: { ...p.sender, signingPrivateKey: detached() } }),
+      'ERR_INVALID_KEY',
+      'params.sender.signingPrivateKey',
+    ],
     ['comma in a member id', (p) => ({ ...p, memberIds: ['111', '2,22'] }), 'ERR_INVALID_USER_ID', 'params.memberIds[1]'],
     ['conversation id without g', (p) => ({ ...p, conversationId: '1234' }), 'ERR_INVALID_CONVERSATION_ID', 'params.conversationId'],
     ['conversation id g alone', (p) => ({ ...p, conversationId: 'g' }), 'ERR_INVALID_CONVERSATION_ID', 'params.conversationId'],
-    ['conversation id with 20 digits', (p) => ({ ...p, conversationId: 'g12345678901234567890' }), 'ERR_INVALID_CONVERSATION_ID', 'params.conversationId'],
+    [
+      'conversation id with 20 digits',
+      (p) => ({ ...p, conversationId: 'g12345678901234567890' }),
+      'ERR_INVALID_CONVERSATION_ID',
+      'params.conversationId',
+    ],
     ['conversation id with letters', (p) => ({ ...p, conversationId: 'gabc' }), 'ERR_INVALID_CONVERSATION_ID', 'params.conversationId'],
     ['one-to-one id for a group', (p) => ({ ...p, conversationId: '111-222' }), 'ERR_INVALID_CONVERSATION_ID', 'params.conversationId'],
     ['no sender', ({ sender: _s, ...p }) => p, 'ERR_INVALID_ARGUMENT', 'params.sender'],
     ['sender not a member', (p) => ({ ...p, memberIds: ['222', '333'] }), 'ERR_INVALID_ARGUMENT', 'params.memberIds'],
     ['admin not a member', (p) => ({ ...p, adminIds: ['111', '999'] }), 'ERR_INVALID_ARGUMENT', 'params.adminIds[1]'],
     ['non-numeric member id', (p) => ({ ...p, memberIds: ['111', 'bob'] }), 'ERR_INVALID_USER_ID', 'params.memberIds[1]'],
-    ['zero signing key', (p) => ({ ...p, sender: { ...p.sender, signingPrivateKey: new Uint8Array(32) } }), 'ERR_INVALID_KEY', 'params.sender.signingPrivateKey'],
-    ['short signing key', (p) => ({ ...p, sender: { ...p.sender, signingPrivateKey: new Uint8Array(31).fill(1) } }), 'ERR_INVALID_KEY', 'params.sender.signingPrivateKey'],
-    ['public key off the curve', (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 1 ? { ...k, publicKey: `B${'A'.repeat(86)}=` } : k)) }), 'ERR_INVALID_KEY', 'params.publicKeys[1].publicKey'],
-    ['public key not base64', (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 1 ? { ...k, publicKey: 'not base64!' } : k)) }), 'ERR_INVALID_BASE64', 'params.publicKeys[1].publicKey'],
+    [
+      'zero signing key',
+      (p) => ({ ...p, sender: { ...p.sender, signingPrivateKey: new Uint8Array(32) } }),
+      'ERR_INVALID_KEY',
+      'params.sender.signingPrivateKey',
+    ],
+    [
+      'short signing key',
+      (p) => ({ ...p, sender: { ...p.sender, signingPrivateKey: new Uint8Array(31).fill(1) } }),
+      'ERR_INVALID_KEY',
+      'params.sender.signingPrivateKey',
+    ],
+    [
+      'public key off the curve',
+      (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 1 ? { ...k, publicKey: `B${'A'.repeat(86)}=` } : k)) }),
+      'ERR_INVALID_KEY',
+      'params.publicKeys[1].publicKey',
+    ],
+    [
+      'public key not base64',
+      (p) => ({ ...p, publicKeys: p.publicKeys.map((k, i) => (i === 1 ? { ...k, publicKey: 'not base64!' } : k)) }),
+      'ERR_INVALID_BASE64',
+      'params.publicKeys[1].publicKey',
+    ],
     ['publicKeys not an array', (p) => ({ ...p, publicKeys: {} }), 'ERR_INVALID_ARGUMENT', 'params.publicKeys'],
     ['empty member list', (p) => ({ ...p, memberIds: [] }), 'ERR_INVALID_ARGUMENT', 'params.memberIds'],
   ];
@@ -196,13 +295,24 @@ describe('prepareGroupCreate', () => {
   });
 
   test('a throwing or wrong-sized injected random source is reported, not propagated as a TypeError', async () => {
-    await expect(prepareGroupCreate(base, withTestingHooks({}, { random: () => new Uint8Array(3) }))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'testing hooks: random' });
-    await expect(prepareGroupCreate(base, withTestingHooks({}, { now: () => Number.NaN }))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'testing hooks: now' });
-    await expect(prepareGroupCreate(base, withTestingHooks({}, { messageId: () => 'a,b' }))).rejects.toMatchObject({ code: 'ERR_COMMA_IN_FIELD' });
+    await expect(prepareGroupCreate(base, withTestingHooks({}, { random: () => new Uint8Array(3) }))).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'testing hooks: random',
+    });
+    await expect(prepareGroupCreate(base, withTestingHooks({}, { now: () => Number.NaN }))).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'testing hooks: now',
+    });
+    await expect(prepareGroupCreate(base, withTestingHooks({}, { messageId: () => 'a,b' }))).rejects.toMatchObject({
+      code: 'ERR_COMMA_IN_FIELD',
+    });
     // The hooks travel under a symbol only chat-keykit/testing hands out: plain options cannot set them.
     const plain = await prepareGroupCreate(base, { random: () => new Uint8Array(3), messageId: () => 'x' } as PrepareOptions);
     expect(plain.actionSignatures[0]!.messageId).not.toBe('x');
-    await expect(prepareGroupCreate(base, { backend: 'quantum' as never })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_BACKEND', field: 'backend' });
+    await expect(prepareGroupCreate(base, { backend: 'quantum' as never })).rejects.toMatchObject({
+      code: 'ERR_UNSUPPORTED_BACKEND',
+      field: 'backend',
+    });
   });
 });
 
@@ -235,16 +345,39 @@ describe('prepareGroupMembersChange', () => {
       currentMemberIds: ['111', '222'],
       currentAdminIds: ['111'],
     };
-    await expect(prepareGroupMembersChange({ ...params, newMemberIds: ['222'] })).rejects.toMatchObject({ code: 'ERR_DUPLICATE_ID', field: 'params.newMemberIds[0]' });
-    await expect(prepareGroupMembersChange({ ...params, currentMemberIds: ['222'], currentAdminIds: [] })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'params.currentMemberIds' });
-    await expect(prepareGroupMembersChange({ ...params, newMemberIds: [] })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'params.newMemberIds' });
+    await expect(prepareGroupMembersChange({ ...params, newMemberIds: ['222'] })).rejects.toMatchObject({
+      code: 'ERR_DUPLICATE_ID',
+      field: 'params.newMemberIds[0]',
+    });
+    await expect(prepareGroupMembersChange({ ...params, currentMemberIds: ['222'], currentAdminIds: [] })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'params.currentMemberIds',
+    });
+    await expect(prepareGroupMembersChange({ ...params, newMemberIds: [] })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'params.newMemberIds',
+    });
     await expect(prepareGroupMembersChange({ ...params, newMemberIds: ['555'] })).rejects.toMatchObject({ code: 'ERR_MISSING_PUBLIC_KEY' });
-    await expect(prepareGroupMembersChange({ ...params, currentTitle: 'a,b' })).rejects.toMatchObject({ code: 'ERR_COMMA_IN_FIELD', field: 'params.currentTitle' });
-    await expect(prepareGroupMembersChange({ ...params, currentTitle: 'null' })).rejects.toMatchObject({ code: 'ERR_NULL_SENTINEL', field: 'params.currentTitle' });
-    await expect(prepareGroupMembersChange({ ...params, currentAvatarUrl: 'null' })).rejects.toMatchObject({ code: 'ERR_NULL_SENTINEL', field: 'params.currentAvatarUrl' });
-    await expect(prepareGroupMembersChange({ ...params, currentAdminIds: ['333'] })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'params.currentAdminIds[0]' });
+    await expect(prepareGroupMembersChange({ ...params, currentTitle: 'a,b' })).rejects.toMatchObject({
+      code: 'ERR_COMMA_IN_FIELD',
+      field: 'params.currentTitle',
+    });
+    await expect(prepareGroupMembersChange({ ...params, currentTitle: 'null' })).rejects.toMatchObject({
+      code: 'ERR_NULL_SENTINEL',
+      field: 'params.currentTitle',
+    });
+    await expect(prepareGroupMembersChange({ ...params, currentAvatarUrl: 'null' })).rejects.toMatchObject({
+      code: 'ERR_NULL_SENTINEL',
+      field: 'params.currentAvatarUrl',
+    });
+    await expect(prepareGroupMembersChange({ ...params, currentAdminIds: ['333'] })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'params.currentAdminIds[0]',
+    });
     await expect(prepareGroupMembersChange({ ...params, currentTtlMsec: -1 })).rejects.toMatchObject({ code: 'ERR_INVALID_TTL' });
-    await expect(prepareGroupMembersChange({ ...params, currentScreenCaptureBlockingEnabled: 'yes' as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    await expect(prepareGroupMembersChange({ ...params, currentScreenCaptureBlockingEnabled: 'yes' as never })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
   });
 });
 
@@ -253,21 +386,46 @@ describe('prepareConversationKeyChange', () => {
     const [a, b] = await makeMembers(['1000', '999']);
     const keys = [a!.publicKeyInput, b!.publicKeyInput];
     expect((await prepareConversationKeyChange({ publicKeys: keys, sender: senderOf(a!) })).conversationId).toBe('999:1000');
-    expect((await prepareConversationKeyChange({ publicKeys: keys, sender: senderOf(a!), conversationId: '1000-999' })).conversationId).toBe('999:1000');
-    expect((await prepareConversationKeyChange({ publicKeys: keys, sender: senderOf(a!), conversationId: '999' })).conversationId).toBe('999:1000');
+    expect(
+      (await prepareConversationKeyChange({ publicKeys: keys, sender: senderOf(a!), conversationId: '1000-999' })).conversationId,
+    ).toBe('999:1000');
+    expect((await prepareConversationKeyChange({ publicKeys: keys, sender: senderOf(a!), conversationId: '999' })).conversationId).toBe(
+      '999:1000',
+    );
   });
 
   test('a group rotation wraps for memberIds only (after a removal, the removed member gets nothing)', async () => {
-    const p = await prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId: 'g1', memberIds: ['111', '333'] });
+    const p = await prepareConversationKeyChange({
+      publicKeys: base.publicKeys,
+      sender: senderOf(m[0]!),
+      conversationId: 'g1',
+      memberIds: ['111', '333'],
+    });
     expect(p.conversationId).toBe('g1');
     expect(p.actionSignatures).toHaveLength(1);
     expect(p.participantKeys.map((k) => k.userId)).toEqual(['111', '333']);
     const d = decodeEventDetail(decodeBase64(p.actionSignatures[0]!.encodedMessageEventDetail)) as KeyChangeDetail;
     expect(d.participantKeys!.map((k) => k.userId)).toEqual(['111', '333']);
     // Without the member list a group rotation is refused: the listing holds everyone who ever had a key.
-    await expect(prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId: 'g1' })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'params.memberIds' });
-    await expect(prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId: 'g1', memberIds: ['222', '333'] })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'params.memberIds' });
-    await expect(prepareConversationKeyChange({ publicKeys: base.publicKeys.slice(1), sender: senderOf(m[0]!), conversationId: 'g1', memberIds: ['111', '222'] })).rejects.toMatchObject({
+    await expect(
+      prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId: 'g1' }),
+    ).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'params.memberIds' });
+    await expect(
+      prepareConversationKeyChange({
+        publicKeys: base.publicKeys,
+        sender: senderOf(m[0]!),
+        conversationId: 'g1',
+        memberIds: ['222', '333'],
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'params.memberIds' });
+    await expect(
+      prepareConversationKeyChange({
+        publicKeys: base.publicKeys.slice(1),
+        sender: senderOf(m[0]!),
+        conversationId: 'g1',
+        memberIds: ['111', '222'],
+      }),
+    ).rejects.toMatchObject({
       code: 'ERR_MISSING_PUBLIC_KEY',
     });
   });
@@ -278,11 +436,20 @@ describe('prepareConversationKeyChange', () => {
     const q = await prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId: '333' });
     expect(q.conversationId).toBe('111:333');
     expect(q.participantKeys.map((k) => k.userId).sort()).toEqual(['111', '333']);
-    await expect(prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId: '111:222', memberIds: ['111', '222', '333'] })).rejects.toMatchObject({
+    await expect(
+      prepareConversationKeyChange({
+        publicKeys: base.publicKeys,
+        sender: senderOf(m[0]!),
+        conversationId: '111:222',
+        memberIds: ['111', '222', '333'],
+      }),
+    ).rejects.toMatchObject({
       code: 'ERR_INVALID_ARGUMENT',
       field: 'params.memberIds',
     });
-    await expect(prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId: '222:333' })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'params.conversationId' });
+    await expect(
+      prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId: '222:333' }),
+    ).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'params.conversationId' });
   });
 
   test('only X conversation ids: a group id or a one-to-one form', async () => {
@@ -291,9 +458,13 @@ describe('prepareConversationKeyChange', () => {
       ['a,b', 'ERR_COMMA_IN_FIELD'],
       ['', 'ERR_INVALID_ARGUMENT'],
     ] as const) {
-      await expect(prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId, memberIds: ['111', '222'] })).rejects.toMatchObject({ code });
+      await expect(
+        prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!), conversationId, memberIds: ['111', '222'] }),
+      ).rejects.toMatchObject({ code });
     }
-    await expect(prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!) })).rejects.toMatchObject({ code: 'ERR_INVALID_CONVERSATION_ID' });
+    await expect(prepareConversationKeyChange({ publicKeys: base.publicKeys, sender: senderOf(m[0]!) })).rejects.toMatchObject({
+      code: 'ERR_INVALID_CONVERSATION_ID',
+    });
   });
 
   test('conversation-key versions strictly increase per clock, and never run past the allowed skew', async () => {
@@ -303,13 +474,17 @@ describe('prepareConversationKeyChange', () => {
     expect(BigInt(b.conversationKeyVersion)).not.toBe(BigInt(a.conversationKeyVersion));
     const clock = () => 1000;
     const versions = [];
-    for (let i = 0; i < 3; i++) versions.push((await prepareConversationKeyChange(params, withTestingHooks({}, { now: clock }))).conversationKeyVersion);
+    for (let i = 0; i < 3; i++)
+      versions.push((await prepareConversationKeyChange(params, withTestingHooks({}, { now: clock }))).conversationKeyVersion);
     expect(versions).toEqual(['1000', '1001', '1002']);
     const tight = () => 5000;
     const tightly = withTestingHooks({ maxFutureSkewMs: 1 }, { now: tight });
     await prepareConversationKeyChange(params, tightly);
     await prepareConversationKeyChange(params, tightly);
-    await expect(prepareConversationKeyChange(params, tightly)).rejects.toMatchObject({ code: 'ERR_VERSION_IN_FUTURE', field: 'testing hooks: now' });
+    await expect(prepareConversationKeyChange(params, tightly)).rejects.toMatchObject({
+      code: 'ERR_VERSION_IN_FUTURE',
+      field: 'testing hooks: now',
+    });
     // A fresh arrow around the real clock is still the real clock: versions keep increasing.
     const fresh = await Promise.all([0, 1, 2].map(() => prepareConversationKeyChange(params, { maxFutureSkewMs: 86_400_000 })));
     expect(new Set(fresh.map((f) => f.conversationKeyVersion)).size).toBe(3);
@@ -317,7 +492,14 @@ describe('prepareConversationKeyChange', () => {
 
   test('two different keys with the same version for one user are refused', async () => {
     const [x] = await makeMembers(['222']);
-    await expect(prepareConversationKeyChange({ publicKeys: [...base.publicKeys, x!.publicKeyInput], sender: senderOf(m[0]!), conversationId: 'g1', memberIds: ['111'] })).rejects.toMatchObject({
+    await expect(
+      prepareConversationKeyChange({
+        publicKeys: [...base.publicKeys, x!.publicKeyInput],
+        sender: senderOf(m[0]!),
+        conversationId: 'g1',
+        memberIds: ['111'],
+      }),
+    ).rejects.toMatchObject({
       code: 'ERR_DUPLICATE_ID',
     });
   });

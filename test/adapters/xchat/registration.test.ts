@@ -8,7 +8,16 @@
  */
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { buildKeyRegistration, decodeBase64, encodeBase64, generateIdentity, importPrivateKeys, publicKeyFingerprint, sec1ToSpki, type Identity } from '../../helpers/kit.js';
+import {
+  buildKeyRegistration,
+  decodeBase64,
+  encodeBase64,
+  generateIdentity,
+  importPrivateKeys,
+  publicKeyFingerprint,
+  sec1ToSpki,
+  type Identity,
+} from '../../helpers/kit.js';
 import { testBackends } from '../../helpers/backends.js';
 
 const SPKI_B64_PREFIX = 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE';
@@ -40,22 +49,34 @@ describe('buildKeyRegistration', () => {
     expect(pk.public_key_fingerprint).toBe(digest);
     // Deterministic signatures (RFC 6979): same identity, same body.
     expect(await buildKeyRegistration(id, { now: () => 1795356988969 })).toEqual(body);
-    expect(await buildKeyRegistration(id, { version: '5', generateVersion: false })).toMatchObject({ version: '5', generate_version: false });
+    expect(await buildKeyRegistration(id, { version: '5', generateVersion: false })).toMatchObject({
+      version: '5',
+      generate_version: false,
+    });
   });
 
   test('bad options are typed errors', async () => {
     const id = await generateIdentity();
     await expect(buildKeyRegistration(id, { version: 'abc' })).rejects.toMatchObject({ code: 'ERR_INVALID_VERSION', field: 'version' });
-    await expect(buildKeyRegistration(id, { generateVersion: 'yes' as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'generateVersion' });
-    await expect(buildKeyRegistration({} as Identity)).rejects.toMatchObject({ code: 'ERR_INVALID_KEY', field: 'identity.identityPrivateKey' });
+    await expect(buildKeyRegistration(id, { generateVersion: 'yes' as never })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'generateVersion',
+    });
+    await expect(buildKeyRegistration({} as Identity)).rejects.toMatchObject({
+      code: 'ERR_INVALID_KEY',
+      field: 'identity.identityPrivateKey',
+    });
   });
-
 
   test('versions: 0 and 2^64 − 1 are proposed as given; 2^64, leading zeros and non-decimals are refused', async () => {
     const id = await generateIdentity();
     for (const version of ['0', '1', '18446744073709551615']) expect((await buildKeyRegistration(id, { version })).version).toBe(version);
     for (const version of ['18446744073709551616', '01', '-1', '1.5', '', ' 1']) {
-      await expect(buildKeyRegistration(id, { version })).rejects.toMatchObject({ name: 'InvalidInputError', code: 'ERR_INVALID_VERSION', field: 'version' });
+      await expect(buildKeyRegistration(id, { version })).rejects.toMatchObject({
+        name: 'InvalidInputError',
+        code: 'ERR_INVALID_VERSION',
+        field: 'version',
+      });
     }
   });
 
@@ -66,7 +87,8 @@ describe('buildKeyRegistration', () => {
     const v = Number((await buildKeyRegistration(id)).version);
     expect(v).toBeGreaterThanOrEqual(before);
     expect(v).toBeLessThanOrEqual(Date.now());
-    for (const t of [1.5, -1, NaN]) await expect(buildKeyRegistration(id, { now: () => t })).rejects.toMatchObject({ code: 'ERR_INVALID_VERSION', field: 'version' });
+    for (const t of [1.5, -1, NaN])
+      await expect(buildKeyRegistration(id, { now: () => t })).rejects.toMatchObject({ code: 'ERR_INVALID_VERSION', field: 'version' });
   });
 
   test('the fingerprint is the identity key’s, as publicKeyFingerprint computes it', async () => {

@@ -31,7 +31,12 @@ beforeAll(async () => {
   });
 });
 
-const rotation = buildKeyRotation({ treeVersion: '1', actionBy: { userId: '111', keyVersion: '1700000000000' }, opType: 'genGroup', initialMembers: [{ userId: '111', keyVersion: '1700000000000' }] });
+const rotation = buildKeyRotation({
+  treeVersion: '1',
+  actionBy: { userId: '111', keyVersion: '1700000000000' },
+  opType: 'genGroup',
+  initialMembers: [{ userId: '111', keyVersion: '1700000000000' }],
+});
 
 describe('createGroupRequest', () => {
   test('carries the signed values byte-identically', () => {
@@ -46,7 +51,13 @@ describe('createGroupRequest', () => {
       group_description: 'not signed',
       ttl_msec: '9007199254740991',
     });
-    expect(body.conversation_participant_keys).toEqual(prepared.participantKeys.map((k) => ({ user_id: k.userId, encrypted_conversation_key: k.encryptedKey, public_key_version: k.publicKeyVersion })));
+    expect(body.conversation_participant_keys).toEqual(
+      prepared.participantKeys.map((k) => ({
+        user_id: k.userId,
+        encrypted_conversation_key: k.encryptedKey,
+        public_key_version: k.publicKeyVersion,
+      })),
+    );
     expect(body.action_signatures.map((a) => a.message_id)).toEqual(prepared.actionSignatures.map((a) => a.messageId));
     const [kc, gc] = body.action_signatures;
     expect(kc).not.toHaveProperty('signature_payload');
@@ -62,16 +73,27 @@ describe('createGroupRequest', () => {
 
   test('options: no signing key, no payload, the key rotation only when asked', () => {
     const body = createGroupRequest(prepared, { includeSigningPublicKey: false, includeSignaturePayload: false, keyRotation: rotation });
-    expect(body.action_signatures.every((a) => !('signing_public_key' in a.message_event_signature) && !('signature_payload' in a))).toBe(true);
+    expect(body.action_signatures.every((a) => !('signing_public_key' in a.message_event_signature) && !('signature_payload' in a))).toBe(
+      true,
+    );
     expect(body.base64_encoded_key_rotation).toBe(rotation);
     expect(parseKeyRotation(body.base64_encoded_key_rotation!).opType).toBe('genGroup');
     expect(() => createGroupRequest(prepared, { keyRotation: 'AAAA' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_THRIFT' }));
-    expect(() => createGroupRequest(prepared, { description: 5 as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'options.description' }));
+    expect(() => createGroupRequest(prepared, { description: 5 as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'options.description' }),
+    );
   });
 
   test('refuses prepared changes of another kind, or that were altered after signing', async () => {
-    const kc = await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[1]!), conversationId: 'g77', memberIds: m.map((x) => x.id) });
-    expect(() => createGroupRequest(kc)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'prepared.actionSignatures' }));
+    const kc = await prepareConversationKeyChange({
+      publicKeys: m.map((x) => x.publicKeyInput),
+      sender: senderOf(m[1]!),
+      conversationId: 'g77',
+      memberIds: m.map((x) => x.id),
+    });
+    expect(() => createGroupRequest(kc)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'prepared.actionSignatures' }),
+    );
     const swapped = { ...prepared, actionSignatures: [prepared.actionSignatures[1]!, prepared.actionSignatures[0]!] };
     expect(() => createGroupRequest(swapped)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
     const dropped = { ...prepared, participantKeys: prepared.participantKeys.slice(1) };
@@ -84,9 +106,19 @@ describe('createGroupRequest', () => {
 
 describe('addConversationKeysRequest and addMembersRequest', () => {
   test('key change body', async () => {
-    const kc = await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[1]!), conversationId: 'g77', memberIds: m.map((x) => x.id) });
+    const kc = await prepareConversationKeyChange({
+      publicKeys: m.map((x) => x.publicKeyInput),
+      sender: senderOf(m[1]!),
+      conversationId: 'g77',
+      memberIds: m.map((x) => x.id),
+    });
     const body = addConversationKeysRequest(kc, { keyRotation: rotation });
-    expect(Object.keys(body).sort()).toEqual(['action_signatures', 'base64_encoded_key_rotation', 'conversation_key_version', 'conversation_participant_keys']);
+    expect(Object.keys(body).sort()).toEqual([
+      'action_signatures',
+      'base64_encoded_key_rotation',
+      'conversation_key_version',
+      'conversation_participant_keys',
+    ]);
     expect(body.action_signatures).toHaveLength(1);
     expect(() => addConversationKeysRequest(prepared)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
@@ -104,7 +136,9 @@ describe('addConversationKeysRequest and addMembersRequest', () => {
     const body = addMembersRequest(add);
     expect(body.user_ids).toEqual(['444']);
     expect(body.conversation_participant_keys.map((k) => k.user_id)).toEqual(['333', '111', '222', '444']);
-    expect(() => addMembersRequest(add, { keyRotation: rotation } as never)).toThrow(expect.objectContaining({ field: 'options.keyRotation' }));
+    expect(() => addMembersRequest(add, { keyRotation: rotation } as never)).toThrow(
+      expect.objectContaining({ field: 'options.keyRotation' }),
+    );
     expect(() => addMembersRequest(prepared)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
 });

@@ -7,12 +7,22 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { assertGroupId, assertXUserId, canonicalConversationId, isGroupId, isXUserId, oneToOneId, oneToOneUsers, X_USER_ID } from '../../../src/adapters/xchat/rules.js';
+import {
+  assertGroupId,
+  assertXUserId,
+  canonicalConversationId,
+  isGroupId,
+  isXUserId,
+  oneToOneId,
+  oneToOneUsers,
+  X_USER_ID,
+} from '../../../src/adapters/xchat/rules.js';
 import { RUNS } from '../../helpers/properties.js';
 import { sdkMembers, type SdkMember } from '../../helpers/xdk.js';
 
 const NOT_STRINGS = [undefined, null, 111, 111n, {}, ['111'], new Uint8Array(1)];
-const refuses = (f: () => unknown, code: string, field: string) => expect(f).toThrow(expect.objectContaining({ name: 'InvalidInputError', code, field }));
+const refuses = (f: () => unknown, code: string, field: string) =>
+  expect(f).toThrow(expect.objectContaining({ name: 'InvalidInputError', code, field }));
 
 describe('X user ids', () => {
   test.each([
@@ -51,9 +61,15 @@ describe('X user ids', () => {
 
   test('property: exactly the canonical decimals of 1 to 10^19 − 1', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 20n }).map(String), fc.string({ unit: fc.constantFrom('0', '1', '9', 'a', '-'), maxLength: 21 })), (id) => {
-        expect(isXUserId(id)).toBe(/^[1-9][0-9]{0,18}$/.test(id));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.bigInt({ min: 0n, max: 10n ** 20n }).map(String),
+          fc.string({ unit: fc.constantFrom('0', '1', '9', 'a', '-'), maxLength: 21 }),
+        ),
+        (id) => {
+          expect(isXUserId(id)).toBe(/^[1-9][0-9]{0,18}$/.test(id));
+        },
+      ),
       { numRuns: RUNS * 3, seed: 81 },
     );
   });
@@ -133,7 +149,8 @@ describe('canonicalConversationId, against the official SDK', () => {
     numeric = await sdkMembers(['1000', '999']);
   });
   /** The conversation id the SDK signs for `id`, prepared by the first member. */
-  const sdk = (members: SdkMember[], id: string): string => members[0]!.chat.prepareConversationKeyChange({ publicKeys: members.map((m) => m.publicKeyInput), conversationId: id }).conversationId;
+  const sdk = (members: SdkMember[], id: string): string =>
+    members[0]!.chat.prepareConversationKeyChange({ publicKeys: members.map((m) => m.publicKeyInput), conversationId: id }).conversationId;
 
   test.each([
     ['111:222', '111:222'],

@@ -72,14 +72,22 @@ describe('member adds: the split between new and current members is not signed',
       }),
     );
   });
-  const verify = (b: unknown, extra: object = {}) => verifyAddMembersRequest(b, { conversationId: 'g1', senderId: '111', signingKeys, recipient: me(3), ...extra });
+  const verify = (b: unknown, extra: object = {}) =>
+    verifyAddMembersRequest(b, { conversationId: 'g1', senderId: '111', signingKeys, recipient: me(3), ...extra });
   /** The same body with its member-add detail changed (the signature is not touched). */
   const resplit = (change: (d: GroupMemberAddDetail) => void) => {
     const b = clone(body);
     const d = decodeEventDetail(decodeBase64(b.action_signatures[1]!.encoded_message_event_detail)) as GroupMemberAddDetail;
     change(d);
     b.action_signatures[1]!.encoded_message_event_detail = encodeBase64(
-      encodeGroupMemberAddDetail({ ...d, memberIds: d.memberIds!, currentMemberIds: d.currentMemberIds!, currentAdminIds: d.currentAdminIds!, currentPendingMemberIds: d.currentPendingMemberIds ?? [], conversationKeyVersion: d.conversationKeyVersion! }),
+      encodeGroupMemberAddDetail({
+        ...d,
+        memberIds: d.memberIds!,
+        currentMemberIds: d.currentMemberIds!,
+        currentAdminIds: d.currentAdminIds!,
+        currentPendingMemberIds: d.currentPendingMemberIds ?? [],
+        conversationKeyVersion: d.conversationKeyVersion!,
+      }),
     );
     b.user_ids = d.memberIds!;
     return b;
@@ -136,37 +144,84 @@ describe('member adds: the split between new and current members is not signed',
 
 describe('key changes (/keys): who gets the key', () => {
   test('a one-to-one key change wrapping for a third user is refused', async () => {
-    const p = await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: '111:222' });
+    const p = await prepareConversationKeyChange({
+      publicKeys: m.map((x) => x.publicKeyInput),
+      sender: senderOf(m[0]!),
+      conversationId: '111:222',
+    });
     const b = addConversationKeysRequest(p);
-    expect((await verifyAddConversationKeysRequest(b, { conversationId: '111:222', senderId: '111', signingKeys, recipient: me(1) })).valid).toBe(true);
+    expect(
+      (await verifyAddConversationKeysRequest(b, { conversationId: '111:222', senderId: '111', signingKeys, recipient: me(1) })).valid,
+    ).toBe(true);
     // The same signer's key change for a group, presented for the one-to-one: wraps for 333 too.
-    const g = addConversationKeysRequest(await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g7', memberIds: ['111', '222', '333'] }));
+    const g = addConversationKeysRequest(
+      await prepareConversationKeyChange({
+        publicKeys: m.map((x) => x.publicKeyInput),
+        sender: senderOf(m[0]!),
+        conversationId: 'g7',
+        memberIds: ['111', '222', '333'],
+      }),
+    );
     const r = await verifyAddConversationKeysRequest(g, { conversationId: '111:222', senderId: '111', signingKeys });
     expect(codes(r)).toContain('PARTICIPANT_KEY_EXTRA');
   });
 
   test('a group rotation that still wraps for a removed member is caught against the expected roster', async () => {
-    const stale = addConversationKeysRequest(await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g7', memberIds: ['111', '222', '333'] }));
+    const stale = addConversationKeysRequest(
+      await prepareConversationKeyChange({
+        publicKeys: m.map((x) => x.publicKeyInput),
+        sender: senderOf(m[0]!),
+        conversationId: 'g7',
+        memberIds: ['111', '222', '333'],
+      }),
+    );
     const ok = await verifyAddConversationKeysRequest(stale, { conversationId: 'g7', senderId: '111', signingKeys, recipient: me(1) });
     expect(ok.valid).toBe(true);
-    const r = await verifyAddConversationKeysRequest(stale, { conversationId: 'g7', senderId: '111', signingKeys, recipient: me(1), memberIds: ['111', '222'] });
+    const r = await verifyAddConversationKeysRequest(stale, {
+      conversationId: 'g7',
+      senderId: '111',
+      signingKeys,
+      recipient: me(1),
+      memberIds: ['111', '222'],
+    });
     expect(r.valid).toBe(false);
-    expect(r.problems).toContainEqual(expect.objectContaining({ code: 'PARTICIPANT_KEY_EXTRA', path: 'conversation_participant_keys[2].user_id' }));
-    const missing = await verifyAddConversationKeysRequest(stale, { conversationId: 'g7', senderId: '111', signingKeys, memberIds: ['111', '222', '333', '444'] });
+    expect(r.problems).toContainEqual(
+      expect.objectContaining({ code: 'PARTICIPANT_KEY_EXTRA', path: 'conversation_participant_keys[2].user_id' }),
+    );
+    const missing = await verifyAddConversationKeysRequest(stale, {
+      conversationId: 'g7',
+      senderId: '111',
+      signingKeys,
+      memberIds: ['111', '222', '333', '444'],
+    });
     expect(codes(missing)).toContain('PARTICIPANT_KEY_MISSING');
-    await expect(verifyAddConversationKeysRequest(stale, { conversationId: 'g7', senderId: '111', signingKeys, memberIds: ['111', 'bob'] })).rejects.toMatchObject({ code: 'ERR_INVALID_USER_ID', field: 'options.memberIds[1]' });
+    await expect(
+      verifyAddConversationKeysRequest(stale, { conversationId: 'g7', senderId: '111', signingKeys, memberIds: ['111', 'bob'] }),
+    ).rejects.toMatchObject({ code: 'ERR_INVALID_USER_ID', field: 'options.memberIds[1]' });
   });
 
   test('the conversation id must be an X form', async () => {
-    const b = addConversationKeysRequest(await prepareConversationKeyChange({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g7', memberIds: ['111', '222'] }));
-    expect(codes(await verifyAddConversationKeysRequest(b, { conversationId: 'room_7', senderId: '111', signingKeys, serverView: true }))).toContain('CONVERSATION_ID_INVALID');
+    const b = addConversationKeysRequest(
+      await prepareConversationKeyChange({
+        publicKeys: m.map((x) => x.publicKeyInput),
+        sender: senderOf(m[0]!),
+        conversationId: 'g7',
+        memberIds: ['111', '222'],
+      }),
+    );
+    expect(
+      codes(await verifyAddConversationKeysRequest(b, { conversationId: 'room_7', senderId: '111', signingKeys, serverView: true })),
+    ).toContain('CONVERSATION_ID_INVALID');
   });
 });
 
 describe('versions', () => {
   test('a validly signed key version far in the future is refused (a receiver would keep it as its floor)', async () => {
     const far = 9_007_199_254_740_000;
-    const p = await prepareGroupCreate({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g1', memberIds: ['111', '222'] }, withTestingHooks({}, { now: () => far }));
+    const p = await prepareGroupCreate(
+      { publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g1', memberIds: ['111', '222'] },
+      withTestingHooks({}, { now: () => far }),
+    );
     const b = createGroupRequest(p);
     const r = await verifyCreateGroupRequest(b, { senderId: '111', signingKeys, recipient: me(1) });
     expect(r.valid).toBe(false);
@@ -177,7 +232,12 @@ describe('versions', () => {
   });
 
   test('versions above 2^64-1 or not canonical are refused', async () => {
-    const p = await prepareGroupCreate({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g1', memberIds: ['111', '222'] });
+    const p = await prepareGroupCreate({
+      publicKeys: m.map((x) => x.publicKeyInput),
+      sender: senderOf(m[0]!),
+      conversationId: 'g1',
+      memberIds: ['111', '222'],
+    });
     for (const v of ['18446744073709551616', '0' + p.conversationKeyVersion]) {
       const b = clone(createGroupRequest(p));
       b.conversation_key_version = v;
@@ -185,32 +245,51 @@ describe('versions', () => {
     }
     const b = clone(createGroupRequest(p));
     b.conversation_participant_keys[1]!.public_key_version = '01700000000000';
-    expect(codes(await verifyCreateGroupRequest(b, { senderId: '111', signingKeys, recipient: me(1) }))).toContain('PARTICIPANT_KEY_MALFORMED');
+    expect(codes(await verifyCreateGroupRequest(b, { senderId: '111', signingKeys, recipient: me(1) }))).toContain(
+      'PARTICIPANT_KEY_MALFORMED',
+    );
   });
 });
 
 describe('group creates: signed texts and the recipient', () => {
   let body: CreateGroupBody;
   beforeAll(async () => {
-    body = createGroupRequest(await prepareGroupCreate({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g1', memberIds: ['111', '222', '333'] }));
+    body = createGroupRequest(
+      await prepareGroupCreate({
+        publicKeys: m.map((x) => x.publicKeyInput),
+        sender: senderOf(m[0]!),
+        conversationId: 'g1',
+        memberIds: ['111', '222', '333'],
+      }),
+    );
   });
 
   test('a title "null" injected into a body without a title: same signature, refused', async () => {
     const b = clone(body);
     const d = decodeEventDetail(decodeBase64(b.action_signatures[1]!.encoded_message_event_detail)) as GroupCreateDetail;
-    b.action_signatures[1]!.encoded_message_event_detail = encodeBase64(encodeGroupCreateDetail({ ...d, title: 'null', memberIds: d.memberIds!, adminIds: d.adminIds!, conversationKeyVersion: d.conversationKeyVersion! }));
+    b.action_signatures[1]!.encoded_message_event_detail = encodeBase64(
+      encodeGroupCreateDetail({
+        ...d,
+        title: 'null',
+        memberIds: d.memberIds!,
+        adminIds: d.adminIds!,
+        conversationKeyVersion: d.conversationKeyVersion!,
+      }),
+    );
     b.group_name = 'null';
     const r = await verifyCreateGroupRequest(b, { senderId: '111', signingKeys, recipient: me(1) });
     expect(r.valid).toBe(false);
     expect(codes(r)).toEqual(['NULL_SENTINEL']);
   });
 
-  test("a recipient whose entry is wrapped to another identity-key version than theirs gets nothing", async () => {
+  test('a recipient whose entry is wrapped to another identity-key version than theirs gets nothing', async () => {
     const r = await verifyCreateGroupRequest(body, { senderId: '111', signingKeys, recipient: { ...me(1), keyVersion: '1700000000001' } });
     expect(r.valid).toBe(false);
     expect(r.conversationKey).toBeUndefined();
     expect(codes(r)).toContain('RECIPIENT_KEY_MISMATCH');
-    expect((await verifyCreateGroupRequest(body, { senderId: '111', signingKeys, recipient: { ...me(1), keyVersion: '1700000000000' } })).valid).toBe(true);
+    expect(
+      (await verifyCreateGroupRequest(body, { senderId: '111', signingKeys, recipient: { ...me(1), keyVersion: '1700000000000' } })).valid,
+    ).toBe(true);
   });
 
   test('a hole in the wrapped keys (a sparse array) is a problem, not a pass', async () => {
@@ -225,7 +304,16 @@ describe('group creates: signed texts and the recipient', () => {
 
 describe('bounded reports', () => {
   test('a million bad member ids give the first few problems and one count, not a million problems', async () => {
-    const b = { ...(createGroupRequest(await prepareGroupCreate({ publicKeys: m.map((x) => x.publicKeyInput), sender: senderOf(m[0]!), conversationId: 'g1', memberIds: ['111', '222'] })) as CreateGroupBody) };
+    const b = {
+      ...(createGroupRequest(
+        await prepareGroupCreate({
+          publicKeys: m.map((x) => x.publicKeyInput),
+          sender: senderOf(m[0]!),
+          conversationId: 'g1',
+          memberIds: ['111', '222'],
+        }),
+      ) as CreateGroupBody),
+    };
     const schemaJunk = { ...b, group_members: Array.from({ length: 1_000_000 }, () => 0) };
     const r = await verifyCreateGroupRequest(schemaJunk, { senderId: '111', signingKeys });
     const schema = r.problems.filter((p) => p.code === 'SCHEMA');
@@ -246,8 +334,16 @@ describe('bounded reports', () => {
 
 describe('key listings', () => {
   test('a record whose user id contradicts the user it is listed under is refused', async () => {
-    const rec = { user_id: '222', public_key: m[1]!.signingKeyEntry.identityPublicKey, public_key_version: '1', signing_public_key: m[1]!.signingKeyEntry.publicKey, identity_public_key_signature: m[1]!.signingKeyEntry.identityPublicKeySignature };
-    expect(() => keyListing({ '111': { data: [rec] } })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_USER_ID', field: 'keys["111"].data[0]' }));
+    const rec = {
+      user_id: '222',
+      public_key: m[1]!.signingKeyEntry.identityPublicKey,
+      public_key_version: '1',
+      signing_public_key: m[1]!.signingKeyEntry.publicKey,
+      identity_public_key_signature: m[1]!.signingKeyEntry.identityPublicKeySignature,
+    };
+    expect(() => keyListing({ '111': { data: [rec] } })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_USER_ID', field: 'keys["111"].data[0]' }),
+    );
     expect(keyListing({ '222': { data: [rec] } }).publicKeys[0]!.userId).toBe('222');
     expect(() => keyListing({ '111': [{ ...m[1]!.publicKeyInput }] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_USER_ID' }));
   });

@@ -65,7 +65,10 @@ beforeAll(async () => {
 const clone = <T>(v: T): T => structuredClone(v);
 const recipient = (i: number) => ({ userId: members[i]!.id, identityPrivateKey: members[i]!.identity.identityPrivateKey });
 
-async function verify(b: unknown, opts: { senderId?: string; recipient?: number | null; keys?: SigningKeyEntry[]; serverView?: boolean } = {}): Promise<VerificationReport> {
+async function verify(
+  b: unknown,
+  opts: { senderId?: string; recipient?: number | null; keys?: SigningKeyEntry[]; serverView?: boolean } = {},
+): Promise<VerificationReport> {
   return verifyCreateGroupRequest(b, {
     senderId: opts.senderId ?? '111',
     signingKeys: opts.keys ?? signingKeys,
@@ -109,8 +112,20 @@ describe('valid bodies', () => {
     const r = await verify(body);
     expect(r.verdict).toBe('verified');
     expect(r.actions).toEqual([
-      { path: 'action_signatures[0]', type: 'keyChange', messageId: prepared.actionSignatures[0]!.messageId, signatureVersion: 7, signature: 'verified' },
-      { path: 'action_signatures[1]', type: 'groupCreate', messageId: prepared.actionSignatures[1]!.messageId, signatureVersion: 7, signature: 'verified' },
+      {
+        path: 'action_signatures[0]',
+        type: 'keyChange',
+        messageId: prepared.actionSignatures[0]!.messageId,
+        signatureVersion: 7,
+        signature: 'verified',
+      },
+      {
+        path: 'action_signatures[1]',
+        type: 'groupCreate',
+        messageId: prepared.actionSignatures[1]!.messageId,
+        signatureVersion: 7,
+        signature: 'verified',
+      },
     ]);
     expect(r.notes).toEqual([]);
   });
@@ -129,7 +144,12 @@ describe('valid bodies', () => {
   });
 
   test('a minimal group (no title, avatar, TTL; admins default to the creator) verifies', async () => {
-    const p = await prepareGroupCreate({ publicKeys: members.map((m) => m.publicKeyInput), sender: senderOf(members[0]!), conversationId: 'g1', memberIds: ['111', '222'] });
+    const p = await prepareGroupCreate({
+      publicKeys: members.map((m) => m.publicKeyInput),
+      sender: senderOf(members[0]!),
+      conversationId: 'g1',
+      memberIds: ['111', '222'],
+    });
     const b = createGroupRequest(p);
     expect(b.group_admins).toEqual(['111']);
     expect(b).not.toHaveProperty('group_name');
@@ -230,7 +250,11 @@ describe('every tampering is rejected with a problem that names it', () => {
     b.action_signatures[0]!.encoded_message_event_detail = encodeBase64(
       encodeKeyChangeDetail({
         conversationKeyVersion: d.conversationKeyVersion!,
-        participantKeys: b.conversation_participant_keys.map((k) => ({ userId: k.user_id, encryptedKey: k.encrypted_conversation_key, publicKeyVersion: k.public_key_version })),
+        participantKeys: b.conversation_participant_keys.map((k) => ({
+          userId: k.user_id,
+          encryptedKey: k.encrypted_conversation_key,
+          publicKeyVersion: k.public_key_version,
+        })),
       }),
     );
     // At v7 the wrapped keys are not signed; member 222 (index 1) is the one who notices.
@@ -247,8 +271,17 @@ describe('every tampering is rejected with a problem that names it', () => {
     const backend = await resolveBackend('noble');
     const a = b.action_signatures[1]!;
     const d = decodeEventDetail(decodeBase64(a.encoded_message_event_detail)) as GroupCreateDetail;
-    const payload = groupCreatePayload(7, { messageId: a.message_id, senderId: '111', conversationKeyVersion: d.conversationKeyVersion!, memberIds: d.memberIds!, title: d.title, avatarUrl: d.avatarUrl });
-    a.message_event_signature.signature = encodeBase64NoPad(await backend.sign(outsider.identity.signingPrivateKey, new TextEncoder().encode(payload)));
+    const payload = groupCreatePayload(7, {
+      messageId: a.message_id,
+      senderId: '111',
+      conversationKeyVersion: d.conversationKeyVersion!,
+      memberIds: d.memberIds!,
+      title: d.title,
+      avatarUrl: d.avatarUrl,
+    });
+    a.message_event_signature.signature = encodeBase64NoPad(
+      await backend.sign(outsider.identity.signingPrivateKey, new TextEncoder().encode(payload)),
+    );
     a.message_event_signature.signing_public_key = encodeBase64(outsider.identity.signingPublicKey);
     expectRejected(await verify(b), 'SIGNATURE_INVALID');
   });
@@ -259,7 +292,12 @@ describe('every tampering is rejected with a problem that names it', () => {
     expectRejected(await verify(b), 'TTL_MISMATCH');
     delete b.ttl_msec;
     expectRejected(await verify(b), 'TTL_MISMATCH');
-    const p = await prepareGroupCreate({ publicKeys: members.map((m) => m.publicKeyInput), sender: senderOf(members[0]!), conversationId: GROUP, memberIds: ['111', '222'] });
+    const p = await prepareGroupCreate({
+      publicKeys: members.map((m) => m.publicKeyInput),
+      sender: senderOf(members[0]!),
+      conversationId: GROUP,
+      memberIds: ['111', '222'],
+    });
     const c = createGroupRequest(p);
     c.ttl_msec = '5';
     expectRejected(await verify(c), 'TTL_MISMATCH');
@@ -284,7 +322,9 @@ describe('every tampering is rejected with a problem that names it', () => {
       b.action_signatures[1]!.message_event_signature.signature_version = v;
       const r = await verify(b);
       expectRejected(r, 'SIGNATURE_VERSION_UNSUPPORTED');
-      expect(r.problems.find((p) => p.code === 'SIGNATURE_VERSION_UNSUPPORTED')!.path).toBe('action_signatures[1].message_event_signature.signature_version');
+      expect(r.problems.find((p) => p.code === 'SIGNATURE_VERSION_UNSUPPORTED')!.path).toBe(
+        'action_signatures[1].message_event_signature.signature_version',
+      );
     }
     // A lower but accepted version is checked with that version's payload, so the v7 signature fails.
     const b = clone(body);
@@ -296,7 +336,9 @@ describe('every tampering is rejected with a problem that names it', () => {
     const b = clone(body);
     b.action_signatures[1]!.message_event_signature.public_key_version = '1';
     expectRejected(await verify(b), 'SIGNING_KEY_NOT_FOUND');
-    const keys = signingKeys.map((k) => (k.userId === '111' ? { ...k, identityPublicKey: members[1]!.signingKeyEntry.identityPublicKey } : k));
+    const keys = signingKeys.map((k) =>
+      k.userId === '111' ? { ...k, identityPublicKey: members[1]!.signingKeyEntry.identityPublicKey } : k,
+    );
     expectRejected(await verify(body, { keys }), 'KEY_BINDING_INVALID');
   });
 
@@ -313,8 +355,12 @@ describe('every tampering is rejected with a problem that names it', () => {
     const b = clone(body);
     b.action_signatures[0]!.message_event_signature.public_key_version = '999';
     expectRejected(await verify(b, { recipient: null }), 'SIGNING_KEY_NOT_FOUND');
-    expect((await verify(b, { recipient: null })).problems[0]!.path).toBe('action_signatures[0].message_event_signature.public_key_version');
-    const keys = signingKeys.map((k) => (k.userId === '111' ? { ...k, identityPublicKey: members[1]!.signingKeyEntry.identityPublicKey } : k));
+    expect((await verify(b, { recipient: null })).problems[0]!.path).toBe(
+      'action_signatures[0].message_event_signature.public_key_version',
+    );
+    const keys = signingKeys.map((k) =>
+      k.userId === '111' ? { ...k, identityPublicKey: members[1]!.signingKeyEntry.identityPublicKey } : k,
+    );
     expectRejected(await verify(body, { recipient: null, keys }), 'KEY_BINDING_INVALID');
   });
 
@@ -333,7 +379,10 @@ describe('every tampering is rejected with a problem that names it', () => {
     expectRejected(r, 'SIGNATURE_PAYLOAD_EXPOSES_KEY');
     expect(r.problems[0]!.path).toBe('action_signatures[0].signature_payload');
     // A hand-made prepared change with a payload on its key change: the body leaves it out.
-    const leaky = { ...prepared, actionSignatures: [{ ...prepared.actionSignatures[0]!, signaturePayload: 'secret' }, prepared.actionSignatures[1]!] };
+    const leaky = {
+      ...prepared,
+      actionSignatures: [{ ...prepared.actionSignatures[0]!, signaturePayload: 'secret' }, prepared.actionSignatures[1]!],
+    };
     const built = createGroupRequest(leaky);
     expect(built.action_signatures[0]).not.toHaveProperty('signature_payload');
     expect(built.action_signatures[1]).toHaveProperty('signature_payload');
@@ -382,9 +431,17 @@ describe('every tampering is rejected with a problem that names it', () => {
   });
 
   test('recipient who is not a member, or who holds the wrong key', async () => {
-    const r = await verifyCreateGroupRequest(body, { senderId: '111', signingKeys, recipient: { userId: '999', identityPrivateKey: outsider.identity.identityPrivateKey } });
+    const r = await verifyCreateGroupRequest(body, {
+      senderId: '111',
+      signingKeys,
+      recipient: { userId: '999', identityPrivateKey: outsider.identity.identityPrivateKey },
+    });
     expectRejected(r, 'RECIPIENT_NOT_MEMBER');
-    const w = await verifyCreateGroupRequest(body, { senderId: '111', signingKeys, recipient: { userId: '222', identityPrivateKey: outsider.identity.identityPrivateKey } });
+    const w = await verifyCreateGroupRequest(body, {
+      senderId: '111',
+      signingKeys,
+      recipient: { userId: '222', identityPrivateKey: outsider.identity.identityPrivateKey },
+    });
     expectRejected(w, 'UNWRAP_FAILED');
   });
 
@@ -398,9 +455,21 @@ describe('every tampering is rejected with a problem that names it', () => {
   });
 
   test('malformed options throw typed errors instead of reporting', async () => {
-    await expect(verifyCreateGroupRequest(body, { senderId: 'abc', signingKeys })).rejects.toMatchObject({ code: 'ERR_INVALID_USER_ID', field: 'options.senderId' });
-    await expect(verifyCreateGroupRequest(body, { senderId: '111', signingKeys: 'x' as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'options.signingKeys' });
-    await expect(verifyCreateGroupRequest(body, { senderId: '111', signingKeys, recipient: { userId: '222', identityPrivateKey: new Uint8Array(32) } })).rejects.toMatchObject({
+    await expect(verifyCreateGroupRequest(body, { senderId: 'abc', signingKeys })).rejects.toMatchObject({
+      code: 'ERR_INVALID_USER_ID',
+      field: 'options.senderId',
+    });
+    await expect(verifyCreateGroupRequest(body, { senderId: '111', signingKeys: 'x' as never })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'options.signingKeys',
+    });
+    await expect(
+      verifyCreateGroupRequest(body, {
+        senderId: '111',
+        signingKeys,
+        recipient: { userId: '222', identityPrivateKey: new Uint8Array(32) },
+      }),
+    ).rejects.toMatchObject({
       code: 'ERR_INVALID_KEY',
     });
   });
@@ -413,7 +482,10 @@ describe('the base64 pattern of event details', () => {
       b.action_signatures[1]!.encoded_message_event_detail = text;
       const r = await verify(b);
       const at = r.problems.filter((p) => p.path === 'action_signatures[1].encoded_message_event_detail');
-      expect(at.filter((p) => p.code === 'SCHEMA'), String(text.length)).toHaveLength(1);
+      expect(
+        at.filter((p) => p.code === 'SCHEMA'),
+        String(text.length),
+      ).toHaveLength(1);
       expect(at.map((p) => p.code)).toContain('DETAIL_UNDECODABLE');
       expect(r.valid).toBe(false);
     }
@@ -440,14 +512,28 @@ describe('member-add and key-change bodies: every tampering is rejected too', ()
         currentTitle: 'Team',
       }),
     );
-    keysBody = addConversationKeysRequest(await prepareConversationKeyChange({ publicKeys: members.map((m) => m.publicKeyInput), sender: senderOf(members[0]!), conversationId: GROUP, memberIds: ['111', '222', '333', '444'] }));
+    keysBody = addConversationKeysRequest(
+      await prepareConversationKeyChange({
+        publicKeys: members.map((m) => m.publicKeyInput),
+        sender: senderOf(members[0]!),
+        conversationId: GROUP,
+        memberIds: ['111', '222', '333', '444'],
+      }),
+    );
   });
   const verifyAdd = (b: unknown, recipientIndex: number | null = 4, senderId = '111') =>
     verifyAddMembersRequest(b, {
       conversationId: GROUP,
       senderId,
       signingKeys: addKeys,
-      ...(recipientIndex === null ? {} : { recipient: recipientIndex === 4 ? { userId: '555', identityPrivateKey: newcomer.identity.identityPrivateKey } : recipient(recipientIndex) }),
+      ...(recipientIndex === null
+        ? {}
+        : {
+            recipient:
+              recipientIndex === 4
+                ? { userId: '555', identityPrivateKey: newcomer.identity.identityPrivateKey }
+                : recipient(recipientIndex),
+          }),
     });
   const verifyKeys = (b: unknown, opts: { recipientIndex?: number | null; conversationId?: string; senderId?: string } = {}) =>
     verifyAddConversationKeysRequest(b, {
@@ -538,13 +624,30 @@ describe('member-add and key-change bodies: every tampering is rejected too', ()
     const b = clone(keysBody);
     const d = decodeEventDetail(decodeBase64(b.action_signatures![0]!.encoded_message_event_detail)) as KeyChangeDetail;
     // A description with every field optional, to write what no honest encoder writes.
-    const Key = struct('ConversationParticipantKey', { userId: field(1, T.string), encryptedKey: field(2, T.string), publicKeyVersion: field(3, T.string) });
-    const Change = struct('ConversationKeyChangeEvent', { conversationKeyVersion: field(1, T.string), participantKeys: field(2, T.list(T.struct(() => Key))), forKeyRotation: field(5, T.bool) });
-    const Detail = union('MessageEventDetail', { change: field(3, T.struct(() => Change)) });
+    const Key = struct('ConversationParticipantKey', {
+      userId: field(1, T.string),
+      encryptedKey: field(2, T.string),
+      publicKeyVersion: field(3, T.string),
+    });
+    const Change = struct('ConversationKeyChangeEvent', {
+      conversationKeyVersion: field(1, T.string),
+      participantKeys: field(2, T.list(T.struct(() => Key))),
+      forKeyRotation: field(5, T.bool),
+    });
+    const Detail = union('MessageEventDetail', {
+      change: field(
+        3,
+        T.struct(() => Change),
+      ),
+    });
     const raw = {
       change: {
         conversationKeyVersion: d.conversationKeyVersion,
-        participantKeys: d.participantKeys!.map((k, i) => ({ ...(i === 0 ? {} : { userId: k.userId }), encryptedKey: k.encryptedKey, publicKeyVersion: k.publicKeyVersion })),
+        participantKeys: d.participantKeys!.map((k, i) => ({
+          ...(i === 0 ? {} : { userId: k.userId }),
+          encryptedKey: k.encryptedKey,
+          publicKeyVersion: k.publicKeyVersion,
+        })),
         forKeyRotation: false,
       },
     };

@@ -52,7 +52,16 @@ if (typeof document !== 'undefined') {
 
 function describe(e) {
   if (e && typeof e === 'object') {
-    return { name: e.name, code: e.code, field: e.field, message: String(e.message), stack: String(e.stack || '').split('\n').slice(0, 4).join('\n') };
+    return {
+      name: e.name,
+      code: e.code,
+      field: e.field,
+      message: String(e.message),
+      stack: String(e.stack || '')
+        .split('\n')
+        .slice(0, 4)
+        .join('\n'),
+    };
   }
   return { message: String(e) };
 }
@@ -166,14 +175,24 @@ async function run() {
     tampered.group_name = 'Tampered';
     const bad = await verifyCreateGroupRequest(tampered, { senderId: alice.userId, signingKeys, recipient: asRecipient(last) });
     assert(!bad.valid && bad.problems.length > 0, 'a tampered body (group_name) is invalid');
-    return { prepareMs, wrapping: prepared.wrapping, workersStarted: seen.workersCreated - workersBefore, tamperedProblems: bad.problems.map((p) => p.code) };
+    return {
+      prepareMs,
+      wrapping: prepared.wrapping,
+      workersStarted: seen.workersCreated - workersBefore,
+      tamperedProblems: bad.problems.map((p) => p.code),
+    };
   };
   await step('prepareGroupCreate 4 + createGroupRequest + verifyCreateGroupRequest', () => groupCreate(4));
   await step(`prepareGroupCreate ${LARGE} + createGroupRequest + verifyCreateGroupRequest`, () => groupCreate(LARGE));
 
   await step('prepareConversationKeyChange + addConversationKeysRequest + verifyAddConversationKeysRequest', async () => {
     const members = users.slice(0, 4);
-    const prepared = await prepareConversationKeyChange({ publicKeys: members.map((u) => u.record.publicKeyInput), sender, conversationId: GROUP, memberIds: members.map((u) => u.userId) });
+    const prepared = await prepareConversationKeyChange({
+      publicKeys: members.map((u) => u.record.publicKeyInput),
+      sender,
+      conversationId: GROUP,
+      memberIds: members.map((u) => u.userId),
+    });
     const body = wire(addConversationKeysRequest(prepared));
     const options = { conversationId: GROUP, senderId: alice.userId, signingKeys, recipient: asRecipient(members[3]) };
     const report = await verifyAddConversationKeysRequest(body, options);
@@ -223,14 +242,28 @@ async function run() {
       { applicationId: 'APP-ID', apiToken: 'API-TOKEN', e2ee: prepared },
     );
     assert(request.method === 'POST' && typeof request.body === 'string', 'a JSON POST request');
-    const channel = { channel_url: 'team_room', data: JSON.parse(request.body).data, members: [{ user_id: a.userId }, { user_id: b.userId }] };
-    const opened = await openSendbirdChannelKey(channel, { userId: b.userId, identityPrivateKey: b.identity.identityPrivateKey, signingKeys });
-    assert(opened.conversationKey.length === 32 && sameBytes(opened.conversationKey, prepared.conversationKey), 'the member opens the conversation key');
+    const channel = {
+      channel_url: 'team_room',
+      data: JSON.parse(request.body).data,
+      members: [{ user_id: a.userId }, { user_id: b.userId }],
+    };
+    const opened = await openSendbirdChannelKey(channel, {
+      userId: b.userId,
+      identityPrivateKey: b.identity.identityPrivateKey,
+      signingKeys,
+    });
+    assert(
+      opened.conversationKey.length === 32 && sameBytes(opened.conversationKey, prepared.conversationKey),
+      'the member opens the conversation key',
+    );
     assert(opened.appData === '{"theme":"dark"}', 'the application data survives');
     // A tampered envelope (another channel's URL) is refused with a typed error.
     let refused;
     try {
-      await openSendbirdChannelKey({ ...channel, channel_url: 'other_room' }, { userId: b.userId, identityPrivateKey: b.identity.identityPrivateKey, signingKeys });
+      await openSendbirdChannelKey(
+        { ...channel, channel_url: 'other_room' },
+        { userId: b.userId, identityPrivateKey: b.identity.identityPrivateKey, signingKeys },
+      );
     } catch (e) {
       refused = e && e.code;
     }

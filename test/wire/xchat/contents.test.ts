@@ -56,14 +56,22 @@ describe('SDK plaintexts', () => {
   });
 
   test('a post attachment', () => {
-    const c = roundTrip('0c00010c00010b000100000001700f00030c000000010c00020b000100000004313233340b00020000001b68747470733a2f2f782e636f6d2f612f7374617475732f313233340000000000');
+    const c = roundTrip(
+      '0c00010c00010b000100000001700f00030c000000010c00020b000100000004313233340b00020000001b68747470733a2f2f782e636f6d2f612f7374617475732f313233340000000000',
+    );
     expect(c.message?.attachments).toEqual([{ post: { restId: '1234', postUrl: 'https://x.com/a/status/1234' } }]);
   });
 
   test('an edit, a reaction added and removed', () => {
-    expect(roundTrip('0c00010c00040b0001000000033130310b00020000000568656c6c6f000000')).toEqual({ messageEdit: { messageSequenceId: '101', updatedText: 'hello' } });
-    expect(roundTrip('0c00010c00020b0001000000033130310b000200000004f09f918d000000')).toEqual({ reactionAdd: { messageSequenceId: '101', emoji: '👍' } });
-    expect(roundTrip('0c00010c00030b0001000000033130310b000200000004f09f918d000000')).toEqual({ reactionRemove: { messageSequenceId: '101', emoji: '👍' } });
+    expect(roundTrip('0c00010c00040b0001000000033130310b00020000000568656c6c6f000000')).toEqual({
+      messageEdit: { messageSequenceId: '101', updatedText: 'hello' },
+    });
+    expect(roundTrip('0c00010c00020b0001000000033130310b000200000004f09f918d000000')).toEqual({
+      reactionAdd: { messageSequenceId: '101', emoji: '👍' },
+    });
+    expect(roundTrip('0c00010c00030b0001000000033130310b000200000004f09f918d000000')).toEqual({
+      reactionRemove: { messageSequenceId: '101', emoji: '👍' },
+    });
   });
 
   test('an unknown entry variant is kept raw, and the retired MessageContents field 5 is skipped as unknown', () => {

@@ -47,8 +47,24 @@ describe('key-rotation payload, byte for byte', () => {
   });
 
   test('a GenGroup: initial members under TypeData.1', () => {
-    const rotation: KeyRotation = { treeVersion: '1', actionBy: { userId: '111', keyVersion: '1' }, opType: 'genGroup', initialMembers: [{ userId: '111', keyVersion: '1' }, { userId: '222', keyVersion: '1' }] };
-    const expected = `0a0002${i64(1)}` + `0c0003${member(111, 1)}` + '0c0004' + '0c0001' + `0f00030c${i32(2)}${member(111, 1)}${member(222, 1)}` + '00' + '00' + '00';
+    const rotation: KeyRotation = {
+      treeVersion: '1',
+      actionBy: { userId: '111', keyVersion: '1' },
+      opType: 'genGroup',
+      initialMembers: [
+        { userId: '111', keyVersion: '1' },
+        { userId: '222', keyVersion: '1' },
+      ],
+    };
+    const expected =
+      `0a0002${i64(1)}` +
+      `0c0003${member(111, 1)}` +
+      '0c0004' +
+      '0c0001' +
+      `0f00030c${i32(2)}${member(111, 1)}${member(222, 1)}` +
+      '00' +
+      '00' +
+      '00';
     expect(Buffer.from(decodeBase64(buildKeyRotation(rotation))).toString('hex')).toBe(expected);
     expect(parseKeyRotation(Buffer.from(expected, 'hex').toString('base64'))).toEqual(rotation);
   });
@@ -59,17 +75,44 @@ describe('properties', () => {
   const dec = fc.bigInt({ min: 0n, max: (1n << 63n) - 1n }).map(String);
   const member = fc.record({ userId: dec, keyVersion: dec });
   const members = fc.array(member, { maxLength: 3 });
-  const rotation = fc.oneof(
-    fc.record({ treeVersion: dec, actionBy: member, opType: fc.constant('genGroup' as const), groupId: fc.string({ maxLength: 8 }), initialMembers: members }, { requiredKeys: ['treeVersion', 'actionBy', 'opType'] }),
-    fc.record({ treeVersion: dec, actionBy: member, opType: fc.constant('edit' as const), membersLeft: members, membersToAdd: members, membersUpdated: members }, { requiredKeys: ['treeVersion', 'actionBy', 'opType'] }),
-  ).chain((r) =>
-    fc
-      .option(
-        fc.uniqueArray(fc.record({ userId: dec, identityPublicKey: fc.uint8Array({ maxLength: 8 }), identityKeySignature: fc.uint8Array({ maxLength: 8 }) }, { requiredKeys: ['userId'] }), { maxLength: 3, selector: (k) => k.userId }),
-        { nil: undefined },
-      )
-      .map((info) => (info === undefined ? r : { ...r, memberKeyInfo: info })),
-  );
+  const rotation = fc
+    .oneof(
+      fc.record(
+        {
+          treeVersion: dec,
+          actionBy: member,
+          opType: fc.constant('genGroup' as const),
+          groupId: fc.string({ maxLength: 8 }),
+          initialMembers: members,
+        },
+        { requiredKeys: ['treeVersion', 'actionBy', 'opType'] },
+      ),
+      fc.record(
+        {
+          treeVersion: dec,
+          actionBy: member,
+          opType: fc.constant('edit' as const),
+          membersLeft: members,
+          membersToAdd: members,
+          membersUpdated: members,
+        },
+        { requiredKeys: ['treeVersion', 'actionBy', 'opType'] },
+      ),
+    )
+    .chain((r) =>
+      fc
+        .option(
+          fc.uniqueArray(
+            fc.record(
+              { userId: dec, identityPublicKey: fc.uint8Array({ maxLength: 8 }), identityKeySignature: fc.uint8Array({ maxLength: 8 }) },
+              { requiredKeys: ['userId'] },
+            ),
+            { maxLength: 3, selector: (k) => k.userId },
+          ),
+          { nil: undefined },
+        )
+        .map((info) => (info === undefined ? r : { ...r, memberKeyInfo: info })),
+    );
   test('built payloads parse back to the same rotation', () => {
     fc.assert(
       fc.property(rotation, (r) => {

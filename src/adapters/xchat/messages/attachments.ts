@@ -46,7 +46,12 @@ function onlyKeys(o: Record<string, unknown>, allowed: readonly string[], field:
   for (const k of Object.keys(o)) {
     if (allowed.includes(k)) continue;
     const meant = snake(k);
-    fail(`${field}.${k.slice(0, 40)}`, allowed.includes(meant) ? `descriptor keys are snake_case: write ${meant}` : `not a key of a ${what} (expected ${allowed.join(', ')})`);
+    fail(
+      `${field}.${k.slice(0, 40)}`,
+      allowed.includes(meant)
+        ? `descriptor keys are snake_case: write ${meant}`
+        : `not a key of a ${what} (expected ${allowed.join(', ')})`,
+    );
   }
 }
 
@@ -61,7 +66,8 @@ function count(value: unknown, field: string): bigint {
 
 function hashKey(value: unknown, field: string): string {
   if (typeof value !== 'string') fail(field, `expected a media hash key string, got ${typeName(value)}`);
-  if (!MEDIA_HASH_KEY.test(value)) fail(field, 'expected a media hash key: 1 to 50 letters and digits (as POST /2/chat/media/upload/initialize returns it)');
+  if (!MEDIA_HASH_KEY.test(value))
+    fail(field, 'expected a media hash key: 1 to 50 letters and digits (as POST /2/chat/media/upload/initialize returns it)');
   return value;
 }
 
@@ -74,7 +80,10 @@ function media(o: Record<string, unknown>, f: string): Attachment {
   onlyKeys(o, KEYS.media, f, 'media descriptor');
   const type = o.media_type;
   if (present(type) && !(typeof type === 'number' && Number.isInteger(type) && type >= 1 && type <= 6)) {
-    fail(`${f}.media_type`, `expected a media type 1 (image), 2 (GIF), 3 (video), 4 (audio), 5 (file) or 6 (SVG), got ${typeof type === 'number' ? String(type) : typeName(type)}`);
+    fail(
+      `${f}.media_type`,
+      `expected a media type 1 (image), 2 (GIF), 3 (video), 4 (audio), 5 (file) or 6 (SVG), got ${typeof type === 'number' ? String(type) : typeName(type)}`,
+    );
   }
   return {
     media: {
@@ -97,7 +106,9 @@ function image(value: unknown, f: string): Image {
     mediaHashKey: hashKey(required(o, 'media_hash_key', f), `${f}.media_hash_key`),
     filesizeBytes: count(required(o, 'filesize_bytes', f), `${f}.filesize_bytes`),
     filename: assertText(required(o, 'filename', f), `${f}.filename`, { allowEmpty: false }),
-    ...(w === undefined && h === undefined ? {} : { dimensions: { ...(w === undefined ? {} : { width: w }), ...(h === undefined ? {} : { height: h }) } }),
+    ...(w === undefined && h === undefined
+      ? {}
+      : { dimensions: { ...(w === undefined ? {} : { width: w }), ...(h === undefined ? {} : { height: h }) } }),
   };
 }
 
@@ -132,7 +143,10 @@ function attachment(item: unknown, f: string): Attachment {
   if (type === 'url') return url(o, f);
   if (type === 'post') return post(o, f);
   if (type === undefined && 'attachmentType' in o) fail(`${f}.attachmentType`, 'descriptor keys are snake_case: write attachment_type');
-  return fail(`${f}.attachment_type`, `expected media, url or post, got ${typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : typeName(type)}`);
+  return fail(
+    `${f}.attachment_type`,
+    `expected media, url or post, got ${typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : typeName(type)}`,
+  );
 }
 
 /**
@@ -150,7 +164,8 @@ export function checkAttachments(value: unknown, field: string, guard: boolean):
   if (guard && out.length > 1) {
     out.forEach((a, i) => {
       const t = a.media?.type;
-      if (t !== 1 && t !== 2 && t !== 3) fail(`${field}[${i}]`, 'several attachments must all be image, GIF or video media; any other attachment must be the only one');
+      if (t !== 1 && t !== 2 && t !== 3)
+        fail(`${field}[${i}]`, 'several attachments must all be image, GIF or video media; any other attachment must be the only one');
     });
   }
   return out;

@@ -46,7 +46,11 @@ export async function prepareMessageDelete(params: MessageDeleteParams, options?
     const conversationId = checkConversationId(p.conversationId, signer.userId, 'params.conversationId');
     const ids = sequenceIds(p.sequenceIds, 'params.sequenceIds');
     if (typeof p.deleteForAll !== 'boolean') {
-      throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected a boolean (true: for everyone, false: for the sender only), got ${typeName(p.deleteForAll)}`, 'params.deleteForAll');
+      throw new InvalidInputError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `expected a boolean (true: for everyone, false: for the sender only), got ${typeName(p.deleteForAll)}`,
+        'params.deleteForAll',
+      );
     }
     const deleteForAll = p.deleteForAll;
     if (options !== undefined && (typeof options !== 'object' || options === null)) {
@@ -54,7 +58,13 @@ export async function prepareMessageDelete(params: MessageDeleteParams, options?
     }
     const backend = await resolveBackend(options?.backend);
     const messageId = newMessageId(randomSource(options, backend), options ?? {}, 'delete');
-    const payload = messageDeletePayload(CURRENT_SIGNATURE_VERSION, { messageId, senderId: signer.userId, conversationId, deleteForAll, sequenceIds: ids });
+    const payload = messageDeletePayload(CURRENT_SIGNATURE_VERSION, {
+      messageId,
+      senderId: signer.userId,
+      conversationId,
+      deleteForAll,
+      sequenceIds: ids,
+    });
     const signature = await signPayload(backend, signer.signingPrivateKey, payload);
     return {
       messageId,

@@ -44,10 +44,19 @@ export function sealEntry(key: Uint8Array, holder: MessageEntryHolderValue, rand
  */
 export function openEntry(key: Uint8Array, contents: Uint8Array, field = 'contents', keepUnknown = true): MessageEntryHolderValue {
   if (contents.length < SECRETBOX_OVERHEAD) {
-    throw new DecodeError(ErrorCodes.INVALID_ENVELOPE, `message contents have at least ${SECRETBOX_OVERHEAD} bytes, got ${contents.length}`, field);
+    throw new DecodeError(
+      ErrorCodes.INVALID_ENVELOPE,
+      `message contents have at least ${SECRETBOX_OVERHEAD} bytes, got ${contents.length}`,
+      field,
+    );
   }
   const plaintext = openSecretbox(key, contents);
-  if (plaintext === null) throw new VerificationError(ErrorCodes.DECRYPT_FAILED, 'does not open with the conversation key of its version (another key, or tampered)', field);
+  if (plaintext === null)
+    throw new VerificationError(
+      ErrorCodes.DECRYPT_FAILED,
+      'does not open with the conversation key of its version (another key, or tampered)',
+      field,
+    );
   try {
     return decodeStruct(MessageEntryHolder, plaintext, { field: `${field} (decrypted)`, allowTrailing: true, keepUnknown });
   } finally {

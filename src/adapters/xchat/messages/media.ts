@@ -81,18 +81,23 @@ function bodyConversationId(value: unknown, field: string): string {
 }
 
 function hashKey(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !MEDIA_HASH_KEY.test(value)) fail(field, `expected a media hash key (1 to 50 letters and digits), got ${typeName(value)}`);
+  if (typeof value !== 'string' || !MEDIA_HASH_KEY.test(value))
+    fail(field, `expected a media hash key (1 to 50 letters and digits), got ${typeName(value)}`);
   return value;
 }
 
 function size(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) fail(field, `expected a non-negative integer, got ${typeof value === 'number' ? String(value) : typeName(value)}`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    fail(field, `expected a non-negative integer, got ${typeof value === 'number' ? String(value) : typeName(value)}`);
   return value;
 }
 
 function upload(value: unknown): MediaUpload {
   const u = assertObject(value, 'upload');
-  return { conversationId: bodyConversationId(u.conversationId, 'upload.conversationId'), mediaHashKey: hashKey(u.mediaHashKey, 'upload.mediaHashKey') };
+  return {
+    conversationId: bodyConversationId(u.conversationId, 'upload.conversationId'),
+    mediaHashKey: hashKey(u.mediaHashKey, 'upload.mediaHashKey'),
+  };
 }
 
 function bytes(value: unknown, field: string): Uint8Array {
@@ -110,7 +115,10 @@ function bytes(value: unknown, field: string): Uint8Array {
  */
 export function mediaUploadInitializeRequest(params: { conversationId: string; totalBytes: number }): MediaUploadInitializeBody {
   const p = assertObject(params, 'params');
-  return { conversation_id: bodyConversationId(p.conversationId, 'params.conversationId'), total_bytes: size(p.totalBytes, 'params.totalBytes') };
+  return {
+    conversation_id: bodyConversationId(p.conversationId, 'params.conversationId'),
+    total_bytes: size(p.totalBytes, 'params.totalBytes'),
+  };
 }
 
 /**
@@ -122,7 +130,8 @@ export function mediaUploadInitializeRequest(params: { conversationId: string; t
  */
 export function mediaUploadAppendRequest(target: MediaUpload, segmentIndex: number, segment: Uint8Array): MediaUploadAppendBody {
   const u = upload(target);
-  if (!Number.isInteger(segmentIndex) || segmentIndex < 0 || segmentIndex >= MAX_MEDIA_SEGMENTS) fail('segmentIndex', `expected an integer from 0 to ${MAX_MEDIA_SEGMENTS - 1}`);
+  if (!Number.isInteger(segmentIndex) || segmentIndex < 0 || segmentIndex >= MAX_MEDIA_SEGMENTS)
+    fail('segmentIndex', `expected an integer from 0 to ${MAX_MEDIA_SEGMENTS - 1}`);
   const b = bytes(segment, 'segment');
   if (b.length === 0) fail('segment', 'must not be empty');
   return { conversation_id: u.conversationId, media_hash_key: u.mediaHashKey, segment_index: segmentIndex, media: encodeBase64(b) };
@@ -137,14 +146,19 @@ export function mediaUploadAppendRequest(target: MediaUpload, segmentIndex: numb
  * @example
  * for (const body of mediaUploadAppendRequests({ conversationId, mediaHashKey }, encrypted)) await post(mediaUploadPath('append', sessionId), body);
  */
-export function* mediaUploadAppendRequests(target: MediaUpload, encrypted: Uint8Array, options: { segmentSize?: number } = {}): Generator<MediaUploadAppendBody, number> {
+export function* mediaUploadAppendRequests(
+  target: MediaUpload,
+  encrypted: Uint8Array,
+  options: { segmentSize?: number } = {},
+): Generator<MediaUploadAppendBody, number> {
   upload(target);
   const b = bytes(encrypted, 'encrypted');
   const segmentSize = options.segmentSize ?? MEDIA_SEGMENT_SIZE;
   if (!Number.isSafeInteger(segmentSize) || segmentSize < 1) fail('options.segmentSize', 'expected a positive integer');
   if (b.length === 0) fail('encrypted', 'is empty: an encrypted file has at least its 24-byte header');
   const parts = Math.ceil(b.length / segmentSize);
-  if (parts > MAX_MEDIA_SEGMENTS) fail('encrypted', `needs ${parts} segments of ${segmentSize} bytes, more than ${MAX_MEDIA_SEGMENTS}: use larger segments`);
+  if (parts > MAX_MEDIA_SEGMENTS)
+    fail('encrypted', `needs ${parts} segments of ${segmentSize} bytes, more than ${MAX_MEDIA_SEGMENTS}: use larger segments`);
   for (let i = 0; i < parts; i++) yield mediaUploadAppendRequest(target, i, b.subarray(i * segmentSize, (i + 1) * segmentSize));
   return parts;
 }
@@ -157,11 +171,14 @@ export function* mediaUploadAppendRequests(target: MediaUpload, encrypted: Uint8
  * @example
  * const body = mediaUploadFinalizeRequest({ conversationId: 'g123', mediaHashKey, numParts: bodies.length });
  */
-export function mediaUploadFinalizeRequest(params: MediaUpload & { numParts: number; messageId?: string; ttlMsec?: number }): MediaUploadFinalizeBody {
+export function mediaUploadFinalizeRequest(
+  params: MediaUpload & { numParts: number; messageId?: string; ttlMsec?: number },
+): MediaUploadFinalizeBody {
   const p = assertObject(params, 'params');
   const u = upload(p);
   const n = p.numParts;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_MEDIA_SEGMENTS) fail('params.numParts', `expected an integer from 1 to ${MAX_MEDIA_SEGMENTS}`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_MEDIA_SEGMENTS)
+    fail('params.numParts', `expected an integer from 1 to ${MAX_MEDIA_SEGMENTS}`);
   return {
     conversation_id: u.conversationId,
     media_hash_key: u.mediaHashKey,
@@ -224,7 +241,8 @@ export function mediaAttachment(input: MediaAttachmentInput): MediaAttachmentDes
   const i = assertObject(input, 'input');
   const u = i.upload;
   const key = hashKey(typeof u === 'object' && u !== null ? (u as Record<string, unknown>).media_hash_key : u, 'input.upload');
-  const encryptedLength = typeof i.encrypted === 'number' ? size(i.encrypted, 'input.encrypted') : bytes(i.encrypted, 'input.encrypted').length;
+  const encryptedLength =
+    typeof i.encrypted === 'number' ? size(i.encrypted, 'input.encrypted') : bytes(i.encrypted, 'input.encrypted').length;
   const descriptor: MediaAttachmentDescriptor = {
     attachment_type: 'media',
     media_hash_key: key,
@@ -235,7 +253,8 @@ export function mediaAttachment(input: MediaAttachmentInput): MediaAttachmentDes
   };
   const type = i.mediaType;
   if (type !== undefined) {
-    if (typeof type !== 'number' || !Number.isInteger(type) || type < 1 || type > 6) fail('input.mediaType', 'expected 1 (image), 2 (GIF), 3 (video), 4 (audio), 5 (file) or 6 (SVG)');
+    if (typeof type !== 'number' || !Number.isInteger(type) || type < 1 || type > 6)
+      fail('input.mediaType', 'expected 1 (image), 2 (GIF), 3 (video), 4 (audio), 5 (file) or 6 (SVG)');
     descriptor.media_type = type as MediaTypeNumber;
   }
   if (i.durationMillis !== undefined) descriptor.duration_millis = size(i.durationMillis, 'input.durationMillis');

@@ -41,7 +41,11 @@ export function parseRawEvent(value: unknown, field: string): RawEvent {
     encodeStruct(MessageEvent, event);
   } catch (e) {
     if (!(e instanceof InternalError)) throw e;
-    throw new DecodeError(ErrorCodes.INVALID_THRIFT, 'holds a union whose only variant is unknown here, so it cannot be re-serialised for the reply preview', field);
+    throw new DecodeError(
+      ErrorCodes.INVALID_THRIFT,
+      'holds a union whose only variant is unknown here, so it cannot be re-serialised for the reply preview',
+      field,
+    );
   }
   return event;
 }
@@ -53,8 +57,13 @@ export function parseRawEvent(value: unknown, field: string): RawEvent {
  */
 export function assertSameConversation(event: RawEvent, conversationId: string, field: string): void {
   if (event.conversationId !== conversationId) {
-    const got = event.conversationId === undefined ? 'no conversation id' : `conversation ${JSON.stringify(event.conversationId.slice(0, 60))}`;
-    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `belongs to ${got}, not to ${conversationId}: a reply quotes messages of its own conversation only`, field);
+    const got =
+      event.conversationId === undefined ? 'no conversation id' : `conversation ${JSON.stringify(event.conversationId.slice(0, 60))}`;
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `belongs to ${got}, not to ${conversationId}: a reply quotes messages of its own conversation only`,
+      field,
+    );
   }
 }
 
@@ -64,7 +73,11 @@ export function encryptedContents(event: RawEvent, field: string): { contents: U
   if (!create) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'is not a message (MessageCreateEvent)', field);
   if (create.contents === undefined) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'has no contents', field);
   if (create.conversationKeyVersion === undefined) {
-    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'is not encrypted (no conversation-key version): receivers can never verify it, so its preview could never be valid', field);
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_ARGUMENT,
+      'is not encrypted (no conversation-key version): receivers can never verify it, so its preview could never be valid',
+      field,
+    );
   }
   return { contents: create.contents, version: create.conversationKeyVersion };
 }
@@ -104,13 +117,22 @@ async function keyFromKeyChanges(version: string, s: KeySources): Promise<Uint8A
   const candidates = s.keyChanges.filter((k) => k.event.detail?.conversationKeyChangeEvent?.conversationKeyVersion === version);
   if (candidates.length === 0) return null;
   if (!s.recipient) {
-    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `is required to open the key change of version ${version} in params.replyToCkces`, 'params.recipient');
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `is required to open the key change of version ${version} in params.replyToCkces`,
+      'params.recipient',
+    );
   }
   for (const { event, field } of candidates) {
     const keys = event.detail?.conversationKeyChangeEvent?.participantKeys ?? [];
     try {
       const { entry, index } = entryOf(keys, s.recipient, `${field}.participantKeys`);
-      return await openWrappedKey(s.backend, entry.encryptedKey, s.recipient.identityPrivateKey, `${field}.participantKeys[${index}].encryptedKey`);
+      return await openWrappedKey(
+        s.backend,
+        entry.encryptedKey,
+        s.recipient.identityPrivateKey,
+        `${field}.participantKeys[${index}].encryptedKey`,
+      );
     } catch (e) {
       if (!(e instanceof KeykitError)) throw e; // not for us (another version, not a member, tampered): try the next
     }
@@ -141,7 +163,11 @@ export async function decryptRawEvent(event: RawEvent, s: KeySources, field: str
     return openEntry(opened, contents, field, false);
   } catch (e) {
     if (KeykitError.is(e, ErrorCodes.DECRYPT_FAILED)) {
-      throw new VerificationError(ErrorCodes.DECRYPT_FAILED, `does not open with the key of version ${version} from params.replyToCkces`, field);
+      throw new VerificationError(
+        ErrorCodes.DECRYPT_FAILED,
+        `does not open with the key of version ${version} from params.replyToCkces`,
+        field,
+      );
     }
     throw e;
   } finally {

@@ -29,7 +29,15 @@ import type { ReplyingToPreview } from '../../../wire/xchat/contents.js';
 import { isXUserId, X_USER_ID } from '../rules.js';
 import { checkAttachments } from './attachments.js';
 import { messageContents } from './message.js';
-import { assertSameConversation, checkConversationKeys, decryptRawEvent, encryptedContents, parseRawEvent, type KeySources, type RawEvent } from './raw-events.js';
+import {
+  assertSameConversation,
+  checkConversationKeys,
+  decryptRawEvent,
+  encryptedContents,
+  parseRawEvent,
+  type KeySources,
+  type RawEvent,
+} from './raw-events.js';
 import { checkConversationId, checkConversationKey, checkFlags, sendEntry, withSigner, type ConversationKey } from './send.js';
 import { assertText, checkEntities } from './text.js';
 import type { EncryptReplyParams, SendPayload } from './types.js';
@@ -51,7 +59,8 @@ function badUserId(field: string, reason: string): never {
 function senderId(value: unknown, field: string): bigint {
   let id: string;
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value) || value < 1) badUserId(field, `expected a positive safe integer or a user id string, got ${String(value)}`);
+    if (!Number.isSafeInteger(value) || value < 1)
+      badUserId(field, `expected a positive safe integer or a user id string, got ${String(value)}`);
     id = String(value);
   } else {
     id = X_USER_ID.assert(value, field);
@@ -111,7 +120,8 @@ function events(p: Record<string, unknown>, conversationId: string) {
     edit = parseRawEvent(p.replyToEditEvent, 'params.replyToEditEvent');
     assertSameConversation(edit, conversationId, 'params.replyToEditEvent');
     encryptedContents(edit, 'params.replyToEditEvent');
-    if (edit.senderId !== raw.senderId) fail('params.replyToEditEvent', 'is not by the sender of the original: only the author edits a message');
+    if (edit.senderId !== raw.senderId)
+      fail('params.replyToEditEvent', 'is not by the sender of the original: only the author edits a message');
   }
   const keyChanges = (given(p.replyToCkces) ? assertArray(p.replyToCkces, 'params.replyToCkces') : []).map((b64, i) => {
     const field = `params.replyToCkces[${i}]`;
@@ -124,11 +134,18 @@ function events(p: Record<string, unknown>, conversationId: string) {
 }
 
 /** The preview of a reply that has its original's event. */
-async function derivedPreview(p: Record<string, unknown>, conversationId: string, replyKey: ConversationKey, options: CryptoOptions | undefined): Promise<Preview> {
+async function derivedPreview(
+  p: Record<string, unknown>,
+  conversationId: string,
+  replyKey: ConversationKey,
+  options: CryptoOptions | undefined,
+): Promise<Preview> {
   const o = overrides(p);
   const { raw, edit, keyChanges } = events(p, conversationId);
-  if (o.sequenceId !== undefined && o.sequenceId !== raw.sequenceId) fail('params.replyToSequenceId', "differs from the replied-to event's sequence id: receivers would mark the preview invalid");
-  if (o.senderId !== undefined && String(o.senderId) !== raw.senderId) fail('params.replyToSenderId', "differs from the replied-to event's sender: receivers would mark the preview invalid");
+  if (o.sequenceId !== undefined && o.sequenceId !== raw.sequenceId)
+    fail('params.replyToSequenceId', "differs from the replied-to event's sequence id: receivers would mark the preview invalid");
+  if (o.senderId !== undefined && String(o.senderId) !== raw.senderId)
+    fail('params.replyToSenderId', "differs from the replied-to event's sender: receivers would mark the preview invalid");
   const sequenceId = o.sequenceId ?? raw.sequenceId;
   if (sequenceId === undefined) fail('params.replyToEvent', 'has no sequence id: pass params.replyToSequenceId');
   const needOriginal = o.text === undefined || o.entities === undefined || o.attachments === undefined;
@@ -146,7 +163,8 @@ async function derivedPreview(p: Record<string, unknown>, conversationId: string
     if (needOriginal && !original) fail('params.replyToEvent', 'is not a text message: only text messages can be replied to');
     const edited = needEdit && edit ? (await decryptRawEvent(edit, sources, 'params.replyToEditEvent')).contents?.messageEdit : undefined;
     if (needEdit && !edited) fail('params.replyToEditEvent', 'is not a message edit');
-    if (edited && edited.messageSequenceId !== raw.sequenceId) fail('params.replyToEditEvent', 'edits another message than the one replied to');
+    if (edited && edited.messageSequenceId !== raw.sequenceId)
+      fail('params.replyToEditEvent', 'edits another message than the one replied to');
     const quoted = edited ? edited.updatedText : original?.messageText;
     if (o.text !== undefined && (edited || (original && !edit)) && !(quoted ?? '').startsWith(o.text)) {
       fail('params.replyToText', 'is not the beginning of the quoted text: receivers would mark the preview invalid');
@@ -175,8 +193,15 @@ function explicitPreview(p: Record<string, unknown>): Preview {
     if (given(p[k])) fail(`params.${k}`, 'is used only with params.replyToEvent');
   }
   const o = overrides(p);
-  if (o.sequenceId === undefined) fail('params.replyToSequenceId', 'is required without params.replyToEvent: pass the original event, or at least its sequence id');
-  return compact({ senderId: o.senderId, messageText: o.text, entities: o.entities, attachments: o.attachments, replyingToMessageSequenceId: o.sequenceId });
+  if (o.sequenceId === undefined)
+    fail('params.replyToSequenceId', 'is required without params.replyToEvent: pass the original event, or at least its sequence id');
+  return compact({
+    senderId: o.senderId,
+    messageText: o.text,
+    entities: o.entities,
+    attachments: o.attachments,
+    replyingToMessageSequenceId: o.sequenceId,
+  });
 }
 
 /**
@@ -205,7 +230,8 @@ export async function encryptReply(params: EncryptReplyParams, options?: CryptoO
     const key = checkConversationKey(p);
     const flags = checkFlags(p);
     const contents = messageContents(p);
-    if (given(p.replyToEvent) && typeof p.replyToEvent !== 'string') fail('params.replyToEvent', `expected a base64 string, got ${typeName(p.replyToEvent)}`);
+    if (given(p.replyToEvent) && typeof p.replyToEvent !== 'string')
+      fail('params.replyToEvent', `expected a base64 string, got ${typeName(p.replyToEvent)}`);
     const preview = given(p.replyToEvent) ? await derivedPreview(p, conversationId, key, options) : explicitPreview(p);
     const holder = { contents: { message: { ...contents, replyingToPreview: preview } } };
     return sendEntry({ signer, conversationId, key, flags, holder }, options);

@@ -76,7 +76,11 @@ export function pathConversationId(value: unknown, field = 'conversationId'): st
   const m = /^([0-9]+)[:-]([0-9]+)$/.exec(id);
   const [a, b] = m ? [m[1] as string, m[2] as string] : ['', ''];
   if (!isXUserId(a) || !isXUserId(b) || a === b) {
-    throw new InvalidInputError(ErrorCodes.INVALID_CONVERSATION_ID, "expected a group id (g and 1 to 19 digits), a one-to-one id (A:B or A-B of two different X user ids) or the peer's user id", field);
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_CONVERSATION_ID,
+      "expected a group id (g and 1 to 19 digits), a one-to-one id (A:B or A-B of two different X user ids) or the peer's user id",
+      field,
+    );
   }
   return a.length < b.length || (a.length === b.length && a < b) ? `${a}-${b}` : `${b}-${a}`;
 }
@@ -88,7 +92,8 @@ export function pathConversationId(value: unknown, field = 'conversationId'): st
  * conversationPath('222:111', 'messages'); // '/2/chat/conversations/111-222/messages'
  */
 export function conversationPath(conversationId: string, endpoint: ConversationEndpoint): string {
-  if (!ENDPOINTS.includes(endpoint)) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected one of ${ENDPOINTS.join(', ')}`, 'endpoint');
+  if (!ENDPOINTS.includes(endpoint))
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `expected one of ${ENDPOINTS.join(', ')}`, 'endpoint');
   return `/2/chat/conversations/${pathConversationId(conversationId)}/${endpoint}`;
 }
 
@@ -111,17 +116,29 @@ export function sendMessageRequest(sent: SendPayload, options: SendMessageReques
   const s = assertObject(sent, 'sent');
   const opts = assertObject(options, 'options');
   const messageId = assertSignable(s.messageId, 'sent.messageId');
-  const event = decodeStruct(MessageCreateEvent, decodeBase64(s.encryptedContent, 'sent.encryptedContent'), { field: 'sent.encryptedContent' });
-  if (event.contents === undefined || event.contents.length < SECRETBOX_OVERHEAD) inconsistent('is not an encrypted MessageCreateEvent (no contents of at least 40 bytes)', 'sent.encryptedContent');
+  const event = decodeStruct(MessageCreateEvent, decodeBase64(s.encryptedContent, 'sent.encryptedContent'), {
+    field: 'sent.encryptedContent',
+  });
+  if (event.contents === undefined || event.contents.length < SECRETBOX_OVERHEAD)
+    inconsistent('is not an encrypted MessageCreateEvent (no contents of at least 40 bytes)', 'sent.encryptedContent');
   const ckv = assertVersion(event.conversationKeyVersion, 'sent.encryptedContent (conversation key version)');
-  if (s.conversationKeyVersion !== undefined && s.conversationKeyVersion !== ckv) inconsistent('differs from the key version inside encryptedContent', 'sent.conversationKeyVersion');
-  const sig = decodeStruct(MessageEventSignature, decodeBase64(s.encodedEventSignature, 'sent.encodedEventSignature'), { field: 'sent.encodedEventSignature' });
-  if (decodeBase64(sig.signature, 'sent.encodedEventSignature (signature)').length !== 64) inconsistent('does not carry a 64-byte signature', 'sent.encodedEventSignature');
+  if (s.conversationKeyVersion !== undefined && s.conversationKeyVersion !== ckv)
+    inconsistent('differs from the key version inside encryptedContent', 'sent.conversationKeyVersion');
+  const sig = decodeStruct(MessageEventSignature, decodeBase64(s.encodedEventSignature, 'sent.encodedEventSignature'), {
+    field: 'sent.encodedEventSignature',
+  });
+  if (decodeBase64(sig.signature, 'sent.encodedEventSignature (signature)').length !== 64)
+    inconsistent('does not carry a 64-byte signature', 'sent.encodedEventSignature');
   assertVersion(sig.publicKeyVersion, 'sent.encodedEventSignature (public key version)');
-  checkSignatureVersion(assertString(sig.signatureVersion, 'sent.encodedEventSignature (signature version)'), 'sent.encodedEventSignature (signature version)');
-  if (s.signature !== undefined && s.signature !== sig.signature) inconsistent('differs from the signature inside encodedEventSignature', 'sent.signature');
+  checkSignatureVersion(
+    assertString(sig.signatureVersion, 'sent.encodedEventSignature (signature version)'),
+    'sent.encodedEventSignature (signature version)',
+  );
+  if (s.signature !== undefined && s.signature !== sig.signature)
+    inconsistent('differs from the signature inside encodedEventSignature', 'sent.signature');
   const token = opts.conversationToken;
-  if (token !== undefined && typeof token !== 'string') inconsistent(`expected a string, got ${typeName(token)}`, 'options.conversationToken');
+  if (token !== undefined && typeof token !== 'string')
+    inconsistent(`expected a string, got ${typeName(token)}`, 'options.conversationToken');
   return {
     message_id: messageId,
     encoded_message_create_event: s.encryptedContent as string,
@@ -145,23 +162,30 @@ export function sendMessageRequest(sent: SendPayload, options: SendMessageReques
 export function deleteMessagesRequest(action: ActionSignature, options: DeleteMessagesRequestOptions = {}): DeleteMessagesBody {
   const a = assertObject(action, 'action');
   const opts = assertObject(options, 'options');
-  const detail = decodeEventDetail(decodeBase64(a.encodedMessageEventDetail, 'action.encodedMessageEventDetail'), 'action.encodedMessageEventDetail');
+  const detail = decodeEventDetail(
+    decodeBase64(a.encodedMessageEventDetail, 'action.encodedMessageEventDetail'),
+    'action.encodedMessageEventDetail',
+  );
   const del = detail.type === 'other' ? detail.value.messageDeleteEvent : undefined;
   if (!del) inconsistent('is not a MessageDeleteEvent detail', 'action.encodedMessageEventDetail');
   const ids = del.sequenceIds ?? [];
   if (ids.length === 0) inconsistent('names no message', 'action.encodedMessageEventDetail');
   const forAll = del.deleteMessageAction === 2;
-  if (!forAll && del.deleteMessageAction !== 1) inconsistent(`has the unknown delete action ${String(del.deleteMessageAction)}`, 'action.encodedMessageEventDetail');
+  if (!forAll && del.deleteMessageAction !== 1)
+    inconsistent(`has the unknown delete action ${String(del.deleteMessageAction)}`, 'action.encodedMessageEventDetail');
   if (opts.sequenceIds !== undefined) {
     const given = assertArray(opts.sequenceIds, 'options.sequenceIds');
-    if (given.length !== ids.length || given.some((v, i) => v !== ids[i])) inconsistent('differ from the signed sequence ids', 'options.sequenceIds');
+    if (given.length !== ids.length || given.some((v, i) => v !== ids[i]))
+      inconsistent('differ from the signed sequence ids', 'options.sequenceIds');
   }
-  if (opts.deleteForAll !== undefined && opts.deleteForAll !== forAll) inconsistent(`the action signed deletes ${forAll ? 'for everyone' : 'for the sender only'}`, 'options.deleteForAll');
+  if (opts.deleteForAll !== undefined && opts.deleteForAll !== forAll)
+    inconsistent(`the action signed deletes ${forAll ? 'for everyone' : 'for the sender only'}`, 'options.deleteForAll');
   let media: string[] | undefined;
   if (opts.mediaHashKeys !== undefined) {
     if (!forAll) inconsistent('only a delete for everyone removes media', 'options.mediaHashKeys');
     media = assertArray(opts.mediaHashKeys, 'options.mediaHashKeys').map((k, i) => {
-      if (typeof k !== 'string' || !MEDIA_HASH_KEY.test(k)) inconsistent('expected a media hash key (1 to 50 letters and digits)', `options.mediaHashKeys[${i}]`);
+      if (typeof k !== 'string' || !MEDIA_HASH_KEY.test(k))
+        inconsistent('expected a media hash key (1 to 50 letters and digits)', `options.mediaHashKeys[${i}]`);
       return k;
     });
     assertDistinct(media, 'options.mediaHashKeys');

@@ -41,7 +41,11 @@ const SIGNATURE_VERSION = String(CURRENT_SIGNATURE_VERSION);
  */
 export function noComma(value: unknown, field: string): void {
   if (typeof value === 'string' && value.includes(',')) {
-    throw new InvalidInputError(ErrorCodes.COMMA_IN_FIELD, 'must not contain a comma (signed payloads are comma-joined without escaping)', field);
+    throw new InvalidInputError(
+      ErrorCodes.COMMA_IN_FIELD,
+      'must not contain a comma (signed payloads are comma-joined without escaping)',
+      field,
+    );
   }
 }
 
@@ -83,7 +87,8 @@ export function checkConversationId(value: unknown, senderId: string, field: str
       field,
     );
   }
-  if (!pair.includes(senderId)) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `the sender ${senderId} is not one of the two users of ${canonical}`, field);
+  if (!pair.includes(senderId))
+    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `the sender ${senderId} is not one of the two users of ${canonical}`, field);
   return canonical;
 }
 
@@ -100,9 +105,18 @@ export interface ConversationKey {
 export function checkConversationKey(p: Record<string, unknown>): ConversationKey {
   const key = p.conversationKey;
   if (!(key instanceof Uint8Array) || isDetached(key)) {
-    throw new InvalidInputError(ErrorCodes.INVALID_KEY, `expected the 32-byte conversation key as Uint8Array, got ${typeName(key)}`, 'params.conversationKey');
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_KEY,
+      `expected the 32-byte conversation key as Uint8Array, got ${typeName(key)}`,
+      'params.conversationKey',
+    );
   }
-  if (key.length !== 32) throw new InvalidInputError(ErrorCodes.INVALID_KEY, `expected a 32-byte conversation key, got ${key.length} bytes`, 'params.conversationKey');
+  if (key.length !== 32)
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_KEY,
+      `expected a 32-byte conversation key, got ${key.length} bytes`,
+      'params.conversationKey',
+    );
   noComma(p.conversationKeyVersion, 'params.conversationKeyVersion');
   return { key, version: assertVersion(p.conversationKeyVersion, 'params.conversationKeyVersion') };
 }
@@ -167,7 +181,9 @@ export async function sendEntry(o: Outgoing, options: CryptoOptions | undefined)
     messageId,
     encryptedContent: encodeBase64(event),
     signature,
-    encodedEventSignature: encodeBase64(encodeStruct(MessageEventSignature, { signature, publicKeyVersion, signatureVersion: SIGNATURE_VERSION })),
+    encodedEventSignature: encodeBase64(
+      encodeStruct(MessageEventSignature, { signature, publicKeyVersion, signatureVersion: SIGNATURE_VERSION }),
+    ),
     signatureInfo: { publicKeyVersion, signatureVersion: SIGNATURE_VERSION },
     conversationKeyVersion: o.key.version,
     shouldNotify: o.flags.shouldNotify,

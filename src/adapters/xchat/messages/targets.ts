@@ -41,25 +41,37 @@ function target(p: Record<string, unknown>): Target {
   const event = needEvent && given(p.targetEvent) ? parseEvent(p.targetEvent, 'params.targetEvent') : undefined;
   const conversationId = given(p.conversationId) ? p.conversationId : event?.conversationId;
   if (conversationId === undefined) {
-    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'is not set: pass targetEvent or conversationId', given(p.targetEvent) ? 'params.targetEvent' : 'params.conversationId');
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_ARGUMENT,
+      'is not set: pass targetEvent or conversationId',
+      given(p.targetEvent) ? 'params.targetEvent' : 'params.conversationId',
+    );
   }
   const explicit = given(p.targetMessageSequenceId);
   const sequenceId = explicit ? p.targetMessageSequenceId : event?.sequenceId;
   if (sequenceId === undefined) {
     throw new InvalidInputError(
       ErrorCodes.INVALID_ARGUMENT,
-      given(p.targetEvent) ? 'the target event has no sequence id: pass targetMessageSequenceId' : 'is not set: pass targetEvent or targetMessageSequenceId',
+      given(p.targetEvent)
+        ? 'the target event has no sequence id: pass targetMessageSequenceId'
+        : 'is not set: pass targetEvent or targetMessageSequenceId',
       given(p.targetEvent) ? 'params.targetEvent' : 'params.targetMessageSequenceId',
     );
   }
   return {
     conversationId,
-    sequenceId: assertText(sequenceId, explicit ? 'params.targetMessageSequenceId' : 'params.targetEvent (sequence id)', { allowEmpty: false }),
+    sequenceId: assertText(sequenceId, explicit ? 'params.targetMessageSequenceId' : 'params.targetEvent (sequence id)', {
+      allowEmpty: false,
+    }),
   };
 }
 
 /** Checks the common parts and sends the entry `build` makes for the target's sequence id. */
-function sendToTarget(params: unknown, options: CryptoOptions | undefined, build: (p: Record<string, unknown>, sequenceId: string) => MessageEntryHolderValue): Promise<SendPayload> {
+function sendToTarget(
+  params: unknown,
+  options: CryptoOptions | undefined,
+  build: (p: Record<string, unknown>, sequenceId: string) => MessageEntryHolderValue,
+): Promise<SendPayload> {
   const p = assertObject(params, 'params');
   return withSigner(p.sender, async (signer) => {
     const t = target(p);

@@ -70,7 +70,8 @@ export function utf8Length(s: string): number {
 }
 
 function offset(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) fail(field, `expected an integer offset, got ${typeof value === 'number' ? String(value) : typeName(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    fail(field, `expected an integer offset, got ${typeof value === 'number' ? String(value) : typeName(value)}`);
   if (value < 0 || value > I32_MAX) fail(field, `offset ${value} is outside 0 to ${I32_MAX}`);
   return value;
 }
@@ -96,7 +97,10 @@ export function checkEntities(value: unknown, text: string | undefined, field: s
     const type = tuple[2];
     const kind = typeof type === 'string' && Object.hasOwn(KINDS, type) ? KINDS[type] : undefined;
     if (kind === undefined) {
-      fail(`${f}[2]`, `unknown entity type ${typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : typeName(type)} (expected one of ${Object.keys(KINDS).join(', ')})`);
+      fail(
+        `${f}[2]`,
+        `unknown entity type ${typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : typeName(type)} (expected one of ${Object.keys(KINDS).join(', ')})`,
+      );
     }
     return { startIndex: start, endIndex: end, content: { [kind]: {} } };
   });

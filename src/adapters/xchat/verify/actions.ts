@@ -47,7 +47,8 @@ function readAction(ctx: Reader, value: unknown, path: string): Action | 'other'
   const a = value as Record<string, unknown>;
   const mes = (a.message_event_signature ?? {}) as Record<string, unknown>;
   if (typeof a.message_id !== 'string' || typeof a.encoded_message_event_detail !== 'string') return null;
-  if (typeof mes.signature !== 'string' || typeof mes.public_key_version !== 'string' || typeof mes.signature_version !== 'string') return null;
+  if (typeof mes.signature !== 'string' || typeof mes.public_key_version !== 'string' || typeof mes.signature_version !== 'string')
+    return null;
   let ok = true;
   if (!isSignable(a.message_id)) {
     add(ctx, ProblemCodes.MESSAGE_ID_INVALID, `${path}.message_id`, 'a message id must be non-empty and comma-free');
@@ -56,14 +57,24 @@ function readAction(ctx: Reader, value: unknown, path: string): Action | 'other'
   let detail: EventDetail | undefined;
   const detailPath = `${path}.encoded_message_event_detail`;
   if (a.encoded_message_event_detail.length > ctx.limits.maxEncodedLength) {
-    add(ctx, ProblemCodes.TOO_LARGE, detailPath, `the event detail is ${a.encoded_message_event_detail.length} characters, above the limit of ${ctx.limits.maxEncodedLength}`);
+    add(
+      ctx,
+      ProblemCodes.TOO_LARGE,
+      detailPath,
+      `the event detail is ${a.encoded_message_event_detail.length} characters, above the limit of ${ctx.limits.maxEncodedLength}`,
+    );
     ok = false;
   } else {
     try {
       detail = decodeEventDetail(decodeBase64(a.encoded_message_event_detail, 'encoded_message_event_detail'));
     } catch (e) {
       const code = e instanceof KeykitError ? e.code : 'error';
-      add(ctx, code === 'ERR_TOO_LARGE' ? ProblemCodes.TOO_LARGE : ProblemCodes.DETAIL_UNDECODABLE, detailPath, `the event detail is not a valid Thrift MessageEventDetail (${code})`);
+      add(
+        ctx,
+        code === 'ERR_TOO_LARGE' ? ProblemCodes.TOO_LARGE : ProblemCodes.DETAIL_UNDECODABLE,
+        detailPath,
+        `the event detail is not a valid Thrift MessageEventDetail (${code})`,
+      );
       // The schema leaves long details' pattern to this decode (schema.ts): report it here.
       if (deferredPatternFails(a.encoded_message_event_detail)) add(ctx, ProblemCodes.SCHEMA, detailPath, 'must match ^[A-Za-z0-9+/=_-]+$');
       ok = false;
@@ -73,7 +84,12 @@ function readAction(ctx: Reader, value: unknown, path: string): Action | 'other'
   try {
     version = checkSignatureVersion(mes.signature_version);
   } catch (e) {
-    add(ctx, ProblemCodes.SIGNATURE_VERSION_UNSUPPORTED, `${path}.message_event_signature.signature_version`, e instanceof KeykitError ? e.reason : 'unsupported');
+    add(
+      ctx,
+      ProblemCodes.SIGNATURE_VERSION_UNSUPPORTED,
+      `${path}.message_event_signature.signature_version`,
+      e instanceof KeykitError ? e.reason : 'unsupported',
+    );
     ok = false;
   }
   let signature: Uint8Array | undefined;
@@ -110,12 +126,22 @@ export function readActions(ctx: Reader, body: Record<string, unknown>, expected
   const list = body.action_signatures;
   const want = expected.map((t) => LABEL[t]).join(' and one ');
   if (list === undefined) {
-    add(ctx, ProblemCodes.ACTION_SIGNATURE_MISSING, 'action_signatures', `the request must carry signed ${expected.map((t) => LABEL[t]).join(' and ')} actions`);
+    add(
+      ctx,
+      ProblemCodes.ACTION_SIGNATURE_MISSING,
+      'action_signatures',
+      `the request must carry signed ${expected.map((t) => LABEL[t]).join(' and ')} actions`,
+    );
     return out;
   }
   if (!Array.isArray(list)) return out;
   if (list.length > MAX_ACTIONS_READ) {
-    add(ctx, ProblemCodes.ACTION_SIGNATURE_UNEXPECTED, 'action_signatures', `${list.length} actions: this request carries exactly one ${want}; only the first ${MAX_ACTIONS_READ} were read`);
+    add(
+      ctx,
+      ProblemCodes.ACTION_SIGNATURE_UNEXPECTED,
+      'action_signatures',
+      `${list.length} actions: this request carries exactly one ${want}; only the first ${MAX_ACTIONS_READ} were read`,
+    );
   }
   const ids = new Set<string>();
   let unreadable = 0;
@@ -126,7 +152,12 @@ export function readActions(ctx: Reader, body: Record<string, unknown>, expected
       continue;
     }
     if (a === 'other') {
-      add(ctx, ProblemCodes.ACTION_SIGNATURE_UNEXPECTED, `action_signatures[${i}]`, `unexpected event type: this request carries exactly one ${want}`);
+      add(
+        ctx,
+        ProblemCodes.ACTION_SIGNATURE_UNEXPECTED,
+        `action_signatures[${i}]`,
+        `unexpected event type: this request carries exactly one ${want}`,
+      );
       continue;
     }
     ctx.actions.push(a.check);
@@ -134,21 +165,37 @@ export function readActions(ctx: Reader, body: Record<string, unknown>, expected
     ids.add(a.messageId);
     const type = a.detail.type;
     if (!expected.includes(type) || out.has(type)) {
-      add(ctx, ProblemCodes.ACTION_SIGNATURE_UNEXPECTED, a.path, `unexpected ${LABEL[type]} action: this request carries exactly one ${want}`);
+      add(
+        ctx,
+        ProblemCodes.ACTION_SIGNATURE_UNEXPECTED,
+        a.path,
+        `unexpected ${LABEL[type]} action: this request carries exactly one ${want}`,
+      );
       continue;
     }
     const rank = expected.indexOf(type);
     if ([...out.keys()].some((t) => expected.indexOf(t) > rank)) {
-      add(ctx, ProblemCodes.ACTION_SIGNATURE_ORDER, a.path, `the ${LABEL[type]} action is out of order: the actions go ${expected.map((t) => LABEL[t]).join(', then ')}`);
+      add(
+        ctx,
+        ProblemCodes.ACTION_SIGNATURE_ORDER,
+        a.path,
+        `the ${LABEL[type]} action is out of order: the actions go ${expected.map((t) => LABEL[t]).join(', then ')}`,
+      );
     }
     if (type === 'keyChange' && a.hasPayloadText) {
-      add(ctx, ProblemCodes.SIGNATURE_PAYLOAD_EXPOSES_KEY, `${a.path}.signature_payload`, 'a key-change entry must not carry signature_payload: the signed string contains the plaintext conversation key');
+      add(
+        ctx,
+        ProblemCodes.SIGNATURE_PAYLOAD_EXPOSES_KEY,
+        `${a.path}.signature_payload`,
+        'a key-change entry must not carry signature_payload: the signed string contains the plaintext conversation key',
+      );
     }
     out.set(type, a);
   }
   // An action that could not be read was reported already; do not also call it missing.
   for (const t of expected) {
-    if (!out.has(t) && unreadable === 0) add(ctx, ProblemCodes.ACTION_SIGNATURE_MISSING, 'action_signatures', `no ${LABEL[t]} action signature`);
+    if (!out.has(t) && unreadable === 0)
+      add(ctx, ProblemCodes.ACTION_SIGNATURE_MISSING, 'action_signatures', `no ${LABEL[t]} action signature`);
   }
   return out;
 }
@@ -164,7 +211,13 @@ export function payloadOf(a: Action, senderId: string, conversationId: string, k
   switch (d.type) {
     case 'keyChange':
       if (a.version >= 6 && !key) return null;
-      return keyChangePayload(a.version, { ...base, conversationId, conversationKeyVersion: d.conversationKeyVersion ?? '', conversationKey: key, participantKeys: d.participantKeys ?? [] });
+      return keyChangePayload(a.version, {
+        ...base,
+        conversationId,
+        conversationKeyVersion: d.conversationKeyVersion ?? '',
+        conversationKey: key,
+        participantKeys: d.participantKeys ?? [],
+      });
     case 'groupCreate':
       return groupCreatePayload(a.version, {
         ...base,
@@ -203,12 +256,22 @@ export async function checkSignature(ctx: Ctx, a: Action, conversationId: string
   try {
     payload = payloadOf(a, ctx.senderId, conversationId, key);
   } catch (e) {
-    add(ctx, ProblemCodes.PAYLOAD_UNBUILDABLE, a.path, `the signed payload cannot be rebuilt from the detail (${e instanceof KeykitError ? e.code : 'error'})`);
+    add(
+      ctx,
+      ProblemCodes.PAYLOAD_UNBUILDABLE,
+      a.path,
+      `the signed payload cannot be rebuilt from the detail (${e instanceof KeykitError ? e.code : 'error'})`,
+    );
     return false;
   }
   const found = await ctx.keys.lookup(ctx.senderId, a.publicKeyVersion);
   if (!found.ok) {
-    add(ctx, found.reason === 'not_found' ? ProblemCodes.SIGNING_KEY_NOT_FOUND : ProblemCodes.KEY_BINDING_INVALID, `${a.path}.message_event_signature.public_key_version`, found.message);
+    add(
+      ctx,
+      found.reason === 'not_found' ? ProblemCodes.SIGNING_KEY_NOT_FOUND : ProblemCodes.KEY_BINDING_INVALID,
+      `${a.path}.message_event_signature.public_key_version`,
+      found.message,
+    );
     return false;
   }
   if (payload === null) {

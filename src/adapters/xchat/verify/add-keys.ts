@@ -37,7 +37,11 @@ function expectedRoster(options: VerifyKeysOptions, conversationId: string): Set
   const ids = assertArray(given, 'options.memberIds').map((id, i) => assertXUserId(id, `options.memberIds[${i}]`));
   assertDistinct(ids, 'options.memberIds');
   if (pair && (ids.length !== 2 || !ids.every((id) => pair.includes(id)))) {
-    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `a one-to-one key goes to its two users ${pair.join(' and ')}`, 'options.memberIds');
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `a one-to-one key goes to its two users ${pair.join(' and ')}`,
+      'options.memberIds',
+    );
   }
   return new Set(ids);
 }
@@ -62,7 +66,12 @@ export async function verifyAddConversationKeysRequest(body: unknown, options: V
     const b = checkBody(ctx, body, AddConversationKeysSchema);
     if (!b) return undefined;
     if (!isGroupId(conversationId) && !oneToOneUsers(conversationId)) {
-      add(ctx, ProblemCodes.CONVERSATION_ID_INVALID, '(conversation id)', 'the signed conversation id is a group id (g followed by digits) or a one-to-one id (min:max)');
+      add(
+        ctx,
+        ProblemCodes.CONVERSATION_ID_INVALID,
+        '(conversation id)',
+        'the signed conversation id is a group id (g followed by digits) or a one-to-one id (min:max)',
+      );
     }
     if (typeof b.conversation_key_version === 'string') checkKeyVersion(ctx, b.conversation_key_version, 'conversation_key_version');
     checkRotation(ctx, b);
@@ -70,8 +79,14 @@ export async function verifyAddConversationKeysRequest(body: unknown, options: V
     const kc = actions.get('keyChange');
     const signed = (kc?.detail as KeyChangeDetail | undefined)?.participantKeys;
     const roster = expected ?? (signed && new Set(signed.map((k) => k.userId)));
-    const bodyKeys = checkParticipantKeys(ctx, b, roster, expected ? 'the members (options.memberIds, or the two users of a one-to-one)' : 'the signed key change');
-    if (roster && !roster.has(ctx.senderId)) add(ctx, ProblemCodes.SENDER_NOT_MEMBER, 'conversation_participant_keys', `the sender ${ctx.senderId} is not a member`);
+    const bodyKeys = checkParticipantKeys(
+      ctx,
+      b,
+      roster,
+      expected ? 'the members (options.memberIds, or the two users of a one-to-one)' : 'the signed key change',
+    );
+    if (roster && !roster.has(ctx.senderId))
+      add(ctx, ProblemCodes.SENDER_NOT_MEMBER, 'conversation_participant_keys', `the sender ${ctx.senderId} is not a member`);
     return checkKeyChange(ctx, kc, b, bodyKeys, conversationId);
   });
 }

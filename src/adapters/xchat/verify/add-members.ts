@@ -37,10 +37,22 @@ function idsOption(value: unknown, field: string): string[] | undefined {
 }
 
 /** The member-add action: its detail's invariants, the caller's view of the group, the body, then the signature. Returns the new roster. */
-async function checkAdd(ctx: Ctx, b: Record<string, unknown>, a: Action, userIds: string[] | undefined, known: { members?: string[]; admins?: string[] }, conversationId: string): Promise<Set<string> | undefined> {
+async function checkAdd(
+  ctx: Ctx,
+  b: Record<string, unknown>,
+  a: Action,
+  userIds: string[] | undefined,
+  known: { members?: string[]; admins?: string[] },
+  conversationId: string,
+): Promise<Set<string> | undefined> {
   const d = a.detail as GroupMemberAddDetail;
   const path = `${a.path}.encoded_message_event_detail`;
-  if (d.memberIds === undefined || d.currentMemberIds === undefined || d.currentAdminIds === undefined || d.conversationKeyVersion === undefined) {
+  if (
+    d.memberIds === undefined ||
+    d.currentMemberIds === undefined ||
+    d.currentAdminIds === undefined ||
+    d.conversationKeyVersion === undefined
+  ) {
     add(ctx, ProblemCodes.DETAIL_INCOMPLETE, path, 'the member-add detail lacks its new members, current members, admins or key version');
     return undefined;
   }
@@ -51,21 +63,50 @@ async function checkAdd(ctx: Ctx, b: Record<string, unknown>, a: Action, userIds
   checkIds(ctx, d.currentAdminIds, `${path}.currentAdminIds`, 'current admin');
   checkIds(ctx, d.currentPendingMemberIds ?? [], `${path}.currentPendingMemberIds`, 'pending member');
   if (!added || !current) return undefined; // beyond the limits (reported): nothing more to compare
-  checkSubset(ctx, d.currentAdminIds, current, `${path}.currentAdminIds`, ProblemCodes.ADMIN_NOT_MEMBER, 'is an admin but not a current member');
+  checkSubset(
+    ctx,
+    d.currentAdminIds,
+    current,
+    `${path}.currentAdminIds`,
+    ProblemCodes.ADMIN_NOT_MEMBER,
+    'is an admin but not a current member',
+  );
   for (let i = 0; i < d.memberIds.length; i++) {
     const id = d.memberIds[i] as string;
-    if (current.has(id)) add(ctx, ProblemCodes.DUPLICATE_MEMBER, () => `${path}.memberIds[${i}]`, () => `new member ${id} is already a current member`);
+    if (current.has(id))
+      add(
+        ctx,
+        ProblemCodes.DUPLICATE_MEMBER,
+        () => `${path}.memberIds[${i}]`,
+        () => `new member ${id} is already a current member`,
+      );
   }
   if (!current.has(ctx.senderId)) add(ctx, ProblemCodes.SENDER_NOT_MEMBER, path, `the sender ${ctx.senderId} is not a current member`);
   if (known.members && !sameSet(known.members, current)) {
-    add(ctx, ProblemCodes.ROSTER_MISMATCH, `${path}.currentMemberIds`, 'the signed current members differ from the group as you know it (options.currentMemberIds): the split between new and current members is not signed');
+    add(
+      ctx,
+      ProblemCodes.ROSTER_MISMATCH,
+      `${path}.currentMemberIds`,
+      'the signed current members differ from the group as you know it (options.currentMemberIds): the split between new and current members is not signed',
+    );
   }
   if (known.admins && !sameSet(known.admins, new Set(d.currentAdminIds))) {
-    add(ctx, ProblemCodes.ADMINS_MISMATCH, `${path}.currentAdminIds`, 'the signed current admins differ from the group as you know it (options.currentAdminIds)');
+    add(
+      ctx,
+      ProblemCodes.ADMINS_MISMATCH,
+      `${path}.currentAdminIds`,
+      'the signed current admins differ from the group as you know it (options.currentAdminIds)',
+    );
   }
   const inv = d.groupInviteEnable;
-  checkSignedTexts(ctx, path, { 'current title': d.currentTitle, 'current avatar URL': d.currentAvatarUrl, 'invite URL': inv?.inviteUrl, 'affiliate id': inv?.affiliateId });
-  if (userIds && !sameList(d.memberIds, userIds)) add(ctx, ProblemCodes.MEMBERS_MISMATCH, 'user_ids', 'user_ids differ from the signed new members');
+  checkSignedTexts(ctx, path, {
+    'current title': d.currentTitle,
+    'current avatar URL': d.currentAvatarUrl,
+    'invite URL': inv?.inviteUrl,
+    'affiliate id': inv?.affiliateId,
+  });
+  if (userIds && !sameList(d.memberIds, userIds))
+    add(ctx, ProblemCodes.MEMBERS_MISMATCH, 'user_ids', 'user_ids differ from the signed new members');
   if (typeof b.conversation_key_version === 'string' && d.conversationKeyVersion !== b.conversation_key_version) {
     add(ctx, ProblemCodes.KEY_VERSION_MISMATCH, path, 'the member add is signed for another key version than the body names');
   }
@@ -89,16 +130,31 @@ async function checkAdd(ctx: Ctx, b: Record<string, unknown>, a: Action, userIds
  */
 export async function verifyAddMembersRequest(body: unknown, options: VerifyMembersOptions): Promise<VerificationReport> {
   const conversationId = conversationOf(options);
-  const known = { members: idsOption(options.currentMemberIds, 'options.currentMemberIds'), admins: idsOption(options.currentAdminIds, 'options.currentAdminIds') };
+  const known = {
+    members: idsOption(options.currentMemberIds, 'options.currentMemberIds'),
+    admins: idsOption(options.currentAdminIds, 'options.currentAdminIds'),
+  };
   return verification(options, async (ctx) => {
     const b = checkBody(ctx, body, AddMembersSchema);
     if (!b) return undefined;
-    if (!isGroupId(conversationId)) add(ctx, ProblemCodes.CONVERSATION_ID_INVALID, '(conversation id)', 'a group id is g followed by 1 to 19 digits');
+    if (!isGroupId(conversationId))
+      add(ctx, ProblemCodes.CONVERSATION_ID_INVALID, '(conversation id)', 'a group id is g followed by 1 to 19 digits');
     // A member add rotates the key: the schema leaves version and wrapped keys optional, but without them nobody gets the new key.
-    if (b.conversation_key_version === undefined) add(ctx, ProblemCodes.KEY_VERSION_MISSING, 'conversation_key_version', 'a member add rotates the key: send the new conversation key version');
+    if (b.conversation_key_version === undefined)
+      add(
+        ctx,
+        ProblemCodes.KEY_VERSION_MISSING,
+        'conversation_key_version',
+        'a member add rotates the key: send the new conversation key version',
+      );
     else if (typeof b.conversation_key_version === 'string') checkKeyVersion(ctx, b.conversation_key_version, 'conversation_key_version');
     if (b.conversation_participant_keys === undefined) {
-      add(ctx, ProblemCodes.PARTICIPANT_KEY_MISSING, 'conversation_participant_keys', 'a member add rotates the key: send a wrapped key for every member of the new roster');
+      add(
+        ctx,
+        ProblemCodes.PARTICIPANT_KEY_MISSING,
+        'conversation_participant_keys',
+        'a member add rotates the key: send a wrapped key for every member of the new roster',
+      );
     }
     const userIds = strings(b.user_ids);
     checkIds(ctx, userIds ?? [], 'user_ids', 'new member');

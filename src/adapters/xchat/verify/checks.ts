@@ -42,18 +42,43 @@ export function checkIds(ctx: Ctx, ids: readonly string[], path: string, label: 
   const seen = new Set<string>();
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i] as string;
-    if (!isXUserId(id)) add(ctx, ProblemCodes.MEMBER_ID_INVALID, () => `${path}[${i}]`, () => `${label} id "${truncate(id)}" is not an X user id`);
-    if (seen.has(id)) add(ctx, ProblemCodes.DUPLICATE_MEMBER, () => `${path}[${i}]`, () => `${label} ${truncate(id)} is listed twice`);
+    if (!isXUserId(id))
+      add(
+        ctx,
+        ProblemCodes.MEMBER_ID_INVALID,
+        () => `${path}[${i}]`,
+        () => `${label} id "${truncate(id)}" is not an X user id`,
+      );
+    if (seen.has(id))
+      add(
+        ctx,
+        ProblemCodes.DUPLICATE_MEMBER,
+        () => `${path}[${i}]`,
+        () => `${label} ${truncate(id)} is listed twice`,
+      );
     seen.add(id);
   }
   return seen;
 }
 
 /** Reports each id of `ids` that is not in `of`. */
-export function checkSubset(ctx: Ctx, ids: readonly string[], of: ReadonlySet<string>, path: string, code: (typeof ProblemCodes)[keyof typeof ProblemCodes], what: string): void {
+export function checkSubset(
+  ctx: Ctx,
+  ids: readonly string[],
+  of: ReadonlySet<string>,
+  path: string,
+  code: (typeof ProblemCodes)[keyof typeof ProblemCodes],
+  what: string,
+): void {
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i] as string;
-    if (!of.has(id)) add(ctx, code, () => `${path}[${i}]`, () => `${truncate(id)} ${what}`);
+    if (!of.has(id))
+      add(
+        ctx,
+        code,
+        () => `${path}[${i}]`,
+        () => `${truncate(id)} ${what}`,
+      );
   }
 }
 
@@ -73,16 +98,23 @@ export function sameList(a: readonly string[] | undefined, b: readonly string[] 
 
 /** Checks a conversation-key version: canonical decimal up to 2^64−1, not far in the future. */
 export function checkKeyVersion(ctx: Ctx, v: string, path: string): void {
-  if (!isVersion(v)) add(ctx, ProblemCodes.KEY_VERSION_INVALID, path, 'the conversation key version must be a canonical decimal up to 2^64-1');
+  if (!isVersion(v))
+    add(ctx, ProblemCodes.KEY_VERSION_INVALID, path, 'the conversation key version must be a canonical decimal up to 2^64-1');
   else if (!isNotInFuture(v, ctx.now, ctx.maxFutureSkewMs)) {
-    add(ctx, ProblemCodes.KEY_VERSION_IN_FUTURE, path, `the conversation key version ${v} is more than ${ctx.maxFutureSkewMs} ms ahead of the clock: a receiver would keep it as its floor and refuse every honest rotation`);
+    add(
+      ctx,
+      ProblemCodes.KEY_VERSION_IN_FUTURE,
+      path,
+      `the conversation key version ${v} is more than ${ctx.maxFutureSkewMs} ms ahead of the clock: a receiver would keep it as its floor and refuse every honest rotation`,
+    );
   }
 }
 
 /** Reports signed optional texts that are the literal `null` (they sign exactly like an absent value). */
 export function checkSignedTexts(ctx: Ctx, path: string, values: Record<string, string | undefined>): void {
   for (const [name, v] of Object.entries(values)) {
-    if (v === NULL_SENTINEL) add(ctx, ProblemCodes.NULL_SENTINEL, path, `the signed ${name} is the text "null", which signs exactly like no ${name} at all`);
+    if (v === NULL_SENTINEL)
+      add(ctx, ProblemCodes.NULL_SENTINEL, path, `the signed ${name} is the text "null", which signs exactly like no ${name} at all`);
   }
 }
 
@@ -91,13 +123,23 @@ export function checkRotation(ctx: Ctx, body: Record<string, unknown>): void {
   const r = body.base64_encoded_key_rotation;
   if (typeof r !== 'string') return;
   if (r.length > ctx.limits.maxEncodedLength) {
-    add(ctx, ProblemCodes.TOO_LARGE, 'base64_encoded_key_rotation', `${r.length} characters, above the limit of ${ctx.limits.maxEncodedLength}`);
+    add(
+      ctx,
+      ProblemCodes.TOO_LARGE,
+      'base64_encoded_key_rotation',
+      `${r.length} characters, above the limit of ${ctx.limits.maxEncodedLength}`,
+    );
     return;
   }
   try {
     parseKeyRotation(r);
   } catch (e) {
-    add(ctx, ProblemCodes.KEY_ROTATION_INVALID, 'base64_encoded_key_rotation', `not a base64 Thrift GroupOpData (${e instanceof KeykitError ? e.code : 'error'})`);
+    add(
+      ctx,
+      ProblemCodes.KEY_ROTATION_INVALID,
+      'base64_encoded_key_rotation',
+      `not a base64 Thrift GroupOpData (${e instanceof KeykitError ? e.code : 'error'})`,
+    );
   }
 }
 

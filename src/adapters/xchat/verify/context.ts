@@ -124,7 +124,11 @@ export function conversationOf(options: VerifyInConversationOptions): string {
   try {
     return assertSignable(id, 'options.conversationId');
   } catch {
-    throw new InvalidInputError(ErrorCodes.INVALID_CONVERSATION_ID, 'must be the non-empty, comma-free conversation id that was signed', 'options.conversationId');
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_CONVERSATION_ID,
+      'must be the non-empty, comma-free conversation id that was signed',
+      'options.conversationId',
+    );
   }
 }
 
@@ -133,7 +137,10 @@ export function conversationOf(options: VerifyInConversationOptions): string {
  * recipient's key when it opened one, and the report is made. The recipient's identity-key copy is
  * wiped afterwards, and the conversation key unless the report is valid and hands it out.
  */
-export async function verification(options: VerifyOptions, run: (ctx: Ctx) => Promise<SecretBytes | undefined>): Promise<VerificationReport> {
+export async function verification(
+  options: VerifyOptions,
+  run: (ctx: Ctx) => Promise<SecretBytes | undefined>,
+): Promise<VerificationReport> {
   const ctx = await context(options);
   try {
     const key = await run(ctx);

@@ -20,7 +20,13 @@ import { ProblemCodes, type VerificationReport } from './report.js';
 import { CreateGroupSchema } from './schema.js';
 
 /** The group-create action: its detail against the body, then its signature. */
-async function checkCreate(ctx: Ctx, b: Record<string, unknown>, create: Action, members: string[] | undefined, admins: string[] | undefined): Promise<void> {
+async function checkCreate(
+  ctx: Ctx,
+  b: Record<string, unknown>,
+  create: Action,
+  members: string[] | undefined,
+  admins: string[] | undefined,
+): Promise<void> {
   const d = create.detail as GroupCreateDetail;
   const path = `${create.path}.encoded_message_event_detail`;
   if (d.memberIds === undefined || d.conversationKeyVersion === undefined) {
@@ -29,7 +35,8 @@ async function checkCreate(ctx: Ctx, b: Record<string, unknown>, create: Action,
   }
   checkKeyVersion(ctx, d.conversationKeyVersion, path);
   checkSignedTexts(ctx, path, { title: d.title, 'avatar URL': d.avatarUrl });
-  if (members && !sameList(d.memberIds, members)) add(ctx, ProblemCodes.MEMBERS_MISMATCH, 'group_members', 'the members (or their order) differ from the signed group create');
+  if (members && !sameList(d.memberIds, members))
+    add(ctx, ProblemCodes.MEMBERS_MISMATCH, 'group_members', 'the members (or their order) differ from the signed group create');
   if (admins && !sameList(d.adminIds ?? [], admins)) {
     const why =
       b.group_admins === undefined
@@ -37,13 +44,24 @@ async function checkCreate(ctx: Ctx, b: Record<string, unknown>, create: Action,
         : 'the admins differ from the group-create detail (admins are not signed; the detail is their only anchor)';
     add(ctx, ProblemCodes.ADMINS_MISMATCH, 'group_admins', why);
   }
-  if (b.group_name !== undefined && b.group_name !== d.title) add(ctx, ProblemCodes.TITLE_MISMATCH, 'group_name', 'group_name differs from the signed title');
-  if (b.group_name === undefined && d.title !== undefined) add(ctx, ProblemCodes.TITLE_MISMATCH, 'group_name', 'the signed title is missing from the body');
-  if (b.group_avatar_url !== undefined && b.group_avatar_url !== d.avatarUrl) add(ctx, ProblemCodes.AVATAR_MISMATCH, 'group_avatar_url', 'group_avatar_url differs from the signed avatar URL');
-  if (b.group_avatar_url === undefined && d.avatarUrl !== undefined) add(ctx, ProblemCodes.AVATAR_MISMATCH, 'group_avatar_url', 'the signed avatar URL is missing from the body');
+  if (b.group_name !== undefined && b.group_name !== d.title)
+    add(ctx, ProblemCodes.TITLE_MISMATCH, 'group_name', 'group_name differs from the signed title');
+  if (b.group_name === undefined && d.title !== undefined)
+    add(ctx, ProblemCodes.TITLE_MISMATCH, 'group_name', 'the signed title is missing from the body');
+  if (b.group_avatar_url !== undefined && b.group_avatar_url !== d.avatarUrl)
+    add(ctx, ProblemCodes.AVATAR_MISMATCH, 'group_avatar_url', 'group_avatar_url differs from the signed avatar URL');
+  if (b.group_avatar_url === undefined && d.avatarUrl !== undefined)
+    add(ctx, ProblemCodes.AVATAR_MISMATCH, 'group_avatar_url', 'the signed avatar URL is missing from the body');
   const ttl = d.ttlMsec === undefined ? undefined : d.ttlMsec.toString();
   if (b.ttl_msec !== ttl) {
-    add(ctx, ProblemCodes.TTL_MISMATCH, 'ttl_msec', ttl === undefined ? 'the body sets a TTL that the group-create detail does not have' : 'ttl_msec differs from the group-create detail (the TTL is not signed; the detail is its only anchor)');
+    add(
+      ctx,
+      ProblemCodes.TTL_MISMATCH,
+      'ttl_msec',
+      ttl === undefined
+        ? 'the body sets a TTL that the group-create detail does not have'
+        : 'ttl_msec differs from the group-create detail (the TTL is not signed; the detail is its only anchor)',
+    );
   }
   if (typeof b.conversation_key_version === 'string' && d.conversationKeyVersion !== b.conversation_key_version) {
     add(ctx, ProblemCodes.KEY_VERSION_MISMATCH, path, 'the group create is signed for another key version than the body names');
@@ -72,12 +90,14 @@ export async function verifyCreateGroupRequest(body: unknown, options: VerifyOpt
     const b = checkBody(ctx, body, CreateGroupSchema);
     if (!b) return undefined;
     const conversationId = typeof b.conversation_id === 'string' ? b.conversation_id : '';
-    if (typeof b.conversation_id === 'string' && !isGroupId(conversationId)) add(ctx, ProblemCodes.CONVERSATION_ID_INVALID, 'conversation_id', 'a group id is g followed by 1 to 19 digits');
+    if (typeof b.conversation_id === 'string' && !isGroupId(conversationId))
+      add(ctx, ProblemCodes.CONVERSATION_ID_INVALID, 'conversation_id', 'a group id is g followed by 1 to 19 digits');
     if (typeof b.conversation_key_version === 'string') checkKeyVersion(ctx, b.conversation_key_version, 'conversation_key_version');
     const members = strings(b.group_members);
     // Undefined when not a list of strings, or beyond the limits (reported): the checks that need it are skipped.
     const memberSet = members && checkIds(ctx, members, 'group_members', 'member');
-    if (memberSet && !memberSet.has(ctx.senderId)) add(ctx, ProblemCodes.SENDER_NOT_MEMBER, 'group_members', `the creator ${ctx.senderId} is not a member`);
+    if (memberSet && !memberSet.has(ctx.senderId))
+      add(ctx, ProblemCodes.SENDER_NOT_MEMBER, 'group_members', `the creator ${ctx.senderId} is not a member`);
     // The server defaults absent admins to the creator.
     const admins = b.group_admins === undefined ? [ctx.senderId] : strings(b.group_admins);
     if (admins && b.group_admins !== undefined) {

@@ -10,5 +10,19 @@ export { verifyCreateGroupRequest } from './create-group.js';
 export { verifyAddConversationKeysRequest, type VerifyKeysOptions } from './add-keys.js';
 export { verifyAddMembersRequest, type VerifyMembersOptions } from './add-members.js';
 export { identifySender, bodyKind, type BodyKind, type IdentifySenderOptions, type SenderIdentification } from './sender.js';
-export { DEFAULT_LIMITS, type VerifyOptions, type VerifyInConversationOptions, type VerifyRecipient, type VerifyLimits } from './context.js';
-export { ProblemCodes, MAX_PROBLEMS_PER_CODE, type ProblemCode, type VerificationProblem, type VerificationReport, type ActionCheck, type Verdict } from './report.js';
+export {
+  DEFAULT_LIMITS,
+  type VerifyOptions,
+  type VerifyInConversationOptions,
+  type VerifyRecipient,
+  type VerifyLimits,
+} from './context.js';
+export {
+  ProblemCodes,
+  MAX_PROBLEMS_PER_CODE,
+  type ProblemCode,
+  type VerificationProblem,
+  type VerificationReport,
+  type ActionCheck,
+  type Verdict,
+} from './report.js';

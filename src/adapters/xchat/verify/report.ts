@@ -154,7 +154,12 @@ export class Problems {
     for (const [code, n] of this.counts) {
       if (n > MAX_PROBLEMS_PER_CODE) {
         const omitted = n - MAX_PROBLEMS_PER_CODE;
-        out.push({ code, path: '(more)', message: `${omitted} more problem${omitted === 1 ? '' : 's'} of this kind left out (${n} in all)`, omitted });
+        out.push({
+          code,
+          path: '(more)',
+          message: `${omitted} more problem${omitted === 1 ? '' : 's'} of this kind left out (${n} in all)`,
+          omitted,
+        });
       }
     }
     return out;
@@ -169,8 +174,16 @@ function label(t: ActionCheck['type']): string {
 export function report(problems: Problems, actions: ActionCheck[], serverView: boolean, key: SecretBytes | undefined): VerificationReport {
   const list = problems.done();
   const pending = actions.filter((a) => a.signature === 'needs-recipient');
-  const verdict: Verdict = list.length > 0 || actions.length === 0 || actions.some((a) => a.signature === 'failed') ? 'invalid' : pending.length > 0 ? 'server-view' : 'verified';
+  const verdict: Verdict =
+    list.length > 0 || actions.length === 0 || actions.some((a) => a.signature === 'failed')
+      ? 'invalid'
+      : pending.length > 0
+        ? 'server-view'
+        : 'verified';
   const valid = verdict === 'verified' || (serverView && verdict === 'server-view');
-  const notes = pending.map((a) => `${a.path}: a version ${a.signatureVersion} ${label(a.type)} signature covers the plaintext conversation key; only a member can check it (pass a recipient)`);
+  const notes = pending.map(
+    (a) =>
+      `${a.path}: a version ${a.signatureVersion} ${label(a.type)} signature covers the plaintext conversation key; only a member can check it (pass a recipient)`,
+  );
   return { valid, verdict, problems: list, actions, notes, ...(valid && key ? { conversationKey: key } : {}) };
 }

@@ -192,7 +192,8 @@ export function walkSchema(value: unknown, rule: Rule, sink: SchemaSink, strict 
     }
     if (typeof v !== 'string') return sink('SCHEMA', at, `expected a string, got ${kind(v)}`);
     // minLength counts code points; only short strings need counting.
-    if (r.minLength !== undefined && v.length < 2 * r.minLength && [...v].length < r.minLength) sink('SCHEMA', at, `must not be shorter than ${r.minLength}`);
+    if (r.minLength !== undefined && v.length < 2 * r.minLength && [...v].length < r.minLength)
+      sink('SCHEMA', at, `must not be shorter than ${r.minLength}`);
     else if (!patternHolds(v, r)) sink('SCHEMA', at, `must match ${(r.pattern as RegExp).source}`);
   };
   walk(value, rule, () => '');

@@ -24,7 +24,11 @@ import { Problems } from './report.js';
 export type BodyKind = 'create' | 'keys' | 'members';
 
 /** The actions each kind of body carries, in order. */
-export const ACTIONS_OF: Record<BodyKind, readonly ActionType[]> = { create: ['keyChange', 'groupCreate'], keys: ['keyChange'], members: ['keyChange', 'groupMemberAdd'] };
+export const ACTIONS_OF: Record<BodyKind, readonly ActionType[]> = {
+  create: ['keyChange', 'groupCreate'],
+  keys: ['keyChange'],
+  members: ['keyChange', 'groupMemberAdd'],
+};
 
 /**
  * The kind a body's fields say it is (`group_members`: create, `user_ids`: members, else keys), or null.
@@ -73,10 +77,20 @@ export async function identifySender(body: unknown, options: IdentifySenderOptio
   const o = assertObject(options, 'options');
   const entries = assertSigningKeys(o.signingKeys, 'options.signingKeys');
   const kind = o.kind === undefined ? bodyKind(body) : (o.kind as BodyKind);
-  if (kind === null || !Object.hasOwn(ACTIONS_OF, kind)) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, 'not a group-create, keys or members request body (pass options.kind)', 'options.kind');
+  if (kind === null || !Object.hasOwn(ACTIONS_OF, kind))
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_ARGUMENT,
+      'not a group-create, keys or members request body (pass options.kind)',
+      'options.kind',
+    );
   const b = body as Record<string, unknown>;
   const conversationId = kind === 'create' ? (typeof b.conversation_id === 'string' ? b.conversation_id : '') : o.conversationId;
-  if (typeof conversationId !== 'string') throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `is required for a ${kind} body (the id is in the URL, not the body)`, 'options.conversationId');
+  if (typeof conversationId !== 'string')
+    throw new InvalidInputError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `is required for a ${kind} body (the id is in the URL, not the body)`,
+      'options.conversationId',
+    );
   const backend = await resolveBackend(options.backend);
   const keys = new SigningKeys(entries, backend);
   const actions = [...readActions({ limits: DEFAULT_LIMITS, problems: new Problems(), actions: [] }, b, ACTIONS_OF[kind]).values()];
@@ -100,7 +114,14 @@ export async function identifySender(body: unknown, options: IdentifySenderOptio
 }
 
 /** Does `senderId`'s trusted key verify every checkable action? */
-async function proves(keys: SigningKeys, backend: Awaited<ReturnType<typeof resolveBackend>>, actions: Action[], senderId: string, conversationId: string, key: SecretBytes | undefined): Promise<{ ok: boolean; checked: number }> {
+async function proves(
+  keys: SigningKeys,
+  backend: Awaited<ReturnType<typeof resolveBackend>>,
+  actions: Action[],
+  senderId: string,
+  conversationId: string,
+  key: SecretBytes | undefined,
+): Promise<{ ok: boolean; checked: number }> {
   let checked = 0;
   for (const a of actions) {
     let payload: string | null;
@@ -118,7 +139,11 @@ async function proves(keys: SigningKeys, backend: Awaited<ReturnType<typeof reso
 }
 
 /** The recipient's key from the key-change action, when they can open it. */
-async function recipientKey(backend: Awaited<ReturnType<typeof resolveBackend>>, actions: Action[], value: unknown): Promise<SecretBytes | undefined> {
+async function recipientKey(
+  backend: Awaited<ReturnType<typeof resolveBackend>>,
+  actions: Action[],
+  value: unknown,
+): Promise<SecretBytes | undefined> {
   const r = checkRecipient(value, X_USER_ID, 'options.recipient');
   try {
     const kc = actions.find((a) => a.detail.type === 'keyChange')?.detail as KeyChangeDetail | undefined;

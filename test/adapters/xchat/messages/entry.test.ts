@@ -26,7 +26,9 @@ describe('message entries', () => {
     expect(() => openEntry(new Uint8Array(32), sealed)).toThrow(expect.objectContaining({ code: 'ERR_DECRYPT_FAILED', field: 'contents' }));
     expect(() => openEntry(key, flip(Uint8Array.from(sealed), 30, 1))).toThrow(expect.objectContaining({ code: 'ERR_DECRYPT_FAILED' }));
     expect(() => openEntry(key, sealed.subarray(0, 39))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ENVELOPE' }));
-    expect(() => openEntry(key, sealSecretbox(key, Uint8Array.of(0x0c, 0x00), random))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_THRIFT' }));
+    expect(() => openEntry(key, sealSecretbox(key, Uint8Array.of(0x0c, 0x00), random))).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_THRIFT' }),
+    );
   });
 
   test('bytes after the holder are ignored, as the SDK ignores them', () => {

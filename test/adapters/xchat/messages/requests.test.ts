@@ -41,19 +41,40 @@ let sent: SendPayload;
 
 beforeAll(async () => {
   [alice, bob] = (await makeMembers(['111', '222'])) as [Member, Member];
-  sent = await encryptMessage({ conversationId: '222', text: 'hi', conversationKey: KEY, conversationKeyVersion: CKV, sender: senderOf(alice) });
+  sent = await encryptMessage({
+    conversationId: '222',
+    text: 'hi',
+    conversationKey: KEY,
+    conversationKeyVersion: CKV,
+    sender: senderOf(alice),
+  });
 });
 
 describe('sendMessageRequest', () => {
   test("a body from ours and from the SDK's SendPayload, with the conversation token when given", async () => {
-    expect(sendMessageRequest(sent)).toEqual({ message_id: sent.messageId, encoded_message_create_event: sent.encryptedContent, encoded_message_event_signature: sent.encodedEventSignature });
+    expect(sendMessageRequest(sent)).toEqual({
+      message_id: sent.messageId,
+      encoded_message_create_event: sent.encryptedContent,
+      encoded_message_event_signature: sent.encodedEventSignature,
+    });
     expect(sendMessageRequest(sent, { conversationToken: 't' })).toMatchObject({ conversation_token: 't' });
-    const sdk = (await sdkFor(alice)).encryptMessage({ conversationId: '222', text: 'hi', conversationKey: Uint8Array.from(KEY), conversationKeyVersion: CKV });
+    const sdk = (await sdkFor(alice)).encryptMessage({
+      conversationId: '222',
+      text: 'hi',
+      conversationKey: Uint8Array.from(KEY),
+      conversationKeyVersion: CKV,
+    });
     expect(sendMessageRequest(sdk as SendPayload).message_id).toBe(sdk.messageId);
   });
 
   test('parts that do not belong together, or are not a signed message, are refused', async () => {
-    const other = await encryptMessage({ conversationId: '222', text: 'hi', conversationKey: KEY, conversationKeyVersion: '1700000000501', sender: senderOf(alice) });
+    const other = await encryptMessage({
+      conversationId: '222',
+      text: 'hi',
+      conversationKey: KEY,
+      conversationKeyVersion: '1700000000501',
+      sender: senderOf(alice),
+    });
     const cases: [Partial<SendPayload>, string, string][] = [
       [{ signature: other.signature }, 'sent.signature', 'ERR_INVALID_ARGUMENT'],
       [{ conversationKeyVersion: '1700000000501' }, 'sent.conversationKeyVersion', 'ERR_INVALID_ARGUMENT'],
@@ -61,11 +82,22 @@ describe('sendMessageRequest', () => {
       [{ messageId: '' }, 'sent.messageId', 'ERR_INVALID_ARGUMENT'],
       [{ encryptedContent: 'not base64!' }, 'sent.encryptedContent', 'ERR_INVALID_BASE64'],
       [{ encryptedContent: Buffer.from('0b006500000001310000', 'hex').toString('base64') }, 'sent.encryptedContent', 'ERR_INVALID_THRIFT'],
-      [{ encryptedContent: Buffer.from('0b00650000000131' + '00', 'hex').toString('base64') }, 'sent.encryptedContent', 'ERR_INVALID_ARGUMENT'],
-      [{ encodedEventSignature: Buffer.from('0b0001000000024141' + '00', 'hex').toString('base64') }, 'sent.encodedEventSignature', 'ERR_INVALID_ARGUMENT'],
+      [
+        { encryptedContent: Buffer.from('0b00650000000131' + '00', 'hex').toString('base64') },
+        'sent.encryptedContent',
+        'ERR_INVALID_ARGUMENT',
+      ],
+      [
+        { encodedEventSignature: Buffer.from('0b0001000000024141' + '00', 'hex').toString('base64') },
+        'sent.encodedEventSignature',
+        'ERR_INVALID_ARGUMENT',
+      ],
     ];
-    for (const [change, field, code] of cases) expect(() => sendMessageRequest({ ...sent, ...change })).toThrow(expect.objectContaining({ code, field }));
-    expect(() => sendMessageRequest(sent, { conversationToken: 5 as never })).toThrow(expect.objectContaining({ field: 'options.conversationToken' }));
+    for (const [change, field, code] of cases)
+      expect(() => sendMessageRequest({ ...sent, ...change })).toThrow(expect.objectContaining({ code, field }));
+    expect(() => sendMessageRequest(sent, { conversationToken: 5 as never })).toThrow(
+      expect.objectContaining({ field: 'options.conversationToken' }),
+    );
   });
 });
 
@@ -114,7 +146,13 @@ describe('deleteMessagesRequest', () => {
     expect(deleteMessagesRequest(forSelf, { includeSignaturePayload: false })).toEqual({
       sequence_ids: ['7'],
       delete_message_action: 'delete_for_self',
-      action_signatures: [{ message_id: forSelf.messageId, encoded_message_event_detail: forSelf.encodedMessageEventDetail, message_event_signature: { signature: forSelf.signature, public_key_version: alice.version, signature_version: '7' } }],
+      action_signatures: [
+        {
+          message_id: forSelf.messageId,
+          encoded_message_event_detail: forSelf.encodedMessageEventDetail,
+          message_event_signature: { signature: forSelf.signature, public_key_version: alice.version, signature_version: '7' },
+        },
+      ],
     });
   });
 
@@ -133,11 +171,24 @@ describe('deleteMessagesRequest', () => {
       [forAll, { mediaHashKeys: ['a', 'a'] }, 'options.mediaHashKeys[1]'],
       [{ ...forAll, publicKeyVersion: 'x' }, {}, 'action.publicKeyVersion'],
       [{ ...forAll, signatureVersion: '1' }, {}, 'action.signatureVersion'],
-      [{ ...forAll, encodedMessageEventDetail: Buffer.from('0c0006000000', 'hex').toString('base64') }, {}, 'action.encodedMessageEventDetail'],
-      [{ ...forAll, encodedMessageEventDetail: Buffer.from('0c00070f00010b00000000080002000000020000', 'hex').toString('base64') }, {}, 'action.encodedMessageEventDetail'],
-      [{ ...forAll, encodedMessageEventDetail: Buffer.from('0c00070f00010b0000000100000001350800020000000300', 'hex').toString('base64') }, {}, 'action.encodedMessageEventDetail'],
+      [
+        { ...forAll, encodedMessageEventDetail: Buffer.from('0c0006000000', 'hex').toString('base64') },
+        {},
+        'action.encodedMessageEventDetail',
+      ],
+      [
+        { ...forAll, encodedMessageEventDetail: Buffer.from('0c00070f00010b00000000080002000000020000', 'hex').toString('base64') },
+        {},
+        'action.encodedMessageEventDetail',
+      ],
+      [
+        { ...forAll, encodedMessageEventDetail: Buffer.from('0c00070f00010b0000000100000001350800020000000300', 'hex').toString('base64') },
+        {},
+        'action.encodedMessageEventDetail',
+      ],
     ];
-    for (const [action, options, field] of cases) expect(() => deleteMessagesRequest(action, options), field).toThrow(expect.objectContaining({ field }));
+    for (const [action, options, field] of cases)
+      expect(() => deleteMessagesRequest(action, options), field).toThrow(expect.objectContaining({ field }));
   });
 });
 
@@ -145,7 +196,10 @@ describe('media', () => {
   test('the upload flow: initialize, append segments, finalize; the attachment has the plaintext size', async () => {
     const file = new Uint8Array(randomBytes(5000));
     const encrypted = await encryptMedia(file, KEY);
-    expect(mediaUploadInitializeRequest({ conversationId: '222-111', totalBytes: encrypted.length })).toEqual({ conversation_id: '111:222', total_bytes: encrypted.length });
+    expect(mediaUploadInitializeRequest({ conversationId: '222-111', totalBytes: encrypted.length })).toEqual({
+      conversation_id: '111:222',
+      total_bytes: encrypted.length,
+    });
     expect(mediaUploadInitializeRequest({ conversationId: 'g9', totalBytes: 0 })).toEqual({ conversation_id: 'g9', total_bytes: 0 });
     const upload = { conversationId: '111:222', mediaHashKey: 'abc123' };
     const gen = mediaUploadAppendRequests(upload, encrypted, { segmentSize: 2048 });
@@ -162,12 +216,36 @@ describe('media', () => {
       message_id: sent.messageId,
       ttl_msec: '86400000',
     });
-    const attachment = mediaAttachment({ upload: { media_hash_key: 'abc123' }, encrypted, filename: 'f.bin', width: 10, height: 20, mediaType: 5 });
-    expect(attachment).toEqual({ attachment_type: 'media', media_hash_key: 'abc123', width: 10, height: 20, filesize_bytes: 5000, filename: 'f.bin', media_type: 5 });
+    const attachment = mediaAttachment({
+      upload: { media_hash_key: 'abc123' },
+      encrypted,
+      filename: 'f.bin',
+      width: 10,
+      height: 20,
+      mediaType: 5,
+    });
+    expect(attachment).toEqual({
+      attachment_type: 'media',
+      media_hash_key: 'abc123',
+      width: 10,
+      height: 20,
+      filesize_bytes: 5000,
+      filename: 'f.bin',
+      media_type: 5,
+    });
     expect(mediaAttachment({ upload: 'abc123', encrypted: 24, filename: 'empty', width: 0, height: 0 }).filesize_bytes).toBe(0);
     // The size is what the receiver checks the download against.
     expect((await decryptMedia(encrypted, KEY, { expectedLength: attachment.filesize_bytes })).length).toBe(5000);
-    await expect(encryptMessage({ conversationId: '222', text: '', attachments: [attachment], conversationKey: KEY, conversationKeyVersion: CKV, sender: senderOf(alice) })).resolves.toBeDefined();
+    await expect(
+      encryptMessage({
+        conversationId: '222',
+        text: '',
+        attachments: [attachment],
+        conversationKey: KEY,
+        conversationKeyVersion: CKV,
+        sender: senderOf(alice),
+      }),
+    ).resolves.toBeDefined();
   });
 
   test('paths', () => {
@@ -202,7 +280,10 @@ describe('media', () => {
       [() => mediaUploadFinalizeRequest({ ...upload, numParts: 1, messageId: 'a,b' }), 'params.messageId'],
       [() => mediaAttachment({ upload: 'abc', encrypted: 30, filename: 'f', width: 1, height: 1 }), 'ciphertext'],
       [() => mediaAttachment({ upload: 'abc', encrypted: 24, filename: '', width: 1, height: 1 }), 'input.filename'],
-      [() => mediaAttachment({ upload: 'abc', encrypted: 24, filename: 'f', width: 1, height: 1, mediaType: 7 as never }), 'input.mediaType'],
+      [
+        () => mediaAttachment({ upload: 'abc', encrypted: 24, filename: 'f', width: 1, height: 1, mediaType: 7 as never }),
+        'input.mediaType',
+      ],
       [() => mediaAttachment({ upload: {} as never, encrypted: 24, filename: 'f', width: 1, height: 1 }), 'input.upload'],
     ];
     for (const [f, field] of cases) expect(f, field).toThrow(expect.objectContaining({ field }));
@@ -229,9 +310,15 @@ describe('addMembersRequest: the title and avatar URL re-encrypted with the new 
     expect(await decryptMetadata(body.encrypted_title!, prepared.conversationKey)).toBe('Team');
     expect('encrypted_title' in addMembersRequest(prepared)).toBe(false);
     const stale = await encryptMetadata('Team', KEY);
-    expect(() => addMembersRequest(prepared, { encryptedTitle: stale })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'options.encryptedTitle' }));
-    expect(() => addMembersRequest(prepared, { encryptedAvatarUrl: 'AAAA' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'options.encryptedAvatarUrl' }));
-    expect(() => addMembersRequest(prepared, { encryptedTitle: 'Team!' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_BASE64', field: 'options.encryptedTitle' }));
+    expect(() => addMembersRequest(prepared, { encryptedTitle: stale })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'options.encryptedTitle' }),
+    );
+    expect(() => addMembersRequest(prepared, { encryptedAvatarUrl: 'AAAA' })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'options.encryptedAvatarUrl' }),
+    );
+    expect(() => addMembersRequest(prepared, { encryptedTitle: 'Team!' })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_BASE64', field: 'options.encryptedTitle' }),
+    );
     // Without the key (a prepared change from elsewhere, key dropped), only the form is checked.
     const { conversationKey: _key, ...withoutKey } = prepared;
     expect(addMembersRequest(withoutKey, { encryptedTitle: stale }).encrypted_title).toBe(stale);

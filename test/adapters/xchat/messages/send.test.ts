@@ -33,7 +33,14 @@ beforeAll(async () => {
   [alice] = (await makeMembers(['111'])) as [Member];
 });
 
-const params = (extra: Record<string, unknown> = {}) => ({ conversationId: '111:222', text: 'hi', conversationKey: KEY, conversationKeyVersion: CKV, sender: senderOf(alice), ...extra });
+const params = (extra: Record<string, unknown> = {}) => ({
+  conversationId: '111:222',
+  text: 'hi',
+  conversationKey: KEY,
+  conversationKeyVersion: CKV,
+  sender: senderOf(alice),
+  ...extra,
+});
 
 async function verifies(sent: SendPayload, conversationId: string): Promise<boolean> {
   const backend = await resolveBackend();
@@ -44,11 +51,23 @@ async function verifies(sent: SendPayload, conversationId: string): Promise<bool
 describe('the SendPayload', () => {
   test('fields, encodings and the MessageCreateEvent', async () => {
     const sent = await encryptMessage(params());
-    expect(Object.keys(sent).sort()).toEqual(['conversationKeyVersion', 'encodedEventSignature', 'encryptedContent', 'messageId', 'shouldNotify', 'signature', 'signatureInfo']);
+    expect(Object.keys(sent).sort()).toEqual([
+      'conversationKeyVersion',
+      'encodedEventSignature',
+      'encryptedContent',
+      'messageId',
+      'shouldNotify',
+      'signature',
+      'signatureInfo',
+    ]);
     expect(sent.messageId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(sent.signature).toMatch(/^[A-Za-z0-9+/]{86}$/);
     expect(sent.encryptedContent).toMatch(/=$|[A-Za-z0-9+/]$/);
-    expect(sent).toMatchObject({ signatureInfo: { publicKeyVersion: alice.version, signatureVersion: '7' }, conversationKeyVersion: CKV, shouldNotify: true });
+    expect(sent).toMatchObject({
+      signatureInfo: { publicKeyVersion: alice.version, signatureVersion: '7' },
+      conversationKeyVersion: CKV,
+      shouldNotify: true,
+    });
     const { event, signature, plaintext } = openSent(sent, KEY);
     expect(hex(plaintext)).toBe('0c00010c00010b0001000000026869000000'); // docs/xchat-messages.md §1.7, "hi"
     expect(event).toEqual({ contents: event.contents, conversationKeyVersion: CKV, shouldNotify: true });
@@ -61,9 +80,18 @@ describe('the SendPayload', () => {
     expect(openSent(await encryptMessage(params({ shouldNotify: false })), KEY).event.shouldNotify).toBe(false);
     expect(openSent(await encryptMessage(params({ shouldNotify: null })), KEY).event.shouldNotify).toBe(true);
     expect(openSent(await encryptMessage(params({ ttlMsec: 0 })), KEY).event.ttlMsec).toBe(0n);
-    expect(openSent(await encryptMessage(params({ ttlMsec: Number.MAX_SAFE_INTEGER })), KEY).event.ttlMsec).toBe(BigInt(Number.MAX_SAFE_INTEGER));
+    expect(openSent(await encryptMessage(params({ ttlMsec: Number.MAX_SAFE_INTEGER })), KEY).event.ttlMsec).toBe(
+      BigInt(Number.MAX_SAFE_INTEGER),
+    );
     expect('ttlMsec' in openSent(await encryptMessage(params({ ttlMsec: null })), KEY).event).toBe(false);
-    const reaction = await encryptAddReaction({ emoji: 'x', conversationId: 'g1', targetMessageSequenceId: '1', conversationKey: KEY, conversationKeyVersion: CKV, sender: senderOf(alice) });
+    const reaction = await encryptAddReaction({
+      emoji: 'x',
+      conversationId: 'g1',
+      targetMessageSequenceId: '1',
+      conversationKey: KEY,
+      conversationKeyVersion: CKV,
+      sender: senderOf(alice),
+    });
     expect(openSent(reaction, KEY).event).toMatchObject({ shouldNotify: true });
   });
 
@@ -99,7 +127,15 @@ describe('the SendPayload', () => {
   test('the payload is messageCreatePayload of the parts', async () => {
     const sent = await encryptMessage(params());
     const { event } = openSent(sent, KEY);
-    expect(signedPayload(sent, '111', '111:222')).toBe(messageCreatePayload(7, { messageId: sent.messageId, senderId: '111', conversationId: '111:222', conversationKeyVersion: CKV, contents: event.contents! }));
+    expect(signedPayload(sent, '111', '111:222')).toBe(
+      messageCreatePayload(7, {
+        messageId: sent.messageId,
+        senderId: '111',
+        conversationId: '111:222',
+        conversationKeyVersion: CKV,
+        contents: event.contents!,
+      }),
+    );
   });
 });
 
@@ -118,8 +154,13 @@ describe('testing hooks and randomness', () => {
   test('the messageId hook replaces the UUID; an unsafe one is refused', async () => {
     const sent = await encryptMessage(params(), withTestingHooks({}, { messageId: numberedMessageIds(7) }));
     expect(sent.messageId).toBe('00000000-0000-4000-8000-000000001b59');
-    await expect(encryptMessage(params(), withTestingHooks({}, { messageId: () => 'a,b' }))).rejects.toMatchObject({ code: 'ERR_COMMA_IN_FIELD' });
-    const del = await prepareMessageDelete({ conversationId: 'g1', sequenceIds: ['1'], deleteForAll: false, sender: senderOf(alice) }, withTestingHooks({}, { messageId: () => 'm-1' }));
+    await expect(encryptMessage(params(), withTestingHooks({}, { messageId: () => 'a,b' }))).rejects.toMatchObject({
+      code: 'ERR_COMMA_IN_FIELD',
+    });
+    const del = await prepareMessageDelete(
+      { conversationId: 'g1', sequenceIds: ['1'], deleteForAll: false, sender: senderOf(alice) },
+      withTestingHooks({}, { messageId: () => 'm-1' }),
+    );
     expect(del).toMatchObject({ messageId: 'm-1', signaturePayload: 'MessageDeleteEvent,m-1,111,g1,1,1' });
   });
 
@@ -137,11 +178,19 @@ describe('testing hooks and randomness', () => {
 });
 
 describe('contents', () => {
-  const entry = async (extra: Record<string, unknown>) => decodeStruct(MessageEntryHolder, openSent(await encryptMessage(params(extra)), KEY).plaintext).contents!.message!;
+  const entry = async (extra: Record<string, unknown>) =>
+    decodeStruct(MessageEntryHolder, openSent(await encryptMessage(params(extra)), KEY).plaintext).contents!.message!;
 
   test('entities up to the UTF-8 length of the text, phone_number and phoneNumber alike', async () => {
     const text = 'héllo 👍 日本'; // 1 + 2 + 3 + 1 + 4 + 1 + 3 + 3 = 18 bytes
-    const m = await entry({ text, entities: [[0, 18, 'phone_number'], [18, 18, 'phoneNumber'], [0, 0, 'url']] });
+    const m = await entry({
+      text,
+      entities: [
+        [0, 18, 'phone_number'],
+        [18, 18, 'phoneNumber'],
+        [0, 0, 'url'],
+      ],
+    });
     expect(m.entities).toEqual([
       { startIndex: 0, endIndex: 18, content: { phoneNumber: {} } },
       { startIndex: 18, endIndex: 18, content: { phoneNumber: {} } },
@@ -156,7 +205,22 @@ describe('contents', () => {
   });
 
   test('null optional descriptor keys are absent; a media type defaults to image', async () => {
-    const m = await entry({ attachments: [{ attachment_type: 'media', media_hash_key: 'a', width: 1, height: 2, filesize_bytes: 3, filename: 'f', media_type: null, duration_millis: null }] });
-    expect(m.attachments).toEqual([{ media: { mediaHashKey: 'a', dimensions: { width: 1n, height: 2n }, type: 1, filesizeBytes: 3n, filename: 'f' } }]);
+    const m = await entry({
+      attachments: [
+        {
+          attachment_type: 'media',
+          media_hash_key: 'a',
+          width: 1,
+          height: 2,
+          filesize_bytes: 3,
+          filename: 'f',
+          media_type: null,
+          duration_millis: null,
+        },
+      ],
+    });
+    expect(m.attachments).toEqual([
+      { media: { mediaHashKey: 'a', dimensions: { width: 1n, height: 2n }, type: 1, filesizeBytes: 3n, filename: 'f' } },
+    ]);
   });
 });

@@ -32,12 +32,15 @@ describe('text', () => {
 
   test('lone surrogates are refused, pairs are fine', () => {
     expect(assertText('👍', 't')).toBe('👍');
-    for (const bad of ['\uD83D', '\uDC4D', 'a\uDC4D\uD83Db', '\uD83D\uD83D']) expect(() => assertText(bad, 't')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 't' }));
+    for (const bad of ['\uD83D', '\uDC4D', 'a\uDC4D\uD83Db', '\uD83D\uD83D'])
+      expect(() => assertText(bad, 't')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 't' }));
     expect(() => assertText('', 't', { allowEmpty: false })).toThrow(expect.objectContaining({ field: 't' }));
   });
 
   test('without a text, only the i32 range is checked', () => {
-    expect(checkEntities([[0, 2 ** 31 - 1, 'email']], undefined, 'e')).toEqual([{ startIndex: 0, endIndex: 2 ** 31 - 1, content: { email: {} } }]);
+    expect(checkEntities([[0, 2 ** 31 - 1, 'email']], undefined, 'e')).toEqual([
+      { startIndex: 0, endIndex: 2 ** 31 - 1, content: { email: {} } },
+    ]);
     expect(checkEntities(undefined, 'x', 'e')).toBeUndefined();
     expect(checkEntities(null, 'x', 'e')).toBeUndefined();
   });
