@@ -5,9 +5,7 @@
  *
  * @module
  */
-import { assertObject, assertString } from '../../guards.js';
-import { assertVersion } from '../../rules.js';
-import type { KeyRecord } from '../xchat/keys.js';
+import { recordOfRegistration, type KeyRecord } from '../xchat/keys.js';
 import type { KeyRegistrationBody } from '../xchat/registration.js';
 import { SENDBIRD_USER_ID } from './rules.js';
 
@@ -24,19 +22,5 @@ import { SENDBIRD_USER_ID } from './rules.js';
  * // alice.publicKeyInput → prepareSendbirdChannelKey's publicKeys; alice.signingKeyEntry → signingKeys
  */
 export function sendbirdKeyRecord(userId: string, body: KeyRegistrationBody, version?: string): KeyRecord {
-  SENDBIRD_USER_ID.assert(userId, 'userId');
-  const b = assertObject(body, 'body');
-  const pk = assertObject(b.public_key, 'body.public_key');
-  const v = assertVersion(version ?? b.version, version === undefined ? 'body.version' : 'version');
-  const identity = assertString(pk.public_key, 'body.public_key.public_key');
-  return {
-    publicKeyInput: { userId, publicKey: identity, keyVersion: v },
-    signingKeyEntry: {
-      userId,
-      publicKeyVersion: v,
-      publicKey: assertString(pk.signing_public_key, 'body.public_key.signing_public_key'),
-      identityPublicKey: identity,
-      identityPublicKeySignature: assertString(pk.identity_public_key_signature, 'body.public_key.identity_public_key_signature'),
-    },
-  };
+  return recordOfRegistration(SENDBIRD_USER_ID, userId, body, version);
 }

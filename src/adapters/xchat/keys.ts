@@ -6,11 +6,11 @@
  */
 import { ErrorCodes, InvalidInputError } from '../../errors.js';
 import { assertArray, assertObject, assertString } from '../../guards.js';
-import { assertVersion } from '../../rules.js';
+import { assertVersion, type UserIdRule } from '../../rules.js';
 import type { PublicKeyInput } from '../../core/keychange.js';
 import type { SigningKeyEntry } from '../../core/trust.js';
 import type { KeyRegistrationBody } from './registration.js';
-import { assertXUserId } from './rules.js';
+import { assertXUserId, X_USER_ID } from './rules.js';
 
 /** One user's registered keys at one version, in the API's encodings (SPKI, base64). */
 export interface KeyRecord {
@@ -28,7 +28,16 @@ export interface KeyRecord {
  * const { publicKeyInput, signingKeyEntry } = keyRecordFromRegistration('111', await buildKeyRegistration(alice), '1700000000000');
  */
 export function keyRecordFromRegistration(userId: string, body: KeyRegistrationBody, version?: string): KeyRecord {
-  assertXUserId(userId, 'userId');
+  return recordOfRegistration(X_USER_ID, userId, body, version);
+}
+
+/**
+ * The key records of a registration under a system's user-id rule (X's here, Sendbird's in
+ * `sendbirdKeyRecord`): one home for the reading of a registration body.
+ * @throws {InvalidInputError} `ERR_INVALID_USER_ID` (and the rule's other codes), `ERR_INVALID_VERSION`, `ERR_INVALID_ARGUMENT`
+ */
+export function recordOfRegistration(rule: UserIdRule, userId: string, body: KeyRegistrationBody, version?: string): KeyRecord {
+  rule.assert(userId, 'userId');
   const b = assertObject(body, 'body');
   const pk = assertObject(b.public_key, 'body.public_key');
   const v = assertVersion(version ?? b.version, version === undefined ? 'body.version' : 'version');
