@@ -10,7 +10,7 @@
  * Workers are unreferenced while idle, so an idle pool never keeps a process alive. The
  * conversation key and the scalars are copied to the workers and wiped there after use.
  *
- * This module is only loaded on Node (dynamic import from `wrap.ts`).
+ * This module is only loaded on Node, through `#thread-pool` (platform/thread-pool.ts).
  *
  * @module
  */
@@ -20,6 +20,7 @@ import { ErrorCodes, InternalError } from '../errors.js';
 import { eciesSeal } from './ecies.js';
 import { runWrapJobs, type WrapJob } from './jobs.js';
 import { SPKI_PREFIX } from '../wire/keys.js';
+import type { VerifyBatch } from './platform/types.js';
 
 /**
  * The worker program, plain CommonJS so that it runs from source under any loader (tsc output,
@@ -180,19 +181,6 @@ export async function wrapOnWorkers(
   );
 }
 
-/** A batch of ECDSA-P256-SHA256 verifications: each item a message, a 64-byte `r‖s` and which key. */
-export interface VerifyBatch {
-  /** The distinct public keys, 65-byte SEC1 each, packed. */
-  keys: Uint8Array;
-  /** Per item, the index of its key. */
-  keyIndex: Uint16Array;
-  /** The messages, concatenated; item i is `data[offsets[i] .. offsets[i + 1]]`. */
-  data: Uint8Array;
-  offsets: Uint32Array;
-  /** The signatures, 64 bytes per item. */
-  signatures: Uint8Array;
-  count: number;
-}
 
 let nextBatch = 0;
 

@@ -9,7 +9,21 @@
  * @module
  */
 
-/** The worker_threads pool that wraps keys for large groups on Node (`workers.ts`). */
+/** A batch of ECDSA-P256-SHA256 verifications: each item a message, a 64-byte `r‖s` and which key. */
+export interface VerifyBatch {
+  /** The distinct public keys, 65-byte SEC1 each, packed. */
+  keys: Uint8Array;
+  /** Per item, the index of its key. */
+  keyIndex: Uint16Array;
+  /** The messages, concatenated; item i is `data[offsets[i] .. offsets[i + 1]]`. */
+  data: Uint8Array;
+  offsets: Uint32Array;
+  /** The signatures, 64 bytes per item. */
+  signatures: Uint8Array;
+  count: number;
+}
+
+/** The worker_threads pool on Node (`workers.ts`): wrapping keys for large groups, checking batches of signatures. */
 export interface ThreadPool {
   /** Number of hardware threads to use by default. */
   defaultWorkerCount(): number;
@@ -23,4 +37,6 @@ export interface ThreadPool {
     threads: number,
     onProgress: (done: number) => void,
   ): Promise<Uint8Array[]>;
+  /** Checks a batch of signatures on one of `threads` workers; one byte per item, 1 when it verifies. */
+  verifyOnWorkers(batch: VerifyBatch, threads: number): Promise<Uint8Array>;
 }

@@ -11,8 +11,9 @@
  *
  * @module
  */
-import { ErrorCodes, VerificationError, type KeykitError } from '../../../errors.js';
+import { ErrorCodes, InternalError, VerificationError, type KeykitError } from '../../../errors.js';
 import type { CryptoBackend } from '../../../core/backend.js';
+import { loadThreadPool } from '#thread-pool';
 import { SigningKeys, type SigningKeyEntry } from '../../../core/trust.js';
 import type { Signature } from './signed.js';
 
@@ -45,7 +46,9 @@ const DEFAULT_IN_FLIGHT = 16;
 export async function modeFor(backend: CryptoBackend, count: number, threads: number | undefined): Promise<Mode> {
   if (threads === 0 || count < 2) return { kind: 'serial' };
   if (backend.name === 'node') {
-    const { defaultWorkerCount, poolSize } = await import('../../../core/workers.js');
+    const pool = await loadThreadPool?.();
+    if (!pool) return { kind: 'serial' };
+    const { defaultWorkerCount, poolSize } = pool;
     // The calling thread has its own share of the work (decoding, decrypting): by default the
     // checks get the other cores, and a single core none.
     const n = threads ?? defaultWorkerCount() - 1;
@@ -145,7 +148,9 @@ export class Checker {
     const settle: ((r: KeykitError | null) => void)[] = [];
     const out = checks.map((_, i) => new Promise<KeykitError | null>((r) => (settle[i] = r)));
     const run = async (): Promise<void> => {
-      const { verifyOnWorkers } = await import('../../../core/workers.js');
+      const pool = await loadThreadPool?.();
+      if (!pool) throw new InternalError(ErrorCodes.INTERNAL, 'no worker threads in this runtime');
+      const { verifyOnWorkers } = pool;
       const keys = await Promise.all(checks.map((c) => this.key(c.signature)));
       for (let start = 0; start < checks.length;) {
         const items: number[] = [];
