@@ -55,12 +55,26 @@ async function main() {
     noble: { backend: 'noble' },
   };
   const makeOp = (impl, m) => {
-    const sub = { publicKeys: publicKeys.slice(0, m), sender, conversationId: GROUP, memberIds: ids.slice(0, m), title: 'bench', ttlMsec: 86_400_000 };
+    const sub = {
+      publicKeys: publicKeys.slice(0, m),
+      sender,
+      conversationId: GROUP,
+      memberIds: ids.slice(0, m),
+      title: 'bench',
+      ttlMsec: 86_400_000,
+    };
     if (impl === 'sdk') {
       const chat = new sdk.Chat();
       chat.importKeys(creatorBlob.slice(), keys.version);
       chat.setIdentity(ids[0], keys.version);
-      const params = { publicKeys: sub.publicKeys, conversationId: GROUP, memberIds: sub.memberIds, adminIds: [ids[0]], title: 'bench', ttlMsec: 86_400_000 };
+      const params = {
+        publicKeys: sub.publicKeys,
+        conversationId: GROUP,
+        memberIds: sub.memberIds,
+        adminIds: [ids[0]],
+        title: 'bench',
+        ttlMsec: 86_400_000,
+      };
       return async () => chat.prepareGroupCreate(params);
     }
     const options = ours[impl];
@@ -103,12 +117,30 @@ async function main() {
     }
     for (const impl of plan.impls) {
       const sorted = times[impl].sort((a, b) => a - b);
-      const r = { impl, members: n, ms: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted.at(-1), runs, workers: workersCreated, workerJobsPerRun: jobs[impl] / runs, wrapping: wrapping[impl] };
+      const r = {
+        impl,
+        members: n,
+        ms: sorted[Math.floor(sorted.length / 2)],
+        min: sorted[0],
+        max: sorted.at(-1),
+        runs,
+        workers: workersCreated,
+        workerJobsPerRun: jobs[impl] / runs,
+        wrapping: wrapping[impl],
+      };
       results.push(r);
       console.log(`bench: ${impl} × ${n}: ${r.ms.toFixed(0)} ms (median of ${runs}, ${r.min.toFixed(0)}–${r.max.toFixed(0)})`);
     }
   }
-  return { results, env: { hardwareConcurrency: navigator.hardwareConcurrency, userAgent: navigator.userAgent, isSecureContext, gc: typeof globalThis.gc === 'function' } };
+  return {
+    results,
+    env: {
+      hardwareConcurrency: navigator.hardwareConcurrency,
+      userAgent: navigator.userAgent,
+      isSecureContext,
+      gc: typeof globalThis.gc === 'function',
+    },
+  };
 }
 
 globalThis.__keykit = { done: false };

@@ -181,7 +181,6 @@ export async function wrapOnWorkers(
   );
 }
 
-
 let nextBatch = 0;
 
 /**

@@ -113,7 +113,12 @@ export function canonicalJson(value: unknown): string {
     if (typeof v === 'bigint') return v.toString();
     if (v instanceof Uint8Array) return toHex(v);
     if (Array.isArray(v)) return v.map(sort);
-    if (isObject(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort(v[k])]));
+    if (isObject(v))
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, sort(v[k])]),
+      );
     return v;
   };
   return JSON.stringify(sort(value)) ?? 'undefined';

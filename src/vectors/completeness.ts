@@ -21,7 +21,12 @@ const listOf = (v: Json | undefined): Json[] => (Array.isArray(v) ? v : []);
  * then every field that is not recomputed. As everywhere, `expected` is the file's value.
  * @param recomputed - the fields the file's check recomputes, at the top level and per vector
  */
-export function checkCompleteness(c: Checker, recomputed: { readonly top: readonly string[]; readonly vector: readonly string[] }, f: JsonObject, g: JsonObject): void {
+export function checkCompleteness(
+  c: Checker,
+  recomputed: { readonly top: readonly string[]; readonly vector: readonly string[] },
+  f: JsonObject,
+  g: JsonObject,
+): void {
   const skipTop = new Set([...HEADER_CHECKED, ...recomputed.top]);
   for (const key of keysOf(g, f)) if (!skipTop.has(key)) c.eq('(file)', key, g[key], f[key]);
 

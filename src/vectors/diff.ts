@@ -51,7 +51,12 @@ export class Checker {
       await f();
     } catch (e) {
       if (e instanceof ShapeError) this.fail(id, e.path, e.problem);
-      else this.fail(id, '(vector)', ['threw', e instanceof KeykitError ? e.code : '', e instanceof Error ? e.message : String(e)].filter((s) => s !== '').join(' '));
+      else
+        this.fail(
+          id,
+          '(vector)',
+          ['threw', e instanceof KeykitError ? e.code : '', e instanceof Error ? e.message : String(e)].filter((s) => s !== '').join(' '),
+        );
     }
   }
 }
@@ -100,7 +105,8 @@ function differ(got: Value, expected: Value, path: string): Difference | undefin
     }
     if (got.length === expected.length) return undefined;
     const i = Math.min(got.length, expected.length);
-    const first = i < expected.length ? `expected ${show(present(expected[i]))}, got (absent)` : `expected (absent), got ${show(present(got[i]))}`;
+    const first =
+      i < expected.length ? `expected ${show(present(expected[i]))}, got (absent)` : `expected (absent), got ${show(present(got[i]))}`;
     return { path, message: `expected ${items(expected.length)}, got ${items(got.length)}; at [${i}]: ${first}` };
   }
   if (isRecord(got) && isRecord(expected)) {
@@ -108,15 +114,18 @@ function differ(got: Value, expected: Value, path: string): Difference | undefin
       const d = differ(member(got, key), member(expected, key), `${path}.${key}`);
       if (d) return d;
     }
-    for (const key of Object.keys(got)) if (!Object.hasOwn(expected, key)) return { path: `${path}.${key}`, message: `expected (absent), got ${show(member(got, key))}` };
+    for (const key of Object.keys(got))
+      if (!Object.hasOwn(expected, key)) return { path: `${path}.${key}`, message: `expected (absent), got ${show(member(got, key))}` };
     return undefined;
   }
   if (typeof got === 'string' && typeof expected === 'string') {
     if (got === expected) return undefined;
-    if (got.length <= WHOLE && expected.length <= WHOLE) return { path, message: `expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}` };
+    if (got.length <= WHOLE && expected.length <= WHOLE)
+      return { path, message: `expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}` };
     let i = 0;
     while (i < got.length && i < expected.length && got[i] === expected[i]) i++;
-    const around = (s: string) => `${i > CONTEXT ? '…' : ''}${JSON.stringify(s.slice(Math.max(0, i - CONTEXT), i + CONTEXT))}${i + CONTEXT < s.length ? '…' : ''}`;
+    const around = (s: string) =>
+      `${i > CONTEXT ? '…' : ''}${JSON.stringify(s.slice(Math.max(0, i - CONTEXT), i + CONTEXT))}${i + CONTEXT < s.length ? '…' : ''}`;
     return {
       path,
       message: `differs at character ${i} (length ${expected.length} expected, ${got.length} got): expected ${around(expected)}, got ${around(got)}`,

@@ -30,7 +30,15 @@ import { vectorUsers } from './users.js';
 import { readVectorFile, type OtherFiles, type VectorBase, type VectorFile } from './vector-file.js';
 
 /** The vector files, in the order they are documented (and checked). */
-const FILES: readonly VectorFile<object, VectorBase>[] = [keysFile, eciesFile, signaturesFile, eventsFile, requestsFile, rotationFile, negativeFile];
+const FILES: readonly VectorFile<object, VectorBase>[] = [
+  keysFile,
+  eciesFile,
+  signaturesFile,
+  eventsFile,
+  requestsFile,
+  rotationFile,
+  negativeFile,
+];
 
 /** The vector file names, in order. */
 export const VECTOR_FILES: readonly string[] = FILES.map((f) => f.name);
@@ -63,10 +71,15 @@ export async function generateVectors(): Promise<Map<string, string>> {
 let generated: Promise<Map<string, JsonObject>> | undefined;
 function generatedFiles(): Promise<Map<string, JsonObject>> {
   if (!generated) {
-    generated = generateVectors().then((m) => new Map([...m].flatMap(([name, text]) => {
-      const json = parseJson(text);
-      return isJsonObject(json) ? [[name, json]] : [];
-    })));
+    generated = generateVectors().then(
+      (m) =>
+        new Map(
+          [...m].flatMap(([name, text]) => {
+            const json = parseJson(text);
+            return isJsonObject(json) ? [[name, json]] : [];
+          }),
+        ),
+    );
     generated.catch(() => (generated = undefined));
   }
   return generated;
@@ -112,7 +125,11 @@ export async function verifyVectors(files: Map<string, string>): Promise<VectorR
   try {
     reference = await generatedFiles();
   } catch (e) {
-    c.at('(all)').fail('(generator)', '(generate)', `this implementation failed to generate the vectors: ${e instanceof Error ? e.message : String(e)}`);
+    c.at('(all)').fail(
+      '(generator)',
+      '(generate)',
+      `this implementation failed to generate the vectors: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   const others: OtherFiles = {
     get(file) {

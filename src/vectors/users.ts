@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { buildKeyRegistration, importPrivateKeys, keyRecordFromRegistration, type Identity, type KeyRegistrationBody, type SigningKeyEntry } from '../index.js';
+import {
+  buildKeyRegistration,
+  importPrivateKeys,
+  keyRecordFromRegistration,
+  type Identity,
+  type KeyRegistrationBody,
+  type SigningKeyEntry,
+} from '../index.js';
 import { withTestingHooks } from '../testing.js';
 import { KEY_VERSION, messageIds, NOW, scalar, stream } from './common.js';
 

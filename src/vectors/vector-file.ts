@@ -60,7 +60,11 @@ export function idOf(v: unknown): string | undefined {
  * at the top level it leaves the file unread (undefined), in a vector it leaves out that vector.
  * Vectors without a string id are left out unreported (the completeness check reports them).
  */
-export function readVectorFile<Top extends object, V extends VectorBase>(file: VectorFile<Top, V>, raw: JsonObject, c?: Checker): FileBody<Top, V> | undefined {
+export function readVectorFile<Top extends object, V extends VectorBase>(
+  file: VectorFile<Top, V>,
+  raw: JsonObject,
+  c?: Checker,
+): FileBody<Top, V> | undefined {
   let top: Top;
   try {
     top = file.readTop(raw, '');

@@ -17,8 +17,14 @@ describe('firstDifference', () => {
   });
 
   test('the first differing path below the value, the expected (second) and the actual (first) value there', () => {
-    expect(firstDifference({ body: { group_name: 'Team' } }, { body: { group_name: 'Renamed' } })).toEqual({ path: '.body.group_name', message: 'expected "Renamed", got "Team"' });
-    expect(firstDifference([{ user_id: '1' }, { user_id: '2' }], [{ user_id: '1' }, { user_id: '3' }])).toEqual({ path: '[1].user_id', message: 'expected "3", got "2"' });
+    expect(firstDifference({ body: { group_name: 'Team' } }, { body: { group_name: 'Renamed' } })).toEqual({
+      path: '.body.group_name',
+      message: 'expected "Renamed", got "Team"',
+    });
+    expect(firstDifference([{ user_id: '1' }, { user_id: '2' }], [{ user_id: '1' }, { user_id: '3' }])).toEqual({
+      path: '[1].user_id',
+      message: 'expected "3", got "2"',
+    });
     expect(firstDifference(5, '5')).toEqual({ path: '', message: 'expected "5", got 5' });
   });
 
@@ -29,8 +35,14 @@ describe('firstDifference', () => {
   });
 
   test('lists of different lengths: the counts and the first item one has and the other lacks', () => {
-    expect(firstDifference(['a', 'b', 'c'], ['a'])).toEqual({ path: '', message: 'expected 1 item, got 3 items; at [1]: expected (absent), got "b"' });
-    expect(firstDifference([], ['a', 'b'])).toEqual({ path: '', message: 'expected 2 items, got 0 items; at [0]: expected "a", got (absent)' });
+    expect(firstDifference(['a', 'b', 'c'], ['a'])).toEqual({
+      path: '',
+      message: 'expected 1 item, got 3 items; at [1]: expected (absent), got "b"',
+    });
+    expect(firstDifference([], ['a', 'b'])).toEqual({
+      path: '',
+      message: 'expected 2 items, got 0 items; at [0]: expected "a", got (absent)',
+    });
   });
 
   test('a long string is shown around its first differing character', () => {
@@ -49,7 +61,10 @@ describe('Checker', () => {
     c.eq('identity-111', 'fingerprint', 'x', 'x');
     c.at('ecies.json').fail('wrap-for-111', 'unwrap', 'did not open');
     expect(c.checked).toBe(3);
-    expect(c.failures).toEqual(['keys.json identity-111 registration.version: expected "2", got "1"', 'ecies.json wrap-for-111 unwrap: did not open']);
+    expect(c.failures).toEqual([
+      'keys.json identity-111 registration.version: expected "2", got "1"',
+      'ecies.json wrap-for-111 unwrap: did not open',
+    ]);
   });
 
   test('an exception in a vector’s checks is a failure of that vector; a shape error names its field', async () => {
@@ -63,7 +78,11 @@ describe('Checker', () => {
     await c.vector('v3', () => {
       throw new Error('broken');
     });
-    expect(c.failures).toEqual(['f.json v1 (vector): threw ERR_INVALID_KEY bad key', 'f.json v2 input.hex: must be lowercase hex, is 7', 'f.json v3 (vector): threw broken']);
+    expect(c.failures).toEqual([
+      'f.json v1 (vector): threw ERR_INVALID_KEY bad key',
+      'f.json v2 input.hex: must be lowercase hex, is 7',
+      'f.json v3 (vector): threw broken',
+    ]);
   });
 });
 
@@ -71,7 +90,9 @@ describe('vectors verify names what differs', () => {
   test('names the first differing JSON path of a body, and the first differing character of a long string', async () => {
     const body = await verifyVectors(mutated('requests.json', (f) => (f.vectors[0].body.group_name = 'Renamed')));
     expect(body.failures).toContain('requests.json request-group-create body.group_name: expected "Renamed", got "Team"');
-    const payload = await verifyVectors(mutated('signatures.json', (f) => (f.vectors[5].payload = f.vectors[5].payload.replace(',111,', ',112,'))));
+    const payload = await verifyVectors(
+      mutated('signatures.json', (f) => (f.vectors[5].payload = f.vectors[5].payload.replace(',111,', ',112,'))),
+    );
     const line = payload.failures.find((x) => x.startsWith('signatures.json ConversationKeyChangeEvent-v7 payload:'));
     expect(line).toMatch(/differs at character 44 .*expected .*,112,g1234.*, got .*,111,g1234/);
   });

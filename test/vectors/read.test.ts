@@ -3,7 +3,21 @@
  * by its JSON path, unknown keys kept in the file's order.
  */
 import { describe, expect, test } from 'vitest';
-import { bool, decimal, hex, isFalse, json, list, num, object, oneOf, optional, ShapeError, str, type Read } from '../../src/vectors/read.js';
+import {
+  bool,
+  decimal,
+  hex,
+  isFalse,
+  json,
+  list,
+  num,
+  object,
+  oneOf,
+  optional,
+  ShapeError,
+  str,
+  type Read,
+} from '../../src/vectors/read.js';
 
 /** The problem a reader reports for `value`, as `path: problem`. */
 function problem<T>(read: Read<T>, value: unknown): string {
@@ -33,8 +47,12 @@ describe('readers', () => {
   });
 
   test('a wrong shape names the JSON path and shows what is there', () => {
-    expect(problem(vector, { id: 'v', recipients: [{ user_id: '1' }, { user_id: 2 }] })).toBe('recipients[1].user_id: must be a string, is 2');
-    expect(problem(vector, { id: 'v', recipients: [{ user_id: '1', key_hex: 'ABCD' }] })).toBe('recipients[0].key_hex: must be lowercase hex, is "ABCD"');
+    expect(problem(vector, { id: 'v', recipients: [{ user_id: '1' }, { user_id: 2 }] })).toBe(
+      'recipients[1].user_id: must be a string, is 2',
+    );
+    expect(problem(vector, { id: 'v', recipients: [{ user_id: '1', key_hex: 'ABCD' }] })).toBe(
+      'recipients[0].key_hex: must be lowercase hex, is "ABCD"',
+    );
     expect(problem(vector, { id: 'v' })).toBe('recipients: must be a list, is absent');
     expect(problem(vector, [])).toBe(': must be an object, is []');
     expect(problem(hex, '0')).toBe(': must be lowercase hex, is "0"');

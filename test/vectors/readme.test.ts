@@ -39,7 +39,11 @@ describe('vectors/README.md', () => {
     const sections = new Map<string, string>();
     for (const part of readme().split(/^## /m).slice(1)) sections.set(part.slice(0, part.indexOf('\n')).trim(), part);
     const names = (text: string) =>
-      new Set([...text.replace(/```[\s\S]*?```/g, '').matchAll(/`([^`]+)`/g)].flatMap((m) => (m[1] as string).match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []));
+      new Set(
+        [...text.replace(/```[\s\S]*?```/g, '').matchAll(/`([^`]+)`/g)].flatMap(
+          (m) => (m[1] as string).match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [],
+        ),
+      );
     const header = ['protocol', 'format_version', 'generator', 'description', 'vectors', 'id'];
     const conventions = names(sections.get('Conventions') ?? '');
     for (const key of header) expect(conventions.has(key), `Conventions documents ${key}`).toBe(true);
@@ -72,17 +76,31 @@ describe('vectors/README.md', () => {
 describe('vectors/README.md Thrift tables', () => {
   /** A Thrift type as the README writes it. */
   const typeName = (t: TypeDesc): string =>
-    t.k === 'struct' ? t.def().name : t.k === 'list' ? `list<${typeName(t.elem)}>` : t.k === 'map' ? `map<${typeName(t.key)}, ${typeName(t.value)}>` : t.k;
+    t.k === 'struct'
+      ? t.def().name
+      : t.k === 'list'
+        ? `list<${typeName(t.elem)}>`
+        : t.k === 'map'
+          ? `map<${typeName(t.key)}, ${typeName(t.value)}>`
+          : t.k;
 
   test('the struct table of events.json gives the ids, names and types of src/wire/events.ts', () => {
-    const section = readme().split(/^## /m).find((part) => part.startsWith('events.json')) ?? '';
+    const section =
+      readme()
+        .split(/^## /m)
+        .find((part) => part.startsWith('events.json')) ?? '';
     const rows: { struct: string; id: number; name: string; type: string }[] = [];
     let struct = '';
     for (const line of section.split('\n')) {
       const m = /^\| *([^|]*?) *\| *(\d+) *\| *([a-z_]+) *\| *(.*?) *\|$/.exec(line);
       if (!m) continue;
       struct = m[1] ? (m[1] as string).replace(/ \(union\)$/, '') : struct;
-      rows.push({ struct, id: Number(m[2]), name: m[3] as string, type: (m[4] as string).replace(/ *\{[^}]*\}/g, '').replace(/ *\(.*\)$/, '') });
+      rows.push({
+        struct,
+        id: Number(m[2]),
+        name: m[3] as string,
+        type: (m[4] as string).replace(/ *\{[^}]*\}/g, '').replace(/ *\(.*\)$/, ''),
+      });
     }
     const defs: Record<string, AnyStructDef> = {
       MessageEventDetail,
@@ -97,7 +115,11 @@ describe('vectors/README.md Thrift tables', () => {
     };
     expect(new Set(rows.map((r) => r.struct))).toEqual(new Set(Object.keys(defs)));
     // The README gives the IDL's names; ours are camelCase, and three follow the SDK's JavaScript names.
-    const SDK_NAMES: Record<string, string> = { conversation_participant_keys: 'participantKeys', encrypted_conversation_key: 'encryptedKey', group_change: 'groupChange' };
+    const SDK_NAMES: Record<string, string> = {
+      conversation_participant_keys: 'participantKeys',
+      encrypted_conversation_key: 'encryptedKey',
+      group_change: 'groupChange',
+    };
     const ours = (idl: string) => SDK_NAMES[idl] ?? idl.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
     for (const r of rows) {
       const field = defs[r.struct]?.fields.find((f) => f.id === r.id);
@@ -107,7 +129,10 @@ describe('vectors/README.md Thrift tables', () => {
     // Structs are documented whole; of the two unions, the variants the vectors use.
     for (const [name, def] of Object.entries(defs)) {
       if (def.union) continue;
-      expect(rows.filter((r) => r.struct === name).map((r) => r.id), name).toEqual(def.fields.map((f) => f.id));
+      expect(
+        rows.filter((r) => r.struct === name).map((r) => r.id),
+        name,
+      ).toEqual(def.fields.map((f) => f.id));
     }
     expect(rows.filter((r) => r.struct === 'MessageEventDetail').map((r) => r.id)).toEqual([3, 4]);
     expect(rows.filter((r) => r.struct === 'GroupChange').map((r) => r.id)).toEqual([1, 5]);

@@ -11,7 +11,8 @@ import { file, type Obj } from './committed.js';
 
 describe('the official SDK accepts the vectors', () => {
   /** An SDK instance holding a user's identity scalar (and any valid signing scalar). */
-  const sdkFor = (identityHex: string, signingHex = `${'00'.repeat(31)}02`) => xdkWithKeys(Uint8Array.from(Buffer.from(identityHex + signingHex, 'hex')));
+  const sdkFor = (identityHex: string, signingHex = `${'00'.repeat(31)}02`) =>
+    xdkWithKeys(Uint8Array.from(Buffer.from(identityHex + signingHex, 'hex')));
 
   test('it unwraps every ECIES vector', async () => {
     for (const v of file('ecies.json').vectors) {

@@ -97,7 +97,12 @@ export async function generate(users: VectorUser[]): Promise<EciesFile> {
       wrapped_b64: w.wrapped_b64,
     });
   }
-  return { ...header('ECIES wraps of 32-byte conversation keys (P-256 ECDH, X9.63 KDF with SHA-256, AES-128-GCM with a 16-byte IV), with every intermediate.'), vectors };
+  return {
+    ...header(
+      'ECIES wraps of 32-byte conversation keys (P-256 ECDH, X9.63 KDF with SHA-256, AES-128-GCM with a 16-byte IV), with every intermediate.',
+    ),
+    vectors,
+  };
 }
 
 /**
@@ -113,10 +118,24 @@ export async function check(c: Checker, file: FileBody<object, EciesVector>): Pr
       const plaintext = fromHex(v.plaintext_hex);
       c.eq(v.id, 'recipient_public_sec1_hex', toHex(recipient), v.recipient_public_sec1_hex);
       const w = await wrap(e, recipient, plaintext);
-      for (const field of ['ephemeral_public_sec1_hex', 'shared_secret_hex', 'kdf_input_hex', 'kdf_output_hex', 'aes_key_hex', 'iv_hex', 'ciphertext_hex', 'tag_hex'] as const) {
+      for (const field of [
+        'ephemeral_public_sec1_hex',
+        'shared_secret_hex',
+        'kdf_input_hex',
+        'kdf_output_hex',
+        'aes_key_hex',
+        'iv_hex',
+        'ciphertext_hex',
+        'tag_hex',
+      ] as const) {
         c.eq(v.id, field, w[field], v[field]);
       }
-      c.eq(v.id, 'wrapped_b64', await wrapConversationKey(plaintext, recipient, withTestingHooks({}, { random: () => Uint8Array.from(e) })), v.wrapped_b64);
+      c.eq(
+        v.id,
+        'wrapped_b64',
+        await wrapConversationKey(plaintext, recipient, withTestingHooks({}, { random: () => Uint8Array.from(e) })),
+        v.wrapped_b64,
+      );
       c.eq(v.id, 'unwrap', toHex(await unwrapConversationKey(v.wrapped_b64, fromHex(v.recipient_private_hex))), v.plaintext_hex);
     });
   }
@@ -144,7 +163,18 @@ export const eciesFile: VectorFile<object, EciesVector> = {
   name: 'ecies.json',
   recomputed: {
     top: [],
-    vector: ['recipient_public_sec1_hex', 'ephemeral_public_sec1_hex', 'shared_secret_hex', 'kdf_input_hex', 'kdf_output_hex', 'aes_key_hex', 'iv_hex', 'ciphertext_hex', 'tag_hex', 'wrapped_b64'],
+    vector: [
+      'recipient_public_sec1_hex',
+      'ephemeral_public_sec1_hex',
+      'shared_secret_hex',
+      'kdf_input_hex',
+      'kdf_output_hex',
+      'aes_key_hex',
+      'iv_hex',
+      'ciphertext_hex',
+      'tag_hex',
+      'wrapped_b64',
+    ],
   },
   readTop: object(() => ({})),
   readVector,

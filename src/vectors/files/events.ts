@@ -5,7 +5,16 @@
  *
  * @module
  */
-import { decodeBase64, decodeEventDetail, decodeMessageEvent, encodeBase64, encodeGroupCreateDetail, encodeGroupMemberAddDetail, encodeKeyChangeDetail, encodeMessageEvent } from '../../wire.js';
+import {
+  decodeBase64,
+  decodeEventDetail,
+  decodeMessageEvent,
+  encodeBase64,
+  encodeGroupCreateDetail,
+  encodeGroupMemberAddDetail,
+  encodeKeyChangeDetail,
+  encodeMessageEvent,
+} from '../../wire.js';
 import { fromHex, GROUP, header, NOW, toHex, toJsonValue, type Header, type Json } from '../common.js';
 import type { Checker } from '../diff.js';
 import { bool, decimal, hex, list, object, oneOf, optional, str, type Read } from '../read.js';
@@ -47,7 +56,14 @@ export interface GroupMemberAddFields {
   currentPendingMemberIds: string[];
   screenCaptureBlockingEnabled?: boolean;
   groupInviteEnable?: { expiresAtMsec?: string; inviteUrl?: string; affiliateId?: string };
-  adminSettings?: { editGroupInfo?: boolean; editMessageTtl?: boolean; blockScreenCapture?: boolean; addMember?: boolean; sendMessage?: boolean; startCall?: boolean };
+  adminSettings?: {
+    editGroupInfo?: boolean;
+    editMessageTtl?: boolean;
+    blockScreenCapture?: boolean;
+    addMember?: boolean;
+    sendMessage?: boolean;
+    startCall?: boolean;
+  };
   forKeyRotation?: boolean;
 }
 
@@ -81,9 +97,18 @@ export type EventsVector =
 
 export type EventsFile = Header & { vectors: EventsVector[] };
 
-const KINDS = ['ConversationKeyChangeEvent', 'GroupChangeEvent.GroupCreate', 'GroupChangeEvent.GroupMemberAddChange', 'MessageEvent'] as const;
+const KINDS = [
+  'ConversationKeyChangeEvent',
+  'GroupChangeEvent.GroupCreate',
+  'GroupChangeEvent.GroupMemberAddChange',
+  'MessageEvent',
+] as const;
 /** The `type` of the decoded detail of each detail kind. */
-const DETAIL_TYPE = { 'ConversationKeyChangeEvent': 'keyChange', 'GroupChangeEvent.GroupCreate': 'groupCreate', 'GroupChangeEvent.GroupMemberAddChange': 'groupMemberAdd' } as const;
+const DETAIL_TYPE = {
+  ConversationKeyChangeEvent: 'keyChange',
+  'GroupChangeEvent.GroupCreate': 'groupCreate',
+  'GroupChangeEvent.GroupMemberAddChange': 'groupMemberAdd',
+} as const;
 
 /** Decoded detail fields as JSON (bigints as decimal strings). */
 const detailJson = (bytes: Uint8Array): Json => toJsonValue(decodeEventDetail(bytes));
@@ -105,10 +130,16 @@ export async function generate(users: VectorUser[]): Promise<EventsFile> {
     conversationId: GROUP,
     createdAtMsec: String(NOW),
     detail: decodeBase64(groupCreate.encodedMessageEventDetail),
-    signature: { signature: groupCreate.signature, publicKeyVersion: groupCreate.publicKeyVersion, signatureVersion: groupCreate.signatureVersion },
+    signature: {
+      signature: groupCreate.signature,
+      publicKeyVersion: groupCreate.publicKeyVersion,
+      signatureVersion: groupCreate.signatureVersion,
+    },
   });
   return {
-    ...header('Thrift (TBinaryProtocol) MessageEventDetail encodings of the request vectors’ events, with their decoded fields, and the MessageEvent envelope a member receives for the group create.'),
+    ...header(
+      'Thrift (TBinaryProtocol) MessageEventDetail encodings of the request vectors’ events, with their decoded fields, and the MessageEvent envelope a member receives for the group create.',
+    ),
     vectors: [
       encoding('detail-key-change', 'ConversationKeyChangeEvent', keyChange.encodedMessageEventDetail, readKeyChange),
       encoding('detail-group-create', 'GroupChangeEvent.GroupCreate', groupCreate.encodedMessageEventDetail, readGroupCreate),
@@ -145,7 +176,11 @@ function encodeDetail(v: Exclude<EventsVector, { kind: 'MessageEvent' }>): Uint8
       return encodeGroupCreateDetail({ ...v.fields, ttlMsec: big(v.fields.ttlMsec) });
     case 'GroupChangeEvent.GroupMemberAddChange': {
       const invite = v.fields.groupInviteEnable;
-      return encodeGroupMemberAddDetail({ ...v.fields, currentTtlMsec: big(v.fields.currentTtlMsec), groupInviteEnable: invite && { ...invite, expiresAtMsec: big(invite.expiresAtMsec) } });
+      return encodeGroupMemberAddDetail({
+        ...v.fields,
+        currentTtlMsec: big(v.fields.currentTtlMsec),
+        groupInviteEnable: invite && { ...invite, expiresAtMsec: big(invite.expiresAtMsec) },
+      });
     }
   }
 }
@@ -172,7 +207,11 @@ export async function check(c: Checker, file: FileBody<object, EventsVector>): P
           conversationId: fields.conversation_id,
           createdAtMsec: fields.created_at_msec,
           detail: fromHex(detail.hex),
-          signature: { signature: fields.signature, publicKeyVersion: fields.public_key_version, signatureVersion: fields.signature_version },
+          signature: {
+            signature: fields.signature,
+            publicKeyVersion: fields.public_key_version,
+            signatureVersion: fields.signature_version,
+          },
         });
         c.eq(v.id, 'hex', toHex(rebuilt), v.hex);
         c.eq(v.id, 'decoded sender_id', ev.senderId, fields.sender_id);
@@ -191,7 +230,10 @@ const ids = list(str);
 const readKeyChange: Read<KeyChangeFields> = object((f) => ({
   type: f('type', oneOf('keyChange')),
   conversationKeyVersion: f('conversationKeyVersion', str),
-  participantKeys: f('participantKeys', list(object((p) => ({ userId: p('userId', str), encryptedKey: p('encryptedKey', str), publicKeyVersion: p('publicKeyVersion', str) })))),
+  participantKeys: f(
+    'participantKeys',
+    list(object((p) => ({ userId: p('userId', str), encryptedKey: p('encryptedKey', str), publicKeyVersion: p('publicKeyVersion', str) }))),
+  ),
   forKeyRotation: f('forKeyRotation', optional(bool)),
 }));
 
@@ -219,7 +261,16 @@ const readMemberAdd: Read<GroupMemberAddFields> = object((f) => ({
   currentTtlMsec: f('currentTtlMsec', optional(decimal)),
   currentPendingMemberIds: f('currentPendingMemberIds', ids),
   screenCaptureBlockingEnabled: f('screenCaptureBlockingEnabled', flag),
-  groupInviteEnable: f('groupInviteEnable', optional(object((g) => ({ expiresAtMsec: g('expiresAtMsec', optional(decimal)), inviteUrl: g('inviteUrl', optional(str)), affiliateId: g('affiliateId', optional(str)) })))),
+  groupInviteEnable: f(
+    'groupInviteEnable',
+    optional(
+      object((g) => ({
+        expiresAtMsec: g('expiresAtMsec', optional(decimal)),
+        inviteUrl: g('inviteUrl', optional(str)),
+        affiliateId: g('affiliateId', optional(str)),
+      })),
+    ),
+  ),
   adminSettings: f(
     'adminSettings',
     optional(
@@ -253,10 +304,14 @@ export const readVector: Read<EventsVector> = object((f): EventsVector => {
   const kind = f('kind', oneOf(...KINDS));
   const bytes = { hex: f('hex', hex), base64: f('base64', str) };
   switch (kind) {
-    case 'ConversationKeyChangeEvent': return { id, kind, fields: f('fields', readKeyChange), ...bytes };
-    case 'GroupChangeEvent.GroupCreate': return { id, kind, fields: f('fields', readGroupCreate), ...bytes };
-    case 'GroupChangeEvent.GroupMemberAddChange': return { id, kind, fields: f('fields', readMemberAdd), ...bytes };
-    case 'MessageEvent': return { id, kind, fields: f('fields', readEnvelope), ...bytes };
+    case 'ConversationKeyChangeEvent':
+      return { id, kind, fields: f('fields', readKeyChange), ...bytes };
+    case 'GroupChangeEvent.GroupCreate':
+      return { id, kind, fields: f('fields', readGroupCreate), ...bytes };
+    case 'GroupChangeEvent.GroupMemberAddChange':
+      return { id, kind, fields: f('fields', readMemberAdd), ...bytes };
+    case 'MessageEvent':
+      return { id, kind, fields: f('fields', readEnvelope), ...bytes };
   }
 });
 

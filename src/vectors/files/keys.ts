@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { buildKeyRegistration, exportPrivateKeys, importPrivateKeys, publicKeyFingerprint, verifyKeyBinding, type KeyRegistrationBody } from '../../index.js';
+import {
+  buildKeyRegistration,
+  exportPrivateKeys,
+  importPrivateKeys,
+  publicKeyFingerprint,
+  verifyKeyBinding,
+  type KeyRegistrationBody,
+} from '../../index.js';
 import { encodeBase64, sec1ToSpki } from '../../wire.js';
 import { fromHex, header, KEY_VERSION, toHex, type Header } from '../common.js';
 import type { Checker } from '../diff.js';
@@ -66,7 +73,12 @@ export async function check(c: Checker, file: FileBody<object, KeysVector>): Pro
       c.eq(v.id, 'fingerprint', await publicKeyFingerprint(id.identityPublicKey), v.fingerprint);
       c.eq(v.id, 'registration', await buildKeyRegistration(id, { version: v.registration_version }), v.registration);
       const pk = v.registration.public_key;
-      c.eq(v.id, 'registration binding verifies', await verifyKeyBinding(pk.public_key, pk.signing_public_key, pk.identity_public_key_signature), true);
+      c.eq(
+        v.id,
+        'registration binding verifies',
+        await verifyKeyBinding(pk.public_key, pk.signing_public_key, pk.identity_public_key_signature),
+        true,
+      );
     });
   }
 }
@@ -106,7 +118,15 @@ export const keysFile: VectorFile<object, KeysVector> = {
   name: 'keys.json',
   recomputed: {
     top: [],
-    vector: ['private_blob_b64', 'identity_public_sec1_b64', 'identity_public_spki_b64', 'signing_public_sec1_b64', 'signing_public_spki_b64', 'fingerprint', 'registration'],
+    vector: [
+      'private_blob_b64',
+      'identity_public_sec1_b64',
+      'identity_public_spki_b64',
+      'signing_public_sec1_b64',
+      'signing_public_spki_b64',
+      'fingerprint',
+      'registration',
+    ],
   },
   readTop: object(() => ({})),
   readVector,

@@ -79,10 +79,10 @@ export interface Recipient {
 
 /** One request body. `body` is the verifiers' input as JSON: they check its shape themselves. */
 export type RequestVector = { id: string } & (CreateCall | RotationCall | MemberAddCall) & {
-  sender_signing_private_hex: string;
-  body: Json;
-  verify: { sender_id: string; conversation_id: string; valid: boolean; recipients: Recipient[] };
-};
+    sender_signing_private_hex: string;
+    body: Json;
+    verify: { sender_id: string; conversation_id: string; valid: boolean; recipients: Recipient[] };
+  };
 
 /** The file's own top-level fields. */
 export interface RequestsTop {
@@ -116,17 +116,36 @@ const CALLS: { create: CreateCall; rotation: RotationCall; memberAdd: MemberAddC
     function: 'prepareGroupMembersChange',
     random_seed: 'chat-keykit vectors: member add',
     message_ids_from: 3,
-    params: { ...SENDER, new_member_ids: ['444'], current_member_ids: ['111', '222', '333'], current_admin_ids: ['111', '222'], current_title: 'Team', current_ttl_msec: 86400000 },
+    params: {
+      ...SENDER,
+      new_member_ids: ['444'],
+      current_member_ids: ['111', '222', '333'],
+      current_admin_ids: ['111', '222'],
+      current_title: 'Team',
+      current_ttl_msec: 86400000,
+    },
   },
 };
 
-const senderOf = (p: SenderParams, signingPrivateKey: Uint8Array) => ({ userId: p.sender_user_id, signingKeyVersion: p.sender_signing_key_version, signingPrivateKey });
+const senderOf = (p: SenderParams, signingPrivateKey: Uint8Array) => ({
+  userId: p.sender_user_id,
+  signingKeyVersion: p.sender_signing_key_version,
+  signingPrivateKey,
+});
 const optionsOf = (call: Call<string, unknown>) => deterministic(call.random_seed, call.message_ids_from);
 
 function prepareCreate(call: CreateCall, publicKeys: PublicKeyRecord[], signingPrivateKey: Uint8Array): Promise<PreparedGroupCreate> {
   const p = call.params;
   return prepareGroupCreate(
-    { publicKeys, sender: senderOf(p, signingPrivateKey), conversationId: p.conversation_id, memberIds: p.member_ids, adminIds: p.admin_ids, title: p.title, ttlMsec: p.ttl_msec },
+    {
+      publicKeys,
+      sender: senderOf(p, signingPrivateKey),
+      conversationId: p.conversation_id,
+      memberIds: p.member_ids,
+      adminIds: p.admin_ids,
+      title: p.title,
+      ttlMsec: p.ttl_msec,
+    },
     optionsOf(call),
   );
 }
@@ -134,10 +153,22 @@ function prepareCreate(call: CreateCall, publicKeys: PublicKeyRecord[], signingP
 function prepareRotation(call: RotationCall, publicKeys: PublicKeyRecord[], signingPrivateKey: Uint8Array): Promise<PreparedKeyChange> {
   const p = call.params;
   const of = new Set(p.public_keys_of);
-  return prepareConversationKeyChange({ publicKeys: publicKeys.filter((k) => of.has(k.userId)), sender: senderOf(p, signingPrivateKey), conversationId: p.conversation_id, memberIds: [...of] }, optionsOf(call));
+  return prepareConversationKeyChange(
+    {
+      publicKeys: publicKeys.filter((k) => of.has(k.userId)),
+      sender: senderOf(p, signingPrivateKey),
+      conversationId: p.conversation_id,
+      memberIds: [...of],
+    },
+    optionsOf(call),
+  );
 }
 
-function prepareMemberAdd(call: MemberAddCall, publicKeys: PublicKeyRecord[], signingPrivateKey: Uint8Array): Promise<PreparedGroupMembersChange> {
+function prepareMemberAdd(
+  call: MemberAddCall,
+  publicKeys: PublicKeyRecord[],
+  signingPrivateKey: Uint8Array,
+): Promise<PreparedGroupMembersChange> {
   const p = call.params;
   return prepareGroupMembersChange(
     {
@@ -158,23 +189,59 @@ function prepareMemberAdd(call: MemberAddCall, publicKeys: PublicKeyRecord[], si
 export async function preparedChanges(users: VectorUser[]) {
   const publicKeys = users.map((u) => u.publicKeyInput);
   const key = userOf(users, '111').identity.signingPrivateKey;
-  return { create: await prepareCreate(CALLS.create, publicKeys, key), rotate: await prepareRotation(CALLS.rotation, publicKeys, key), add: await prepareMemberAdd(CALLS.memberAdd, publicKeys, key) };
+  return {
+    create: await prepareCreate(CALLS.create, publicKeys, key),
+    rotate: await prepareRotation(CALLS.rotation, publicKeys, key),
+    add: await prepareMemberAdd(CALLS.memberAdd, publicKeys, key),
+  };
 }
 
 export async function generate(users: VectorUser[]): Promise<RequestsFile> {
   const { create, rotate, add } = await preparedChanges(users);
-  const recipients = (ids: string[], key: Uint8Array) => ids.map((id) => ({ user_id: id, identity_private_hex: toHex(userOf(users, id).identity.identityPrivateKey), conversation_key_hex: toHex(key) }));
+  const recipients = (ids: string[], key: Uint8Array) =>
+    ids.map((id) => ({
+      user_id: id,
+      identity_private_hex: toHex(userOf(users, id).identity.identityPrivateKey),
+      conversation_key_hex: toHex(key),
+    }));
   const signer = toHex(userOf(users, '111').identity.signingPrivateKey);
-  const verify = (ids: string[], key: Uint8Array) => ({ sender_id: '111', conversation_id: GROUP, valid: true, recipients: recipients(ids, key) });
+  const verify = (ids: string[], key: Uint8Array) => ({
+    sender_id: '111',
+    conversation_id: GROUP,
+    valid: true,
+    recipients: recipients(ids, key),
+  });
   return {
-    ...header('Complete request bodies from deterministic prepare calls (clock ' + NOW + ', fixed message ids, the randomness stream of random_seed), with what a verifier needs: the signing keys as the X API serves them, each recipient’s private key and the conversation key they must obtain.'),
+    ...header(
+      'Complete request bodies from deterministic prepare calls (clock ' +
+        NOW +
+        ', fixed message ids, the randomness stream of random_seed), with what a verifier needs: the signing keys as the X API serves them, each recipient’s private key and the conversation key they must obtain.',
+    ),
     now: NOW,
     public_keys: users.map((u) => u.publicKeyInput),
     signing_keys: users.map((u) => u.signingKeyEntry),
     vectors: [
-      { id: 'request-group-create', ...CALLS.create, sender_signing_private_hex: signer, body: toJsonValue(createGroupRequest(create)), verify: verify(['111', '222', '333'], create.conversationKey) },
-      { id: 'request-key-rotation', ...CALLS.rotation, sender_signing_private_hex: signer, body: toJsonValue(addConversationKeysRequest(rotate)), verify: verify(['111', '222', '333'], rotate.conversationKey) },
-      { id: 'request-member-add', ...CALLS.memberAdd, sender_signing_private_hex: signer, body: toJsonValue(addMembersRequest(add)), verify: verify(['111', '222', '333', '444'], add.conversationKey) },
+      {
+        id: 'request-group-create',
+        ...CALLS.create,
+        sender_signing_private_hex: signer,
+        body: toJsonValue(createGroupRequest(create)),
+        verify: verify(['111', '222', '333'], create.conversationKey),
+      },
+      {
+        id: 'request-key-rotation',
+        ...CALLS.rotation,
+        sender_signing_private_hex: signer,
+        body: toJsonValue(addConversationKeysRequest(rotate)),
+        verify: verify(['111', '222', '333'], rotate.conversationKey),
+      },
+      {
+        id: 'request-member-add',
+        ...CALLS.memberAdd,
+        sender_signing_private_hex: signer,
+        body: toJsonValue(addMembersRequest(add)),
+        verify: verify(['111', '222', '333', '444'], add.conversationKey),
+      },
     ],
   };
 }
@@ -183,19 +250,29 @@ export async function generate(users: VectorUser[]): Promise<RequestsFile> {
 async function rebuildBody(v: RequestVector, publicKeys: PublicKeyRecord[]): Promise<unknown> {
   const key = fromHex(v.sender_signing_private_hex);
   switch (v.function) {
-    case 'prepareGroupCreate': return createGroupRequest(await prepareCreate(v, publicKeys, key));
-    case 'prepareConversationKeyChange': return addConversationKeysRequest(await prepareRotation(v, publicKeys, key));
-    case 'prepareGroupMembersChange': return addMembersRequest(await prepareMemberAdd(v, publicKeys, key));
+    case 'prepareGroupCreate':
+      return createGroupRequest(await prepareCreate(v, publicKeys, key));
+    case 'prepareConversationKeyChange':
+      return addConversationKeysRequest(await prepareRotation(v, publicKeys, key));
+    case 'prepareGroupMembersChange':
+      return addMembersRequest(await prepareMemberAdd(v, publicKeys, key));
   }
 }
 
 /** Verifies the vector's body as `recipient`, with the verifier of its endpoint. */
 export function verifyBody(v: RequestVector, signingKeys: SigningKeyEntry[], recipient: Recipient): Promise<VerificationReport> {
-  const opts = { senderId: v.verify.sender_id, signingKeys, recipient: { userId: recipient.user_id, identityPrivateKey: fromHex(recipient.identity_private_hex) } };
+  const opts = {
+    senderId: v.verify.sender_id,
+    signingKeys,
+    recipient: { userId: recipient.user_id, identityPrivateKey: fromHex(recipient.identity_private_hex) },
+  };
   switch (v.function) {
-    case 'prepareGroupCreate': return verifyCreateGroupRequest(v.body, opts);
-    case 'prepareConversationKeyChange': return verifyAddConversationKeysRequest(v.body, { ...opts, conversationId: v.verify.conversation_id });
-    case 'prepareGroupMembersChange': return verifyAddMembersRequest(v.body, { ...opts, conversationId: v.verify.conversation_id });
+    case 'prepareGroupCreate':
+      return verifyCreateGroupRequest(v.body, opts);
+    case 'prepareConversationKeyChange':
+      return verifyAddConversationKeysRequest(v.body, { ...opts, conversationId: v.verify.conversation_id });
+    case 'prepareGroupMembersChange':
+      return verifyAddMembersRequest(v.body, { ...opts, conversationId: v.verify.conversation_id });
   }
 }
 
@@ -206,9 +283,19 @@ export async function check(c: Checker, file: FileBody<RequestsTop, RequestVecto
       c.eq(v.id, 'body', await rebuildBody(v, file.public_keys), v.body);
       for (const r of v.verify.recipients) {
         const report = await verifyBody(v, file.signing_keys, r);
-        c.eq(v.id, `verify as ${r.user_id}: problems`, report.problems.map((p) => p.code), []);
+        c.eq(
+          v.id,
+          `verify as ${r.user_id}: problems`,
+          report.problems.map((p) => p.code),
+          [],
+        );
         c.eq(v.id, `verify as ${r.user_id}: valid`, report.valid, v.verify.valid);
-        c.eq(v.id, `verify as ${r.user_id}: conversation key`, report.conversationKey ? toHex(report.conversationKey) : null, r.conversation_key_hex);
+        c.eq(
+          v.id,
+          `verify as ${r.user_id}: conversation key`,
+          report.conversationKey ? toHex(report.conversationKey) : null,
+          r.conversation_key_hex,
+        );
       }
     });
   }
@@ -221,7 +308,13 @@ const senderFields = (f: FieldReader): SenderParams => ({
   conversation_id: f('conversation_id', str),
 });
 
-const readCreateParams: Read<GroupCreateParams> = object((f) => ({ ...senderFields(f), member_ids: f('member_ids', ids), admin_ids: f('admin_ids', ids), title: f('title', str), ttl_msec: f('ttl_msec', num) }));
+const readCreateParams: Read<GroupCreateParams> = object((f) => ({
+  ...senderFields(f),
+  member_ids: f('member_ids', ids),
+  admin_ids: f('admin_ids', ids),
+  title: f('title', str),
+  ttl_msec: f('ttl_msec', num),
+}));
 const readRotationParams: Read<KeyRotationParams> = object((f) => ({ ...senderFields(f), public_keys_of: f('public_keys_of', ids) }));
 const readMemberAddParams: Read<MemberAddParams> = object((f) => ({
   ...senderFields(f),
@@ -232,7 +325,11 @@ const readMemberAddParams: Read<MemberAddParams> = object((f) => ({
   current_ttl_msec: f('current_ttl_msec', num),
 }));
 
-const readRecipient: Read<Recipient> = object((f) => ({ user_id: f('user_id', str), identity_private_hex: f('identity_private_hex', hex), conversation_key_hex: f('conversation_key_hex', hex) }));
+const readRecipient: Read<Recipient> = object((f) => ({
+  user_id: f('user_id', str),
+  identity_private_hex: f('identity_private_hex', hex),
+  conversation_key_hex: f('conversation_key_hex', hex),
+}));
 
 export const readVector: Read<RequestVector> = object((f): RequestVector => {
   const id = f('id', str);
@@ -243,19 +340,30 @@ export const readVector: Read<RequestVector> = object((f): RequestVector => {
     body: f('body', json),
     verify: f(
       'verify',
-      object((g) => ({ sender_id: g('sender_id', str), conversation_id: g('conversation_id', str), valid: g('valid', bool), recipients: g('recipients', list(readRecipient)) })),
+      object((g) => ({
+        sender_id: g('sender_id', str),
+        conversation_id: g('conversation_id', str),
+        valid: g('valid', bool),
+        recipients: g('recipients', list(readRecipient)),
+      })),
     ),
   };
   switch (fn) {
-    case 'prepareGroupCreate': return { id, ...call, function: fn, params: f('params', readCreateParams), ...rest };
-    case 'prepareConversationKeyChange': return { id, ...call, function: fn, params: f('params', readRotationParams), ...rest };
-    case 'prepareGroupMembersChange': return { id, ...call, function: fn, params: f('params', readMemberAddParams), ...rest };
+    case 'prepareGroupCreate':
+      return { id, ...call, function: fn, params: f('params', readCreateParams), ...rest };
+    case 'prepareConversationKeyChange':
+      return { id, ...call, function: fn, params: f('params', readRotationParams), ...rest };
+    case 'prepareGroupMembersChange':
+      return { id, ...call, function: fn, params: f('params', readMemberAddParams), ...rest };
   }
 });
 
 export const readTop: Read<RequestsTop> = object((f) => ({
   now: f('now', num),
-  public_keys: f('public_keys', list(object((k) => ({ userId: k('userId', str), publicKey: k('publicKey', str), keyVersion: k('keyVersion', str) })))),
+  public_keys: f(
+    'public_keys',
+    list(object((k) => ({ userId: k('userId', str), publicKey: k('publicKey', str), keyVersion: k('keyVersion', str) }))),
+  ),
   signing_keys: f(
     'signing_keys',
     list(

@@ -38,7 +38,12 @@ function rotationJson(r: KeyRotation): RotationJson {
   const opt = (b: Uint8Array | undefined) => (b ? toHex(b) : undefined);
   return {
     ...r,
-    memberKeyInfo: r.memberKeyInfo?.map((k) => ({ userId: k.userId, identityPublicKey: opt(k.identityPublicKey), signingPublicKey: opt(k.signingPublicKey), identityKeySignature: opt(k.identityKeySignature) })),
+    memberKeyInfo: r.memberKeyInfo?.map((k) => ({
+      userId: k.userId,
+      identityPublicKey: opt(k.identityPublicKey),
+      signingPublicKey: opt(k.signingPublicKey),
+      identityKeySignature: opt(k.identityKeySignature),
+    })),
   };
 }
 
@@ -47,7 +52,12 @@ function rotationFromJson(j: RotationJson): KeyRotation {
   const opt = (h: string | undefined) => (h === undefined ? undefined : fromHex(h));
   return {
     ...j,
-    memberKeyInfo: j.memberKeyInfo?.map((k) => ({ userId: k.userId, identityPublicKey: opt(k.identityPublicKey), signingPublicKey: opt(k.signingPublicKey), identityKeySignature: opt(k.identityKeySignature) })),
+    memberKeyInfo: j.memberKeyInfo?.map((k) => ({
+      userId: k.userId,
+      identityPublicKey: opt(k.identityPublicKey),
+      signingPublicKey: opt(k.signingPublicKey),
+      identityKeySignature: opt(k.identityKeySignature),
+    })),
   };
 }
 
@@ -55,8 +65,20 @@ const member = (userId: string): RotationMember => ({ userId, keyVersion: KEY_VE
 
 export async function generate(users: VectorUser[]): Promise<RotationFile> {
   const rotations: { id: string; input: KeyRotation }[] = [
-    { id: 'rotation-gen-group', input: { groupId: GROUP, treeVersion: '1', actionBy: member('111'), opType: 'genGroup', initialMembers: ['111', '222', '333'].map(member) } },
-    { id: 'rotation-edit', input: { treeVersion: '2', actionBy: member('111'), opType: 'edit', membersToAdd: [member('444')], membersLeft: [member('333')] } },
+    {
+      id: 'rotation-gen-group',
+      input: {
+        groupId: GROUP,
+        treeVersion: '1',
+        actionBy: member('111'),
+        opType: 'genGroup',
+        initialMembers: ['111', '222', '333'].map(member),
+      },
+    },
+    {
+      id: 'rotation-edit',
+      input: { treeVersion: '2', actionBy: member('111'), opType: 'edit', membersToAdd: [member('444')], membersLeft: [member('333')] },
+    },
     {
       id: 'rotation-edit-with-key-info',
       input: {
@@ -66,16 +88,24 @@ export async function generate(users: VectorUser[]): Promise<RotationFile> {
         membersUpdated: [member('222')],
         memberKeyInfo: ['111', '222'].map((id) => {
           const u = userOf(users, id);
-          return { userId: u.userId, identityPublicKey: u.identity.identityPublicKey, signingPublicKey: u.identity.signingPublicKey, identityKeySignature: decodeBase64(u.registration.public_key.identity_public_key_signature) };
+          return {
+            userId: u.userId,
+            identityPublicKey: u.identity.identityPublicKey,
+            signingPublicKey: u.identity.signingPublicKey,
+            identityKeySignature: decodeBase64(u.registration.public_key.identity_public_key_signature),
+          };
         }),
       },
     },
   ];
   return {
-    ...header('base64_encoded_key_rotation payloads: padded standard base64 of a Thrift GroupOpData (trees.thrift). The official SDK never sends this field; its server semantics are unpublished.'),
+    ...header(
+      'base64_encoded_key_rotation payloads: padded standard base64 of a Thrift GroupOpData (trees.thrift). The official SDK never sends this field; its server semantics are unpublished.',
+    ),
     vectors: rotations.map(({ id, input }) => {
       const b64 = buildKeyRotation(input);
-      if (canonicalJson(rotationJson(parseKeyRotation(b64))) !== canonicalJson(rotationJson(input))) throw new Error(`generator: ${id} does not round-trip`);
+      if (canonicalJson(rotationJson(parseKeyRotation(b64))) !== canonicalJson(rotationJson(input)))
+        throw new Error(`generator: ${id} does not round-trip`);
       return { id, input: rotationJson(input), payload_b64: b64, hex: toHex(decodeBase64(b64)) };
     }),
   };
@@ -119,7 +149,12 @@ const readInput: Read<RotationJson> = object((f) => ({
   ),
 }));
 
-export const readVector: Read<RotationVector> = object((f) => ({ id: f('id', str), input: f('input', readInput), payload_b64: f('payload_b64', str), hex: f('hex', hex) }));
+export const readVector: Read<RotationVector> = object((f) => ({
+  id: f('id', str),
+  input: f('input', readInput),
+  payload_b64: f('payload_b64', str),
+  hex: f('hex', hex),
+}));
 
 export const rotationFile: VectorFile<object, RotationVector> = {
   name: 'rotation.json',

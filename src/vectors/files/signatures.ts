@@ -81,7 +81,13 @@ export interface SignatureInputs {
 }
 
 /** The signed events, in the file's order. */
-export const SIGNED_EVENTS = ['ConversationKeyChangeEvent', 'GroupChangeEvent.GroupCreate', 'GroupChangeEvent.GroupMemberAddChange', 'GroupChangeEvent.GroupMemberAddChange+invite', 'MessageCreateEvent'] as const;
+export const SIGNED_EVENTS = [
+  'ConversationKeyChangeEvent',
+  'GroupChangeEvent.GroupCreate',
+  'GroupChangeEvent.GroupMemberAddChange',
+  'GroupChangeEvent.GroupMemberAddChange+invite',
+  'MessageCreateEvent',
+] as const;
 export type SignedEvent = (typeof SIGNED_EVENTS)[number];
 
 /** The file's own top-level fields. */
@@ -108,10 +114,28 @@ export type SignaturesFile = Header & SignaturesTop & { vectors: SignatureVector
 function signatureInputs(users: VectorUser[]): SignatureInputs {
   const random = stream('chat-keykit vectors: signatures');
   const key = random(32);
-  const wrapped = users.slice(0, 2).map((u, i) => ({ userId: u.userId, encryptedKey: encodeBase64(Uint8Array.from([4, ...random(112)])), publicKeyVersion: String(1700000000000 + i) }));
+  const wrapped = users.slice(0, 2).map((u, i) => ({
+    userId: u.userId,
+    encryptedKey: encodeBase64(Uint8Array.from([4, ...random(112)])),
+    publicKeyVersion: String(1700000000000 + i),
+  }));
   return {
-    key_change: { messageId: 'msg-key-change', senderId: '111', conversationId: GROUP, conversationKeyVersion: String(NOW), conversationKey: toHex(key), participantKeys: wrapped },
-    group_create: { messageId: 'msg-group-create', senderId: '111', conversationKeyVersion: String(NOW), memberIds: ['111', '222', '333'], title: 'Team', avatarUrl: 'https://example.com/a.png' },
+    key_change: {
+      messageId: 'msg-key-change',
+      senderId: '111',
+      conversationId: GROUP,
+      conversationKeyVersion: String(NOW),
+      conversationKey: toHex(key),
+      participantKeys: wrapped,
+    },
+    group_create: {
+      messageId: 'msg-group-create',
+      senderId: '111',
+      conversationKeyVersion: String(NOW),
+      memberIds: ['111', '222', '333'],
+      title: 'Team',
+      avatarUrl: 'https://example.com/a.png',
+    },
     group_member_add: {
       messageId: 'msg-member-add',
       senderId: '111',
@@ -136,18 +160,29 @@ function signatureInputs(users: VectorUser[]): SignatureInputs {
       conversationKeyVersion: String(NOW),
       groupInviteEnable: { inviteUrl: 'https://x.com/i/chat/group_join/g1', expiresAtMsec: 1795400000000 },
     },
-    message_create: { messageId: 'msg-message', senderId: '111', conversationId: '111:222', conversationKeyVersion: String(NOW), contents: toHex(random(64)) },
+    message_create: {
+      messageId: 'msg-message',
+      senderId: '111',
+      conversationId: '111:222',
+      conversationKeyVersion: String(NOW),
+      contents: toHex(random(64)),
+    },
   };
 }
 
 /** The payload of `event` at signature `version`, from the inputs. */
 function payloadOf(event: SignedEvent, version: number, inputs: SignatureInputs): string {
   switch (event) {
-    case 'ConversationKeyChangeEvent': return keyChangePayload(version, { ...inputs.key_change, conversationKey: fromHex(inputs.key_change.conversationKey) });
-    case 'GroupChangeEvent.GroupCreate': return groupCreatePayload(version, inputs.group_create);
-    case 'GroupChangeEvent.GroupMemberAddChange': return groupMemberAddPayload(version, inputs.group_member_add);
-    case 'GroupChangeEvent.GroupMemberAddChange+invite': return groupMemberAddPayload(version, inputs.group_member_add_invite);
-    case 'MessageCreateEvent': return messageCreatePayload(version, { ...inputs.message_create, contents: fromHex(inputs.message_create.contents) });
+    case 'ConversationKeyChangeEvent':
+      return keyChangePayload(version, { ...inputs.key_change, conversationKey: fromHex(inputs.key_change.conversationKey) });
+    case 'GroupChangeEvent.GroupCreate':
+      return groupCreatePayload(version, inputs.group_create);
+    case 'GroupChangeEvent.GroupMemberAddChange':
+      return groupMemberAddPayload(version, inputs.group_member_add);
+    case 'GroupChangeEvent.GroupMemberAddChange+invite':
+      return groupMemberAddPayload(version, inputs.group_member_add_invite);
+    case 'MessageCreateEvent':
+      return messageCreatePayload(version, { ...inputs.message_create, contents: fromHex(inputs.message_create.contents) });
   }
 }
 
@@ -162,11 +197,20 @@ export async function generate(users: VectorUser[]): Promise<SignaturesFile> {
     for (let version = 2; version <= 7; version++) {
       const payload = payloadOf(event, version, inputs);
       const sig = await backend.sign(signer.identity.signingPrivateKey, utf8(payload));
-      vectors.push({ id: `${event}-v${version}`, event, signature_version: version, payload, payload_sha256_hex: toHex(sha256(utf8(payload))), signature_b64: encodeBase64NoPad(sig) });
+      vectors.push({
+        id: `${event}-v${version}`,
+        event,
+        signature_version: version,
+        payload,
+        payload_sha256_hex: toHex(sha256(utf8(payload))),
+        signature_b64: encodeBase64NoPad(sig),
+      });
     }
   }
   return {
-    ...header('Signed payload strings for every signature version the verifier accepts (2 to 7) and their ECDSA-P256-SHA256 RFC 6979 signatures (raw r‖s, not low-S normalised).'),
+    ...header(
+      'Signed payload strings for every signature version the verifier accepts (2 to 7) and their ECDSA-P256-SHA256 RFC 6979 signatures (raw r‖s, not low-S normalised).',
+    ),
     signer_user_id: signer.userId,
     signer_private_hex: toHex(signer.identity.signingPrivateKey),
     signer_public_sec1_b64: encodeBase64(signer.identity.signingPublicKey),
@@ -212,7 +256,13 @@ const readMemberAdd: Read<GroupMemberAddInput> = object((f) => ({
   screenCaptureBlockingEnabled: f('screenCaptureBlockingEnabled', optional(bool)),
   groupInviteEnable: f(
     'groupInviteEnable',
-    optional(object((g) => ({ inviteUrl: g('inviteUrl', optional(str)), affiliateId: g('affiliateId', optional(str)), expiresAtMsec: g('expiresAtMsec', optional(num)) }))),
+    optional(
+      object((g) => ({
+        inviteUrl: g('inviteUrl', optional(str)),
+        affiliateId: g('affiliateId', optional(str)),
+        expiresAtMsec: g('expiresAtMsec', optional(num)),
+      })),
+    ),
   ),
 }));
 
@@ -225,7 +275,12 @@ const readInputs: Read<SignatureInputs> = object((f) => ({
       conversationId: k('conversationId', str),
       conversationKeyVersion: k('conversationKeyVersion', str),
       conversationKey: k('conversationKey', hex),
-      participantKeys: k('participantKeys', list(object((p) => ({ userId: p('userId', str), encryptedKey: p('encryptedKey', str), publicKeyVersion: p('publicKeyVersion', str) })))),
+      participantKeys: k(
+        'participantKeys',
+        list(
+          object((p) => ({ userId: p('userId', str), encryptedKey: p('encryptedKey', str), publicKeyVersion: p('publicKeyVersion', str) })),
+        ),
+      ),
     })),
   ),
   group_create: f(
