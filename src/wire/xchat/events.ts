@@ -13,88 +13,13 @@
  * @module
  */
 import { field, required, struct, T, union, type Infer } from '../thrift/index.js';
+import { GroupOpData } from './trees.js';
 
 const S = T.string;
 const strings = T.list(T.string);
 
-// --- trees.thrift (ratchet tree; used only by ConversationKeyChangeEvent.ratchetTreeChange and the rotation payload) ---
-export const Member = /* @__PURE__ */ struct('Member', { userId: required(1, T.i64), keyVersion: required(2, T.i64) });
-export const PubKeyBytes = /* @__PURE__ */ struct('PubKeyBytes', { pubKeyBytes: required(1, T.binary) });
-export const MemberKeyInfo = /* @__PURE__ */ struct('MemberKeyInfo', {
-  identityPublicKey: field(1, T.binary),
-  signingPublicKey: field(2, T.binary),
-  identityKeySignature: field(3, T.binary),
-});
-export const TreeKeyData = /* @__PURE__ */ struct('TreeKeyData', {
-  publicKey: required(
-    1,
-    T.struct(() => PubKeyBytes),
-  ),
-  subTreeHash: required(2, T.binary),
-});
-export const TreeNode = /* @__PURE__ */ struct('TreeNode', {
-  member: field(
-    1,
-    T.struct(() => Member),
-  ),
-  keyData: field(
-    2,
-    T.struct(() => TreeKeyData),
-  ),
-  nodeSecretKeyEncryptions: field(3, T.map(T.binary, T.binary)),
-});
-export const MaybeTreeNode = /* @__PURE__ */ struct('MaybeTreeNode', {
-  node: field(
-    1,
-    T.struct(() => TreeNode),
-  ),
-});
-const updateMap = T.map(T.i32, T.map(T.binary, T.binary));
-const newPathPks = T.map(T.i32, T.binary);
-const members = T.list(T.struct(() => Member));
-export const GenGroupOpData = /* @__PURE__ */ struct('GenGroupOpData', {
-  updateMap: field(1, updateMap),
-  newPathPks: field(2, newPathPks),
-  initialMembers: field(3, members),
-});
-export const EditOpData = /* @__PURE__ */ struct('EditOpData', {
-  updateMap: field(1, updateMap),
-  newPathPks: field(2, newPathPks),
-  membersLeft: field(3, members),
-  membersToAdd: field(4, members),
-  membersUpdated: field(5, members),
-  fullTreeList: field(6, T.list(T.struct(() => MaybeTreeNode))),
-});
-export const TypeData = /* @__PURE__ */ union('TypeData', {
-  genGroup: field(
-    1,
-    T.struct(() => GenGroupOpData),
-  ),
-  edit: field(
-    6,
-    T.struct(() => EditOpData),
-  ),
-});
-/** The ratchet-tree operation; id 5 is retired. */
-export const GroupOpData = /* @__PURE__ */ struct('GroupOpData', {
-  groupId: field(1, S),
-  treeVersion: field(2, T.i64),
-  actionBy: field(
-    3,
-    T.struct(() => Member),
-  ),
-  typeData: field(
-    4,
-    T.struct(() => TypeData),
-  ),
-  memberKeyInfo: field(
-    6,
-    T.map(
-      T.i64,
-      T.struct(() => MemberKeyInfo),
-    ),
-  ),
-});
+// --- trees.thrift: in trees.ts, re-exported so that one namespace holds every struct ---
+export * from './trees.js';
 
 // --- event.thrift ---
 /** A wrapped conversation key; every writer sets all three fields, and a key without one is unusable. */

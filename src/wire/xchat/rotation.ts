@@ -14,7 +14,7 @@ import { assertArray, assertBytes, assertObject, assertString, typeName } from '
 import { assertI64Text } from '../../rules.js';
 import { decodeBase64, encodeBase64 } from '../base64.js';
 import { decodeStruct, encodeStruct, type Infer } from '../thrift/index.js';
-import { GroupOpData, type Member } from './events.js';
+import { GroupOpData, type Member } from './trees.js';
 
 /** A ratchet-tree member: a user id and that user's key version (both i64 on the wire). */
 export interface RotationMember {
