@@ -27,10 +27,8 @@ export {
 export { parseChannelData, ENVELOPE_FIELD, ENVELOPE_VERSION, type SendbirdKeyEnvelope } from './envelope.js';
 export { sendbirdKeyRecord } from './keys.js';
 export { recordSendbirdChannelKey, type SendbirdKeyHistory, type RecordSendbirdChannelKeyOptions } from './key-history.js';
+export { prepareSendbirdMessage, prepareSendbirdMessageEdit, prepareSendbirdFileMessage } from './message-prepare.js';
 export {
-  prepareSendbirdMessage,
-  prepareSendbirdMessageEdit,
-  prepareSendbirdFileMessage,
   DEFAULT_PLACEHOLDER,
   ENCRYPTED_FILE_NAME,
   type SendbirdMessageKey,
@@ -41,7 +39,7 @@ export {
   type SendbirdFileMessageParams,
   type PreparedSendbirdMessage,
   type PreparedSendbirdFileMessage,
-} from './message-prepare.js';
+} from './message-params.js';
 export { sendbirdMessageRequest, sendbirdFileMessageRequest, type SendbirdMessageRequestOptions } from './message-requests.js';
 export { openSendbirdMessage, openSendbirdMessages } from './message-open.js';
 export {

@@ -16,7 +16,7 @@ import {
   type PreparedSendbirdFileMessage,
   type PreparedSendbirdMessage,
   type SendbirdMessageExtras,
-} from './message-prepare.js';
+} from './message-params.js';
 import { parseMessageData, type SendbirdMessageDocument } from './message-data.js';
 import { channelPath, credentials, jsonRequest, type SendbirdOptions, type SendbirdRequest } from './requests.js';
 
