@@ -11,10 +11,8 @@
  * @module
  */
 import { ErrorCodes, InvalidInputError } from '../../errors.js';
-import { assertArray, assertObject, assertString, typeName } from '../../guards.js';
-import { assertDistinct, assertOptionalSignedText, assertSignable, assertTtl } from '../../rules.js';
+import { assertObject, typeName } from '../../guards.js';
 import {
-  checkSender,
   latestKeys,
   recipientsFor,
   runKeyChange,
@@ -23,12 +21,11 @@ import {
   type PreparedSender,
   type Signer,
 } from '../../core/keychange.js';
-import { wipe } from '../../core/secret.js';
 import type { Recipient } from '../../core/wrap.js';
 import { encodeBase64, encodeBase64NoPad } from '../../wire/base64.js';
 import { encodeGroupCreateDetail, encodeGroupMemberAddDetail, encodeKeyChangeDetail } from '../../wire/xchat/details.js';
 import { CURRENT_SIGNATURE_VERSION, groupCreatePayload, groupMemberAddPayload, keyChangePayload } from '../../wire/xchat/payloads.js';
-import { assertGroupId, assertXUserId, canonicalConversationId, isGroupId, oneToOneId, oneToOneUsers, X_USER_ID } from './rules.js';
+import { assertGroupId, X_USER_ID } from './rules.js';
 
 import type {
   ActionSignature,
@@ -42,42 +39,11 @@ import type {
   PreparedWrapping,
 } from './types.js';
 
+import { idList, keyChangeRoster, optText, optTtl, subset, withSender } from './prepare-params.js';
+
 export type { ParticipantKey } from '../../wire/xchat/events.js';
 export type { PublicKeyInput, Sender, PreparedSender, PrepareOptions } from '../../core/keychange.js';
 export type * from './types.js';
-
-function idList(value: unknown, field: string): string[] {
-  const ids = assertArray(value, field).map((v, i) => assertXUserId(v, `${field}[${i}]`));
-  assertDistinct(ids, field);
-  return ids;
-}
-
-function subset(ids: readonly string[], of: ReadonlySet<string>, field: string, what: string): void {
-  ids.forEach((id, i) => {
-    if (!of.has(id)) throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `${id} is not ${what}`, `${field}[${i}]`);
-  });
-}
-
-/** An optional signed text: absent or empty means none (like the SDK); otherwise comma-free and not `null`. */
-function optText(value: unknown, field: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  const s = assertString(value, field);
-  return s === '' ? undefined : assertOptionalSignedText(s, field);
-}
-
-/** Runs `f` with the checked sender; the sender's private-key copy is wiped afterwards. */
-async function withSender<R>(value: unknown, f: (sender: Signer) => Promise<R>): Promise<R> {
-  const sender = checkSender(value, X_USER_ID);
-  try {
-    return await f(sender);
-  } finally {
-    wipe(sender.signingPrivateKey);
-  }
-}
-
-function optTtl(value: unknown, field: string): number | undefined {
-  return value === undefined || value === null ? undefined : assertTtl(value, field);
-}
 
 async function action(
   k: NewKey,
@@ -138,63 +104,6 @@ function prepareChange(
       wrapping: k.wrapping,
     };
   });
-}
-
-/** Who gets a key change's key: the two users of a one-to-one, or a group's members. */
-function keyChangeRoster(
-  p: Record<string, unknown>,
-  senderId: string,
-  keys: ReadonlyMap<string, Recipient>,
-): { conversationId: string; members: string[] } {
-  const members = p.memberIds === undefined || p.memberIds === null ? undefined : idList(p.memberIds, 'params.memberIds');
-  let conversationId: string;
-  if (p.conversationId === undefined || p.conversationId === null) {
-    const users = members ?? [...keys.keys()];
-    if (users.length !== 2) {
-      throw new InvalidInputError(
-        ErrorCodes.INVALID_CONVERSATION_ID,
-        `is required unless the participants are exactly two users (got ${users.length})`,
-        'params.conversationId',
-      );
-    }
-    conversationId = oneToOneId(users[0] as string, users[1] as string);
-  } else {
-    conversationId = canonicalConversationId(assertSignable(p.conversationId, 'params.conversationId'), senderId);
-  }
-  const pair = oneToOneUsers(conversationId);
-  if (pair) {
-    if (members && (members.length !== 2 || !members.every((m) => pair.includes(m)))) {
-      throw new InvalidInputError(
-        ErrorCodes.INVALID_ARGUMENT,
-        `a one-to-one key goes to its two users ${pair.join(' and ')} only`,
-        'params.memberIds',
-      );
-    }
-    if (!pair.includes(senderId))
-      throw new InvalidInputError(
-        ErrorCodes.INVALID_ARGUMENT,
-        `the sender ${senderId} is not one of the two users of ${conversationId}`,
-        'params.conversationId',
-      );
-    return { conversationId, members: pair };
-  }
-  if (!isGroupId(conversationId)) {
-    throw new InvalidInputError(
-      ErrorCodes.INVALID_CONVERSATION_ID,
-      'expected a group id (g followed by 1 to 19 digits) or a one-to-one id (A:B, A-B or the peer id)',
-      'params.conversationId',
-    );
-  }
-  if (!members) {
-    throw new InvalidInputError(
-      ErrorCodes.INVALID_ARGUMENT,
-      "is required for a group: the key goes to the group's members only (after a removal, without the removed member)",
-      'params.memberIds',
-    );
-  }
-  if (!members.includes(senderId))
-    throw new InvalidInputError(ErrorCodes.INVALID_ARGUMENT, `must include the sender ${senderId}`, 'params.memberIds');
-  return { conversationId, members };
 }
 
 /**
