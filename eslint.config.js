@@ -56,7 +56,14 @@ export default tseslint.config(
     // Pages that run in a browser (the browser suite's page, the browser benchmark's page).
     files: ['test/browser/page/**', 'bench/browser-page.js'],
     languageOptions: {
-      globals: { document: 'readonly', location: 'readonly', navigator: 'readonly', isSecureContext: 'readonly', Worker: 'readonly' },
+      globals: {
+        document: 'readonly',
+        location: 'readonly',
+        navigator: 'readonly',
+        isSecureContext: 'readonly',
+        Worker: 'readonly',
+        ReadableStream: 'readonly',
+      },
     },
   },
   {

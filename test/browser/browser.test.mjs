@@ -8,6 +8,8 @@
  *   - csp:    the same with `Content-Security-Policy: default-src 'self'`;
  *   - insecure: http://insecure.test (mapped to 127.0.0.1 by --host-resolver-rules; not a secure
  *     context, so no crypto.subtle).
+ * The page's message layer reads inputs made in Node by the library and the official SDK
+ * (fixtures.mjs, served as fixtures.json), and what it encrypts is decrypted here by the SDK.
  * Every check names the bundler and the variant, and lists what failed. A bundle-size check
  * builds a three-function page with esbuild (--minify --splitting), runs it, and counts the
  * JavaScript it loads. docs/browser.md §"Testing in a browser" lists every check.
@@ -17,7 +19,9 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { deliver, loadSdk, pattern, suiteFixtures } from './fixtures.mjs';
 import * as h from './harness.mjs';
 
 const PAGE = join(import.meta.dirname, 'page', 'app.js');
@@ -54,6 +58,9 @@ const pageRuns = {};
 let size;
 let sizeDiagnostic;
 let sizeRun;
+/** The message layer's inputs (fixtures.json, next to every page) and what the Node side needs to read the pages' outputs. */
+let suite;
+let wire;
 
 const phases = {};
 const suiteStart = performance.now();
@@ -77,6 +84,13 @@ beforeAll(async () => {
   // When the size build fails today, measure what it would be with Node built-ins left out, so
   // that the failure still says how large the bundle is and what dominates it.
   if (!size.ok) sizeDiagnostic = await h.buildSizePage(tmp, SIZE_ENTRY, { name: 'size-external-node', extra: ['--external:node:*'] });
+  suite = await phase('message-layer fixtures (packed library and official SDK, in Node)', async () => {
+    const dist = join(tmp, 'node_modules', 'chat-keykit', 'dist');
+    const kit = await import(pathToFileURL(join(dist, 'index.js')).href);
+    wire = await import(pathToFileURL(join(dist, 'wire.js')).href);
+    return suiteFixtures(kit, wire, await loadSdk());
+  });
+  for (const b of BUNDLERS) if (builds[b].ok) writeFileSync(join(builds[b].outDir, 'fixtures.json'), JSON.stringify(suite.fixtures));
   chromium = await phase('launch Chromium', () => h.launchChromium());
   for (const b of BUNDLERS) if (builds[b].ok) servers[b] = await h.serveStatic(builds[b].outDir);
   if (size.ok) {
@@ -187,6 +201,66 @@ function expectNoProblems(label, problems) {
   ).toEqual([]);
 }
 
+/**
+ * What the official SDK makes of a page's outputs (`result.outputs`): each message delivered (in
+ * Node, by the packed wire module) and decrypted by the SDK as member 333 with `decryptEvent`,
+ * verified and with the content the page meant; each metadata ciphertext decrypted by the SDK's
+ * `decrypt`; each media ciphertext by its `decryptStream`, to the test file's bytes.
+ */
+function outputProblems(out) {
+  const p = [];
+  const { fixtures, key, version, peer, signingKeys } = suite;
+  const keys = { [version]: Uint8Array.from(key) };
+  for (const backend of out.backends) {
+    const sent = out.messages?.[backend] ?? [];
+    if (sent.length !== 4) p.push(`${backend}: ${sent.length} messages, expected 4 (text, reply, edit, reaction)`);
+    for (const m of sent) {
+      let got;
+      try {
+        got = peer.chat.decryptEvent(deliver(wire, m.sent, { sequenceId: m.sequenceId, senderId: '222' }), keys, signingKeys);
+      } catch (e) {
+        p.push(`${backend} ${m.kind}: the SDK refused it: ${e?.message ?? e}`);
+        continue;
+      }
+      const c = got.content ?? {};
+      const want = {
+        text: { content_type: 'text', text: m.text },
+        reply: { content_type: 'text', text: `a reply, ${backend}` },
+        edit: { content_type: 'edit', new_text: `${m.text}, edited` },
+        reaction: { content_type: 'reaction', emoji: '👍', target_message_id: '2' },
+      }[m.kind];
+      if (got.verified !== true || got.senderId !== '222') p.push(`${backend} ${m.kind}: verified ${got.verified}, sender ${got.senderId}`);
+      for (const [k, v] of Object.entries(want ?? {}))
+        if (c[k] !== v) p.push(`${backend} ${m.kind}: the SDK reads content.${k} ${JSON.stringify(c[k])}, expected ${JSON.stringify(v)}`);
+      if (m.kind === 'reply' && c.replying_to_preview?.messageText !== 'hello from the SDK')
+        p.push(`${backend} reply: the SDK reads the preview ${JSON.stringify(c.replying_to_preview)}`);
+    }
+    const metadata = out.metadata?.[backend];
+    let text;
+    try {
+      text = peer.chat.decrypt(metadata, Uint8Array.from(key));
+    } catch (e) {
+      text = `(refused: ${e?.message ?? e})`;
+    }
+    if (text !== fixtures.metadata.text) p.push(`${backend} metadata: the SDK decrypts it to ${JSON.stringify(text)}`);
+    const media = out.media?.[backend] ?? [];
+    if (media.length !== fixtures.media.length) p.push(`${backend}: ${media.length} media sizes, expected ${fixtures.media.length}`);
+    for (const m of media)
+      for (const form of ['oneShot', 'incremental', 'webStreams']) {
+        let plain;
+        try {
+          plain = peer.chat.decryptStream(Uint8Array.from(Buffer.from(m[form], 'base64')), Uint8Array.from(key));
+        } catch (e) {
+          p.push(`${backend} media ${m.size} bytes, ${form}: the SDK refused it: ${e?.message ?? e}`);
+          continue;
+        }
+        if (!Buffer.from(plain).equals(Buffer.from(pattern(m.size))))
+          p.push(`${backend} media ${m.size} bytes, ${form}: the SDK decrypts it to other bytes (${plain.length})`);
+      }
+  }
+  return p;
+}
+
 describe.each(BUNDLERS)('%s', (bundler) => {
   test(`${bundler}: builds without errors and without warnings about Node built-ins`, () => {
     const b = builds[bundler];
@@ -264,6 +338,27 @@ describe.each(BUNDLERS)('%s', (bundler) => {
       problems.push(...warningProblems(run, ['webcrypto-unavailable']));
     }
     expectNoProblems(`${bundler}/insecure`, problems);
+  });
+
+  test(`${bundler}: what the page encrypted (messages, a reply, an edit, a reaction, metadata, media in three forms) decrypts in Node with the official SDK, in every variant`, async () => {
+    const problems = [];
+    for (const variant of Object.keys(VARIANTS)) {
+      const { run, problems: p } = await runChecked(bundler, variant);
+      if (!run) {
+        problems.push(...p);
+        break;
+      }
+      const out = run.state?.result?.outputs;
+      const expected = variant === 'insecure' ? ['noble'] : ['webcrypto', 'noble'];
+      if (JSON.stringify(out?.backends) !== JSON.stringify(expected)) {
+        problems.push(
+          `${variant}: the page's message layer ran with ${JSON.stringify(out?.backends)}, expected ${JSON.stringify(expected)}`,
+        );
+        continue;
+      }
+      problems.push(...outputProblems(out).map((x) => `${variant}: ${x}`));
+    }
+    expectNoProblems(`${bundler} message layer`, problems);
   });
 });
 

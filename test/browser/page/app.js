@@ -6,6 +6,11 @@
 // resolveBackend, runtimeReport, prepared.wrapping; and what the page sees: Web Workers started,
 // CSP violations) and publishes a JSON result as `window.__keykit` for the driver
 // (test/browser/browser.test.mjs), plus a readable copy in the page for screenshots.
+//
+// The message layer runs on inputs the driver made in Node with the library and the official SDK
+// (fixtures.json, next to the page: test/browser/fixtures.mjs): the page decrypts them, and
+// returns what it encrypted (messages, metadata, media) in `result.outputs` for the driver to
+// decrypt with the SDK.
 import {
   generateIdentity,
   buildKeyRegistration,
@@ -19,8 +24,24 @@ import {
   verifyCreateGroupRequest,
   verifyAddConversationKeysRequest,
   verifyAddMembersRequest,
+  importPrivateKeys,
+  encryptMessage,
+  encryptReply,
+  encryptEdit,
+  encryptAddReaction,
+  decryptEvents,
+  encryptMetadata,
+  decryptMetadata,
+  encryptMedia,
+  decryptMedia,
+  createMediaEncryptor,
+  createMediaDecryptor,
+  mediaEncryptionStream,
+  mediaDecryptionStream,
+  mediaCiphertextLength,
 } from 'chat-keykit';
 import { resolveBackend, runtimeReport } from 'chat-keykit/backends';
+import { decodeBase64, decodeStruct, encodeBase64, encodeStruct, XChatStructs } from 'chat-keykit/wire';
 import { prepareSendbirdChannelKey, createSendbirdGroupChannelRequest, openSendbirdChannelKey } from 'chat-keykit/sendbird';
 
 const GROUP = 'g1234567890123456789';
@@ -100,6 +121,7 @@ async function run() {
     runtime: null,
     steps,
     seen,
+    outputs: null,
   };
   const step = async (name, fn) => {
     const t = performance.now();
@@ -271,6 +293,8 @@ async function run() {
     return { url: request.url.replace(/^https:\/\/[^/]+/, '…'), refused };
   });
 
+  await messageLayer(step, result);
+
   // Last, so that the prepare calls above found out by themselves how this page runs.
   await step('runtimeReport', async () => {
     result.runtime = await runtimeReport();
@@ -278,6 +302,278 @@ async function run() {
   });
 
   return result;
+}
+
+/** The bytes of a test file of `n` bytes: the same as `pattern` in test/browser/fixtures.mjs. */
+function pattern(n) {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (i * 7 + (i >> 8) * 13 + 3) & 255;
+  return out;
+}
+
+/** Delivers a sent message as the X backend does: a MessageEvent envelope, base64. */
+function deliver(sent, sequenceId, senderId, conversationId) {
+  const S = XChatStructs;
+  return encodeBase64(
+    encodeStruct(S.MessageEvent, {
+      sequenceId: String(sequenceId),
+      messageId: sent.messageId,
+      senderId,
+      conversationId,
+      createdAtMsec: '1700000000000',
+      detail: { messageCreateEvent: decodeStruct(S.MessageCreateEvent, decodeBase64(sent.encryptedContent)) },
+      messageEventSignature: decodeStruct(S.MessageEventSignature, decodeBase64(sent.encodedEventSignature)),
+    }),
+  );
+}
+
+/** The error code of what `fn` throws (or of a rejected promise), or a note that it did not throw. */
+async function codeOf(fn) {
+  try {
+    await fn();
+  } catch (e) {
+    return e && e.code;
+  }
+  return 'did not throw';
+}
+
+/** Runs bytes through a TransformStream in `piece`-byte writes; resolves with the output, concatenated. */
+async function throughStream(transform, input, piece) {
+  const source = new ReadableStream({
+    start(controller) {
+      for (let i = 0; i < input.length; i += piece) controller.enqueue(input.slice(i, i + piece));
+      controller.close();
+    },
+  });
+  const reader = source.pipeThrough(transform).getReader();
+  const parts = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+  }
+  return concat(parts);
+}
+
+function concat(parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Pushes bytes through a media encryptor or decryptor in `piece`-byte pushes, then finishes. */
+function pushAll(streamer, input, piece) {
+  const parts = [];
+  for (let i = 0; i < input.length; i += piece) parts.push(streamer.push(input.subarray(i, i + piece)));
+  parts.push(streamer.finish());
+  return concat(parts);
+}
+
+/**
+ * The message layer, on the driver's fixtures (fixtures.json): decryptEvents of a history made in
+ * Node, encrypt → decryptEvents round trips with a reply, an edit and a reaction, metadata, and
+ * media one-shot, incremental and through Web Streams, with each backend the page has (webcrypto
+ * and noble in a secure context, noble alone without crypto.subtle). What the page encrypted goes
+ * to `result.outputs`, for the driver to decrypt with the official SDK.
+ */
+async function messageLayer(step, result) {
+  let fx;
+  const loaded = await step('message layer: fixtures.json (made in Node by the library and the official SDK)', async () => {
+    const response = await fetch('./fixtures.json');
+    assert(response.ok, `fixtures.json: HTTP ${response.status}`);
+    fx = await response.json();
+  });
+  if (!loaded) return;
+  const backends = result.backend === 'webcrypto' ? ['webcrypto', 'noble'] : [result.backend];
+  const bob = await importPrivateKeys(decodeBase64(fx.bob.blob));
+  const key = decodeBase64(fx.conversationKey);
+  const ckv = fx.conversationKeyVersion;
+  const group = fx.conversationId;
+  const receive = (events, backend) =>
+    decryptEvents(events, {
+      recipient: { userId: fx.bob.userId, identityPrivateKey: bob.identityPrivateKey },
+      signingKeys: fx.signingKeys,
+      backend,
+    });
+  const outputs = { backends, messages: {}, metadata: {}, media: {} };
+  result.outputs = outputs;
+
+  /** Checks a decrypted event against what it must be: type, sender, verified, content fields, reply preview. */
+  const checkEvent = (got, want, label) => {
+    assert(got, `${label}: missing`);
+    const e = got.event;
+    assert(
+      e.type === want.type && e.senderId === want.senderId,
+      `${label}: ${e.type} from ${e.senderId}, expected ${want.type} from ${want.senderId}`,
+    );
+    assert(e.verified === true, `${label}: not verified`);
+    for (const [k, v] of Object.entries(want.content ?? {}))
+      assert(e.content?.[k] === v, `${label}: content.${k} is ${JSON.stringify(e.content?.[k])}, expected ${JSON.stringify(v)}`);
+    if (want.replyingToPreview) {
+      for (const [k, v] of Object.entries(want.replyingToPreview))
+        assert(
+          e.content?.replyingToPreview?.[k] === v,
+          `${label}: replyingToPreview.${k} is ${JSON.stringify(e.content?.replyingToPreview?.[k])}`,
+        );
+      assert(e.replyPreviewValidation === 'valid', `${label}: replyPreviewValidation ${e.replyPreviewValidation}`);
+    }
+  };
+
+  await step(
+    'message layer: decryptEvents of a history from Node (key change, library and SDK messages, an SDK reply, an edit, a reaction)',
+    async () => {
+      for (const backend of backends) {
+        const r = await receive(fx.events, backend);
+        assert(Object.keys(r.errors).length === 0, `${backend}: errors ${JSON.stringify(r.errors)}`);
+        assert(r.messages.length === fx.expected.length, `${backend}: ${r.messages.length} events, expected ${fx.expected.length}`);
+        fx.expected.forEach((want, i) => checkEvent(r.messages[i], want, `${backend}, event ${want.sequenceId}`));
+        const set = r.conversationKeys.byConversation[group];
+        assert(set?.latestVersion === ckv, `${backend}: latest key version ${set?.latestVersion}, expected ${ckv}`);
+        assert(sameBytes(set.keys[ckv], key), `${backend}: the key unwrapped from the key change is the group's key`);
+      }
+      return { backends, events: fx.events.length };
+    },
+  );
+
+  await step('message layer: encryptMessage, encryptReply, encryptEdit, encryptAddReaction → decryptEvents', async () => {
+    const sender = { userId: fx.bob.userId, signingKeyVersion: fx.bob.signingKeyVersion, signingPrivateKey: bob.signingPrivateKey };
+    const common = { conversationKey: key, conversationKeyVersion: ckv, sender };
+    const aliceText = fx.events[1];
+    const sdkText = fx.events[2];
+    let seq = 100;
+    for (const backend of backends) {
+      const options = { backend };
+      const text = `from the page, ${backend} ✓`;
+      const sent = [];
+      const delivered = [];
+      const send = (kind, s) => {
+        sent.push({ kind, sequenceId: String(++seq), sent: s });
+        delivered.push(deliver(s, seq, fx.bob.userId, group));
+        return delivered.at(-1);
+      };
+      const own = send('text', await encryptMessage({ conversationId: group, text, ...common }, options));
+      send('reply', await encryptReply({ conversationId: group, text: `a reply, ${backend}`, replyToEvent: sdkText, ...common }, options));
+      send('edit', await encryptEdit({ updatedText: `${text}, edited`, targetEvent: own, ...common }, options));
+      send('reaction', await encryptAddReaction({ emoji: '👍', targetEvent: aliceText, ...common }, options));
+      const r = await receive([fx.events[0], aliceText, sdkText, ...delivered], backend);
+      assert(Object.keys(r.errors).length === 0, `${backend}: errors ${JSON.stringify(r.errors)}`);
+      const bySeq = (s) => r.messages.find((m) => m.event.sequenceId === s);
+      const [t, reply, edit, reaction] = sent.map((x) => x.sequenceId);
+      checkEvent(bySeq(t), { type: 'message', senderId: '222', content: { contentType: 'text', text } }, `${backend} text`);
+      checkEvent(
+        bySeq(reply),
+        {
+          type: 'message',
+          senderId: '222',
+          content: { contentType: 'text', text: `a reply, ${backend}` },
+          replyingToPreview: { senderId: '333', messageText: 'hello from the SDK', replyingToMessageSequenceId: '3' },
+        },
+        `${backend} reply`,
+      );
+      checkEvent(
+        bySeq(edit),
+        { type: 'message', senderId: '222', content: { contentType: 'edit', newText: `${text}, edited`, targetMessageId: t } },
+        `${backend} edit`,
+      );
+      checkEvent(
+        bySeq(reaction),
+        { type: 'message', senderId: '222', content: { contentType: 'reaction', emoji: '👍', targetMessageId: '2' } },
+        `${backend} reaction`,
+      );
+      outputs.messages[backend] = sent.map((x) => ({ ...x, text }));
+    }
+    return { backends, sent: backends.map((b) => outputs.messages[b].length) };
+  });
+
+  await step("message layer: encryptMetadata / decryptMetadata (the SDK's metadata in, ours out), a tampered one refused", async () => {
+    const text = await decryptMetadata(fx.metadata.sdkCiphertext, key);
+    assert(text === fx.metadata.text, `the SDK's metadata decrypts to ${JSON.stringify(text)}`);
+    const codes = {};
+    for (const backend of backends) {
+      const ciphertext = await encryptMetadata(fx.metadata.text, key, { backend });
+      assert((await decryptMetadata(ciphertext, key)) === fx.metadata.text, `${backend}: round trip`);
+      outputs.metadata[backend] = ciphertext;
+      const bytes = decodeBase64(ciphertext);
+      bytes[bytes.length - 1] ^= 1;
+      codes[backend] = await codeOf(() => decryptMetadata(encodeBase64(bytes), key));
+      assert(codes[backend] === 'ERR_DECRYPT_FAILED', `${backend}: tampered metadata gave ${codes[backend]}`);
+    }
+    return { tampered: codes };
+  });
+
+  await step(`message layer: media one-shot, incremental and Web Streams, ${fx.media.map((m) => m.size).join(', ')} bytes`, async () => {
+    for (const backend of backends) {
+      const options = { backend };
+      outputs.media[backend] = [];
+      for (const { size, sdkCiphertext } of fx.media) {
+        const plain = pattern(size);
+        const label = `${backend}, ${size} bytes`;
+        const theirs = decodeBase64(sdkCiphertext);
+        // The SDK's ciphertext, decrypted three ways (pieces that do not fall on frame boundaries).
+        assert(
+          sameBytes(await decryptMedia(theirs, key, { ...options, expectedLength: size }), plain),
+          `${label}: decryptMedia of the SDK's`,
+        );
+        assert(
+          sameBytes(pushAll(await createMediaDecryptor(key, options), theirs, 1000), plain),
+          `${label}: createMediaDecryptor of the SDK's`,
+        );
+        assert(
+          sameBytes(await throughStream(mediaDecryptionStream(key, options), theirs, 4099), plain),
+          `${label}: mediaDecryptionStream of the SDK's`,
+        );
+        // Ours, three ways, each the right length and decrypting here; the driver has the SDK decrypt them.
+        const oneShot = await encryptMedia(plain, key, options);
+        const incremental = pushAll(await createMediaEncryptor(key, options), plain, 777);
+        const webStreams = await throughStream(mediaEncryptionStream(key, options), plain, 65_536);
+        for (const [form, c] of Object.entries({ oneShot, incremental, webStreams })) {
+          assert(
+            c.length === mediaCiphertextLength(size),
+            `${label}: ${form} is ${c.length} bytes, expected ${mediaCiphertextLength(size)}`,
+          );
+          assert(sameBytes(await decryptMedia(c, key, options), plain), `${label}: ${form} round trip`);
+        }
+        outputs.media[backend].push({
+          size,
+          oneShot: encodeBase64(oneShot),
+          incremental: encodeBase64(incremental),
+          webStreams: encodeBase64(webStreams),
+        });
+      }
+    }
+    return { backends, sizes: fx.media.map((m) => m.size) };
+  });
+
+  await step(
+    'message layer: a tampered or truncated media stream is refused with ERR_DECRYPT_FAILED, one-shot, incremental and Web Streams',
+    async () => {
+      const largest = fx.media.at(-1);
+      const good = decodeBase64(largest.sdkCiphertext);
+      const tampered = good.slice();
+      tampered[Math.floor(good.length / 2)] ^= 1;
+      // Cut after the first frame: what is left is a whole stream without its final frame.
+      const truncated = good.slice(0, 24 + 1024 + 17);
+      const codes = {};
+      for (const backend of backends) {
+        const options = { backend };
+        for (const [what, bytes] of Object.entries({ tampered, truncated })) {
+          const got = {
+            oneShot: await codeOf(() => decryptMedia(bytes, key, options)),
+            incremental: await codeOf(async () => pushAll(await createMediaDecryptor(key, options), bytes, 4096)),
+            webStreams: await codeOf(() => throughStream(mediaDecryptionStream(key, options), bytes, 4096)),
+          };
+          for (const [form, code] of Object.entries(got))
+            assert(code === 'ERR_DECRYPT_FAILED', `${backend}: ${what} stream, ${form}: ${code}`);
+          codes[`${backend} ${what}`] = got;
+        }
+      }
+      return codes;
+    },
+  );
 }
 
 function publish(state) {
