@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, open, readFile, rename, rm } from 'node:fs/promises';
+import { link, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { findDuplicateKey } from '../wire/json.js';
 import { UsageError } from './args.js';
@@ -23,6 +23,53 @@ export interface CliIO {
   cwd: string;
 }
 
+/** The largest text input the CLI reads from a file or standard input (JSON, a message text): 256 MiB. */
+export const MAX_TEXT_INPUT = 256 * 1024 * 1024;
+
+function tooLarge(what: string, path: string): UsageError {
+  return new UsageError(`${what} ${path} is larger than ${MAX_TEXT_INPUT / 1024 / 1024} MiB, the most this command reads`);
+}
+
+/**
+ * Reads a text input (UTF-8) from a file, or from standard input for `-`, refusing more than
+ * {@link MAX_TEXT_INPUT} bytes: a regular file by its size, unread; a FIFO or a growing file as it
+ * is read, in pieces. File errors name the path as the user gave it.
+ */
+export async function readTextInput(io: CliIO, path: string, what: string): Promise<string> {
+  if (path === '-') return io.readStdin();
+  let handle;
+  try {
+    handle = await open(resolve(io.cwd, path), 'r');
+  } catch (e) {
+    throw fileError(e, 'read', what, path);
+  }
+  try {
+    // A regular file says its size: refuse it unread. Anything else is counted as it is read.
+    if ((await handle.stat()).size > MAX_TEXT_INPUT) throw tooLarge(what, path);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      size += bytesRead;
+      if (size > MAX_TEXT_INPUT) throw tooLarge(what, path);
+      chunks.push(chunk.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } catch (e) {
+    throw fileError(e, 'read', what, path);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads a text (a message to send) from a file or standard input for `-`, dropping one trailing newline. */
+export async function readText(io: CliIO, path: string, what: string): Promise<string> {
+  const text = await readTextInput(io, path, what);
+  return text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
+}
+
 /** The real process IO. */
 export function processIO(): CliIO {
   return {
@@ -30,7 +77,13 @@ export function processIO(): CliIO {
     stderr: process.stderr,
     readStdin: async () => {
       const chunks: Buffer[] = [];
-      for await (const c of process.stdin) chunks.push(c as Buffer);
+      let size = 0;
+      for await (const c of process.stdin) {
+        size += (c as Buffer).length;
+        if (size > MAX_TEXT_INPUT)
+          throw new UsageError(`standard input is larger than ${MAX_TEXT_INPUT / 1024 / 1024} MiB, the most this command reads`);
+        chunks.push(c as Buffer);
+      }
       return Buffer.concat(chunks).toString('utf8');
     },
     cwd: process.cwd(),
@@ -67,16 +120,11 @@ const stdinRead = new WeakSet<CliIO>();
  * file. Text with a duplicate object key is refused: parsers disagree on which value wins.
  */
 export async function readJson(io: CliIO, path: string, what: string): Promise<unknown> {
-  let text: string;
   if (path === '-') {
     if (stdinRead.has(io)) throw new UsageError(`standard input (-) was already read: give the ${what} as a file`);
     stdinRead.add(io);
   }
-  try {
-    text = path === '-' ? await io.readStdin() : await readFile(resolve(io.cwd, path), 'utf8');
-  } catch (e) {
-    throw fileError(e, 'read', what, path);
-  }
+  const text = await readTextInput(io, path, what);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   conversationPath,
@@ -24,19 +24,8 @@ import { encodeBase64 } from '../wire.js';
 import { UsageError } from './args.js';
 import { backendFlag, backendOf, identityFlag, keysFlag, listedVersion, listing, print, withFlagNames, type Command } from './common.js';
 import { readIdentityFile } from './identity-file.js';
-import { fileError, readJson, writeFileSafely, writePrivateFile, type CliIO } from './io.js';
+import { readJson, readText, writeFileSafely, writePrivateFile, type CliIO } from './io.js';
 import { readKeyFile } from './keyfile.js';
-
-/** Reads a text file (or standard input for `-`), dropping one trailing newline. */
-async function readText(io: CliIO, path: string, what: string): Promise<string> {
-  let text: string;
-  try {
-    text = path === '-' ? await io.readStdin() : await readFile(resolve(io.cwd, path), 'utf8');
-  } catch (e) {
-    throw fileError(e, 'read', what, path);
-  }
-  return text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
-}
 
 /** The library's parameter names, as this command's flags. */
 const FLAGS = {

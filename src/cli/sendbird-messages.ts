@@ -26,7 +26,7 @@ import {
 import { UsageError } from './args.js';
 import { backendFlag, backendOf, print, withFlagNames, type Command } from './common.js';
 import { readIdentityFile } from './identity-file.js';
-import { fileError, readJson, writeFileSafely, type CliIO } from './io.js';
+import { fileError, readJson, readText, writeFileSafely, type CliIO } from './io.js';
 import { refused } from './sendbird-keys.js';
 import {
   apiToken,
@@ -60,17 +60,6 @@ const TYPES: Record<string, string> = {
 };
 
 const identityFlag = { kind: 'string', required: true, help: 'your identity file (keygen --sendbird)', arg: 'FILE' } as const;
-
-/** Reads the text to send: a file, or standard input for `-`; one trailing newline is dropped. */
-async function readText(io: CliIO, path: string): Promise<string> {
-  let text: string;
-  try {
-    text = path === '-' ? await io.readStdin() : await readFile(resolve(io.cwd, path), 'utf8');
-  } catch (e) {
-    throw fileError(e, 'read', 'text file', path);
-  }
-  return text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
-}
 
 const FLAGS: Record<string, string> = {
   'params.customType': '--custom-type',
@@ -167,7 +156,7 @@ const sendbirdSendCommand: Command = {
       };
       const k = key;
       if (s['text-file'] !== undefined) {
-        const text = await readText(io, s['text-file']);
+        const text = await readText(io, s['text-file'], 'text file');
         const prepared = await withFlagNames(FLAGS, () =>
           s.edit === undefined
             ? prepareSendbirdMessage({ ...extras, text }, k, prepareOptions)

@@ -3,13 +3,13 @@
  * CLI, a message encrypted by the CLI is verified and decrypted by the official SDK as a member
  * receives it; the text and the key never reach the output; inputs come from files, not flags.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { readIdentityFile } from '../../src/cli/identity-file.js';
-import type { CliIO } from '../../src/cli/io.js';
+import { MAX_TEXT_INPUT, type CliIO } from '../../src/cli/io.js';
 import { encodeMessageEvent, exportPrivateKeys } from '../helpers/kit.js';
 import { deliverMessage } from '../helpers/deliver.js';
 import { envelopes, xdkWithKeys } from '../helpers/xdk.js';
@@ -372,5 +372,43 @@ describe('decrypt-events', () => {
     );
     writeFileSync(file('num.json'), '42');
     expect((await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'keys.json', 'num.json'])).code).toBe(2);
+  });
+
+  test('inputs past 256 MiB are refused (exit 2, naming the file): regular files by their size, unread; an endless device as it is read', async () => {
+    // Sparse files: 256 MiB + 1 byte of apparent size, no disk used; refused by their size, unread.
+    for (const name of ['huge.json', 'huge.txt']) {
+      const fd = openSync(file(name), 'w');
+      ftruncateSync(fd, MAX_TEXT_INPUT + 1);
+      closeSync(fd);
+    }
+    const events = await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'keys.json', 'huge.json']);
+    expect(events.code).toBe(2);
+    expect(events.err).toMatch(/events file huge\.json is larger than 256 MiB/);
+    const text = await cli([
+      'encrypt-message',
+      '--identity',
+      'id-111.json',
+      '--public-keys',
+      'keys.json',
+      '--key',
+      'key.json',
+      '--conversation-id',
+      GROUP,
+      '--text-file',
+      'huge.txt',
+    ]);
+    expect(text.code).toBe(2);
+    expect(text.err).toMatch(/text file huge\.txt is larger than 256 MiB/);
+    // A device without a size (endless zeros) is counted as it is read and refused at the limit.
+    const zeros = await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'keys.json', '/dev/zero']);
+    expect(zeros.code).toBe(2);
+    expect(zeros.err).toMatch(/events file \/dev\/zero is larger than 256 MiB/);
+    // Below the limit, the file is read (and then refused as JSON, not for its size).
+    const fd = openSync(file('limit.json'), 'w');
+    ftruncateSync(fd, 1024);
+    closeSync(fd);
+    expect((await cli(['decrypt-events', '--identity', 'id-222.json', '--public-keys', 'keys.json', 'limit.json'])).err).toMatch(
+      /not valid JSON/,
+    );
   });
 });
