@@ -22,6 +22,9 @@ import { Checker } from './diff.js';
 import { eciesFile } from './files/ecies.js';
 import { eventsFile } from './files/events.js';
 import { keysFile } from './files/keys.js';
+import { mediaFile } from './files/media.js';
+import { messagesFile } from './files/messages.js';
+import { metadataFile } from './files/metadata.js';
 import { negativeFile } from './files/negative.js';
 import { requestsFile } from './files/requests.js';
 import { rotationFile } from './files/rotation.js';
@@ -38,6 +41,9 @@ const FILES: readonly VectorFile<object, VectorBase>[] = [
   requestsFile,
   rotationFile,
   negativeFile,
+  metadataFile,
+  mediaFile,
+  messagesFile,
 ];
 
 /** The vector file names, in order. */

@@ -1,0 +1,120 @@
+/**
+ * The official SDK (`@xdevplatform/chat-xdk` 0.4.3) accepts the message-layer vectors: it
+ * decrypts every metadata and media vector (`decrypt`, `decryptStream`), verifies and decrypts
+ * every delivered event of messages.json (`decryptEvent`) to the content the call was given, and
+ * takes received.json's event streams (`decryptEvents`). None of this runs through chat-keykit's
+ * own code: the expectations come from the vectors' inputs.
+ */
+import { createHash } from 'node:crypto';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { loadXdk, type XdkChat } from '../helpers/xdk.js';
+import { file, type Obj } from './committed.js';
+
+interface SdkCrypto {
+  decrypt(ciphertextB64: string, key: Uint8Array): string;
+  decryptStream(encrypted: Uint8Array, key: Uint8Array): Uint8Array;
+  encryptStream(plaintext: Uint8Array, key: Uint8Array): Uint8Array;
+}
+
+const bytes = (hex: string) => Uint8Array.from(Buffer.from(hex, 'hex'));
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+/** The rule of media.json: byte i is i mod 251. */
+const plaintextOf = (n: number) => Uint8Array.from({ length: n }, (_, i) => i % 251);
+
+let chat: XdkChat;
+let sdk: SdkCrypto;
+beforeAll(async () => {
+  const { Chat } = await loadXdk();
+  chat = new Chat();
+  sdk = chat as unknown as SdkCrypto;
+});
+
+describe('the official SDK accepts the message-layer vectors', () => {
+  test('it decrypts every metadata vector to its text', () => {
+    const f = file('metadata.json');
+    for (const v of f.vectors) expect(sdk.decrypt(v.ciphertext_b64, bytes(f.conversation_key_hex)), v.id).toBe(v.text);
+  });
+
+  test('it decrypts every media vector given whole to the plaintext of the rule, and its own encryption has the documented shape', () => {
+    const f = file('media.json');
+    const key = bytes(f.conversation_key_hex);
+    let whole = 0;
+    for (const v of f.vectors) {
+      const plain = plaintextOf(v.plaintext_length);
+      expect(sha256(plain), v.id).toBe(v.plaintext_sha256_hex);
+      const own = sdk.encryptStream(Uint8Array.from(plain), Uint8Array.from(key));
+      expect(own.length, v.id).toBe(v.ciphertext_length);
+      expect(own.length, v.id).toBe(24 + v.frames.reduce((n: number, fr: { frame_length: number }) => n + fr.frame_length, 0));
+      if (v.ciphertext_hex === undefined) continue;
+      whole++;
+      expect(sha256(bytes(v.ciphertext_hex)), v.id).toBe(v.ciphertext_sha256_hex);
+      expect(Buffer.from(sdk.decryptStream(bytes(v.ciphertext_hex), Uint8Array.from(key))).equals(plain), v.id).toBe(true);
+    }
+    expect(whole).toBe(5);
+  });
+
+  test('it verifies and decrypts every delivered event of messages.json to what the call was given', () => {
+    const f = file('messages.json');
+    const keys = () => ({ [f.conversation_key_version]: bytes(f.conversation_key_hex) });
+    const plain = f.vectors.find((v: { id: string }) => v.id === 'message-plain');
+    const seqOf = (id: string) => f.vectors.find((v: { id: string }) => v.id === id).sequence_id;
+    for (const v of f.vectors) {
+      const got = chat.decryptEvent(v.delivered_b64, keys(), f.signing_keys) as Obj;
+      expect(got, v.id).toMatchObject({
+        verified: true,
+        senderId: v.sender_user_id,
+        conversationId: f.conversation_id,
+        id: v.message_id,
+        sequenceId: v.sequence_id,
+      });
+      const p = v.params;
+      switch (v.function) {
+        case 'encryptMessage':
+        case 'encryptReply':
+          expect(got.type, v.id).toBe('message');
+          expect(got.content.content_type, v.id).toBe('text');
+          expect(got.content.text, v.id).toBe(p.text);
+          expect(got.shouldNotify, v.id).toBe(p.shouldNotify ?? true);
+          expect(got.ttlMsec ?? null, v.id).toBe(p.ttlMsec ?? null);
+          expect(
+            (got.content.entities ?? []).map((e: Obj) => [e.startIndex, e.endIndex, Object.keys(e.content)[0]]),
+            v.id,
+          ).toEqual(p.entities ?? []);
+          if (p.attachments)
+            expect(
+              got.attachments.map((a: { attachment_type: string }) => a.attachment_type),
+              v.id,
+            ).toEqual(p.attachments.map((a: { attachment_type: string }) => a.attachment_type));
+          if (v.function === 'encryptReply') {
+            expect(got.replyPreviewValidation, v.id).toBe('valid');
+            expect(got.content.replying_to_preview, v.id).toMatchObject({
+              senderId: plain.sender_user_id,
+              messageText: plain.params.text,
+              replyingToMessageSequenceId: plain.sequence_id,
+            });
+          }
+          break;
+        case 'encryptEdit':
+          expect(got.content, v.id).toMatchObject({
+            content_type: 'edit',
+            target_message_id: seqOf('message-plain'),
+            new_text: p.updatedText,
+          });
+          break;
+        case 'encryptAddReaction':
+        case 'encryptRemoveReaction':
+          expect(got.content, v.id).toMatchObject({
+            content_type: v.function === 'encryptAddReaction' ? 'reaction' : 'reactionRemoved',
+            emoji: p.emoji,
+            target_message_id: p.targetMessageSequenceId ?? seqOf('message-plain'),
+          });
+          break;
+        case 'prepareMessageDelete':
+          expect(got, v.id).toMatchObject({ type: 'messageDeleted', messageIds: p.sequenceIds, deleteForAll: p.deleteForAll });
+          break;
+        default:
+          throw new Error(`untested function ${v.function}`);
+      }
+    }
+  });
+});
