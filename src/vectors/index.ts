@@ -26,6 +26,7 @@ import { mediaFile } from './files/media.js';
 import { messagesFile } from './files/messages.js';
 import { metadataFile } from './files/metadata.js';
 import { negativeFile } from './files/negative.js';
+import { receivedFile } from './files/received.js';
 import { requestsFile } from './files/requests.js';
 import { rotationFile } from './files/rotation.js';
 import { signaturesFile } from './files/signatures.js';
@@ -44,6 +45,7 @@ const FILES: readonly VectorFile<object, VectorBase>[] = [
   metadataFile,
   mediaFile,
   messagesFile,
+  receivedFile,
 ];
 
 /** The vector file names, in order. */

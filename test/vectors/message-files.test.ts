@@ -91,6 +91,30 @@ describe('vectors verify fails on a changed derived field of the message-layer f
       (f) => (f.vectors[0].params.text = 'Hello, world!'),
       /^messages\.json message-plain (params|result)/,
     ],
+    [
+      'received.json',
+      'an expected error code',
+      (f) => (f.vectors[0].expect.errors[0].code = 'ERR_SIGNATURE_INVALID'),
+      /^received\.json group-stream expect\.errors\[0\]\.code: expected "ERR_SIGNATURE_INVALID", got "ERR_DUPLICATE_EVENT"/,
+    ],
+    [
+      'received.json',
+      'an expected decrypted text',
+      (f) => (f.vectors[0].expect.messages[2].event.content.text = 'Hello, world!'),
+      /^received\.json group-stream expect\.messages\[2\]\.event\.content\.text/,
+    ],
+    [
+      'received.json',
+      'the expected state',
+      (f) => (f.vectors[0].expect.state.latestVersions.g1234567890123456789 = '1'),
+      /^received\.json group-stream expect\.state\.latestVersions\.g1234567890123456789/,
+    ],
+    [
+      'received.json',
+      'an event (a message moved)',
+      (f) => (f.vectors[0].events[3].event_b64 = f.vectors[0].events[2].event_b64),
+      /^received\.json group-stream expect\./,
+    ],
   ];
   test.each(mutations)('%s: %s', async (name, _what, change, message) => {
     const failures = await failuresOf(name, change);
@@ -126,6 +150,12 @@ describe('vectors verify names a message-layer field of the wrong shape', () => 
       'a key that is not hex',
       (f) => (f.conversation_key_hex = 'key'),
       'metadata.json (file) conversation_key_hex: must be lowercase hex, is "key"',
+    ],
+    [
+      'received.json',
+      'an event list that is not a list',
+      (f) => (f.vectors[0].events = 'none'),
+      'received.json group-stream events: must be a list, is "none"',
     ],
   ];
   test.each(shapes)('%s: %s', async (name, _what, change, message) => {

@@ -7,7 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { loadXdk, type XdkChat } from '../helpers/xdk.js';
+import { camelize } from '../helpers/events.js';
+import { loadXdk, xdkWithKeys, type XdkChat } from '../helpers/xdk.js';
 import { file, type Obj } from './committed.js';
 
 interface SdkCrypto {
@@ -17,6 +18,8 @@ interface SdkCrypto {
 }
 
 const bytes = (hex: string) => Uint8Array.from(Buffer.from(hex, 'hex'));
+const encodeHex = (keys: Record<string, Uint8Array>) =>
+  Object.entries(keys).map(([version, key]) => ({ version, key_hex: Buffer.from(key).toString('hex') }));
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 /** The rule of media.json: byte i is i mod 251. */
 const plaintextOf = (n: number) => Uint8Array.from({ length: n }, (_, i) => i % 251);
@@ -115,6 +118,38 @@ describe('the official SDK accepts the message-layer vectors', () => {
         default:
           throw new Error(`untested function ${v.function}`);
       }
+    }
+  });
+});
+
+describe('the official SDK takes received.json’s stream', () => {
+  test('as the recipient, it returns the same events and refuses the same ones, but for the replay, which only chat-keykit refuses', async () => {
+    const f = file('received.json');
+    const k = file('keys.json').vectors.find((v: Obj) => v.user_id === f.recipient_user_id);
+    expect(k.identity_private_hex).toBe(f.recipient_identity_private_hex);
+    const recipient = await xdkWithKeys(bytes(k.identity_private_hex + k.signing_private_hex));
+    for (const v of f.vectors) {
+      const out = recipient.decryptEvents(
+        v.events.map((e: Obj) => e.event_b64),
+        f.signing_keys,
+      );
+      // chat-keykit refuses a second copy of an event (ERR_DUPLICATE_EVENT); the SDK returns it again.
+      const errors = new Map<string, string>(v.expect.errors.map((e: Obj) => [e.index, e.code]));
+      const replays = [...errors].filter(([, code]) => code === 'ERR_DUPLICATE_EVENT').map(([i]) => i);
+      expect(Object.keys(out.errors).sort(), v.id).toEqual([...errors.keys()].filter((i) => !replays.includes(i)).sort());
+      const ours = new Map<string, Obj>(v.expect.messages.map((m: Obj) => [m.index, m.event]));
+      const sdkIndexes = v.events.map((_: Obj, i: number) => String(i)).filter((i: string) => !(i in out.errors));
+      expect(sdkIndexes, v.id).toEqual([...ours.keys(), ...replays].sort((a, b) => Number(a) - Number(b)));
+      /** The returned event of an index: for a replay, that of its first copy. */
+      const firstCopy = (i: string) => String(v.events.findIndex((e: Obj) => e.event_b64 === v.events[Number(i)].event_b64));
+      out.messages.forEach((m, n) => {
+        const index = sdkIndexes[n] as string;
+        const expected = ours.get(replays.includes(index) ? firstCopy(index) : index);
+        expect(expected, `${v.id} event ${index}`).toBeDefined();
+        expect(camelize(m.event), `${v.id} event ${index} (${v.events[Number(index)].label})`).toEqual(expected);
+      });
+      expect(encodeHex(out.conversationKeys.keys), v.id).toEqual(v.expect.conversation_keys.keys);
+      expect(out.conversationKeys.latestVersion, v.id).toBe(v.expect.conversation_keys.latestVersion);
     }
   });
 });
