@@ -23,6 +23,7 @@ import { eciesFile } from './files/ecies.js';
 import { eventsFile } from './files/events.js';
 import { keysFile } from './files/keys.js';
 import { mediaFile } from './files/media.js';
+import { messagesNegativeFile } from './files/messages-negative.js';
 import { messagesFile } from './files/messages.js';
 import { metadataFile } from './files/metadata.js';
 import { negativeFile } from './files/negative.js';
@@ -46,6 +47,7 @@ const FILES: readonly VectorFile<object, VectorBase>[] = [
   mediaFile,
   messagesFile,
   receivedFile,
+  messagesNegativeFile,
 ];
 
 /** The vector file names, in order. */

@@ -115,6 +115,30 @@ describe('vectors verify fails on a changed derived field of the message-layer f
       (f) => (f.vectors[0].events[3].event_b64 = f.vectors[0].events[2].event_b64),
       /^received\.json group-stream expect\./,
     ],
+    [
+      'messages-negative.json',
+      'an expected event error code',
+      (f) => (f.vectors[0].expect.errors[0].code = 'ERR_DECRYPT_FAILED'),
+      /^messages-negative\.json events-tampered-contents expect\.errors\[0\]\.code: expected "ERR_DECRYPT_FAILED", got "ERR_SIGNATURE_INVALID"/,
+    ],
+    [
+      'messages-negative.json',
+      'an older key change expected to roll the version back',
+      (f) => (f.vectors[11].expect.latest_version = '1795357034165'),
+      /^messages-negative\.json events-older-key-change expect\.latest_version/,
+    ],
+    [
+      'messages-negative.json',
+      'a media stream that is actually whole',
+      (f) => (f.vectors[12].input.ciphertext_hex = f.vectors[16].input.ciphertext_hex),
+      /^messages-negative\.json media-truncated expect: no error was raised/,
+    ],
+    [
+      'messages-negative.json',
+      'metadata that is actually valid',
+      (f) => (f.vectors[20].input.key_hex = f.vectors[19].input.key_hex),
+      /^messages-negative\.json metadata-wrong-key expect: no error was raised/,
+    ],
   ];
   test.each(mutations)('%s: %s', async (name, _what, change, message) => {
     const failures = await failuresOf(name, change);

@@ -153,3 +153,43 @@ describe('the official SDK takes received.json’s stream', () => {
     }
   });
 });
+
+describe('the official SDK refuses messages-negative.json’s inputs', () => {
+  /**
+   * Where chat-keykit is stricter than the SDK: a second copy of an event (the SDK returns it
+   * again), a key change older than the stored state (the SDK keeps no state), and a media stream
+   * cut back to its header (the SDK has no expected length: it decrypts to nothing).
+   */
+  const STRICTER = ['events-replayed-key-change', 'events-older-key-change', 'media-header-only'];
+
+  test('it refuses every input but those where chat-keykit is stricter, at the same index', async () => {
+    const r = file('received.json');
+    const k = file('keys.json').vectors.find((v: Obj) => v.user_id === r.recipient_user_id);
+    const recipient = await xdkWithKeys(bytes(k.identity_private_hex + k.signing_private_hex));
+    const refusal = (run: () => unknown): string | null => {
+      try {
+        run();
+        return null;
+      } catch (e) {
+        return String(e);
+      }
+    };
+    const accepted: string[] = [];
+    for (const v of file('messages-negative.json').vectors) {
+      const i = v.input;
+      if (v.function === 'decryptEvents') {
+        const out = recipient.decryptEvents(i.events, r.signing_keys);
+        const refused = Object.keys(out.errors);
+        if (refused.length === 0) accepted.push(v.id);
+        else expect(refused, v.id).toEqual(v.expect.errors.map((e: Obj) => e.index));
+      } else {
+        const run =
+          v.function === 'decryptMedia'
+            ? () => sdk.decryptStream(bytes(i.ciphertext_hex), bytes(i.key_hex))
+            : () => sdk.decrypt(i.ciphertext_b64, bytes(i.key_hex));
+        if (refusal(run) === null) accepted.push(v.id);
+      }
+    }
+    expect(accepted).toEqual(STRICTER);
+  });
+});
