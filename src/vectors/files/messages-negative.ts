@@ -172,9 +172,7 @@ export async function check(c: Checker, file: FileBody<object, MessagesNegativeV
           latestVersions: Object.fromEntries(v.input.state.latestVersions.map((l) => [l.conversationId, l.version])),
         };
         const got = await receive(received, v.input.events, state ? { state } : {});
-        const byId = got.conversation_keys;
-        const latest = typeof byId === 'object' && byId !== null && 'latestVersion' in byId ? byId.latestVersion : undefined;
-        return c.eq(v.id, 'expect', { errors: got.errors, latest_version: latest }, v.expect);
+        return c.eq(v.id, 'expect', { errors: got.errors, latest_version: got.conversation_keys.latestVersion }, v.expect);
       }
       const got =
         v.function === 'decryptMedia'

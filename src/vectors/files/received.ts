@@ -21,9 +21,15 @@ import { groupStream, type StreamEvent } from './received-stream.js';
  */
 export interface Outcome {
   messages: { index: string; event: Json }[];
-  conversation_keys: Json;
+  conversation_keys: KeySet & { byConversation: (KeySet & { conversationId: string; unverified: string[] })[] };
   errors: { index: string; code: string }[];
   state: Json;
+}
+
+/** Keys by version (hex), and the latest version. */
+interface KeySet {
+  keys: { version: string; key_hex: string }[];
+  latestVersion: string | null;
 }
 
 /** One stream and what it gives. */
@@ -47,7 +53,7 @@ export type ReceivedFile = Header & ReceivedTop & { vectors: ReceivedVector[] };
 export const MEMBERS = ['111', '222', '333'];
 
 /** Secret bytes by version, as a list with the keys in hex. */
-const hexKeys = (keys: Record<string, Uint8Array>): Json =>
+const hexKeys = (keys: Record<string, Uint8Array>): KeySet['keys'] =>
   Object.entries(keys).map(([version, key]) => ({ version, key_hex: toHex(Uint8Array.from(key)) }));
 
 /** A result as JSON. */
