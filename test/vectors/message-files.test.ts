@@ -186,3 +186,12 @@ describe('vectors verify names a message-layer field of the wrong shape', () => 
     expect(await failuresOf(name, change)).toContain(message);
   });
 });
+
+test('messages-negative.json’s event vectors need received.json’s recipient, and say so when it is missing', async () => {
+  const files = mutated('received.json', () => {});
+  files.delete('received.json');
+  const r = await verifyVectors(files);
+  expect(r.failures).toContain(
+    'messages-negative.json events-tampered-contents expect: received.json (recipient, signing keys, clock) is missing or malformed',
+  );
+});
