@@ -22,7 +22,12 @@ import { Checker } from './diff.js';
 import { eciesFile } from './files/ecies.js';
 import { eventsFile } from './files/events.js';
 import { keysFile } from './files/keys.js';
+import { mediaFile } from './files/media.js';
+import { messagesNegativeFile } from './files/messages-negative.js';
+import { messagesFile } from './files/messages.js';
+import { metadataFile } from './files/metadata.js';
 import { negativeFile } from './files/negative.js';
+import { receivedFile } from './files/received.js';
 import { requestsFile } from './files/requests.js';
 import { rotationFile } from './files/rotation.js';
 import { signaturesFile } from './files/signatures.js';
@@ -38,6 +43,11 @@ const FILES: readonly VectorFile<object, VectorBase>[] = [
   requestsFile,
   rotationFile,
   negativeFile,
+  metadataFile,
+  mediaFile,
+  messagesFile,
+  receivedFile,
+  messagesNegativeFile,
 ];
 
 /** The vector file names, in order. */
