@@ -6,9 +6,10 @@
  * and every settings change, read markers and a conversation delete, signed by their senders; the
  * unsigned backend notices (typing, failures, a member's account deletion, an event of an unknown
  * kind, an event without detail); messages with entries no send call makes (a forwarded text, read
- * markers, an entry of another kind); and three events a receiver must refuse: a replayed message,
- * a message under a key version nobody announced, and a read marker signed with another member's
- * key.
+ * markers, an entry of another kind); and four events a receiver must refuse: a replayed message,
+ * a message under a key version nobody announced, a read marker signed with another member's key,
+ * and a group admin-settings change (no signed payload is defined for it, so no signature can be
+ * checked).
  *
  * @module
  */
@@ -168,7 +169,7 @@ export async function groupStream(users: VectorUser[]): Promise<StreamEvent[]> {
     );
   }
 
-  // Three events to refuse.
+  // Four events to refuse.
   const plain = sent.vectors[0];
   if (!plain) throw new Error('generator: no message-plain');
   push('message-plain again (a replay)', plain.delivered_b64);
@@ -189,6 +190,19 @@ export async function groupStream(users: VectorUser[]): Promise<StreamEvent[]> {
   push(
     'read, signed with 333’s key but sent as 111',
     await action(users, 302, '111', { markConversationReadEvent: read }, (h) => markConversationReadPayload(7, h, read), '333'),
+  );
+  // No payload is defined for this variant, so no signature can be checked: whatever it is signed
+  // over (here the text a payload of its name would start with), it is refused.
+  const settings = { groupAdminSettingsChange: { editGroupInfo: true, addMember: false } };
+  push(
+    'admin settings changed (no signed payload exists for it)',
+    await action(
+      users,
+      303,
+      '111',
+      { groupChangeEvent: { groupChange: settings } },
+      (h) => `GroupChangeEvent.GroupAdminSettingsChange,${h.messageId},${h.senderId},${h.conversationId}`,
+    ),
   );
   return events;
 }
