@@ -15,6 +15,7 @@ import {
 } from '../index.js';
 import { withTestingHooks } from '../testing.js';
 import { KEY_VERSION, messageIds, NOW, scalar, stream } from './common.js';
+import { list, object, str, type Read } from './read.js';
 
 /** The users of the vectors. */
 export const USERS = ['111', '222', '333', '444'] as const;
@@ -59,3 +60,14 @@ export function userOf(users: readonly VectorUser[], userId: string): VectorUser
 export function deterministic(seed: string, ids: number) {
   return withTestingHooks({ backend: 'noble' as const, workers: 0 }, { now: () => NOW, random: stream(seed), messageId: messageIds(ids) });
 }
+
+/** Signing-key records as the X API serves them (the SDK's `SigningKeyEntry`). */
+export const readSigningKeys: Read<SigningKeyEntry[]> = list(
+  object((k) => ({
+    userId: k('userId', str),
+    publicKeyVersion: k('publicKeyVersion', str),
+    publicKey: k('publicKey', str),
+    identityPublicKey: k('identityPublicKey', str),
+    identityPublicKeySignature: k('identityPublicKeySignature', str),
+  })),
+);

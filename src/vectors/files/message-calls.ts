@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { AttachmentDescriptor, EntityTuple, EntityType, MediaTypeNumber, SigningKeyEntry } from '../../index.js';
+import type { AttachmentDescriptor, EntityTuple, EntityType, MediaTypeNumber } from '../../index.js';
 import { short } from '../common.js';
 import { bool, list, num, object, oneOf, optional, ShapeError, str, type FieldReader, type Read } from '../read.js';
 
@@ -127,14 +127,3 @@ export function readCall(f: FieldReader): Call {
       };
   }
 }
-
-/** Signing-key records as the X API serves them (the SDK's `SigningKeyEntry`). */
-export const readSigningKeys: Read<SigningKeyEntry[]> = list(
-  object((k) => ({
-    userId: k('userId', str),
-    publicKeyVersion: k('publicKeyVersion', str),
-    publicKey: k('publicKey', str),
-    identityPublicKey: k('identityPublicKey', str),
-    identityPublicKeySignature: k('identityPublicKeySignature', str),
-  })),
-);

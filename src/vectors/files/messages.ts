@@ -31,7 +31,8 @@ import { hex, json, object, optional, str, type Read } from '../read.js';
 import { userOf, type VectorUser } from '../users.js';
 import type { FileBody, VectorFile } from '../vector-file.js';
 import { CKV, conversationKeyOf, deliverDetail, deliverSent } from './conversation.js';
-import { readCall, readSigningKeys, type Call } from './message-calls.js';
+import { readCall, type Call } from './message-calls.js';
+import { readSigningKeys } from '../users.js';
 
 /** The file's own top-level fields: the conversation, its key, and the members' signing keys. */
 export interface MessagesTop {

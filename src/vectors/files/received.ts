@@ -12,7 +12,7 @@ import type { Checker } from '../diff.js';
 import { hex, json, list, num, object, str, type Read } from '../read.js';
 import { userOf, type VectorUser } from '../users.js';
 import type { FileBody, VectorFile } from '../vector-file.js';
-import { readSigningKeys } from './message-calls.js';
+import { readSigningKeys } from '../users.js';
 import { groupStream, type StreamEvent } from './received-stream.js';
 
 /**

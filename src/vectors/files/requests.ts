@@ -28,7 +28,7 @@ import {
 import { fromHex, GROUP, header, KEY_VERSION, NOW, toHex, toJsonValue, type Header, type Json } from '../common.js';
 import type { Checker } from '../diff.js';
 import { bool, hex, json, list, num, object, oneOf, str, type FieldReader, type Read } from '../read.js';
-import { deterministic, userOf, type PublicKeyRecord, type VectorUser } from '../users.js';
+import { deterministic, readSigningKeys, userOf, type PublicKeyRecord, type VectorUser } from '../users.js';
 import type { FileBody, VectorFile } from '../vector-file.js';
 
 /** The parameters every prepare function takes. */
@@ -364,18 +364,7 @@ export const readTop: Read<RequestsTop> = object((f) => ({
     'public_keys',
     list(object((k) => ({ userId: k('userId', str), publicKey: k('publicKey', str), keyVersion: k('keyVersion', str) }))),
   ),
-  signing_keys: f(
-    'signing_keys',
-    list(
-      object((k) => ({
-        userId: k('userId', str),
-        publicKeyVersion: k('publicKeyVersion', str),
-        publicKey: k('publicKey', str),
-        identityPublicKey: k('identityPublicKey', str),
-        identityPublicKeySignature: k('identityPublicKeySignature', str),
-      })),
-    ),
-  ),
+  signing_keys: f('signing_keys', readSigningKeys),
 }));
 
 export const requestsFile: VectorFile<RequestsTop, RequestVector> = {
