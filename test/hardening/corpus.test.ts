@@ -10,6 +10,7 @@
 import { inspect } from 'node:util';
 import { p256 } from '@noble/curves/nist.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { rejecter } from '../helpers/rejects.js';
 import {
   buildKeyRegistration,
   createGroupRequest,
@@ -22,7 +23,6 @@ import {
   importPrivateKeys,
   parseJsonStrict,
   keyListing,
-  KeykitError,
   openKeyChange,
   parseKeyRotation,
   parsePublicKey,
@@ -73,23 +73,7 @@ beforeAll(async () => {
   signingKeys = m.map((x) => x.signingKeyEntry);
 });
 
-type Expect = { code: string; field?: string | RegExp };
-
-async function rejects(f: () => unknown, e: Expect): Promise<void> {
-  let caught: unknown;
-  try {
-    await f();
-  } catch (err) {
-    caught = err;
-  }
-  provoked.push(caught);
-  expect(caught, 'expected a typed error').toBeInstanceOf(KeykitError);
-  const k = caught as KeykitError;
-  expect(k.code).toBe(e.code);
-  if (e.field instanceof RegExp) expect(k.field).toMatch(e.field);
-  else if (e.field !== undefined) expect(k.field).toBe(e.field);
-  expect(k.field === undefined || k.message.includes(k.field)).toBe(true);
-}
+const rejects = rejecter(provoked);
 
 const valid = () => m[1]!.identity.identityPublicKey;
 const spki = () => sec1ToSpki(valid());

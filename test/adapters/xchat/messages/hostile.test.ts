@@ -6,6 +6,7 @@
  */
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { rejecter, type Expect } from '../../../helpers/rejects.js';
 import {
   encodeMessageEvent,
   encryptAddReaction,
@@ -36,22 +37,7 @@ let otherConversation: string;
 let keyChange: string;
 let unencrypted: string;
 
-type Expect = { code: string; field?: string | RegExp };
-
-async function rejects(f: () => unknown, e: Expect): Promise<void> {
-  let caught: unknown;
-  try {
-    await f();
-  } catch (err) {
-    caught = err;
-  }
-  provoked.push(caught);
-  expect(caught, 'expected a typed error').toBeInstanceOf(KeykitError);
-  const k = caught as KeykitError;
-  expect(k.code).toBe(e.code);
-  if (e.field instanceof RegExp) expect(k.field).toMatch(e.field);
-  else if (e.field !== undefined) expect(k.field).toBe(e.field);
-}
+const rejects = rejecter(provoked);
 
 const sender = () => senderOf(alice);
 const base = () => ({ conversationId: '111:222', text: TEXT, conversationKey: KEY, conversationKeyVersion: CKV, sender: sender() });
