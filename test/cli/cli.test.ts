@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { listedRecord } from '../helpers/listing.js';
 import { ALL_COMMANDS, runCli } from '../../src/cli/main.js';
 import { SHIPPED_VECTORS } from '../../src/cli/vectors.js';
 import { readIdentityFile } from '../../src/cli/identity-file.js';
@@ -55,16 +56,7 @@ beforeAll(async () => {
     expect(r.code).toBe(0);
     const body = r.json();
     // What GET /2/users/{id}/public_keys serves after this registration.
-    listing[u] = {
-      data: [
-        {
-          public_key: body.public_key.public_key,
-          signing_public_key: body.public_key.signing_public_key,
-          identity_public_key_signature: body.public_key.identity_public_key_signature,
-          public_key_version: '1700000000000',
-        },
-      ],
-    };
+    listing[u] = listedRecord(body, '1700000000000');
   }
   write('keys.json', listing);
   // The SDK's plain list: identity keys only, no signing keys.

@@ -7,6 +7,7 @@ import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { listedRecord } from '../helpers/listing.js';
 import { runCli } from '../../src/cli/main.js';
 import { readIdentityFile } from '../../src/cli/identity-file.js';
 import { MAX_TEXT_INPUT, type CliIO } from '../../src/cli/io.js';
@@ -39,16 +40,7 @@ beforeAll(async () => {
   for (const u of ['111', '222']) {
     const r = await cli(['keygen', '--user-id', u, '--out', `id-${u}.json`, '--version', '1700000000000']);
     const body = JSON.parse(r.out);
-    listing[u] = {
-      data: [
-        {
-          public_key: body.public_key.public_key,
-          signing_public_key: body.public_key.signing_public_key,
-          identity_public_key_signature: body.public_key.identity_public_key_signature,
-          public_key_version: '1700000000000',
-        },
-      ],
-    };
+    listing[u] = listedRecord(body, '1700000000000');
   }
   writeFileSync(file('keys.json'), JSON.stringify(listing));
   const created = await cli([
